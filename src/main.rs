@@ -1,3 +1,13 @@
-fn main() {
-    println!("Hello, world!");
+//! The `hooktap` binary: parse, set up logging, run, turn the outcome into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hooktap::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    hooktap::logging::init(&cli.global);
+    let result = hooktap::cmd::run(cli);
+    hooktap::error::report(result)
 }

@@ -1,0 +1,130 @@
+//! The command-line surface: global flags and the subcommand tree.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+
+const AFTER_HELP: &str = "\
+Examples:
+  hooktap listen --forward-to http://localhost:3000/webhooks
+  hooktap send lead.created --provider nexadesk --secret-env NEXADESK_SECRET --to http://localhost:3000/hook
+  hooktap verify --provider github --secret-env GH_SECRET -H 'X-Hub-Signature-256: sha256=...' --body body.json
+  hooktap tail --format json --no-follow
+
+Exit codes: 0 success, 1 negative result, 2 usage/config/input error, 130 interrupted.";
+
+/// Send, verify, relay, record and replay webhooks, for any provider, from your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "hooktap", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Flags every subcommand accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use this config file instead of the user and project files
+    #[arg(long, global = true, env = "HOOKTAP_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// SQLite database to record to and read from
+    #[arg(long, global = true, env = "HOOKTAP_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// When to use colour (NO_COLOR is honoured with `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print results as JSON where a command prints results
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Only print errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More logging (-v info, -vv debug, -vvv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage profiles, routes and defaults (TOML)
+    Config(cmd::config::ConfigArgs),
+    /// Fire realistic, correctly signed test events at an endpoint
+    Send(Box<cmd::send::SendArgs>),
+    /// Check a webhook signature offline and explain why it fails
+    Verify(cmd::verify::VerifyArgs),
+    /// Run the local relay: receive, verify, record, forward with retries
+    Listen(Box<cmd::listen::ListenArgs>),
+    /// Re-deliver recorded deliveries
+    Replay(cmd::replay::ReplayArgs),
+    /// Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)
+    Tail(cmd::tail::TailArgs),
+    /// Run the public end of the tunnel
+    Serve(cmd::serve::ServeArgs),
+    /// Print shell completions
+    Completions(cmd::completions::CompletionsArgs),
+}
+
+impl Cli {
+    /// The clap command, for completions and the man page.
+    pub fn command() -> clap::Command {
+        <Cli as clap::CommandFactory>::command()
+    }
+}
+
+/// Which provider and secret a command signs or verifies with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProviderArgs {
+    /// Profile from the config (provider + secret)
+    #[arg(long, value_name = "NAME", env = "HOOKTAP_PROFILE")]
+    pub profile: Option<String>,
+    /// Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)
+    #[arg(long, value_name = "P")]
+    pub provider: Option<String>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["secret", "secret_file"])]
+    pub secret_env: Option<String>,
+    /// Read the secret from this file (trailing newline ignored)
+    #[arg(long, value_name = "FILE", conflicts_with = "secret")]
+    pub secret_file: Option<PathBuf>,
+    /// The secret itself (visible in `ps`; prefer --secret-env)
+    #[arg(long, value_name = "S", env = "HOOKTAP_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+}
+
+/// Which recorded deliveries `replay` and `tail` act on.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Only the newest N deliveries
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Only deliveries received within this long (e.g. 10m, 2h, 1d)
+    #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
+    pub since: Option<std::time::Duration>,
+    /// Only this event type (lenient: `Coworker Update` = `coworker-update`)
+    #[arg(long, value_name = "TYPE")]
+    pub event: Option<String>,
+    /// Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// Only this provider
+    #[arg(long = "provider", value_name = "P")]
+    pub provider: Option<String>,
+}

@@ -1,0 +1,86 @@
+//! `hooktap listen`: the durable local relay.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::cli::{GlobalArgs, ProviderArgs};
+use crate::error::Exit;
+
+/// Arguments of `hooktap listen`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hooktap listen                                   # record everything, answer 200
+  hooktap listen --profile desk --forward-to http://localhost:3000/webhooks/nexadesk
+  hooktap listen --provider github --secret-env GH_SECRET --forward-to http://localhost:3000 --ack passthrough
+  hooktap listen --tls self-signed --port 8443")]
+pub struct ListenArgs {
+    /// Port to listen on
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Address to bind
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Forward verified deliveries to this URL (more routes via config)
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Provider, profile and secret used to verify
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+    /// Only forward these event types (comma-separated)
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    pub events: Vec<String>,
+    /// When to answer the provider
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub ack: Option<AckMode>,
+    /// Timeout for each forward attempt
+    #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
+    pub forward_timeout: Option<Duration>,
+    /// Largest body accepted (e.g. 5MiB); larger gets 413
+    #[arg(long, value_name = "SIZE", value_parser = crate::util::parse_size)]
+    pub max_body: Option<u64>,
+    /// Forward deliveries whose signature is invalid or missing too
+    #[arg(long)]
+    pub forward_invalid: bool,
+    /// Re-sign forwarded deliveries with this profile's secret
+    #[arg(long, value_name = "PROFILE")]
+    pub resign: Option<String>,
+    /// TLS certificate (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_key", conflicts_with = "tls")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Generate a certificate for localhost and print its fingerprint
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub tls: Option<TlsMode>,
+    /// Receive through a hooktap tunnel server (wss://host)
+    #[arg(long, value_name = "URL", requires = "channel")]
+    pub tunnel: Option<String>,
+    /// Tunnel channel name
+    #[arg(long, value_name = "NAME")]
+    pub channel: Option<String>,
+}
+
+/// When the relay answers the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AckMode {
+    /// 200 with an empty body as soon as the delivery is stored
+    Immediate,
+    /// Wait for the local app and return its answer
+    Passthrough,
+}
+
+/// How the relay gets a TLS certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsMode {
+    /// Generate a certificate for localhost at start-up
+    SelfSigned,
+}
+
+/// Runs `hooktap listen`.
+pub fn run(_args: ListenArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
+    Err(super::not_implemented("listen"))
+}

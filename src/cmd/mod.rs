@@ -1,0 +1,33 @@
+//! One module per subcommand; `run` dispatches to them.
+
+pub mod completions;
+pub mod config;
+pub mod listen;
+pub mod replay;
+pub mod send;
+pub mod serve;
+pub mod tail;
+pub mod verify;
+
+use crate::cli::{Cli, Command};
+use crate::error::Exit;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let global = cli.global;
+    match cli.command {
+        Command::Config(args) => config::run(args, &global),
+        Command::Send(args) => send::run(*args, &global),
+        Command::Verify(args) => verify::run(args, &global),
+        Command::Listen(args) => listen::run(*args, &global),
+        Command::Replay(args) => replay::run(args, &global),
+        Command::Tail(args) => tail::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// The error for a command whose contract exists but whose work is not built yet.
+pub(crate) fn not_implemented(what: &str) -> anyhow::Error {
+    crate::error::usage_hint(format!("`hooktap {what}` is not implemented yet"), "see README.md for what works today")
+}

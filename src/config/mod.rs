@@ -1,0 +1,207 @@
+//! Configuration: profiles, routes and settings in TOML, layered
+//! defaults → user file → `./hooktap.toml` → `HOOKTAP_*` environment → flags.
+
+mod file;
+mod profile;
+mod settings;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use file::{ConfigFile, FileLayer, read_layer};
+pub use profile::{CustomScheme, Profile, Signer};
+pub use settings::{Origin, SETTINGS, Setting, Value};
+
+use crate::cli::GlobalArgs;
+
+/// A route: requests under `path` are verified with `profile` and forwarded to `forward_to`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Path prefix the route answers (`/webhooks/nexadesk`).
+    pub path: String,
+    /// Profile that verifies deliveries on this route.
+    pub profile: Option<String>,
+    /// Where verified deliveries go; none means record and answer 200.
+    pub forward_to: Option<String>,
+    /// Only forward these event types (lenient names); empty forwards all.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// `immediate` or `passthrough`.
+    pub ack: Option<crate::cmd::listen::AckMode>,
+    /// Event type for providers that send none (Nexudus): names every delivery on this route.
+    pub event: Option<String>,
+}
+
+/// The effective configuration after every layer.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Named profiles.
+    pub profiles: BTreeMap<String, Profile>,
+    /// Relay routes.
+    pub routes: Vec<Route>,
+    /// Scalar settings with where each value came from.
+    pub settings: BTreeMap<&'static str, (Value, Origin)>,
+    /// The files that were read, in order.
+    pub files: Vec<PathBuf>,
+    /// `--db` from the command line, which beats the `db` setting.
+    db_flag: Option<PathBuf>,
+}
+
+/// The user config file: `$XDG_CONFIG_HOME/hooktap/config.toml`.
+pub fn user_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|h| h.join(".config")))?;
+    Some(base.join("hooktap").join("config.toml"))
+}
+
+/// The project config file, `./hooktap.toml`.
+pub fn project_path() -> PathBuf {
+    PathBuf::from("hooktap.toml")
+}
+
+/// The files read, in order: `--config` alone when given, else the user file then the project file.
+pub fn layer_paths(global: &GlobalArgs) -> Vec<PathBuf> {
+    match &global.config {
+        Some(p) => vec![p.clone()],
+        None => user_path().into_iter().chain([project_path()]).collect(),
+    }
+}
+
+/// The file `config set`/`profile add` write to: `--config` when given, else the user file.
+pub fn write_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    global.config.clone().or_else(user_path).ok_or_else(|| {
+        crate::error::usage_hint("cannot find a home directory for the config file", "pass --config PATH")
+    })
+}
+
+/// Loads the configuration for a command.
+pub fn load(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let explicit = global.config.is_some();
+    let mut layers = Vec::new();
+    for path in layer_paths(global) {
+        match read_layer(&path)? {
+            Some(layer) => layers.push(layer),
+            None if explicit => {
+                return Err(crate::error::usage_hint(
+                    format!("config file {} does not exist", path.display()),
+                    "create it with `hooktap config init`, or drop --config",
+                ));
+            }
+            None => {}
+        }
+    }
+    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_")).collect();
+    let mut config = Config::from_layers(layers, &env)?;
+    config.db_flag = global.db.clone();
+    Ok(config)
+}
+
+impl Config {
+    /// Merges file layers (later wins) and then the environment.
+    pub fn from_layers(layers: Vec<FileLayer>, env: &[(String, String)]) -> anyhow::Result<Config> {
+        let mut config = Config { settings: settings::defaults(), ..Config::default() };
+        for layer in layers {
+            for (key, value) in layer.settings {
+                config.settings.insert(key, (value, Origin::File(layer.path.clone())));
+            }
+            config.profiles.extend(layer.file.profiles);
+            if let Some(routes) = layer.file.routes {
+                // A project file's routes replace the user's: routes belong to one app.
+                config.routes = routes;
+            }
+            config.files.push(layer.path);
+        }
+        for (name, raw) in env {
+            if let Some(setting) = SETTINGS.iter().find(|s| s.env_name() == *name) {
+                let value = setting.parse(raw).map_err(|e| {
+                    crate::error::usage_hint(
+                        format!("environment {name}={raw:?}: {e}"),
+                        format!("unset {name} or fix its value"),
+                    )
+                })?;
+                config.settings.insert(setting.key, (value, Origin::Env(name.clone())));
+            }
+        }
+        Ok(config)
+    }
+
+    /// A setting's effective value.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.settings.get(key).map(|(v, _)| v)
+    }
+
+    /// A string setting.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        match self.get(key)? {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// An integer setting.
+    pub fn get_int(&self, key: &str) -> Option<i64> {
+        match self.get(key)? {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The database path: `--db`, then the `store.path` setting, then the XDG default.
+    pub fn db_path(&self) -> anyhow::Result<PathBuf> {
+        if let Some(p) = &self.db_flag {
+            return Ok(p.clone());
+        }
+        if let Some(p) = self.get_str("store.path") {
+            return Ok(expand_home(p));
+        }
+        crate::store::default_path()
+            .ok_or_else(|| crate::error::usage_hint("cannot find a home directory for the database", "pass --db PATH"))
+    }
+
+    /// Opens the store at [`Config::db_path`], turning open failures into clear errors.
+    pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
+        let path = self.db_path()?;
+        crate::store::Store::open(&path).map_err(crate::store::StoreError::into_user_error)
+    }
+
+    /// A profile by name, with the known names in the error.
+    pub fn profile(&self, name: &str) -> anyhow::Result<&Profile> {
+        self.profiles.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+            let hint = if known.is_empty() {
+                "add one with `hooktap config profile add NAME --provider P --secret-env VAR`".to_string()
+            } else {
+                format!("known profiles: {}", known.join(", "))
+            };
+            crate::error::usage_hint(format!("no profile named {name:?}"), hint)
+        })
+    }
+}
+
+/// Expands a leading `~/` to the home directory.
+pub fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Whether a file is readable by group or others (unix); secrets in such a file are warned about.
+pub fn is_shared_readable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).map(|m| m.permissions().mode() & 0o044 != 0).unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests;

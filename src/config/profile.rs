@@ -1,0 +1,172 @@
+//! Profiles: a provider plus where its secret comes from, resolved into a [`Signer`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::cli::ProviderArgs;
+use crate::error::{usage, usage_hint};
+pub use crate::provider::CustomScheme;
+use crate::provider::Provider;
+use crate::secret::Secret;
+
+/// `[profiles.NAME]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Provider name, or `custom` with a `scheme` table.
+    pub provider: String,
+    /// Environment variable holding the secret.
+    pub secret_env: Option<String>,
+    /// File holding the secret.
+    pub secret_file: Option<PathBuf>,
+    /// The secret inline (the file is then kept 0600).
+    pub secret: Option<Secret>,
+    /// Environment variable holding the expected `Authorization` value (Nexus Bearer/Basic).
+    pub auth_env: Option<String>,
+    /// Timestamp tolerance in seconds (default: the provider's).
+    pub tolerance: Option<u64>,
+    /// The signing scheme of a `custom` provider.
+    pub scheme: Option<CustomScheme>,
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
+impl Profile {
+    /// Checks what can be checked without the environment: provider known, one secret source, custom scheme valid.
+    pub fn check(&self) -> Result<(), String> {
+        let sources = [self.secret_env.is_some(), self.secret_file.is_some(), self.secret.is_some()];
+        if sources.iter().filter(|s| **s).count() > 1 {
+            return Err("set only one of secret_env, secret_file, secret".into());
+        }
+        self.provider().map(|_| ()).map_err(|e| format!("{e:#}"))
+    }
+
+    /// The provider this profile signs with.
+    pub fn provider(&self) -> anyhow::Result<Arc<dyn Provider>> {
+        if self.provider.eq_ignore_ascii_case("custom") {
+            let scheme = self.scheme.as_ref().ok_or_else(|| {
+                usage_hint("provider \"custom\" needs a [profiles.NAME.scheme] table", "see README.md, Configuration")
+            })?;
+            return scheme.build().map_err(usage);
+        }
+        if self.scheme.is_some() {
+            return Err(usage("a scheme table is only allowed with provider = \"custom\""));
+        }
+        crate::provider::lookup(&self.provider).map_err(|e| usage(e.to_string()))
+    }
+
+    /// Where the secret comes from, for display (never the value).
+    pub fn secret_source(&self) -> String {
+        match (&self.secret_env, &self.secret_file, &self.secret) {
+            (Some(var), _, _) => format!("env {var}"),
+            (_, Some(file), _) => format!("file {}", file.display()),
+            (_, _, Some(_)) => "inline (redacted)".into(),
+            _ => "none".into(),
+        }
+    }
+}
+
+/// A provider ready to sign or verify, with the secret resolved.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// The scheme.
+    pub provider: Arc<dyn Provider>,
+    /// The secret, when one was given.
+    pub secret: Option<Secret>,
+    /// The profile it came from.
+    pub profile: Option<String>,
+    /// Expected/added `Authorization` value.
+    pub auth: Option<Secret>,
+    /// Tolerance override.
+    pub tolerance: Option<u64>,
+}
+
+impl Signer {
+    /// The secret, or an error telling how to give one.
+    pub fn require_secret(&self) -> anyhow::Result<&Secret> {
+        self.secret.as_ref().ok_or_else(|| {
+            usage_hint(
+                format!("no secret for provider {}", self.provider.info().name),
+                "pass --secret-env VAR (or --secret, HOOKTAP_SECRET, or a profile with a secret)",
+            )
+        })
+    }
+}
+
+/// Reads a secret from the environment.
+pub fn secret_from_env(var: &str, what: &str) -> anyhow::Result<Secret> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+        _ => Err(usage_hint(
+            format!("{what}: environment variable {var} is not set"),
+            format!("export {var}=..., or choose another secret source"),
+        )),
+    }
+}
+
+/// Reads a secret from a file, ignoring one trailing newline.
+pub fn secret_from_file(path: &std::path::Path, what: &str) -> anyhow::Result<Secret> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("{what}: cannot read secret file {}: {e}", path.display())))?;
+    if super::is_shared_readable(path) {
+        tracing::warn!("secret file {} is readable by other users; run: chmod 600 {}", path.display(), path.display());
+    }
+    Ok(Secret::new(text.strip_suffix('\n').unwrap_or(&text).trim_end_matches('\r')))
+}
+
+impl super::Config {
+    /// Resolves `--profile`/`--provider`/`--secret*` (and the default profile) into a signer.
+    /// `Ok(None)` when neither a profile nor a provider is known.
+    pub fn signer(&self, args: &ProviderArgs) -> anyhow::Result<Option<Signer>> {
+        let profile_name = args.profile.clone().or_else(|| {
+            // The default profile applies only when no provider was named on the command line.
+            args.provider.is_none().then(|| self.get_str("profile").map(str::to_owned)).flatten()
+        });
+        let profile = profile_name.as_deref().map(|n| self.profile(n)).transpose()?;
+        let provider = match (&args.provider, profile) {
+            (Some(p), Some(prof)) if !p.eq_ignore_ascii_case(&prof.provider) => {
+                return Err(usage(format!(
+                    "--provider {p} conflicts with profile {:?}, whose provider is {}",
+                    profile_name.unwrap_or_default(),
+                    prof.provider
+                )));
+            }
+            (_, Some(prof)) => prof.provider()?,
+            (Some(p), None) => crate::provider::lookup(p).map_err(|e| {
+                usage_hint(e.to_string(), "custom schemes are defined in a profile (provider = \"custom\")")
+            })?,
+            (None, None) => return Ok(None),
+        };
+        let what = match &profile_name {
+            Some(n) => format!("profile {n}"),
+            None => "secret".into(),
+        };
+        let secret = if let Some(var) = &args.secret_env {
+            Some(secret_from_env(var, "--secret-env")?)
+        } else if let Some(file) = &args.secret_file {
+            Some(secret_from_file(file, "--secret-file")?)
+        } else if let Some(s) = &args.secret {
+            Some(Secret::new(s.clone()))
+        } else if let Some(prof) = profile {
+            match (&prof.secret_env, &prof.secret_file, &prof.secret) {
+                (Some(var), _, _) => Some(secret_from_env(var, &what)?),
+                (_, Some(file), _) => Some(secret_from_file(&super::expand_home(&file.to_string_lossy()), &what)?),
+                (_, _, Some(s)) => Some(s.clone()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let auth = profile
+            .and_then(|p| p.auth_env.as_deref())
+            .map(|var| secret_from_env(var, &format!("{what} auth_env")))
+            .transpose()?;
+        Ok(Some(Signer { provider, secret, profile: profile_name, auth, tolerance: profile.and_then(|p| p.tolerance) }))
+    }
+}

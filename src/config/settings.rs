@@ -1,0 +1,268 @@
+//! The table of scalar settings: one entry gives a key its type, default, env name and help.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A setting's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Text (also durations and paths, validated on the way in).
+    Str(String),
+    /// A whole number (also sizes, in bytes).
+    Int(i64),
+    /// On or off.
+    Bool(bool),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl Value {
+    /// The value as a TOML item, for writing a file.
+    pub fn to_toml(&self) -> toml_edit::Value {
+        match self {
+            Value::Str(s) => s.as_str().into(),
+            Value::Int(i) => (*i).into(),
+            Value::Bool(b) => (*b).into(),
+        }
+    }
+}
+
+/// Where an effective value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Built-in default.
+    Default,
+    /// A config file.
+    File(PathBuf),
+    /// An environment variable.
+    Env(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Env(name) => write!(f, "env {name}"),
+        }
+    }
+}
+
+/// What kind of value a setting holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any text.
+    Str,
+    /// A whole number in a range.
+    Int(i64, i64),
+    /// true/false.
+    Bool,
+    /// A duration such as `10s`.
+    Duration,
+    /// A byte size such as `5MiB` (stored in bytes).
+    Size,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+}
+
+/// One scalar setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// Dotted key (`listen.port`); top-level keys have no dot.
+    pub key: &'static str,
+    /// Value kind.
+    pub kind: Kind,
+    /// Default, in the form a user would write it.
+    pub default: Option<&'static str>,
+    /// One line of help.
+    pub doc: &'static str,
+}
+
+/// Every scalar setting hooktap reads.
+pub const SETTINGS: &[Setting] = &[
+    Setting { key: "profile", kind: Kind::Str, default: None, doc: "profile used when a command is given none" },
+    Setting {
+        key: "db",
+        kind: Kind::Str,
+        default: None,
+        doc: "SQLite database (default $XDG_DATA_HOME/hooktap/hooktap.db)",
+    },
+    Setting {
+        key: "retain_days",
+        kind: Kind::Int(1, 36_500),
+        default: None,
+        doc: "prune deliveries older than this many days",
+    },
+    Setting {
+        key: "retain_count",
+        kind: Kind::Int(1, i64::MAX),
+        default: None,
+        doc: "keep at most this many deliveries",
+    },
+    Setting {
+        key: "fixtures_dir",
+        kind: Kind::Str,
+        default: None,
+        doc: "extra event fixtures, laid out like fixtures/<provider>/",
+    },
+    Setting { key: "listen.port", kind: Kind::Int(0, 65_535), default: Some("5757"), doc: "relay port" },
+    Setting { key: "listen.bind", kind: Kind::Str, default: Some("127.0.0.1"), doc: "relay bind address" },
+    Setting {
+        key: "listen.ack",
+        kind: Kind::Choice(&["immediate", "passthrough"]),
+        default: Some("immediate"),
+        doc: "when the relay answers the provider",
+    },
+    Setting {
+        key: "listen.max_body",
+        kind: Kind::Size,
+        default: Some("5MiB"),
+        doc: "largest body accepted (413 beyond)",
+    },
+    Setting {
+        key: "listen.forward_timeout",
+        kind: Kind::Duration,
+        default: Some("10s"),
+        doc: "timeout of one forward attempt",
+    },
+    Setting {
+        key: "listen.header_timeout",
+        kind: Kind::Duration,
+        default: Some("10s"),
+        doc: "time allowed to read request headers",
+    },
+    Setting {
+        key: "listen.retries",
+        kind: Kind::Int(1, 100),
+        default: Some("10"),
+        doc: "forward attempts before a delivery is dead",
+    },
+    Setting {
+        key: "listen.retry_base",
+        kind: Kind::Duration,
+        default: Some("1s"),
+        doc: "first retry delay (doubles each time)",
+    },
+    Setting { key: "listen.retry_max", kind: Kind::Duration, default: Some("60s"), doc: "longest retry delay" },
+    Setting {
+        key: "listen.pause_after",
+        kind: Kind::Int(1, 10_000),
+        default: Some("5"),
+        doc: "consecutive failures before a target is paused and probed",
+    },
+    Setting {
+        key: "listen.target_concurrency",
+        kind: Kind::Int(1, 1_024),
+        default: Some("8"),
+        doc: "forwards in flight per target",
+    },
+    Setting {
+        key: "send.timeout",
+        kind: Kind::Duration,
+        default: None,
+        doc: "request timeout (default: the provider's)",
+    },
+    Setting { key: "tunnel.url", kind: Kind::Str, default: None, doc: "tunnel server, wss://host" },
+    Setting { key: "tunnel.channel", kind: Kind::Str, default: None, doc: "tunnel channel name" },
+    Setting { key: "tunnel.token", kind: Kind::Str, default: None, doc: "tunnel token (prefer HOOKTAP_TUNNEL_TOKEN)" },
+];
+
+/// Section names that hold settings.
+pub const SECTIONS: &[&str] = &["listen", "send", "tunnel"];
+
+impl Setting {
+    /// `HOOKTAP_` plus the key in upper case with dots as underscores.
+    pub fn env_name(&self) -> String {
+        format!("HOOKTAP_{}", self.key.replace('.', "_").to_ascii_uppercase())
+    }
+
+    /// Whether the value is a secret to redact.
+    pub fn is_secret(&self) -> bool {
+        self.key == "tunnel.token"
+    }
+
+    /// Parses text (from `config set` or the environment).
+    pub fn parse(&self, raw: &str) -> Result<Value, String> {
+        let raw = raw.trim();
+        match self.kind {
+            Kind::Str => Ok(Value::Str(raw.to_string())),
+            Kind::Int(lo, hi) => {
+                let n: i64 = raw.parse().map_err(|_| format!("{} expects a whole number, got {raw:?}", self.key))?;
+                if n < lo || n > hi {
+                    return Err(format!("{} must be between {lo} and {hi}, got {n}", self.key));
+                }
+                Ok(Value::Int(n))
+            }
+            Kind::Bool => match raw {
+                "true" | "yes" | "on" | "1" => Ok(Value::Bool(true)),
+                "false" | "no" | "off" | "0" => Ok(Value::Bool(false)),
+                _ => Err(format!("{} expects true or false, got {raw:?}", self.key)),
+            },
+            Kind::Duration => crate::util::parse_duration(raw)
+                .map(|_| Value::Str(raw.to_string()))
+                .map_err(|e| format!("{}: {e}", self.key)),
+            Kind::Size => {
+                crate::util::parse_size(raw).map(|n| Value::Int(n as i64)).map_err(|e| format!("{}: {e}", self.key))
+            }
+            Kind::Choice(options) => {
+                if options.contains(&raw) {
+                    Ok(Value::Str(raw.to_string()))
+                } else {
+                    Err(format!("{} must be one of {}, got {raw:?}", self.key, options.join(", ")))
+                }
+            }
+        }
+    }
+
+    /// Checks a value read from a TOML file.
+    pub fn from_toml(&self, value: &toml::Value) -> Result<Value, String> {
+        match (self.kind, value) {
+            (Kind::Int(..), toml::Value::Integer(n)) => self.parse(&n.to_string()),
+            (Kind::Size, toml::Value::Integer(n)) if *n >= 0 => Ok(Value::Int(*n)),
+            (Kind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
+            (Kind::Str | Kind::Duration | Kind::Size | Kind::Choice(_), toml::Value::String(s)) => self.parse(s),
+            (_, other) => Err(format!("{} expects {}, got {} {}", self.key, self.kind_name(), other.type_str(), other)),
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Str => "a string",
+            Kind::Int(..) => "an integer",
+            Kind::Bool => "true or false",
+            Kind::Duration => "a duration string such as \"10s\"",
+            Kind::Size => "a size such as \"5MiB\" or a number of bytes",
+            Kind::Choice(_) => "a string",
+        }
+    }
+
+    /// Finds a setting by key.
+    pub fn find(key: &str) -> Option<&'static Setting> {
+        SETTINGS.iter().find(|s| s.key == key)
+    }
+}
+
+/// Every default, as the first layer.
+pub fn defaults() -> BTreeMap<&'static str, (Value, Origin)> {
+    SETTINGS
+        .iter()
+        .filter_map(|s| Some((s.key, (s.parse(s.default?).expect("defaults are valid"), Origin::Default))))
+        .collect()
+}
+
+/// The known keys, closest to `key` first, for "did you mean".
+pub fn closest(key: &str) -> Vec<&'static str> {
+    let mut keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+    keys.sort_by(|a, b| strsim::jaro_winkler(b, key).total_cmp(&strsim::jaro_winkler(a, key)));
+    keys.truncate(3);
+    keys
+}

@@ -1,0 +1,166 @@
+//! Exit codes and the one place where errors become a message, a hint and a code.
+
+use std::io;
+use std::process::ExitCode;
+
+/// The outcome of a command that ran to the end, as the exit code contract sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: the command did what was asked and the answer was positive.
+    Success,
+    /// 1: a negative result (invalid signature, non-2xx answer, failed check).
+    Negative,
+    /// 130: interrupted by Ctrl-C.
+    Interrupted,
+}
+
+impl Exit {
+    /// The process exit code for this outcome.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Negative => 1,
+            Exit::Interrupted => 130,
+        }
+    }
+}
+
+/// Exit code for usage, configuration and input errors.
+pub const USAGE_CODE: u8 = 2;
+
+/// A usage, configuration or input error: exit 2, with a one-line reason and
+/// an optional hint telling the user what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct UsageError {
+    /// What is wrong, and where.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl UsageError {
+    /// An input error without a hint.
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError { message: message.into(), hint: None }
+    }
+
+    /// Attaches a hint shown under the message.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Shorthand for returning a [`UsageError`] as an `anyhow::Error`.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    UsageError::new(message).into()
+}
+
+/// Shorthand for a [`UsageError`] with a hint.
+pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    UsageError::new(message).hint(hint).into()
+}
+
+/// A failure that is a negative answer rather than a fault, already explained
+/// by the command's own output; exit 1 without a second message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Negative(pub String);
+
+/// How an error is shown and which code it exits with.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Classified {
+    /// Exit code.
+    pub code: u8,
+    /// Message for stderr, or `None` to exit quietly.
+    pub message: Option<String>,
+    /// Optional hint line.
+    pub hint: Option<String>,
+}
+
+/// Decides the exit code and the text for an error that reached the top.
+pub fn classify(err: &anyhow::Error) -> Classified {
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            // `hooktap tail | head` closing early is not an error.
+            return Classified { code: 0, message: None, hint: None };
+        }
+    }
+    if let Some(u) = err.chain().find_map(|c| c.downcast_ref::<UsageError>()) {
+        return Classified { code: USAGE_CODE, message: Some(format!("{err:#}")), hint: u.hint.clone() };
+    }
+    if let Some(n) = err.downcast_ref::<Negative>() {
+        return Classified { code: 1, message: (!n.0.is_empty()).then(|| n.0.clone()), hint: None };
+    }
+    let hint = err.chain().find_map(hint_for);
+    Classified { code: 1, message: Some(format!("{err:#}")), hint }
+}
+
+fn hint_for(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(sql) = cause.downcast_ref::<rusqlite::Error>()
+        && let Some(code) = sql.sqlite_error_code()
+    {
+        return match code {
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                Some("another process holds a write lock on the database; retry, or use --db for a separate one".into())
+            }
+            rusqlite::ErrorCode::ReadOnly => {
+                Some("the database file or its directory is read-only; check permissions or pass --db".into())
+            }
+            rusqlite::ErrorCode::DiskFull => {
+                Some("the disk is full; free space, or prune with retain_days/retain_count".into())
+            }
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Prints the outcome of a command once, at the top, and returns the exit code.
+pub fn report(result: anyhow::Result<Exit>) -> ExitCode {
+    match result {
+        Ok(exit) => ExitCode::from(exit.code()),
+        Err(err) => {
+            let c = classify(&err);
+            if let Some(message) = c.message {
+                eprintln!("hooktap: error: {message}");
+                if let Some(hint) = c.hint {
+                    eprintln!("  hint: {hint}");
+                }
+            }
+            ExitCode::from(c.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn broken_pipe_exits_quietly_with_zero() {
+        let err = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing rows");
+        assert_eq!(classify(&err), Classified { code: 0, message: None, hint: None });
+    }
+
+    #[test]
+    fn usage_errors_exit_two_with_context_and_hint() {
+        let err = Err::<(), _>(usage_hint("unknown provider \"strpe\"", "did you mean stripe?"))
+            .context("loading profile ci")
+            .unwrap_err();
+        let c = classify(&err);
+        assert_eq!(c.code, 2);
+        assert_eq!(c.message.as_deref(), Some("loading profile ci: unknown provider \"strpe\""));
+        assert_eq!(c.hint.as_deref(), Some("did you mean stripe?"));
+    }
+
+    #[test]
+    fn other_errors_exit_one() {
+        let c = classify(&anyhow::anyhow!("connection refused"));
+        assert_eq!(c.code, 1);
+    }
+}

@@ -1,0 +1,12 @@
+//! hooktap: send, verify, relay, record and replay webhooks.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod logging;
+pub mod net;
+pub mod provider;
+pub mod secret;
+pub mod store;
+pub mod util;

@@ -1,0 +1,67 @@
+//! Logging to stderr through tracing, and the colour decision every printer shares.
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+static COLOR: OnceLock<bool> = OnceLock::new();
+
+/// Sets up the tracing subscriber from `-q`/`-v` (or `HOOKTAP_LOG`/`RUST_LOG`) and
+/// decides once whether output is coloured.
+pub fn init(global: &GlobalArgs) {
+    let color = decide_color(global.color, std::env::var_os("NO_COLOR").is_some(), std::io::stderr().is_terminal());
+    let _ = COLOR.set(color);
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = std::env::var("HOOKTAP_LOG")
+        .ok()
+        .and_then(|s| EnvFilter::try_new(s).ok())
+        .unwrap_or_else(|| EnvFilter::new(format!("hooktap={level},warn")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .try_init();
+}
+
+/// Whether to colour: `--color` wins, then `NO_COLOR`, then whether stderr is a terminal.
+pub fn decide_color(choice: ColorChoice, no_color_env: bool, is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color_env && is_tty,
+    }
+}
+
+/// Whether output should be coloured (false until [`init`] ran).
+pub fn color() -> bool {
+    COLOR.get().copied().unwrap_or(false)
+}
+
+/// Wraps `text` in an ANSI colour when colour is on.
+pub fn paint(text: &str, ansi: &str) -> String {
+    if color() { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_env_turns_auto_off_but_not_always() {
+        assert!(!decide_color(ColorChoice::Auto, true, true));
+        assert!(decide_color(ColorChoice::Auto, false, true));
+        assert!(!decide_color(ColorChoice::Auto, false, false));
+        assert!(decide_color(ColorChoice::Always, true, false));
+        assert!(!decide_color(ColorChoice::Never, false, true));
+    }
+}

@@ -1,0 +1,293 @@
+//! The SQLite log every command shares: open, migrate, insert, query.
+//!
+//! [`Store`] is synchronous and owned by one thread; [`Writer`] runs one on a
+//! dedicated thread and group-commits inserts for async callers.
+
+mod model;
+pub mod query;
+mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+pub use model::{
+    Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, Source, State, decode_headers, encode_headers, new_id,
+};
+pub use writer::{Writer, WriterHandle};
+
+/// Response bodies longer than this are cut before they are stored.
+pub const RESPONSE_BODY_CAP: usize = 64 * 1024;
+
+/// What can go wrong opening the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file was written by a newer hooktap.
+    #[error("database {path} has schema version {found}, newer than this hooktap understands ({supported})")]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: u32,
+        /// The newest this build knows.
+        supported: u32,
+    },
+    /// The directory for the database could not be created.
+    #[error("cannot create the database directory {path}: {source}")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// SQLite refused.
+    #[error("database {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Turns opening errors into the exit-2 kind with a hint, where the user can fix them.
+    pub fn into_user_error(self) -> anyhow::Error {
+        match &self {
+            StoreError::NewerSchema { .. } => {
+                crate::error::usage_hint(self.to_string(), "upgrade hooktap, or pass --db to use another database")
+            }
+            StoreError::CreateDir { .. } => {
+                crate::error::usage_hint(self.to_string(), "pass --db with a writable path")
+            }
+            StoreError::Sqlite { .. } => anyhow::Error::new(self),
+        }
+    }
+}
+
+/// The default database path: `$XDG_DATA_HOME/hooktap/hooktap.db`.
+pub fn default_path() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|h| h.join(".local/share")))?;
+    Some(data.join("hooktap").join("hooktap.db"))
+}
+
+/// A connection to the delivery log.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, in WAL mode, migrated to the current schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+        }
+        let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(sql)?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure().map_err(sql)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a committed delivery survives power loss, which is what "durable before ack" promises.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let sql = |source| StoreError::Sqlite { path: self.path.clone(), source };
+        let found: u32 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+        if found > schema::CURRENT {
+            return Err(StoreError::NewerSchema { path: self.path.clone(), found, supported: schema::CURRENT });
+        }
+        for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let version = index as u32 + 1;
+            let tx = self.conn.transaction().map_err(sql)?;
+            tx.execute_batch(step).map_err(sql)?;
+            tx.pragma_update(None, "user_version", version).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            tracing::debug!(version, "migrated database");
+        }
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> rusqlite::Result<u32> {
+        self.conn.pragma_query_value(None, "user_version", |r| r.get(0))
+    }
+
+    /// Stores one delivery in its own transaction.
+    pub fn insert(&mut self, delivery: &NewDelivery) -> rusqlite::Result<Inserted> {
+        let tx = self.conn.transaction()?;
+        let inserted = insert_in(&tx, delivery)?;
+        tx.commit()?;
+        Ok(inserted)
+    }
+
+    /// Stores many deliveries in one transaction: one commit, one fsync.
+    pub fn insert_batch(&mut self, deliveries: &[NewDelivery]) -> rusqlite::Result<Vec<Inserted>> {
+        let tx = self.conn.transaction()?;
+        let out = deliveries.iter().map(|d| insert_in(&tx, d)).collect::<rusqlite::Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Stores an attempt and moves its delivery to `state`.
+    pub fn record_attempt(
+        &mut self,
+        attempt: &NewAttempt,
+        state: State,
+        next_attempt_at: Option<i64>,
+    ) -> rusqlite::Result<i64> {
+        let tx = self.conn.transaction()?;
+        let id = attempt_in(&tx, attempt, state, next_attempt_at)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Moves a delivery to `state` without an attempt (e.g. pausing or resuming).
+    pub fn set_state(&mut self, id: &str, state: State, next_attempt_at: Option<i64>) -> rusqlite::Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE deliveries SET state = ?2, next_attempt_at = ?3 WHERE id = ?1",
+            params![id, state.as_str(), next_attempt_at],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The raw connection, for the query module.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Deletes deliveries older than `days` and beyond the newest `count`; returns how many went.
+    pub fn prune(&mut self, days: Option<u32>, count: Option<u64>) -> rusqlite::Result<usize> {
+        let mut removed = 0;
+        if let Some(days) = days {
+            let cutoff = crate::util::unix_ms_now() - i64::from(days) * 86_400_000;
+            removed += self.conn.execute("DELETE FROM deliveries WHERE received_at < ?1", [cutoff])?;
+        }
+        if let Some(count) = count {
+            let keep = i64::try_from(count).unwrap_or(i64::MAX);
+            let cutoff: Option<String> = self
+                .conn
+                .query_row("SELECT id FROM deliveries ORDER BY id DESC LIMIT 1 OFFSET ?1", [keep], |r| r.get(0))
+                .optional()?;
+            if let Some(cutoff) = cutoff {
+                removed += self.conn.execute("DELETE FROM deliveries WHERE id <= ?1", [cutoff])?;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Result<Inserted> {
+    let duplicate_of: Option<String> = match (&d.provider, &d.provider_delivery_id) {
+        (Some(p), Some(pid)) => tx
+            .prepare_cached(
+                "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![p, pid], |r| r.get(0))
+            .optional()?,
+        _ => None,
+    };
+    tx.prepare_cached(
+        "INSERT INTO deliveries (id, received_at, source, method, path, query, headers, body, body_size,
+            remote_addr, provider, profile, route, event, provider_delivery_id, signature, signature_reason,
+            duplicate_of, state, target, next_attempt_at, replay_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    )?
+    .execute(params![
+        d.id,
+        d.received_at,
+        d.source.as_str(),
+        d.method,
+        d.path,
+        d.query,
+        encode_headers(&d.headers),
+        &d.body[..],
+        d.body.len() as i64,
+        d.remote_addr,
+        d.provider,
+        d.profile,
+        d.route,
+        d.event,
+        d.provider_delivery_id,
+        d.signature.as_str(),
+        d.signature_reason,
+        duplicate_of,
+        d.state.as_str(),
+        d.target,
+        d.next_attempt_at,
+        d.replay_of,
+    ])?;
+    Ok(Inserted { duplicate_of })
+}
+
+fn attempt_in(
+    tx: &rusqlite::Transaction<'_>,
+    a: &NewAttempt,
+    state: State,
+    next_attempt_at: Option<i64>,
+) -> rusqlite::Result<i64> {
+    let body = a.response_body.as_deref().unwrap_or_default();
+    let capped = &body[..body.len().min(RESPONSE_BODY_CAP)];
+    tx.prepare_cached(
+        "INSERT INTO attempts (delivery_id, kind, target, started_at, duration_us, status, response_headers,
+            response_body, response_size, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        a.delivery_id,
+        a.kind,
+        a.target,
+        a.started_at,
+        a.duration_us,
+        a.status,
+        a.response_headers.as_ref().map(encode_headers),
+        a.response_body.as_ref().map(|_| capped),
+        a.response_body.as_ref().map(|b| b.len() as i64),
+        a.error,
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached(
+        "UPDATE deliveries SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, last_status = ?4,
+            last_duration_us = ?5, last_error = ?6, target = COALESCE(target, ?7)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        a.delivery_id,
+        state.as_str(),
+        next_attempt_at,
+        a.status,
+        a.duration_us,
+        a.error,
+        a.target
+    ])?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests;

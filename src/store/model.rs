@@ -1,0 +1,334 @@
+//! The rows the store keeps, as Rust values.
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use crate::provider::SignatureState;
+
+/// Where a delivery came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Received by `listen`.
+    Listen,
+    /// Received through the tunnel.
+    Tunnel,
+    /// Fired by `send`.
+    Send,
+    /// Re-delivered by `replay`.
+    Replay,
+}
+
+impl Source {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Listen => "listen",
+            Source::Tunnel => "tunnel",
+            Source::Send => "send",
+            Source::Replay => "replay",
+        }
+    }
+}
+
+/// Where a delivery is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Stored; nothing to forward it to.
+    Recorded,
+    /// Waiting to be forwarded (or retried).
+    Pending,
+    /// The target answered 2xx.
+    Forwarded,
+    /// The target answered with a final failure (4xx) or a send failed.
+    Failed,
+    /// Retries ran out.
+    Dead,
+    /// Signature invalid or missing; not forwarded.
+    Rejected,
+}
+
+impl State {
+    /// Every state, in life order.
+    pub const ALL: [State; 6] =
+        [State::Recorded, State::Pending, State::Forwarded, State::Failed, State::Dead, State::Rejected];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Recorded => "recorded",
+            State::Pending => "pending",
+            State::Forwarded => "forwarded",
+            State::Failed => "failed",
+            State::Dead => "dead",
+            State::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// A delivery about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// Time-sortable id; [`new_id`] makes one.
+    pub id: String,
+    /// Unix milliseconds.
+    pub received_at: i64,
+    /// Where it came from.
+    pub source: Source,
+    /// HTTP method.
+    pub method: String,
+    /// Request path.
+    pub path: String,
+    /// Query string without `?`.
+    pub query: Option<String>,
+    /// Every header, repeats kept.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+    /// Peer address.
+    pub remote_addr: Option<String>,
+    /// Provider name.
+    pub provider: Option<String>,
+    /// Profile name.
+    pub profile: Option<String>,
+    /// Route path prefix that matched.
+    pub route: Option<String>,
+    /// Event type.
+    pub event: Option<String>,
+    /// The provider's delivery id.
+    pub provider_delivery_id: Option<String>,
+    /// Signature result.
+    pub signature: SignatureState,
+    /// Why the signature failed.
+    pub signature_reason: Option<String>,
+    /// Initial state.
+    pub state: State,
+    /// Forward target.
+    pub target: Option<String>,
+    /// When to first try forwarding (unix ms), for pending deliveries.
+    pub next_attempt_at: Option<i64>,
+    /// The delivery this one replays.
+    pub replay_of: Option<String>,
+}
+
+impl NewDelivery {
+    /// A delivery with only the request parts set; the rest defaulted (unchecked, recorded).
+    pub fn request(source: Source, method: &str, path: &str, headers: HeaderMap, body: Bytes) -> Self {
+        NewDelivery {
+            id: new_id(),
+            received_at: crate::util::unix_ms_now(),
+            source,
+            method: method.to_string(),
+            path: path.to_string(),
+            query: None,
+            headers,
+            body,
+            remote_addr: None,
+            provider: None,
+            profile: None,
+            route: None,
+            event: None,
+            provider_delivery_id: None,
+            signature: SignatureState::Unchecked,
+            signature_reason: None,
+            state: State::Recorded,
+            target: None,
+            next_attempt_at: None,
+            replay_of: None,
+        }
+    }
+}
+
+/// What storing a delivery found out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inserted {
+    /// The earliest delivery with the same provider delivery id, if any.
+    pub duplicate_of: Option<String>,
+}
+
+/// A stored delivery, as read back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Delivery {
+    /// Insertion order; increases with every stored delivery.
+    pub seq: i64,
+    /// Id.
+    pub id: String,
+    /// Unix milliseconds.
+    pub received_at: i64,
+    /// Where it came from.
+    pub source: String,
+    /// HTTP method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Query string.
+    pub query: Option<String>,
+    /// Headers, repeats kept.
+    #[serde(skip)]
+    pub headers: HeaderMap,
+    /// Raw body.
+    #[serde(skip)]
+    pub body: Bytes,
+    /// Body size in bytes.
+    pub body_size: i64,
+    /// Peer address.
+    pub remote_addr: Option<String>,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Profile.
+    pub profile: Option<String>,
+    /// Route prefix.
+    pub route: Option<String>,
+    /// Event type.
+    pub event: Option<String>,
+    /// Provider's delivery id.
+    pub provider_delivery_id: Option<String>,
+    /// Signature result.
+    pub signature: String,
+    /// Why it failed.
+    pub signature_reason: Option<String>,
+    /// Earlier delivery with the same provider id.
+    pub duplicate_of: Option<String>,
+    /// State.
+    pub state: String,
+    /// Forward target.
+    pub target: Option<String>,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Next attempt (unix ms).
+    pub next_attempt_at: Option<i64>,
+    /// Last response status.
+    pub last_status: Option<i64>,
+    /// Last attempt's duration in microseconds.
+    pub last_duration_us: Option<i64>,
+    /// Last attempt's error.
+    pub last_error: Option<String>,
+    /// Replayed delivery.
+    pub replay_of: Option<String>,
+}
+
+/// A forward, replay or send attempt about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    /// The delivery.
+    pub delivery_id: String,
+    /// `forward`, `replay` or `send`.
+    pub kind: &'static str,
+    /// Target URL.
+    pub target: String,
+    /// Unix ms.
+    pub started_at: i64,
+    /// How long it took.
+    pub duration_us: i64,
+    /// Response status, if any.
+    pub status: Option<u16>,
+    /// Response headers.
+    pub response_headers: Option<HeaderMap>,
+    /// Response body (capped by the store).
+    pub response_body: Option<Bytes>,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+}
+
+/// A stored attempt.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Attempt {
+    /// Row id.
+    pub id: i64,
+    /// The delivery.
+    pub delivery_id: String,
+    /// Kind.
+    pub kind: String,
+    /// Target.
+    pub target: String,
+    /// Unix ms.
+    pub started_at: i64,
+    /// Microseconds.
+    pub duration_us: Option<i64>,
+    /// Status.
+    pub status: Option<i64>,
+    /// Response headers.
+    #[serde(skip)]
+    pub response_headers: HeaderMap,
+    /// Capped response body.
+    #[serde(skip)]
+    pub response_body: Bytes,
+    /// Response size before the cap.
+    pub response_size: Option<i64>,
+    /// Error.
+    pub error: Option<String>,
+}
+
+/// Which deliveries a query returns. Empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Exact ids or unique prefixes.
+    pub ids: Vec<String>,
+    /// Received at or after (unix ms).
+    pub since: Option<i64>,
+    /// Event type, compared leniently (case and punctuation ignored).
+    pub event: Option<String>,
+    /// State.
+    pub state: Option<State>,
+    /// Response status range, inclusive (`5xx` = 500..=599).
+    pub status: Option<(i64, i64)>,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Only deliveries stored after this [`Delivery::seq`] (for following).
+    pub after_seq: Option<i64>,
+}
+
+/// A new time-sortable delivery id (a ULID), increasing within this process.
+pub fn new_id() -> String {
+    static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+    let mut generator = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Overflow needs 2^80 ids in one millisecond; fall back to a random one if it happens.
+    generator.generate().unwrap_or_else(|_| ulid::Ulid::generate()).to_string()
+}
+
+/// Encodes headers as `name: value\n` lines; values are bytes, so nothing is lost.
+pub fn encode_headers(headers: &HeaderMap) -> Vec<u8> {
+    let mut out = Vec::with_capacity(headers.len() * 32);
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Decodes what [`encode_headers`] wrote; lines that are not valid headers are skipped.
+pub fn decode_headers(bytes: &[u8]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for line in bytes.split(|b| *b == b'\n') {
+        let Some(colon) = line.windows(2).position(|w| w == b": ") else { continue };
+        if let (Ok(name), Ok(value)) =
+            (http::HeaderName::from_bytes(&line[..colon]), http::HeaderValue::from_bytes(&line[colon + 2..]))
+        {
+            map.append(name, value);
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_round_trip_with_repeats_and_non_utf8_values() {
+        let mut h = HeaderMap::new();
+        h.append("x-a", "1".parse().unwrap());
+        h.append("x-a", "2: with colon".parse().unwrap());
+        h.append("x-bin", http::HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        let back = decode_headers(&encode_headers(&h));
+        assert_eq!(back, h);
+    }
+}

@@ -1,0 +1,200 @@
+//! Reading deliveries and attempts back: by id, by filter, and what is due for forwarding.
+
+use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
+
+use super::{Attempt, Delivery, Filter, State, Store, decode_headers};
+
+const DELIVERY_COLUMNS: &str =
+    "seq, id, received_at, source, method, path, query, headers, body, body_size, remote_addr,
+    provider, profile, route, event, provider_delivery_id, signature, signature_reason, duplicate_of, state, target,
+    attempts, next_attempt_at, last_status, last_duration_us, last_error, replay_of";
+
+fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
+    Ok(Delivery {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        received_at: r.get(2)?,
+        source: r.get(3)?,
+        method: r.get(4)?,
+        path: r.get(5)?,
+        query: r.get(6)?,
+        headers: decode_headers(&r.get::<_, Vec<u8>>(7)?),
+        body: r.get::<_, Vec<u8>>(8)?.into(),
+        body_size: r.get(9)?,
+        remote_addr: r.get(10)?,
+        provider: r.get(11)?,
+        profile: r.get(12)?,
+        route: r.get(13)?,
+        event: r.get(14)?,
+        provider_delivery_id: r.get(15)?,
+        signature: r.get(16)?,
+        signature_reason: r.get(17)?,
+        duplicate_of: r.get(18)?,
+        state: r.get(19)?,
+        target: r.get(20)?,
+        attempts: r.get(21)?,
+        next_attempt_at: r.get(22)?,
+        last_status: r.get(23)?,
+        last_duration_us: r.get(24)?,
+        last_error: r.get(25)?,
+        replay_of: r.get(26)?,
+    })
+}
+
+/// An id prefix that matched nothing or more than one delivery.
+#[derive(Debug, thiserror::Error)]
+pub enum IdError {
+    /// No delivery has this id or prefix.
+    #[error("no delivery with id {0:?}")]
+    NotFound(String),
+    /// Several deliveries share the prefix.
+    #[error("id prefix {prefix:?} is ambiguous ({count} deliveries match); give more characters")]
+    Ambiguous {
+        /// What was given.
+        prefix: String,
+        /// How many matched.
+        count: i64,
+    },
+    /// SQLite failed.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Store {
+    /// One delivery by exact id, or by a unique prefix of its id (case-insensitive).
+    pub fn get(&self, id_or_prefix: &str) -> Result<Delivery, IdError> {
+        let wanted = id_or_prefix.trim().to_ascii_uppercase();
+        let sql =
+            format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id >= ?1 AND id < ?1 || 'z' ORDER BY id LIMIT 2");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let found: Vec<Delivery> = stmt.query_map([&wanted], delivery_from_row)?.collect::<rusqlite::Result<_>>()?;
+        match found.len() {
+            0 => Err(IdError::NotFound(id_or_prefix.to_string())),
+            1 => Ok(found.into_iter().next().expect("one row")),
+            _ if found[0].id == wanted => Ok(found.into_iter().next().expect("one row")),
+            _ => {
+                let count: i64 = self.conn().query_row(
+                    "SELECT count(*) FROM deliveries WHERE id >= ?1 AND id < ?1 || 'z'",
+                    [&wanted],
+                    |r| r.get(0),
+                )?;
+                Err(IdError::Ambiguous { prefix: id_or_prefix.to_string(), count })
+            }
+        }
+    }
+
+    /// Deliveries matching `filter`, oldest first; with `last`, only the newest `last` of them.
+    pub fn list(&self, filter: &Filter, last: Option<usize>) -> rusqlite::Result<Vec<Delivery>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut push = |clause: &str, value: Value| {
+            args.push(value);
+            clauses.push(clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(since) = filter.since {
+            push("received_at >= ?", since.into());
+        }
+        if let Some(state) = filter.state {
+            push("state = ?", state.as_str().to_string().into());
+        }
+        if let Some(provider) = &filter.provider {
+            push("provider = ?", provider.to_ascii_lowercase().into());
+        }
+        if let Some((lo, hi)) = filter.status {
+            push("last_status >= ?", lo.into());
+            push("last_status <= ?", hi.into());
+        }
+        if let Some(after) = filter.after_seq {
+            push("seq > ?", after.into());
+        }
+        if let Some(event) = &filter.event {
+            // Lenient: `Coworker Update` finds `coworker-update`. Normalised in SQL so the
+            // index on event still narrows by provider/time first.
+            push(
+                "lower(replace(replace(replace(replace(event, ' ', ''), '-', ''), '_', ''), '.', '')) = ?",
+                normalize(event).into(),
+            );
+        }
+        if !filter.ids.is_empty() {
+            let ors: Vec<String> = filter
+                .ids
+                .iter()
+                .map(|id| {
+                    let id = id.trim().to_ascii_uppercase();
+                    args.push(id.into());
+                    let n = args.len();
+                    format!("(id >= ?{n} AND id < ?{n} || 'z')")
+                })
+                .collect();
+            clauses.push(format!("({})", ors.join(" OR ")));
+        }
+        let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries");
+        if !clauses.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clauses.join(" AND "));
+        }
+        match last {
+            Some(n) => {
+                sql = format!("SELECT * FROM ({sql} ORDER BY seq DESC LIMIT {n}) ORDER BY seq");
+            }
+            None => sql.push_str(" ORDER BY seq"),
+        }
+        let mut stmt = self.conn().prepare(&sql)?;
+        stmt.query_map(params_from_iter(args), delivery_from_row)?.collect()
+    }
+
+    /// The attempts made for a delivery, oldest first.
+    pub fn attempts(&self, delivery_id: &str) -> rusqlite::Result<Vec<Attempt>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, delivery_id, kind, target, started_at, duration_us, status, response_headers, response_body,
+                response_size, error FROM attempts WHERE delivery_id = ?1 ORDER BY id",
+        )?;
+        stmt.query_map([delivery_id], |r| {
+            Ok(Attempt {
+                id: r.get(0)?,
+                delivery_id: r.get(1)?,
+                kind: r.get(2)?,
+                target: r.get(3)?,
+                started_at: r.get(4)?,
+                duration_us: r.get(5)?,
+                status: r.get(6)?,
+                response_headers: decode_headers(&r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default()),
+                response_body: r.get::<_, Option<Vec<u8>>>(8)?.unwrap_or_default().into(),
+                response_size: r.get(9)?,
+                error: r.get(10)?,
+            })
+        })?
+        .collect()
+    }
+
+    /// Pending deliveries, soonest due first (for resuming after a restart).
+    pub fn pending(&self, limit: usize) -> rusqlite::Result<Vec<Delivery>> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT {limit}"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        stmt.query_map([State::Pending.as_str()], delivery_from_row)?.collect()
+    }
+
+    /// How many deliveries are in each state.
+    pub fn count_by_state(&self) -> rusqlite::Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn().prepare_cached("SELECT state, count(*) FROM deliveries GROUP BY state")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+    }
+
+    /// The earliest delivery with this provider delivery id, if any.
+    pub fn find_provider_id(&self, provider: &str, provider_delivery_id: &str) -> rusqlite::Result<Option<String>> {
+        self.conn()
+            .query_row(
+                "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
+                [provider, provider_delivery_id],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+}
+
+/// The lenient form of an event name: lowercase, without spaces, dashes, underscores and dots.
+pub fn normalize(event: &str) -> String {
+    event.chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '.')).flat_map(char::to_lowercase).collect()
+}

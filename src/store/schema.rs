@@ -1,0 +1,58 @@
+//! Numbered migrations, applied in order on open and tracked in `PRAGMA user_version`.
+
+/// Each entry moves the schema from version `index` to `index + 1`. Append only.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: deliveries and their attempts.
+    "CREATE TABLE deliveries (
+        seq                  INTEGER PRIMARY KEY AUTOINCREMENT, -- insertion order, for following
+        id                   TEXT NOT NULL UNIQUE,  -- ULID: sorts by time
+        received_at          INTEGER NOT NULL,      -- unix ms
+        source               TEXT NOT NULL,         -- listen | tunnel | send | replay
+        method               TEXT NOT NULL,
+        path                 TEXT NOT NULL,
+        query                TEXT,
+        headers              BLOB NOT NULL,         -- 'name: value\\n' lines, in order, repeats kept
+        body                 BLOB NOT NULL,
+        body_size            INTEGER NOT NULL,
+        remote_addr          TEXT,
+        provider             TEXT,
+        profile              TEXT,
+        route                TEXT,
+        event                TEXT,
+        provider_delivery_id TEXT,
+        signature            TEXT NOT NULL,         -- valid | invalid | missing | unchecked
+        signature_reason     TEXT,
+        duplicate_of         TEXT,
+        state                TEXT NOT NULL,         -- recorded | pending | forwarded | failed | dead | rejected
+        target               TEXT,
+        attempts             INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at      INTEGER,               -- unix ms, while pending
+        last_status          INTEGER,
+        last_duration_us     INTEGER,
+        last_error           TEXT,
+        replay_of            TEXT
+    ) STRICT;
+    CREATE INDEX deliveries_received ON deliveries(received_at);
+    CREATE INDEX deliveries_state ON deliveries(state, next_attempt_at);
+    CREATE INDEX deliveries_provider ON deliveries(provider, received_at);
+    CREATE INDEX deliveries_event ON deliveries(event, received_at);
+    CREATE INDEX deliveries_provider_id ON deliveries(provider, provider_delivery_id)
+        WHERE provider_delivery_id IS NOT NULL;
+    CREATE TABLE attempts (
+        id               INTEGER PRIMARY KEY,
+        delivery_id      TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+        kind             TEXT NOT NULL,             -- forward | replay | send
+        target           TEXT NOT NULL,
+        started_at       INTEGER NOT NULL,          -- unix ms
+        duration_us      INTEGER,
+        status           INTEGER,
+        response_headers BLOB,
+        response_body    BLOB,                      -- capped
+        response_size    INTEGER,                   -- before the cap
+        error            TEXT
+    ) STRICT;
+    CREATE INDEX attempts_delivery ON attempts(delivery_id, started_at);",
+];
+
+/// The schema version this build writes.
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,197 @@
+//! Store tests: migrations, refusal of newer schemas, inserts, queries, the writer.
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use super::*;
+use crate::provider::SignatureState;
+
+fn delivery(provider: &str, pid: Option<&str>, event: &str) -> NewDelivery {
+    let mut headers = HeaderMap::new();
+    headers.append("x-a", "1".parse().unwrap());
+    headers.append("x-a", "2".parse().unwrap());
+    let mut d = NewDelivery::request(Source::Listen, "POST", "/hook", headers, Bytes::from_static(b"\x00\xffbody"));
+    d.provider = Some(provider.into());
+    d.provider_delivery_id = pid.map(Into::into);
+    d.event = Some(event.into());
+    d.signature = SignatureState::Valid;
+    d
+}
+
+#[test]
+fn open_creates_directories_and_migrates_to_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dir/hooktap.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
+    let mode: String = store.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn migrates_an_old_database_forward_keeping_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // A database at version 0 that already holds an unrelated table.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE keep_me (x INTEGER); INSERT INTO keep_me VALUES (7);").unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
+    let x: i64 = store.conn().query_row("SELECT x FROM keep_me", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 7);
+    // Opening again is a no-op.
+    drop(store);
+    assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), schema::CURRENT);
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_version_without_touching_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", schema::CURRENT + 5).unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NewerSchema { found, .. } if found == schema::CURRENT + 5));
+    assert!(err.to_string().contains("newer than this hooktap understands"));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, schema::CURRENT + 5);
+}
+
+#[test]
+fn insert_keeps_every_byte_and_flags_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let first = delivery("nudj", Some("evt_1"), "user.registered");
+    assert_eq!(store.insert(&first).unwrap().duplicate_of, None);
+    let again = delivery("nudj", Some("evt_1"), "user.registered");
+    assert_eq!(store.insert(&again).unwrap().duplicate_of.as_deref(), Some(first.id.as_str()));
+    // Same id at another provider is not a duplicate.
+    assert_eq!(store.insert(&delivery("github", Some("evt_1"), "push")).unwrap().duplicate_of, None);
+
+    let back = store.get(&first.id).unwrap();
+    assert_eq!(&back.body[..], b"\x00\xffbody");
+    assert_eq!(back.headers.get_all("x-a").iter().collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!(back.signature, "valid");
+    assert_eq!(store.get(&again.id).unwrap().duplicate_of.as_deref(), Some(first.id.as_str()));
+}
+
+#[test]
+fn get_accepts_unique_prefixes_and_explains_ambiguity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let a = delivery("nudj", None, "x");
+    let b = delivery("nudj", None, "x");
+    store.insert_batch(&[a.clone(), b.clone()]).unwrap();
+    assert_eq!(store.get(&a.id.to_lowercase()).unwrap().id, a.id);
+    let common = a.id.chars().zip(b.id.chars()).take_while(|(x, y)| x == y).count();
+    let err = store.get(&a.id[..common]).unwrap_err();
+    assert!(matches!(err, query::IdError::Ambiguous { count: 2, .. }), "{err}");
+    assert!(matches!(store.get("ZZZZ").unwrap_err(), query::IdError::NotFound(_)));
+}
+
+#[test]
+fn list_filters_by_event_leniently_state_provider_and_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let mut rows = vec![
+        delivery("nexudus", None, "Coworker Update"),
+        delivery("nexudus", None, "Coworker Create"),
+        delivery("nexadesk", None, "lead.created"),
+    ];
+    rows[2].state = State::Rejected;
+    store.insert_batch(&rows).unwrap();
+
+    let by_event = store.list(&Filter { event: Some("coworker-update".into()), ..Filter::default() }, None).unwrap();
+    assert_eq!(by_event.len(), 1);
+    assert_eq!(by_event[0].event.as_deref(), Some("Coworker Update"));
+    let rejected = store.list(&Filter { state: Some(State::Rejected), ..Filter::default() }, None).unwrap();
+    assert_eq!(rejected.len(), 1);
+    let nexudus = store.list(&Filter { provider: Some("NEXUDUS".into()), ..Filter::default() }, None).unwrap();
+    assert_eq!(nexudus.len(), 2);
+    let last2 = store.list(&Filter::default(), Some(2)).unwrap();
+    assert_eq!(last2.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [rows[1].id.clone(), rows[2].id.clone()]);
+    let after = store.list(&Filter { after_seq: Some(last2[0].seq), ..Filter::default() }, None).unwrap();
+    assert_eq!(after.len(), 1);
+}
+
+#[test]
+fn attempts_move_state_and_cap_response_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let mut d = delivery("github", None, "push");
+    d.state = State::Pending;
+    store.insert(&d).unwrap();
+    assert_eq!(store.pending(10).unwrap().len(), 1);
+    let big = Bytes::from(vec![b'x'; RESPONSE_BODY_CAP + 10]);
+    let attempt = NewAttempt {
+        delivery_id: d.id.clone(),
+        kind: "forward",
+        target: "http://127.0.0.1:1/".into(),
+        started_at: 1,
+        duration_us: 1500,
+        status: Some(503),
+        response_headers: Some(HeaderMap::new()),
+        response_body: Some(big),
+        error: None,
+    };
+    store.record_attempt(&attempt, State::Dead, None).unwrap();
+    let back = store.get(&d.id).unwrap();
+    assert_eq!((back.state.as_str(), back.attempts, back.last_status), ("dead", 1, Some(503)));
+    let attempts = store.attempts(&d.id).unwrap();
+    assert_eq!(attempts[0].response_body.len(), RESPONSE_BODY_CAP);
+    assert_eq!(attempts[0].response_size, Some(RESPONSE_BODY_CAP as i64 + 10));
+    assert!(store.pending(10).unwrap().is_empty());
+}
+
+#[test]
+fn prune_keeps_the_newest_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let rows: Vec<_> = (0..5).map(|_| delivery("github", None, "push")).collect();
+    store.insert_batch(&rows).unwrap();
+    assert_eq!(store.prune(None, Some(2)).unwrap(), 3);
+    let left = store.list(&Filter::default(), None).unwrap();
+    assert_eq!(left.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [rows[3].id.clone(), rows[4].id.clone()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writer_commits_concurrent_inserts_before_replying() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let (writer, handle) = Writer::spawn(&path, 64).unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let w = writer.clone();
+        tasks.push(tokio::spawn(async move { w.insert(delivery("nudj", Some(&format!("e{}", i % 100)), "x")).await }));
+    }
+    let mut duplicates = 0;
+    for t in tasks {
+        if t.await.unwrap().unwrap().duplicate_of.is_some() {
+            duplicates += 1;
+        }
+    }
+    assert_eq!(duplicates, 100);
+    // Every reply meant "committed": a fresh connection sees all rows.
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.list(&Filter::default(), None).unwrap().len(), 200);
+    drop(writer);
+    handle.join();
+}
+
+#[tokio::test]
+async fn writer_reports_failures_per_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (writer, handle) = Writer::spawn(&dir.path().join("w.db"), 8).unwrap();
+    let d = delivery("nudj", None, "x");
+    writer.insert(d.clone()).await.unwrap();
+    // Same primary key again: this write fails, the writer keeps going.
+    assert!(writer.insert(d).await.is_err());
+    assert!(writer.insert(delivery("nudj", None, "y")).await.is_ok());
+    drop(writer);
+    handle.join();
+}

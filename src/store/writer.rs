@@ -1,0 +1,163 @@
+//! A dedicated thread that owns a [`Store`] and group-commits writes for async callers.
+//!
+//! Callers await a reply that arrives only after their row is committed, so the
+//! relay can promise "durable before ack"; everything queued while one commit is
+//! running goes into the next transaction together, so durability costs one
+//! fsync per batch, not per delivery.
+
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Inserted, NewAttempt, NewDelivery, State, Store, StoreError, attempt_in, insert_in};
+
+/// Most operations committed in one transaction.
+const MAX_BATCH: usize = 512;
+
+enum Op {
+    Insert(Box<NewDelivery>, oneshot::Sender<Result<Inserted, String>>),
+    Attempt(Box<NewAttempt>, State, Option<i64>, oneshot::Sender<Result<i64, String>>),
+    SetState(String, State, Option<i64>, oneshot::Sender<Result<bool, String>>),
+}
+
+/// A cloneable handle that sends writes to the writer thread. Writes fail with
+/// an error (never hang) once the thread is gone.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    tx: mpsc::Sender<Op>,
+}
+
+/// The writer thread; [`WriterHandle::join`] waits for it to commit what is queued.
+#[derive(Debug)]
+pub struct WriterHandle {
+    thread: JoinHandle<()>,
+}
+
+impl WriterHandle {
+    /// Waits until every queued write is committed; call after dropping all [`Writer`]s.
+    pub fn join(self) {
+        let _ = self.thread.join();
+    }
+}
+
+/// Why a write did not commit.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("could not store: {0}")]
+pub struct WriteError(pub String);
+
+impl Writer {
+    /// Opens the database and starts the writer thread. `queue` bounds how many
+    /// writes may wait; senders beyond it wait for room (back-pressure).
+    pub fn spawn(path: &Path, queue: usize) -> Result<(Writer, WriterHandle), StoreError> {
+        let store = Store::open(path)?;
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        let thread = std::thread::Builder::new()
+            .name("hooktap-writer".into())
+            .spawn(move || run(store, rx))
+            .map_err(|source| StoreError::CreateDir { path: path.to_path_buf(), source })?;
+        Ok((Writer { tx }, WriterHandle { thread }))
+    }
+
+    /// Stores a delivery; returns once it is committed.
+    pub async fn insert(&self, delivery: NewDelivery) -> Result<Inserted, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::Insert(Box::new(delivery), reply)).await?;
+        rx.await.map_err(|_| gone())?.map_err(WriteError)
+    }
+
+    /// Stores an attempt and moves its delivery to `state`; returns once committed.
+    pub async fn record_attempt(
+        &self,
+        attempt: NewAttempt,
+        state: State,
+        next_attempt_at: Option<i64>,
+    ) -> Result<i64, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::Attempt(Box::new(attempt), state, next_attempt_at, reply)).await?;
+        rx.await.map_err(|_| gone())?.map_err(WriteError)
+    }
+
+    /// Moves a delivery to `state`; returns once committed.
+    pub async fn set_state(&self, id: &str, state: State, next_attempt_at: Option<i64>) -> Result<bool, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::SetState(id.to_string(), state, next_attempt_at, reply)).await?;
+        rx.await.map_err(|_| gone())?.map_err(WriteError)
+    }
+
+    async fn send(&self, op: Op) -> Result<(), WriteError> {
+        self.tx.send(op).await.map_err(|_| gone())
+    }
+}
+
+fn gone() -> WriteError {
+    WriteError("the database writer has stopped".into())
+}
+
+fn run(mut store: Store, mut rx: mpsc::Receiver<Op>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        commit(&mut store, &mut batch);
+    }
+}
+
+enum Done {
+    Insert(Inserted),
+    Attempt(i64),
+    SetState(bool),
+}
+
+fn commit(store: &mut Store, batch: &mut Vec<Op>) {
+    let result = (|| -> rusqlite::Result<Vec<Done>> {
+        let tx = store.conn.transaction()?;
+        let mut done = Vec::with_capacity(batch.len());
+        for op in batch.iter() {
+            done.push(match op {
+                Op::Insert(d, _) => Done::Insert(insert_in(&tx, d)?),
+                Op::Attempt(a, state, next, _) => Done::Attempt(attempt_in(&tx, a, *state, *next)?),
+                Op::SetState(id, state, next, _) => Done::SetState(
+                    tx.prepare_cached("UPDATE deliveries SET state = ?2, next_attempt_at = ?3 WHERE id = ?1")?
+                        .execute(rusqlite::params![id, state.as_str(), next])?
+                        == 1,
+                ),
+            });
+        }
+        tx.commit()?;
+        Ok(done)
+    })();
+    match result {
+        Ok(done) => {
+            for (op, d) in batch.drain(..).zip(done) {
+                match (op, d) {
+                    (Op::Insert(_, reply), Done::Insert(v)) => drop(reply.send(Ok(v))),
+                    (Op::Attempt(.., reply), Done::Attempt(v)) => drop(reply.send(Ok(v))),
+                    (Op::SetState(.., reply), Done::SetState(v)) => drop(reply.send(Ok(v))),
+                    _ => unreachable!("results are produced in batch order"),
+                }
+            }
+        }
+        Err(e) => {
+            // One bad row must not take the others down: retry each on its own so
+            // only the failing one gets the error.
+            tracing::warn!(error = %e, size = batch.len(), "batch commit failed; retrying one by one");
+            for op in batch.drain(..) {
+                match op {
+                    Op::Insert(d, reply) => drop(reply.send(store.insert(&d).map_err(|e| e.to_string()))),
+                    Op::Attempt(a, s, n, reply) => {
+                        drop(reply.send(store.record_attempt(&a, s, n).map_err(|e| e.to_string())))
+                    }
+                    Op::SetState(id, s, n, reply) => {
+                        drop(reply.send(store.set_state(&id, s, n).map_err(|e| e.to_string())))
+                    }
+                }
+            }
+        }
+    }
+}
