@@ -1,0 +1,256 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hooktap] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hooktap'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hooktap'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand config 'Manage profiles, routes and defaults (TOML)'
+            cand send 'Fire realistic, correctly signed test events at an endpoint'
+            cand verify 'Check a webhook signature offline and explain why it fails'
+            cand listen 'Run the local relay: receive, verify, record, forward with retries'
+            cand replay 'Re-deliver recorded deliveries'
+            cand tail 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
+            cand serve 'Run the public end of the tunnel'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;config'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;send'= {
+            cand --profile 'Profile from the config (provider + secret)'
+            cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (trailing newline ignored)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --to 'Where to POST the event'
+            cand --data 'Send your own body: `@file` or `-` for stdin'
+            cand --set 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, ''"str"''; repeatable)'
+            cand -H 'Extra request header, `Name: value` (repeatable)'
+            cand --header 'Extra request header, `Name: value` (repeatable)'
+            cand --timeout 'Request timeout (default: the provider''s documented timeout)'
+            cand --count 'How many requests to send'
+            cand --concurrency 'How many requests in flight at once'
+            cand --rate 'Cap the rate (requests per second, e.g. 200 or 200/s)'
+            cand --duration 'Keep sending for this long (instead of stopping at --count)'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --list 'List the event catalog instead of sending'
+            cand --ping 'Send the provider''s test ping (e.g. NexaDesk''s setup check)'
+            cand --dry-run 'Print the exact request as a curl command instead of sending it'
+            cand --show-secrets 'Show secrets in --dry-run output'
+            cand --no-record 'Do not record sent deliveries in the database'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;verify'= {
+            cand --profile 'Profile from the config (provider + secret)'
+            cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (trailing newline ignored)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --body 'File holding the raw body (default: stdin)'
+            cand -H 'A request header, `Name: value` (repeatable)'
+            cand --header 'A request header, `Name: value` (repeatable)'
+            cand --tolerance 'Allowed clock skew in seconds (default: the provider''s)'
+            cand --now 'Check as if the time were this unix timestamp'
+            cand --delivery 'Re-check a recorded delivery by id'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;listen'= {
+            cand --port 'Port to listen on'
+            cand --bind 'Address to bind'
+            cand --forward-to 'Forward verified deliveries to this URL (more routes via config)'
+            cand --profile 'Profile from the config (provider + secret)'
+            cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (trailing newline ignored)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --events 'Only forward these event types (comma-separated)'
+            cand --ack 'When to answer the provider'
+            cand --forward-timeout 'Timeout for each forward attempt'
+            cand --max-body 'Largest body accepted (e.g. 5MiB); larger gets 413'
+            cand --resign 'Re-sign forwarded deliveries with this profile''s secret'
+            cand --tls-cert 'TLS certificate (PEM)'
+            cand --tls-key 'TLS private key (PEM)'
+            cand --tls 'Generate a certificate for localhost and print its fingerprint'
+            cand --tunnel 'Receive through a hooktap tunnel server (wss://host)'
+            cand --channel 'Tunnel channel name'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --forward-invalid 'Forward deliveries whose signature is invalid or missing too'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;replay'= {
+            cand --last 'Only the newest N deliveries'
+            cand --since 'Only deliveries received within this long (e.g. 10m, 2h, 1d)'
+            cand --event 'Only this event type (lenient: `Coworker Update` = `coworker-update`)'
+            cand --status 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)'
+            cand --provider 'Only this provider'
+            cand --to 'Target URL (default: the original route''s target)'
+            cand --concurrency 'How many replays in flight at once'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --resign 'Fresh timestamp and signature with the profile''s secret'
+            cand --dry-run 'Print what would be sent without sending'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;tail'= {
+            cand --last 'Only the newest N deliveries'
+            cand --since 'Only deliveries received within this long (e.g. 10m, 2h, 1d)'
+            cand --event 'Only this event type (lenient: `Coworker Update` = `coworker-update`)'
+            cand --status 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)'
+            cand --provider 'Only this provider'
+            cand --format 'Output format when not using the viewer'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --no-follow 'Print what matches and exit instead of following'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;serve'= {
+            cand --port 'Port to listen on'
+            cand --bind 'Address to bind'
+            cand --tls-cert 'TLS certificate (PEM)'
+            cand --tls-key 'TLS private key (PEM)'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;completions'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;help'= {
+            cand config 'Manage profiles, routes and defaults (TOML)'
+            cand send 'Fire realistic, correctly signed test events at an endpoint'
+            cand verify 'Check a webhook signature offline and explain why it fails'
+            cand listen 'Run the local relay: receive, verify, record, forward with retries'
+            cand replay 'Re-deliver recorded deliveries'
+            cand tail 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
+            cand serve 'Run the public end of the tunnel'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;help;config'= {
+        }
+        &'hooktap;help;send'= {
+        }
+        &'hooktap;help;verify'= {
+        }
+        &'hooktap;help;listen'= {
+        }
+        &'hooktap;help;replay'= {
+        }
+        &'hooktap;help;tail'= {
+        }
+        &'hooktap;help;serve'= {
+        }
+        &'hooktap;help;completions'= {
+        }
+        &'hooktap;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,205 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hooktap_global_optspecs
+    string join \n config= db= color= json q/quiet v/verbose h/help V/version
+end
+
+function __fish_hooktap_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hooktap_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hooktap_using_subcommand
+    set -l cmd (__fish_hooktap_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hooktap -n "__fish_hooktap_needs_command" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_needs_command" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_needs_command" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_needs_command" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_needs_command" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_needs_command" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "config" -d 'Manage profiles, routes and defaults (TOML)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l to -d 'Where to POST the event' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l data -d 'Send your own body: `@file` or `-` for stdin' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l set -d 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, \'"str"\'; repeatable)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s H -l header -d 'Extra request header, `Name: value` (repeatable)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l timeout -d 'Request timeout (default: the provider\'s documented timeout)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l count -d 'How many requests to send' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l concurrency -d 'How many requests in flight at once' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l rate -d 'Cap the rate (requests per second, e.g. 200 or 200/s)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l duration -d 'Keep sending for this long (instead of stopping at --count)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l list -d 'List the event catalog instead of sending'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l ping -d 'Send the provider\'s test ping (e.g. NexaDesk\'s setup check)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l dry-run -d 'Print the exact request as a curl command instead of sending it'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l show-secrets -d 'Show secrets in --dry-run output'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l no-record -d 'Do not record sent deliveries in the database'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l body -d 'File holding the raw body (default: stdin)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l tolerance -d 'Allowed clock skew in seconds (default: the provider\'s)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l now -d 'Check as if the time were this unix timestamp' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l delivery -d 'Re-check a recorded delivery by id' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l port -d 'Port to listen on' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l bind -d 'Address to bind' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-to -d 'Forward verified deliveries to this URL (more routes via config)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l events -d 'Only forward these event types (comma-separated)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l ack -d 'When to answer the provider' -r -f -a "immediate\t'200 with an empty body as soon as the delivery is stored'
+passthrough\t'Wait for the local app and return its answer'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-timeout -d 'Timeout for each forward attempt' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l max-body -d 'Largest body accepted (e.g. 5MiB); larger gets 413' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l resign -d 'Re-sign forwarded deliveries with this profile\'s secret' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-cert -d 'TLS certificate (PEM)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls -d 'Generate a certificate for localhost and print its fingerprint' -r -f -a "self-signed\t'Generate a certificate for localhost at start-up'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Receive through a hooktap tunnel server (wss://host)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'Tunnel channel name' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-invalid -d 'Forward deliveries whose signature is invalid or missing too'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l last -d 'Only the newest N deliveries' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l provider -d 'Only this provider' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l to -d 'Target URL (default: the original route\'s target)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l concurrency -d 'How many replays in flight at once' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l resign -d 'Fresh timestamp and signature with the profile\'s secret'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l dry-run -d 'Print what would be sent without sending'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l last -d 'Only the newest N deliveries' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l provider -d 'Only this provider' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l format -d 'Output format when not using the viewer' -r -f -a "line\t'One human-readable line per delivery'
+json\t'One JSON object per line'
+csv\t'CSV with a header row'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l no-follow -d 'Print what matches and exit instead of following'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l port -d 'Port to listen on' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l bind -d 'Address to bind' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l tls-cert -d 'TLS certificate (PEM)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "config" -d 'Manage profiles, routes and defaults (TOML)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "replay" -d 'Re-deliver recorded deliveries'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "tail" -d 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "serve" -d 'Run the public end of the tunnel'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "completions" -d 'Print shell completions'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

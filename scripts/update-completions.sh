@@ -1,0 +1,13 @@
+#!/usr/bin/env sh
+# Regenerates completions/ and the man page from the CLI definition.
+set -eu
+cd "$(dirname "$0")/.."
+cargo build --quiet
+bin=target/debug/hooktap
+"$bin" completions bash > completions/hooktap.bash
+"$bin" completions zsh > completions/_hooktap
+"$bin" completions fish > completions/hooktap.fish
+"$bin" completions powershell > completions/_hooktap.ps1
+"$bin" completions elvish > completions/hooktap.elv
+"$bin" completions man > completions/hooktap.1
+echo "completions/ updated"

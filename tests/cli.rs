@@ -1,0 +1,43 @@
+//! End-to-end tests of the command-line surface: help, exit codes, completions.
+
+mod common;
+
+use common::Env;
+use predicates::prelude::*;
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    let env = Env::new();
+    for sub in ["config", "send", "verify", "listen", "replay", "tail", "serve", "completions"] {
+        env.cmd().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Usage: hooktap"));
+    }
+    env.cmd().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
+}
+
+#[test]
+fn unknown_flags_are_usage_errors() {
+    Env::new().cmd().args(["send", "--no-such-flag"]).assert().code(2);
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    let env = Env::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "hooktap.bash"),
+        ("zsh", "_hooktap"),
+        ("fish", "hooktap.fish"),
+        ("powershell", "_hooktap.ps1"),
+        ("elvish", "hooktap.elv"),
+        ("man", "hooktap.1"),
+    ] {
+        let out = env.cmd().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let committed = std::fs::read(dir.join(file))
+            .unwrap_or_else(|_| panic!("completions/{file} is missing; run scripts/update-completions.sh"));
+        assert!(
+            committed == out.stdout,
+            "completions/{file} is out of date with the CLI; regenerate with scripts/update-completions.sh"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Helpers for end-to-end tests: the real binary in a temp HOME, and a capturing HTTP receiver.
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tempfile::TempDir;
+
+/// A temp HOME with XDG dirs and a working directory, isolated from the user's environment.
+pub struct Env {
+    pub root: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let root = tempfile::tempdir().expect("tempdir");
+        for d in ["home", "config", "data", "work"] {
+            std::fs::create_dir_all(root.path().join(d)).expect("mkdir");
+        }
+        Env { root }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    /// The working directory commands run in (where `./hooktap.toml` is read).
+    pub fn work(&self) -> PathBuf {
+        self.path("work")
+    }
+
+    /// The user config file.
+    pub fn user_config(&self) -> PathBuf {
+        self.path("config/hooktap/config.toml")
+    }
+
+    /// The default database.
+    pub fn db(&self) -> PathBuf {
+        self.path("data/hooktap/hooktap.db")
+    }
+
+    pub fn write_user_config(&self, text: &str) {
+        write(&self.user_config(), text);
+    }
+
+    pub fn write_project_config(&self, text: &str) {
+        write(&self.work().join("hooktap.toml"), text);
+    }
+
+    /// `hooktap` with HOME, XDG dirs and cwd pointing into the temp dir and no HOOKTAP_* leaking in.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("hooktap").expect("binary");
+        self.isolate_assert(&mut cmd);
+        cmd
+    }
+
+    /// The same environment for a `std::process::Command` (long-running processes).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("hooktap"));
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_") || k == "NO_COLOR") {
+            cmd.env_remove(k);
+        }
+        cmd.env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("NO_COLOR", "1")
+            .current_dir(self.work());
+        cmd
+    }
+
+    fn isolate_assert(&self, cmd: &mut assert_cmd::Command) {
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_") || k == "NO_COLOR") {
+            cmd.env_remove(k);
+        }
+        cmd.env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("NO_COLOR", "1")
+            .current_dir(self.work());
+    }
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A request the receiver captured.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub method: String,
+    pub uri: String,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+/// How the receiver answers.
+#[derive(Clone)]
+pub enum Answer {
+    /// This status with this body.
+    Status(u16, &'static str),
+    /// Never answer (for timeouts).
+    Hang,
+}
+
+/// An HTTP/1.1 server on 127.0.0.1:0 in its own thread and runtime; stops when dropped.
+pub struct Receiver {
+    pub addr: SocketAddr,
+    pub requests: mpsc::Receiver<Captured>,
+    answer: Arc<Mutex<Answer>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    pub fn start(answer: Answer) -> Receiver {
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let (req_tx, requests) = mpsc::channel();
+        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let answer = Arc::new(Mutex::new(answer));
+        let shared = answer.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
+                let mut stop_rx = stop_rx;
+                loop {
+                    tokio::select! {
+                        _ = &mut stop_rx => break,
+                        accepted = listener.accept() => {
+                            let Ok((stream, _)) = accepted else { continue };
+                            let req_tx = req_tx.clone();
+                            let shared = shared.clone();
+                            tokio::spawn(async move {
+                                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                                    let req_tx = req_tx.clone();
+                                    let shared = shared.clone();
+                                    async move {
+                                        let (parts, body) = req.into_parts();
+                                        let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                                        let _ = req_tx.send(Captured {
+                                            method: parts.method.to_string(),
+                                            uri: parts.uri.to_string(),
+                                            headers: parts.headers,
+                                            body,
+                                        });
+                                        let answer = shared.lock().expect("lock").clone();
+                                        match answer {
+                                            Answer::Status(code, text) => Ok::<_, Infallible>(
+                                                Response::builder()
+                                                    .status(code)
+                                                    .body(Full::new(Bytes::from_static(text.as_bytes())))
+                                                    .expect("response"),
+                                            ),
+                                            Answer::Hang => std::future::pending().await,
+                                        }
+                                    }
+                                });
+                                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .await;
+                            });
+                        }
+                    }
+                }
+            });
+        });
+        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("receiver started");
+        Receiver { addr, requests, answer, stop: Some(stop), thread: Some(thread) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Changes the answer for later requests.
+    pub fn set_answer(&self, answer: Answer) {
+        *self.answer.lock().expect("lock") = answer;
+    }
+
+    /// The next captured request, waiting up to 10 s.
+    pub fn next(&self) -> Captured {
+        self.requests.recv_timeout(Duration::from_secs(10)).expect("a request within 10 s")
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // Connections that hang are dropped with the runtime.
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
