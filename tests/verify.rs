@@ -399,3 +399,52 @@ fn a_recorded_delivery_is_judged_as_of_when_it_arrived() {
         .code(2)
         .stderr(contains("no delivery"));
 }
+
+#[test]
+fn a_terminal_on_stdin_is_a_usage_error_not_a_hang() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    // `script` gives the child a pseudo-terminal; without it there is no terminal to test with.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let env = Env::new();
+    let template = env.std_cmd();
+    let bin = assert_cmd::cargo::cargo_bin("hooktap");
+    let mut cmd = Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("'{}' verify --provider github --secret s -H 'X-Hub-Signature-256: sha256=00'", bin.display()),
+        "/dev/null",
+    ]);
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
+        .current_dir(env.work())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("verify waited on a terminal instead of failing");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().expect("output");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(status.code(), Some(2), "{text}");
+    assert!(text.contains("no body: stdin is a terminal") && text.contains("--body FILE"), "{text}");
+}
