@@ -233,3 +233,6 @@ impl EventSpec {
         &self.template
     }
 }
+
+#[cfg(test)]
+mod tests;
