@@ -80,7 +80,7 @@ pub(crate) fn render(
                     TemplateError::BadArgument {
                         file: file.to_owned(),
                         line: at.line,
-                        placeholder: at.inner.to_owned(),
+                        placeholder: at.inner.trim().to_owned(),
                         reason,
                     }
                 })?
