@@ -1,5 +1,6 @@
 //! hooktap: send, verify, relay, record and replay webhooks.
 
+pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod config;

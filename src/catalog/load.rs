@@ -1,0 +1,204 @@
+//! Reading `catalog.toml` manifests and their payload files, from the
+//! embedded fixtures or from a user's fixtures directory.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::names::{normalize_name, provider_key};
+use super::{EventSource, EventSpec, ProviderEvents, template};
+
+/// The manifest file every provider directory holds.
+pub(crate) const MANIFEST: &str = "catalog.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    #[serde(default)]
+    event: Vec<Spanned<Entry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    name: String,
+    file: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "named_by_default")]
+    named_by_provider: bool,
+    content_type: Option<String>,
+}
+
+fn named_by_default() -> bool {
+    true
+}
+
+/// Where a provider's payload files come from.
+pub(crate) trait PayloadSource {
+    /// The payload's text, or why it could not be read.
+    fn read(&self, file: &str) -> anyhow::Result<String>;
+    /// How the file is named in error messages.
+    fn label(&self, file: &str) -> String;
+    /// What to record as the event's origin.
+    fn origin(&self, file: &str) -> EventSource;
+}
+
+/// Payloads embedded in the binary.
+pub(crate) struct Embedded<'a> {
+    pub(crate) dir: &'a include_dir::Dir<'a>,
+    pub(crate) provider: &'a str,
+}
+
+impl PayloadSource for Embedded<'_> {
+    fn read(&self, file: &str) -> anyhow::Result<String> {
+        let path = self.label(file);
+        let found = self.dir.get_file(&path).context("no such file")?;
+        Ok(found.contents_utf8().context("not UTF-8")?.to_owned())
+    }
+
+    fn label(&self, file: &str) -> String {
+        format!("{}/{file}", self.provider)
+    }
+
+    fn origin(&self, _file: &str) -> EventSource {
+        EventSource::Builtin
+    }
+}
+
+/// Payloads in a directory on disk.
+pub(crate) struct OnDisk<'a> {
+    pub(crate) dir: &'a Path,
+}
+
+impl PayloadSource for OnDisk<'_> {
+    fn read(&self, file: &str) -> anyhow::Result<String> {
+        Ok(fs::read_to_string(self.dir.join(file))?)
+    }
+
+    fn label(&self, file: &str) -> String {
+        self.dir.join(file).display().to_string()
+    }
+
+    fn origin(&self, file: &str) -> EventSource {
+        EventSource::UserDir(self.dir.join(file))
+    }
+}
+
+/// Parses one provider's manifest and loads every payload it lists.
+///
+/// Errors name the manifest (`manifest_label`) and the line of the entry at
+/// fault, or the payload file and line for a broken template.
+pub(crate) fn provider(
+    provider: &str,
+    manifest_text: &str,
+    manifest_label: &str,
+    payloads: &dyn PayloadSource,
+) -> anyhow::Result<ProviderEvents> {
+    let manifest: Manifest = toml::from_str(manifest_text).map_err(|err| {
+        let line = err.span().map_or(String::new(), |span| format!("{}:", line_of(manifest_text, span.start)));
+        anyhow::anyhow!("{manifest_label}:{line} {}", err.message().trim_end())
+    })?;
+
+    let provider = provider_key(provider);
+    let mut events = Vec::with_capacity(manifest.event.len());
+    let mut index = HashMap::new();
+    for spanned in manifest.event {
+        let line = line_of(manifest_text, spanned.span().start);
+        let at = format!("{manifest_label}:{line}");
+        let entry = spanned.into_inner();
+        let key = normalize_name(&entry.name);
+        if key.is_empty() {
+            bail!("{at}: event name {:?} has no letters or digits", entry.name);
+        }
+        if let Some(&earlier) = index.get(&key) {
+            let other: &EventSpec = &events[earlier];
+            bail!(
+                "{at}: event {:?} is the same name as {:?} once case and punctuation are ignored",
+                entry.name,
+                other.name
+            );
+        }
+        let content_type = match entry.content_type {
+            Some(content_type) => content_type,
+            None => content_type_for(&entry.file).with_context(|| {
+                format!(
+                    "{at}: cannot tell the content type of {:?} from its extension; \
+                     add content_type = \"...\"",
+                    entry.file
+                )
+            })?,
+        };
+        let label = payloads.label(&entry.file);
+        let text = payloads.read(&entry.file).with_context(|| format!("{at}: reading {label}"))?;
+        template::check(&text, &label)?;
+        index.insert(key, events.len());
+        events.push(EventSpec {
+            provider: provider.clone(),
+            name: entry.name,
+            description: entry.description,
+            named_by_provider: entry.named_by_provider,
+            content_type,
+            source: payloads.origin(&entry.file),
+            template: text,
+            file: label,
+        });
+    }
+    Ok(ProviderEvents { name: provider, events, index })
+}
+
+/// Reads every `<provider>/catalog.toml` under a user's fixtures directory.
+///
+/// Hidden directories (`.git`) and loose files (a README) are skipped; any
+/// other directory must hold a manifest, since a missing one almost always
+/// means a misplaced file rather than an intentional gap.
+pub(crate) fn user_dir(dir: &Path) -> anyhow::Result<Vec<ProviderEvents>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.path().is_dir() && !hidden {
+            subdirs.push(entry.path());
+        }
+    }
+    // Directory order is arbitrary; sorting makes errors reproducible.
+    subdirs.sort();
+
+    let mut providers = Vec::with_capacity(subdirs.len());
+    for subdir in subdirs {
+        let manifest_path = subdir.join(MANIFEST);
+        if !manifest_path.is_file() {
+            bail!("{}: no {MANIFEST}; each provider directory in fixtures_dir needs one", subdir.display());
+        }
+        let text =
+            fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?;
+        let name = subdir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let label = manifest_path.display().to_string();
+        providers.push(provider(&name, &text, &label, &OnDisk { dir: &subdir })?);
+    }
+    Ok(providers)
+}
+
+/// The content type implied by a payload file's extension.
+fn content_type_for(file: &str) -> Option<String> {
+    let extension = Path::new(file).extension()?.to_str()?.to_ascii_lowercase();
+    let content_type = match extension.as_str() {
+        "json" => "application/json",
+        "xml" => "text/xml",
+        "form" => "application/x-www-form-urlencoded",
+        "txt" => "text/plain",
+        _ => return None,
+    };
+    Some(content_type.to_owned())
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}

@@ -1,0 +1,229 @@
+//! The event fixture catalog: sample payloads per provider, looked up by
+//! lenient event name and rendered with fresh ids and timestamps.
+//!
+//! Built-in fixtures live in `fixtures/<provider>/` and are embedded in the
+//! binary; a user's `fixtures_dir` with the same layout adds events or
+//! replaces built-in ones of the same name.
+
+mod load;
+mod names;
+mod template;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use include_dir::{Dir, include_dir};
+
+pub use names::normalize_name;
+pub use template::TemplateError;
+
+// `include_dir!` tracks the files it embeds, so edits rebuild the crate; a
+// brand-new file is picked up once its catalog.toml entry is added.
+static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
+
+/// Every known event, grouped by provider.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Sorted by provider name so listings are stable.
+    providers: Vec<ProviderEvents>,
+}
+
+/// One provider's events in manifest order, with a lookup by normalized name.
+#[derive(Debug, Clone)]
+struct ProviderEvents {
+    name: String,
+    events: Vec<EventSpec>,
+    index: HashMap<String, usize>,
+}
+
+/// One event a provider can send: its name, what it means, and the payload
+/// template that produces a sample of it.
+#[derive(Debug, Clone)]
+pub struct EventSpec {
+    /// Catalog directory name, e.g. `nexudus`.
+    pub provider: String,
+    /// The event name as the provider spells it, e.g. `Coworker Update`.
+    pub name: String,
+    /// One line on when the provider sends it.
+    pub description: String,
+    /// False for events hooktap names itself (a category the provider's
+    /// documentation lists without naming an event, or a sibling of a named one).
+    pub named_by_provider: bool,
+    /// The `Content-Type` the provider sends the payload with.
+    pub content_type: String,
+    /// Where the fixture came from.
+    pub source: EventSource,
+    template: String,
+    /// The payload file as error messages name it.
+    file: String,
+}
+
+/// Where an event's fixture was loaded from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventSource {
+    /// Embedded in the binary.
+    Builtin,
+    /// A user's fixtures directory; the path is the payload file.
+    UserDir(PathBuf),
+}
+
+/// An event (or provider) the catalog does not know, with the nearest names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", describe(self))]
+pub struct UnknownEvent {
+    /// The provider asked for, as given.
+    pub provider: String,
+    /// The event name asked for, as given.
+    pub name: String,
+    /// Up to three closest names, best first: event names of the provider, or
+    /// provider names when the provider itself is unknown.
+    pub suggestions: Vec<String>,
+    /// True when no catalog exists for `provider` at all.
+    pub unknown_provider: bool,
+}
+
+fn describe(err: &UnknownEvent) -> String {
+    let mut message = if err.unknown_provider {
+        format!("no event catalog for provider {:?}", err.provider)
+    } else {
+        format!("unknown {} event {:?}", err.provider, err.name)
+    };
+    if !err.suggestions.is_empty() {
+        message.push_str("; closest: ");
+        message.push_str(&err.suggestions.join(", "));
+    }
+    message
+}
+
+/// How many names an [`UnknownEvent`] suggests.
+const SUGGESTIONS: usize = 3;
+
+impl Catalog {
+    /// The catalog embedded in the binary.
+    ///
+    /// # Panics
+    /// Only if the embedded fixtures are malformed, which the crate's tests
+    /// rule out.
+    pub fn builtin() -> Catalog {
+        let mut providers = Vec::new();
+        for dir in FIXTURES.dirs() {
+            let name = dir.path().to_string_lossy().into_owned();
+            let manifest_path = format!("{name}/{}", load::MANIFEST);
+            let manifest = FIXTURES
+                .get_file(&manifest_path)
+                .and_then(|file| file.contents_utf8())
+                .unwrap_or_else(|| panic!("built-in fixtures: {manifest_path} missing or not UTF-8"));
+            let payloads = load::Embedded { dir: &FIXTURES, provider: &name };
+            match load::provider(&name, manifest, &manifest_path, &payloads) {
+                Ok(events) => providers.push(events),
+                Err(err) => panic!("built-in fixtures: {err:#}"),
+            }
+        }
+        providers.sort_by(|a, b| a.name.cmp(&b.name));
+        Catalog { providers }
+    }
+
+    /// Adds the events of a user's fixtures directory (`<dir>/<provider>/catalog.toml`
+    /// plus payload files). An event whose normalized name matches a built-in
+    /// one of the same provider replaces it.
+    ///
+    /// # Errors
+    /// An unreadable directory, a provider directory without `catalog.toml`,
+    /// a malformed manifest (reported with file and line), a missing payload
+    /// file or a broken template.
+    pub fn with_user_dir(mut self, dir: &Path) -> anyhow::Result<Catalog> {
+        for user in load::user_dir(dir)? {
+            match self.providers.binary_search_by(|p| p.name.cmp(&user.name)) {
+                Ok(at) => self.providers[at].merge(user),
+                Err(at) => self.providers.insert(at, user),
+            }
+        }
+        Ok(self)
+    }
+
+    /// Provider names that have events, sorted.
+    pub fn providers(&self) -> Vec<&str> {
+        self.providers.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Events of one provider (matched case-insensitively, `svix` meaning
+    /// `standard`), or of all providers for `None`; in catalog order.
+    pub fn events<'a>(&'a self, provider: Option<&'a str>) -> impl Iterator<Item = &'a EventSpec> {
+        let wanted = provider.map(names::provider_key);
+        self.providers
+            .iter()
+            .filter(move |p| wanted.as_ref().is_none_or(|wanted| *wanted == p.name))
+            .flat_map(|p| p.events.iter())
+    }
+
+    /// Looks an event up by lenient name: case, spaces and punctuation are
+    /// ignored, so `coworker-update` finds `Coworker Update`.
+    ///
+    /// # Errors
+    /// [`UnknownEvent`] with the three closest names.
+    pub fn find(&self, provider: &str, name: &str) -> Result<&EventSpec, UnknownEvent> {
+        let key = names::provider_key(provider);
+        let Some(events) = self.providers.iter().find(|p| p.name == key) else {
+            return Err(UnknownEvent {
+                provider: provider.to_owned(),
+                name: name.to_owned(),
+                suggestions: names::closest(provider, self.providers(), SUGGESTIONS),
+                unknown_provider: true,
+            });
+        };
+        match events.index.get(&normalize_name(name)) {
+            Some(&at) => Ok(&events.events[at]),
+            None => Err(UnknownEvent {
+                provider: events.name.clone(),
+                name: name.to_owned(),
+                suggestions: names::closest(name, events.events.iter().map(|e| e.name.as_str()), SUGGESTIONS),
+                unknown_provider: false,
+            }),
+        }
+    }
+}
+
+impl ProviderEvents {
+    /// Applies a user's events on top: same-key events are replaced in place,
+    /// new ones appended.
+    fn merge(&mut self, user: ProviderEvents) {
+        for event in user.events {
+            let key = normalize_name(&event.name);
+            match self.index.get(&key) {
+                Some(&at) => self.events[at] = event,
+                None => {
+                    self.index.insert(key, self.events.len());
+                    self.events.push(event);
+                }
+            }
+        }
+    }
+}
+
+impl EventSpec {
+    /// Renders the payload with fresh ids and the current time.
+    ///
+    /// # Errors
+    /// A broken placeholder, naming the payload file and line.
+    pub fn render(&self) -> Result<Vec<u8>, TemplateError> {
+        self.render_at(Utc::now())
+    }
+
+    /// Renders the payload with fresh ids, taking `now` as the current time
+    /// (for reproducible output and tests).
+    ///
+    /// # Errors
+    /// A broken placeholder, naming the payload file and line.
+    pub fn render_at(&self, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
+        template::render(&self.template, &self.file, &self.name, now)
+    }
+
+    /// The payload template before rendering.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+}
+
+#[cfg(test)]
+mod tests;
