@@ -1,10 +1,14 @@
 //! `cargo bench --bench verify`: signature verification per provider on 1 KiB and 1 MiB bodies,
-//! against the floor of a bare HMAC-SHA256 over the same bytes, measured in the same run.
-//! After criterion's own report, prints each provider's time as a ratio to that floor.
+//! against the floor of a bare HMAC-SHA256 over the same bytes.
+//!
+//! Criterion reports the time of one verify. The floor is timed in the same measurement loop,
+//! alternating with verify in small blocks, so both see the same machine load (the machine is
+//! shared and load drifts over a run); the closing table gives each provider's ratio to it.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};
@@ -12,8 +16,9 @@ use hooktap::provider::{SignInput, VerifyInput, builtins};
 use hooktap::secret::Secret;
 
 const SIZES: [(&str, usize); 2] = [("1KiB", 1 << 10), ("1MiB", 1 << 20)];
-const FLOOR_SUFFIX: &str = "_floor_hmac_sha256";
 const TS: i64 = 1_700_000_000;
+/// Iterations per alternation: long enough that reading the clock costs little, short enough to track load.
+const BLOCK: u64 = 16;
 
 fn body(len: usize) -> Vec<u8> {
     // JSON-ish printable bytes; the content does not change HMAC cost.
@@ -27,13 +32,16 @@ fn floor(body: &[u8]) -> impl AsRef<[u8]> {
     mac.finalize().into_bytes()
 }
 
-fn bench(c: &mut Criterion) {
-    for (label, len) in SIZES {
+/// Total verify and floor time per (size, provider), over every measured iteration.
+type Totals = RefCell<BTreeMap<(usize, String), (Duration, Duration, u64)>>;
+
+fn bench(c: &mut Criterion, totals: &Totals) {
+    for (size, (label, len)) in SIZES.into_iter().enumerate() {
         let body = body(len);
         let mut group = c.benchmark_group(format!("verify_{label}"));
         group.throughput(Throughput::Bytes(len as u64));
         if len > 1 << 16 {
-            group.sample_size(30).measurement_time(Duration::from_secs(3));
+            group.sample_size(20).measurement_time(Duration::from_secs(6));
         }
         for p in builtins() {
             let name = p.info().name.clone();
@@ -44,53 +52,63 @@ fn bench(c: &mut Criterion) {
                 .expect("sign");
             let input = VerifyInput { headers: &headers, body: &body, secret: &secret, now: TS, tolerance: None };
             assert!(p.verify(&input).is_ok(), "{name} must verify its own signature");
-            // The floor is measured right before each provider: on a shared machine, load drifts
-            // over a run, and neighbours in time see the same load.
-            group.bench_function(format!("{name}{FLOOR_SUFFIX}"), |b| b.iter(|| floor(black_box(&body))));
-            group.bench_function(name.as_str(), |b| b.iter(|| p.verify(black_box(&input))));
+            group.bench_function(name.as_str(), |b| {
+                b.iter_custom(|iters| {
+                    let (mut verify, mut base) = (Duration::ZERO, Duration::ZERO);
+                    let mut done = 0;
+                    while done < iters {
+                        let n = BLOCK.min(iters - done);
+                        let t = Instant::now();
+                        for _ in 0..n {
+                            black_box(floor(black_box(&body)));
+                        }
+                        base += t.elapsed();
+                        let t = Instant::now();
+                        for _ in 0..n {
+                            let _ = black_box(p.verify(black_box(&input)));
+                        }
+                        verify += t.elapsed();
+                        done += n;
+                    }
+                    let mut all = totals.borrow_mut();
+                    let entry = all.entry((size, name.clone())).or_default();
+                    entry.0 += verify;
+                    entry.1 += base;
+                    entry.2 += iters;
+                    verify
+                })
+            });
         }
         group.finish();
     }
 }
 
-/// Criterion's output directory: `$CRITERION_HOME`, else `<target>/criterion` next to this binary.
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
+fn summary(totals: &Totals) {
+    let all = totals.borrow();
+    if all.is_empty() {
+        return;
     }
-    // The bench binary lives at <target>/<profile>/deps/verify-<hash>.
-    Some(std::env::current_exe().ok()?.ancestors().nth(3)?.join("criterion"))
-}
-
-/// A mean written by this run (an older file means the bench was filtered out this time).
-fn mean_ns(dir: &std::path::Path, group: &str, id: &str, since: SystemTime) -> Option<f64> {
-    let path = dir.join(group).join(id).join("new").join("estimates.json");
-    if std::fs::metadata(&path).ok()?.modified().ok()? < since {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v["mean"]["point_estimate"].as_f64()
-}
-
-fn summary(since: SystemTime) {
-    let Some(dir) = criterion_dir() else { return };
+    println!("\nverify per provider, and its ratio to a bare HMAC-SHA256 of the same bytes timed alternately with it:");
     println!(
-        "\nverify time per provider, and its ratio to a bare HMAC-SHA256 of the same bytes measured just before it:"
-    );
-    println!(
-        "{:<10} {:>10} {:>10} {:>7}   {:>10} {:>10} {:>7}",
+        "{:<10} {:>9} {:>9} {:>6}   {:>9} {:>9} {:>6}",
         "provider", "1KiB µs", "floor µs", "ratio", "1MiB µs", "floor µs", "ratio"
     );
     for p in builtins() {
         let name = &p.info().name;
         let mut row = format!("{name:<10}");
-        for (label, _) in SIZES {
-            let group = format!("verify_{label}");
-            let floor_id = format!("{name}{FLOOR_SUFFIX}");
-            match (mean_ns(&dir, &group, name, since), mean_ns(&dir, &group, &floor_id, since)) {
-                (Some(t), Some(f)) => row.push_str(&format!(" {:>10.3} {:>10.3} {:>7.3}  ", t / 1e3, f / 1e3, t / f)),
-                _ => row.push_str(&format!(" {:>10} {:>10} {:>7}  ", "-", "-", "-")),
+        for size in 0..SIZES.len() {
+            match all.get(&(size, name.clone())) {
+                Some((verify, base, n)) if *n > 0 => {
+                    let per = |d: &Duration| d.as_secs_f64() * 1e6 / *n as f64;
+                    row.push_str(&format!(
+                        " {:>9.3} {:>9.3} {:>6.3}  ",
+                        per(verify),
+                        per(base),
+                        verify.as_secs_f64() / base.as_secs_f64()
+                    ));
+                }
+                // Filtered out of this run.
+                _ => row.push_str(&format!(" {:>9} {:>9} {:>6}  ", "-", "-", "-")),
             }
         }
         println!("{}", row.trim_end());
@@ -98,9 +116,9 @@ fn summary(since: SystemTime) {
 }
 
 fn main() {
-    let started = SystemTime::now();
+    let totals = Totals::default();
     let mut c = Criterion::default().configure_from_args().warm_up_time(Duration::from_secs(1));
-    bench(&mut c);
+    bench(&mut c, &totals);
     c.final_summary();
-    summary(started);
+    summary(&totals);
 }
