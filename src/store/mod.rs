@@ -14,7 +14,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use model::{
-    Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, Source, State, decode_headers, encode_headers, new_id,
+    Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, SentDelivery, Source, State, decode_headers,
+    encode_headers, new_id,
 };
 pub use writer::{Writer, WriterHandle};
 
@@ -166,6 +167,17 @@ impl Store {
         let id = attempt_in(&tx, attempt, state, next_attempt_at)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Stores sent deliveries, each with its attempt, in one transaction.
+    pub fn insert_sent(&mut self, sent: &[SentDelivery]) -> rusqlite::Result<usize> {
+        let tx = self.conn.transaction()?;
+        for s in sent {
+            insert_in(&tx, &s.delivery)?;
+            attempt_in(&tx, &s.attempt, s.state, None)?;
+        }
+        tx.commit()?;
+        Ok(sent.len())
     }
 
     /// Moves a delivery to `state` without an attempt (e.g. pausing or resuming).
