@@ -100,9 +100,7 @@ pub(crate) fn provider(
     payloads: &dyn PayloadSource,
 ) -> anyhow::Result<ProviderEvents> {
     let manifest: Manifest = toml::from_str(manifest_text).map_err(|err| {
-        let line = err.span().map_or(String::new(), |span| {
-            format!("{}:", line_of(manifest_text, span.start))
-        });
+        let line = err.span().map_or(String::new(), |span| format!("{}:", line_of(manifest_text, span.start)));
         anyhow::anyhow!("{manifest_label}:{line} {}", err.message().trim_end())
     })?;
 
@@ -136,9 +134,7 @@ pub(crate) fn provider(
             })?,
         };
         let label = payloads.label(&entry.file);
-        let text = payloads
-            .read(&entry.file)
-            .with_context(|| format!("{at}: reading {label}"))?;
+        let text = payloads.read(&entry.file).with_context(|| format!("{at}: reading {label}"))?;
         template::check(&text, &label)?;
         index.insert(key, events.len());
         events.push(EventSpec {
@@ -152,11 +148,7 @@ pub(crate) fn provider(
             file: label,
         });
     }
-    Ok(ProviderEvents {
-        name: provider,
-        events,
-        index,
-    })
+    Ok(ProviderEvents { name: provider, events, index })
 }
 
 /// Reads every `<provider>/catalog.toml` under a user's fixtures directory.
@@ -165,8 +157,7 @@ pub(crate) fn provider(
 /// other directory must hold a manifest, since a missing one almost always
 /// means a misplaced file rather than an intentional gap.
 pub(crate) fn user_dir(dir: &Path) -> anyhow::Result<Vec<ProviderEvents>> {
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
+    let entries = fs::read_dir(dir).with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
     let mut subdirs = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
@@ -182,17 +173,11 @@ pub(crate) fn user_dir(dir: &Path) -> anyhow::Result<Vec<ProviderEvents>> {
     for subdir in subdirs {
         let manifest_path = subdir.join(MANIFEST);
         if !manifest_path.is_file() {
-            bail!(
-                "{}: no {MANIFEST}; each provider directory in fixtures_dir needs one",
-                subdir.display()
-            );
+            bail!("{}: no {MANIFEST}; each provider directory in fixtures_dir needs one", subdir.display());
         }
-        let text = fs::read_to_string(&manifest_path)
-            .with_context(|| format!("reading {}", manifest_path.display()))?;
-        let name = subdir
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let text =
+            fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?;
+        let name = subdir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let label = manifest_path.display().to_string();
         providers.push(provider(&name, &text, &label, &OnDisk { dir: &subdir })?);
     }
@@ -215,9 +200,5 @@ fn content_type_for(file: &str) -> Option<String> {
 /// The 1-based line holding byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 
 pub use names::normalize_name;
-pub use template::TemplateError;
+pub use template::{TemplateError, new_uuid};
 
 // `include_dir!` tracks the files it embeds, so edits rebuild the crate; a
 // brand-new file is picked up once its catalog.toml entry is added.
@@ -113,13 +113,8 @@ impl Catalog {
             let manifest = FIXTURES
                 .get_file(&manifest_path)
                 .and_then(|file| file.contents_utf8())
-                .unwrap_or_else(|| {
-                    panic!("built-in fixtures: {manifest_path} missing or not UTF-8")
-                });
-            let payloads = load::Embedded {
-                dir: &FIXTURES,
-                provider: &name,
-            };
+                .unwrap_or_else(|| panic!("built-in fixtures: {manifest_path} missing or not UTF-8"));
+            let payloads = load::Embedded { dir: &FIXTURES, provider: &name };
             match load::provider(&name, manifest, &manifest_path, &payloads) {
                 Ok(events) => providers.push(events),
                 Err(err) => panic!("built-in fixtures: {err:#}"),
@@ -182,11 +177,7 @@ impl Catalog {
             None => Err(UnknownEvent {
                 provider: events.name.clone(),
                 name: name.to_owned(),
-                suggestions: names::closest(
-                    name,
-                    events.events.iter().map(|e| e.name.as_str()),
-                    SUGGESTIONS,
-                ),
+                suggestions: names::closest(name, events.events.iter().map(|e| e.name.as_str()), SUGGESTIONS),
                 unknown_provider: false,
             }),
         }

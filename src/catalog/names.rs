@@ -7,10 +7,7 @@
 /// `orders/create`) and users type them in others (`coworker-update`,
 /// `CoworkerUpdate`, `LEAD_CREATED`); all of those reduce to one key.
 pub fn normalize_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// The catalog directory a provider name refers to.
@@ -37,27 +34,17 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let query = normalize_name(query);
-    let mut scored: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .map(|candidate| (score(&query, &normalize_name(candidate)), candidate))
-        .collect();
+    let mut scored: Vec<(f64, &str)> =
+        candidates.into_iter().map(|candidate| (score(&query, &normalize_name(candidate)), candidate)).collect();
     // A stable sort, so equal scores stay in catalog order.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored
-        .into_iter()
-        .take(limit)
-        .map(|(_, name)| name.to_owned())
-        .collect()
+    scored.into_iter().take(limit).map(|(_, name)| name.to_owned()).collect()
 }
 
 fn score(query: &str, candidate: &str) -> f64 {
     let similarity = strsim::normalized_damerau_levenshtein(query, candidate);
     let contains = !query.is_empty() && (candidate.contains(query) || query.contains(candidate));
-    if contains {
-        similarity + 1.0
-    } else {
-        similarity
-    }
+    if contains { similarity + 1.0 } else { similarity }
 }
 
 #[cfg(test)]
@@ -67,36 +54,21 @@ mod tests {
     #[test]
     fn spellings_of_one_event_share_a_key() {
         let key = normalize_name("Coworker Update");
-        for spelling in [
-            "coworker-update",
-            "CoworkerUpdate",
-            "coworker_update",
-            "COWORKER UPDATE",
-            " Coworker  Update ",
-        ] {
+        for spelling in
+            ["coworker-update", "CoworkerUpdate", "coworker_update", "COWORKER UPDATE", " Coworker  Update "]
+        {
             assert_eq!(normalize_name(spelling), key, "{spelling}");
         }
         let key = normalize_name("lead.created");
-        for spelling in [
-            "lead created",
-            "LeadCreated",
-            "lead-created",
-            "LEAD_CREATED",
-        ] {
+        for spelling in ["lead created", "LeadCreated", "lead-created", "LEAD_CREATED"] {
             assert_eq!(normalize_name(spelling), key, "{spelling}");
         }
     }
 
     #[test]
     fn distinct_events_keep_distinct_keys() {
-        assert_ne!(
-            normalize_name("Coworker Contract Activate"),
-            normalize_name("Coworker Contract Activate First")
-        );
-        assert_ne!(
-            normalize_name("lead.created"),
-            normalize_name("lead.updated")
-        );
+        assert_ne!(normalize_name("Coworker Contract Activate"), normalize_name("Coworker Contract Activate First"));
+        assert_ne!(normalize_name("lead.created"), normalize_name("lead.updated"));
     }
 
     #[test]
@@ -108,12 +80,7 @@ mod tests {
 
     #[test]
     fn closest_prefers_small_edits_then_containment() {
-        let names = [
-            "Team Create",
-            "Coworker Update",
-            "Coworker Create",
-            "Booking Delete",
-        ];
+        let names = ["Team Create", "Coworker Update", "Coworker Create", "Booking Delete"];
         assert_eq!(closest("Coworker Updte", names, 1), ["Coworker Update"]);
         assert_eq!(closest("team", names, 1), ["Team Create"]);
         assert_eq!(closest("x", names, 10).len(), 4);

@@ -15,22 +15,13 @@ use rand::RngExt;
 pub enum TemplateError {
     /// A placeholder whose name is not one of the known ones.
     #[error("{file}:{line}: unknown placeholder {{{{{placeholder}}}}}")]
-    UnknownPlaceholder {
-        file: String,
-        line: usize,
-        placeholder: String,
-    },
+    UnknownPlaceholder { file: String, line: usize, placeholder: String },
     /// A `{{` with no `}}` after it on the same line.
     #[error("{file}:{line}: \"{{{{\" is not closed by \"}}}}\" on the same line")]
     Unclosed { file: String, line: usize },
     /// A known placeholder with arguments it cannot use.
     #[error("{file}:{line}: {{{{{placeholder}}}}}: {reason}")]
-    BadArgument {
-        file: String,
-        line: usize,
-        placeholder: String,
-        reason: String,
-    },
+    BadArgument { file: String, line: usize, placeholder: String, reason: String },
 }
 
 /// One placeholder, parsed.
@@ -64,25 +55,18 @@ pub(crate) fn check(text: &str, file: &str) -> Result<(), TemplateError> {
 
 /// Renders `text`, replacing each placeholder with a fresh value. Times are
 /// relative to `now`; `{{event}}` becomes `event`.
-pub(crate) fn render(
-    text: &str,
-    file: &str,
-    event: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<u8>, TemplateError> {
+pub(crate) fn render(text: &str, file: &str, event: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
     let mut rng = rand::rng();
     let mut out = String::with_capacity(text.len() + 64);
     scan(text, file, |piece, at| {
         match piece {
             Piece::Text(text) => out.push_str(text),
             Piece::Slot(slot) => {
-                expand(slot, event, now, &mut rng, &mut out).map_err(|reason| {
-                    TemplateError::BadArgument {
-                        file: file.to_owned(),
-                        line: at.line,
-                        placeholder: at.inner.trim().to_owned(),
-                        reason,
-                    }
+                expand(slot, event, now, &mut rng, &mut out).map_err(|reason| TemplateError::BadArgument {
+                    file: file.to_owned(),
+                    line: at.line,
+                    placeholder: at.inner.trim().to_owned(),
+                    reason,
                 })?
             }
         }
@@ -118,10 +102,7 @@ where
         let close = after
             .find("}}")
             .filter(|&close| !after[..close].contains(['\n', '{', '"']))
-            .ok_or_else(|| TemplateError::Unclosed {
-                file: file.to_owned(),
-                line,
-            })?;
+            .ok_or_else(|| TemplateError::Unclosed { file: file.to_owned(), line })?;
         let inner = &after[..close];
         let slot = parse(inner, file, line)?;
         f(Piece::Slot(slot), At { line, inner })?;
@@ -143,18 +124,12 @@ fn parse(inner: &str, file: &str, line: usize) -> Result<Slot, TemplateError> {
     let offset = |args: &[&str]| -> Result<i64, TemplateError> {
         match args {
             [] => Ok(0),
-            [n] => n
-                .parse::<i64>()
-                .map_err(|_| bad("the offset must be a whole number such as +7 or -3")),
+            [n] => n.parse::<i64>().map_err(|_| bad("the offset must be a whole number such as +7 or -3")),
             _ => Err(bad("takes at most one offset")),
         }
     };
     let none = |args: &[&str], slot: Slot| {
-        if args.is_empty() {
-            Ok(slot)
-        } else {
-            Err(bad("takes no arguments"))
-        }
+        if args.is_empty() { Ok(slot) } else { Err(bad("takes no arguments")) }
     };
     match name {
         "uuid" => none(&args, Slot::Uuid),
@@ -179,11 +154,9 @@ fn parse(inner: &str, file: &str, line: usize) -> Result<Slot, TemplateError> {
             },
             _ => Err(bad("expects a length, such as {{hex 12}}")),
         },
-        _ => Err(TemplateError::UnknownPlaceholder {
-            file: file.to_owned(),
-            line,
-            placeholder: inner.trim().to_owned(),
-        }),
+        _ => {
+            Err(TemplateError::UnknownPlaceholder { file: file.to_owned(), line, placeholder: inner.trim().to_owned() })
+        }
     }
 }
 
@@ -205,9 +178,7 @@ fn expand<R: RngExt + ?Sized>(
             let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
             out.push_str(&ulid::Ulid::from_parts(millis, rng.random()).to_string());
         }
-        Slot::Now(offset) => {
-            out.push_str(&shifted(offset)?.to_rfc3339_opts(SecondsFormat::Millis, true))
-        }
+        Slot::Now(offset) => out.push_str(&shifted(offset)?.to_rfc3339_opts(SecondsFormat::Millis, true)),
         Slot::Unix(offset) => out.push_str(&shifted(offset)?.timestamp().to_string()),
         Slot::UnixMs(offset) => out.push_str(&shifted(offset)?.timestamp_millis().to_string()),
         Slot::Date(days) => {
@@ -226,18 +197,16 @@ fn expand<R: RngExt + ?Sized>(
     Ok(())
 }
 
+/// A fresh random (version 4) UUID, as `{{uuid}}` renders it.
+pub fn new_uuid() -> String {
+    uuid_v4(rand::rng().random())
+}
+
 /// Formats 128 random bits as an RFC 9562 version 4 UUID.
 fn uuid_v4(bits: u128) -> String {
     // Version nibble 4 at bits 76..80, variant 0b10 at bits 62..64.
     let bits = (bits & !(0xf << 76)) | (0x4 << 76);
     let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
     let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }

@@ -1,11 +1,28 @@
 //! `hooktap send`: realistic signed test events, once or under load.
 
+use std::io::{IsTerminal, Read, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
+use bytes::Bytes;
 use clap::Args;
+use http::Uri;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::watch;
 
+use crate::catalog::{Catalog, EventSpec};
 use crate::cli::{GlobalArgs, ProviderArgs};
-use crate::error::Exit;
+use crate::config::{self, Config, Signer};
+use crate::error::{Exit, usage, usage_hint};
+use crate::net;
+use crate::provider::SignatureState;
+use crate::send::load::{self, LoadSpec};
+use crate::send::record::{self, Recorder, RunInfo};
+use crate::send::stats::Summary;
+use crate::send::{self, BodySource, BuildError, Edit, Prepared, RequestPlan, curl, report, request};
+use crate::store::StoreError;
+use crate::util;
 
 /// Arguments of `hooktap send`.
 #[derive(Debug, Args)]
@@ -48,15 +65,15 @@ pub struct SendArgs {
     /// Show secrets in --dry-run output
     #[arg(long, requires = "dry_run")]
     pub show_secrets: bool,
-    /// How many requests to send
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub count: u64,
+    /// How many requests to send (default 1; no limit with --duration)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
     /// How many requests in flight at once
     #[arg(long, value_name = "C", default_value_t = 1)]
     pub concurrency: usize,
-    /// Cap the rate (requests per second, e.g. 200 or 200/s)
-    #[arg(long, value_name = "R/s")]
-    pub rate: Option<String>,
+    /// Cap the rate (requests per second, e.g. 200, 200/s or 600/m)
+    #[arg(long, value_name = "R/s", value_parser = parse_rate)]
+    pub rate: Option<f64>,
     /// Keep sending for this long (instead of stopping at --count)
     #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
     pub duration: Option<Duration>,
@@ -66,6 +83,356 @@ pub struct SendArgs {
 }
 
 /// Runs `hooktap send`.
-pub fn run(_args: SendArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
-    Err(super::not_implemented("send"))
+pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let config = config::load(global)?;
+    let catalog = load_catalog(&config)?;
+    if args.list {
+        return list(&args, global, &config, &catalog);
+    }
+    check_numbers(&args)?;
+    let signer = config
+        .signer(&args.provider)?
+        .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
+    let secret = signer.require_secret()?.clone();
+    let info = signer.provider.info().clone();
+    let (body, event, content_type) = resolve_body(&args, &signer, &catalog)?;
+    let edits =
+        args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
+    let extra = util::parse_header_args(&args.headers)?;
+    let signature = if extra.contains_key(info.signature_header.as_str()) {
+        SignatureState::Unchecked
+    } else {
+        SignatureState::Valid
+    };
+    let plan = RequestPlan {
+        provider: signer.provider.clone(),
+        secret,
+        event: event.clone(),
+        body,
+        edits,
+        content_type: content_type.clone(),
+        auth: signer.auth.clone(),
+        extra,
+    };
+    // Build one up front: a broken template, an edit that cannot apply or an
+    // unusable secret is an input error, reported before anything is sent.
+    let first = plan.build().map_err(|e| match e {
+        BuildError::Edit(e) => usage_hint(
+            e.to_string(),
+            "--set edits JSON bodies; check the path against the payload (--dry-run shows it)",
+        ),
+        other => usage(other.to_string()),
+    })?;
+    if let Some(problem) = request::content_problem(&content_type, &first.body) {
+        tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
+    }
+    let uri = args.to.as_deref().map(parse_url).transpose()?;
+    if args.dry_run {
+        let url = args.to.as_deref().unwrap_or("<URL>");
+        let curl = curl::render(url, &first, args.show_secrets);
+        print!("{}", curl.command);
+        if curl.redacted {
+            eprintln!("note: credentials are shown as {}; add --show-secrets to include them", curl::REDACTED);
+        }
+        return Ok(Exit::Success);
+    }
+    let (Some(url), Some(uri)) = (args.to.clone(), uri) else {
+        return Err(usage_hint(
+            "--to URL is required to send",
+            "e.g. --to http://localhost:3000/webhooks, or --dry-run to print the request as curl",
+        ));
+    };
+    let timeout = match args.timeout {
+        Some(t) => t,
+        None => match config.get_str("send.timeout") {
+            Some(text) => util::parse_duration(text).map_err(|e| usage(format!("setting send.timeout: {e}")))?,
+            None => info.timeout,
+        },
+    };
+    let db = if args.no_record { None } else { Some(config.db_path()?) };
+    let run =
+        Arc::new(RunInfo { url, uri, provider: info.name.clone(), profile: signer.profile.clone(), event, signature });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let load_mode = args.duration.is_some() || args.count.is_some_and(|n| n != 1);
+    runtime.block_on(async move {
+        let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
+        let client = net::client(args.concurrency);
+        let shutdown = send::shutdown_signal();
+        if load_mode {
+            load(&args, global, Arc::new(plan), run, client, recorder, shutdown, timeout).await
+        } else {
+            once(global, first, &run, client, recorder, shutdown, timeout).await
+        }
+    })
+}
+
+/// Sends one request and prints its result.
+async fn once(
+    global: &GlobalArgs,
+    prepared: Prepared,
+    run: &RunInfo,
+    client: net::HttpClient,
+    recorder: Option<Recorder>,
+    mut shutdown: watch::Receiver<bool>,
+    timeout: Duration,
+) -> anyhow::Result<Exit> {
+    let outcome = tokio::select! {
+        o = send::deliver(&client, &run.uri, &prepared, timeout) => o,
+        _ = shutdown.wait_for(|stop| *stop) => {
+            eprintln!("interrupted");
+            return Ok(Exit::Interrupted);
+        }
+    };
+    let mut delivery_id = None;
+    if let Some(recorder) = recorder {
+        let sent = record::sent_delivery(run, &prepared, &outcome);
+        let id = sent.delivery.id.clone();
+        recorder.sink().record(sent).await;
+        if recorder.finish().await.stored == 1 {
+            delivery_id = Some(id);
+        }
+    }
+    let sent = report::Sent {
+        url: &run.url,
+        provider: &run.provider,
+        event: run.event.as_deref(),
+        delivery_id: delivery_id.as_deref(),
+        provider_delivery_id: &prepared.provider_id,
+    };
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", report::json(&sent, &outcome))?;
+    } else if !global.quiet || !outcome.is_ok() {
+        write!(stdout, "{}", report::human(&sent, &outcome))?;
+    }
+    Ok(if outcome.is_ok() { Exit::Success } else { Exit::Negative })
+}
+
+/// Sends under load and prints the summary.
+#[allow(clippy::too_many_arguments)]
+async fn load(
+    args: &SendArgs,
+    global: &GlobalArgs,
+    plan: Arc<RequestPlan>,
+    run: Arc<RunInfo>,
+    client: net::HttpClient,
+    recorder: Option<Recorder>,
+    shutdown: watch::Receiver<bool>,
+    timeout: Duration,
+) -> anyhow::Result<Exit> {
+    let count = match (args.count, args.duration) {
+        (Some(n), _) => Some(n),
+        (None, Some(_)) => None,
+        (None, None) => Some(1),
+    };
+    let progress = (std::io::stderr().is_terminal() && !global.quiet).then(|| progress_bar(count));
+    let spec = LoadSpec { count, concurrency: args.concurrency, rate: args.rate, duration: args.duration, timeout };
+    let shared = load::Shared {
+        client,
+        uri: run.uri.clone(),
+        plan,
+        run,
+        sink: recorder.as_ref().map(Recorder::sink),
+        progress: progress.clone(),
+    };
+    let result = load::run(&spec, shared, shutdown).await;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let mut summary = Summary::new(result.tally, result.elapsed);
+    summary.interrupted = result.interrupted;
+    if let Some(recorder) = recorder {
+        let recorded = recorder.finish().await;
+        summary.recorded = Some(recorded.stored);
+        summary.not_recorded = recorded.failed;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", summary.to_json())?;
+    } else if !global.quiet || summary.failed() > 0 {
+        write!(stdout, "{}", summary.to_human())?;
+    }
+    Ok(if summary.interrupted {
+        Exit::Interrupted
+    } else if summary.failed() > 0 {
+        Exit::Negative
+    } else {
+        Exit::Success
+    })
+}
+
+fn progress_bar(count: Option<u64>) -> ProgressBar {
+    let (bar, template) = match count {
+        Some(n) => (ProgressBar::new(n), "{bar:30} {pos}/{len}  {per_sec}  {elapsed}"),
+        None => (ProgressBar::no_length(), "{spinner} {pos} sent  {per_sec}  {elapsed}"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The built-in catalog plus the user's `fixtures_dir`.
+fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    let catalog = Catalog::builtin();
+    match config.get_str("fixtures_dir") {
+        Some(dir) => catalog
+            .with_user_dir(&config::expand_home(dir))
+            .map_err(|e| usage_hint(format!("{e:#}"), "fix the fixtures_dir setting or the files it names")),
+        None => Ok(catalog),
+    }
+}
+
+fn list(args: &SendArgs, global: &GlobalArgs, config: &Config, catalog: &Catalog) -> anyhow::Result<Exit> {
+    let provider = match (&args.provider.provider, &args.provider.profile) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(name)) => Some(config.profile(name)?.provider.clone()),
+        (None, None) => None,
+    };
+    let events: Vec<&EventSpec> = catalog.events(provider.as_deref()).collect();
+    if let (Some(p), true) = (&provider, events.is_empty()) {
+        return Err(usage_hint(
+            format!("no event catalog for provider {p:?}"),
+            format!("catalogs exist for: {}", catalog.providers().join(", ")),
+        ));
+    }
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", report::list_json(events))?;
+    } else {
+        write!(stdout, "{}", report::list_table(events))?;
+    }
+    Ok(Exit::Success)
+}
+
+fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
+    if args.count == Some(0) {
+        return Err(usage_hint("--count must be at least 1", "use --duration to send for a while instead"));
+    }
+    if args.concurrency == 0 {
+        return Err(usage("--concurrency must be at least 1"));
+    }
+    if args.ping && args.event.is_some() {
+        return Err(usage_hint("--ping and EVENT both name what to send", "drop one of them"));
+    }
+    Ok(())
+}
+
+/// The body source, the event name and the content type.
+fn resolve_body(
+    args: &SendArgs,
+    signer: &Signer,
+    catalog: &Catalog,
+) -> anyhow::Result<(BodySource, Option<String>, String)> {
+    let info = signer.provider.info();
+    // A custom scheme's events live under its profile's name.
+    let key = match (&signer.profile, info.name.as_str()) {
+        (Some(profile), "custom") => profile.clone(),
+        _ => info.name.clone(),
+    };
+    let wanted = if args.ping {
+        Some(info.ping_event.clone().ok_or_else(|| {
+            usage_hint(format!("{} has no test ping", info.name), "name an event instead; list them with --list")
+        })?)
+    } else {
+        args.event.clone()
+    };
+    let list_hint = format!("list the events with `hooktap send --list --provider {key}`");
+    match (&args.data, wanted) {
+        (Some(data), wanted) => {
+            let bytes = read_data(data)?;
+            let found = wanted.as_deref().and_then(|w| catalog.find(&key, w).ok());
+            let content_type = found.map_or_else(|| info.content_type.clone(), |spec| spec.content_type.clone());
+            let event = match (found, wanted) {
+                (Some(spec), _) => Some(spec.name.clone()),
+                (None, Some(name)) => Some(name),
+                (None, None) => signer.provider.event_type(&http::HeaderMap::new(), &bytes),
+            };
+            Ok((BodySource::Fixed(bytes), event, content_type))
+        }
+        (None, Some(name)) => {
+            let spec = catalog.find(&key, &name).map_err(|e| {
+                let hint = if e.unknown_provider {
+                    "send your own body with --data @file (or --data - for stdin)".to_string()
+                } else {
+                    list_hint.clone()
+                };
+                usage_hint(e.to_string(), hint)
+            })?;
+            Ok((BodySource::Event(spec.clone()), Some(spec.name.clone()), spec.content_type.clone()))
+        }
+        (None, None) => Err(usage_hint("nothing to send: name an EVENT, or pass --data @file or --ping", list_hint)),
+    }
+}
+
+/// `--data`: `@file`, `-` for stdin, or the body itself (as curl takes it).
+fn read_data(data: &str) -> anyhow::Result<Bytes> {
+    if data == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("reading the body from stdin")?;
+        return Ok(Bytes::from(buf));
+    }
+    if let Some(path) = data.strip_prefix('@') {
+        if path.is_empty() {
+            return Err(usage_hint("--data @ names no file", "write --data @payload.json"));
+        }
+        return std::fs::read(path).map(Bytes::from).map_err(|e| {
+            usage_hint(format!("cannot read --data file {path}: {e}"), "check the path; use - for stdin")
+        });
+    }
+    Ok(Bytes::copy_from_slice(data.as_bytes()))
+}
+
+/// `--to`: an absolute http(s) URL.
+fn parse_url(text: &str) -> anyhow::Result<Uri> {
+    let hint = "use an absolute URL such as http://localhost:3000/webhooks";
+    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
+    match (uri.scheme_str(), uri.authority()) {
+        (Some("http" | "https"), Some(_)) => Ok(uri),
+        (Some(other), Some(_)) => {
+            Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"))
+        }
+        _ => Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
+    }
+}
+
+/// `--rate`: `200`, `200/s` or `600/m`.
+fn parse_rate(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (number, per) = match t.split_once('/') {
+        Some((n, unit)) => (n.trim(), unit.trim()),
+        None => (t, "s"),
+    };
+    let seconds = match per {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        other => return Err(format!("unknown rate unit {other:?} (use 200, 200/s or 600/m)")),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
+        _ => Err(format!("invalid rate {text:?} (use a positive number: 200, 200/s or 600/m)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_take_units() {
+        assert_eq!(parse_rate("200").unwrap(), 200.0);
+        assert_eq!(parse_rate("200/s").unwrap(), 200.0);
+        assert_eq!(parse_rate("600/m").unwrap(), 10.0);
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("5/h").is_err());
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        assert!(parse_url("http://127.0.0.1:3000/hook?x=1").is_ok());
+        assert!(parse_url("https://example.com").is_ok());
+        assert!(parse_url("localhost:3000/hook").is_err());
+        assert!(parse_url("ftp://example.com/x").is_err());
+        assert!(parse_url("/hook").is_err());
+    }
 }

@@ -81,22 +81,13 @@ const NEXADESK_EVENTS: [&str; 9] = [
     "contact.updated",
 ];
 
-const NUDJ_NAMED: [&str; 4] = [
-    "user.registered",
-    "challenge.completed",
-    "reward.earned",
-    "achievement.unlocked",
-];
+const NUDJ_NAMED: [&str; 4] = ["user.registered", "challenge.completed", "reward.earned", "achievement.unlocked"];
 
-const PROVIDERS: [&str; 9] = [
-    "github", "nexadesk", "nexudus", "nexus", "nudj", "shopify", "slack", "standard", "stripe",
-];
+const PROVIDERS: [&str; 9] =
+    ["github", "nexadesk", "nexudus", "nexus", "nudj", "shopify", "slack", "standard", "stripe"];
 
 fn names(catalog: &Catalog, provider: &str) -> Vec<String> {
-    catalog
-        .events(Some(provider))
-        .map(|e| e.name.clone())
-        .collect()
+    catalog.events(Some(provider)).map(|e| e.name.clone()).collect()
 }
 
 #[test]
@@ -114,11 +105,8 @@ fn nexudus_has_exactly_the_documented_events() {
 #[test]
 fn nexadesk_has_the_nine_events_and_the_setup_ping() {
     let catalog = Catalog::builtin();
-    let named: Vec<String> = catalog
-        .events(Some("nexadesk"))
-        .filter(|e| e.named_by_provider)
-        .map(|e| e.name.clone())
-        .collect();
+    let named: Vec<String> =
+        catalog.events(Some("nexadesk")).filter(|e| e.named_by_provider).map(|e| e.name.clone()).collect();
     assert_eq!(named, NEXADESK_EVENTS);
     let ping = catalog.find("nexadesk", "ping").unwrap();
     assert!(!ping.named_by_provider);
@@ -128,27 +116,13 @@ fn nexadesk_has_the_nine_events_and_the_setup_ping() {
 fn nudj_has_the_named_events_and_one_per_category() {
     let catalog = Catalog::builtin();
     for name in NUDJ_NAMED {
-        assert!(
-            catalog.find("nudj", name).unwrap().named_by_provider,
-            "{name}"
-        );
+        assert!(catalog.find("nudj", name).unwrap().named_by_provider, "{name}");
     }
-    let ours: Vec<&EventSpec> = catalog
-        .events(Some("nudj"))
-        .filter(|e| !e.named_by_provider)
-        .collect();
+    let ours: Vec<&EventSpec> = catalog.events(Some("nudj")).filter(|e| !e.named_by_provider).collect();
     // Sixteen bullets under four headings in the Nudj event type list.
     assert_eq!(ours.len(), 16);
-    for heading in [
-        "User events",
-        "Engagement events",
-        "Community events",
-        "Administrative events",
-    ] {
-        let covered = ours
-            .iter()
-            .filter(|e| e.description.starts_with(heading))
-            .count();
+    for heading in ["User events", "Engagement events", "Community events", "Administrative events"] {
+        let covered = ours.iter().filter(|e| e.description.starts_with(heading)).count();
         assert_eq!(covered, 4, "{heading}");
     }
 }
@@ -159,11 +133,7 @@ fn nexus_page_events_are_xml() {
     let create = catalog.find("nexus", "Page_Create").unwrap();
     assert!(create.named_by_provider);
     assert_eq!(names(&catalog, "nexus").len(), 5);
-    assert!(
-        catalog
-            .events(Some("nexus"))
-            .all(|e| e.content_type == "text/xml")
-    );
+    assert!(catalog.events(Some("nexus")).all(|e| e.content_type == "text/xml"));
 }
 
 #[test]
@@ -179,8 +149,7 @@ fn every_builtin_event_renders_a_valid_body() {
         let text = String::from_utf8(body).unwrap_or_else(|_| panic!("{what}: not UTF-8"));
         match event.content_type.as_str() {
             "application/json" => {
-                let json: Value =
-                    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{what}: {err}"));
+                let json: Value = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{what}: {err}"));
                 check_envelope(event, &json);
             }
             "text/xml" => check_xml(&text).unwrap_or_else(|err| panic!("{what}: {err}")),
@@ -199,19 +168,10 @@ fn check_envelope(event: &EventSpec, json: &Value) {
     let what = format!("{}/{}", event.provider, event.name);
     match event.provider.as_str() {
         "nexudus" => {
-            let records = json
-                .as_array()
-                .unwrap_or_else(|| panic!("{what}: not an array"));
+            let records = json.as_array().unwrap_or_else(|| panic!("{what}: not an array"));
             assert_eq!(records.len(), 1, "{what}");
             let record = records[0].as_object().unwrap_or_else(|| panic!("{what}"));
-            for key in [
-                "Id",
-                "UniqueId",
-                "BusinessId",
-                "CreatedOn",
-                "UpdatedOn",
-                "IsNew",
-            ] {
+            for key in ["Id", "UniqueId", "BusinessId", "CreatedOn", "UpdatedOn", "IsNew"] {
                 assert!(record.contains_key(key), "{what}: no {key}");
             }
         }
@@ -221,47 +181,28 @@ fn check_envelope(event: &EventSpec, json: &Value) {
             }
             assert_eq!(json["event"], event.name.as_str(), "{what}");
             assert!(json["data"].is_object(), "{what}");
-            assert!(
-                json["workspace_id"].as_str().unwrap().starts_with("ws_"),
-                "{what}"
-            );
+            assert!(json["workspace_id"].as_str().unwrap().starts_with("ws_"), "{what}");
         }
         "nudj" => {
-            for key in [
-                "id",
-                "type",
-                "timestamp",
-                "organizationId",
-                "communityId",
-                "data",
-            ] {
+            for key in ["id", "type", "timestamp", "organizationId", "communityId", "data"] {
                 assert!(json.get(key).is_some(), "{what}: no {key}");
             }
             assert_eq!(json["type"], event.name.as_str(), "{what}");
             for key in ["source", "version"] {
-                assert!(
-                    json["metadata"].get(key).is_some(),
-                    "{what}: no metadata.{key}"
-                );
+                assert!(json["metadata"].get(key).is_some(), "{what}: no metadata.{key}");
             }
             assert_eq!(json["metadata"]["retryCount"], 0, "{what}");
         }
         "standard" => {
             assert_eq!(json["type"], event.name.as_str(), "{what}");
-            assert!(
-                json["timestamp"].is_string() && json["data"].is_object(),
-                "{what}"
-            );
+            assert!(json["timestamp"].is_string() && json["data"].is_object(), "{what}");
         }
         "stripe" => {
             assert_eq!(json["type"], event.name.as_str(), "{what}");
             assert_eq!(json["object"], "event", "{what}");
             assert_eq!(json["livemode"], false, "{what}");
             assert!(json["id"].as_str().unwrap().starts_with("evt_"), "{what}");
-            assert!(
-                json["created"].is_i64() && json["data"]["object"].is_object(),
-                "{what}"
-            );
+            assert!(json["created"].is_i64() && json["data"]["object"].is_object(), "{what}");
             assert!(json["api_version"].is_string(), "{what}");
         }
         "slack" if json["type"] == "event_callback" => {
@@ -276,10 +217,7 @@ fn check_envelope(event: &EventSpec, json: &Value) {
 fn builtin_names_do_not_collide_within_a_provider() {
     let catalog = Catalog::builtin();
     for provider in catalog.providers() {
-        let mut keys: Vec<String> = catalog
-            .events(Some(provider))
-            .map(|e| normalize_name(&e.name))
-            .collect();
+        let mut keys: Vec<String> = catalog.events(Some(provider)).map(|e| normalize_name(&e.name)).collect();
         let total = keys.len();
         keys.sort();
         keys.dedup();
@@ -293,11 +231,7 @@ fn two_renders_are_distinct_deliveries() {
     for event in catalog.events(None) {
         let first = event.render().unwrap();
         let second = event.render().unwrap();
-        assert_ne!(
-            first, second,
-            "{}/{} renders identically",
-            event.provider, event.name
-        );
+        assert_ne!(first, second, "{}/{} renders identically", event.provider, event.name);
     }
 }
 
@@ -317,8 +251,5 @@ fn render_at_uses_the_given_time() {
 
     let page = catalog.find("nexus", "Page_Create").unwrap();
     let xml = String::from_utf8(page.render_at(at).unwrap()).unwrap();
-    assert!(
-        xml.contains("<timestamp>2026-03-20T14:00:00.000Z</timestamp>"),
-        "{xml}"
-    );
+    assert!(xml.contains("<timestamp>2026-03-20T14:00:00.000Z</timestamp>"), "{xml}");
 }

@@ -5,57 +5,25 @@ use crate::catalog::{Catalog, UnknownEvent};
 #[test]
 fn lookup_ignores_case_spaces_and_punctuation() {
     let catalog = Catalog::builtin();
-    for spelling in [
-        "Coworker Update",
-        "coworker-update",
-        "CoworkerUpdate",
-        "coworker_update",
-        "COWORKER UPDATE",
-    ] {
+    for spelling in ["Coworker Update", "coworker-update", "CoworkerUpdate", "coworker_update", "COWORKER UPDATE"] {
         let event = catalog.find("nexudus", spelling).unwrap();
         assert_eq!(event.name, "Coworker Update", "{spelling}");
     }
-    for spelling in [
-        "lead.created",
-        "lead created",
-        "LeadCreated",
-        "lead-created",
-    ] {
+    for spelling in ["lead.created", "lead created", "LeadCreated", "lead-created"] {
         let event = catalog.find("nexadesk", spelling).unwrap();
         assert_eq!(event.name, "lead.created", "{spelling}");
     }
-    assert_eq!(
-        catalog
-            .find("nexudus", "heldesk-message-created")
-            .unwrap()
-            .name,
-        "HelDesk Message Created"
-    );
-    assert_eq!(
-        catalog.find("shopify", "orders-create").unwrap().name,
-        "orders/create"
-    );
-    assert_eq!(
-        catalog.find("nexus", "page create").unwrap().name,
-        "Page_Create"
-    );
+    assert_eq!(catalog.find("nexudus", "heldesk-message-created").unwrap().name, "HelDesk Message Created");
+    assert_eq!(catalog.find("shopify", "orders-create").unwrap().name, "orders/create");
+    assert_eq!(catalog.find("nexus", "page create").unwrap().name, "Page_Create");
 }
 
 #[test]
 fn provider_names_are_lenient_and_svix_means_standard() {
     let catalog = Catalog::builtin();
-    assert_eq!(
-        catalog.find("Nexudus", "Team Create").unwrap().provider,
-        "nexudus"
-    );
-    assert_eq!(
-        catalog.find("svix", "invoice.paid").unwrap().provider,
-        "standard"
-    );
-    assert_eq!(
-        catalog.events(Some("SVIX")).count(),
-        catalog.events(Some("standard")).count()
-    );
+    assert_eq!(catalog.find("Nexudus", "Team Create").unwrap().provider, "nexudus");
+    assert_eq!(catalog.find("svix", "invoice.paid").unwrap().provider, "standard");
+    assert_eq!(catalog.events(Some("SVIX")).count(), catalog.events(Some("standard")).count());
     assert_eq!(catalog.events(Some("nope")).count(), 0);
 }
 
@@ -68,10 +36,7 @@ fn unknown_event_suggests_the_three_closest_names() {
     assert_eq!(err.suggestions[0], "Coworker Update");
     assert_eq!(
         err.to_string(),
-        format!(
-            "unknown nexudus event \"Coworker Updte\"; closest: {}",
-            err.suggestions.join(", ")
-        )
+        format!("unknown nexudus event \"Coworker Updte\"; closest: {}", err.suggestions.join(", "))
     );
 
     let err = catalog.find("nexadesk", "lead.creatd").unwrap_err();
@@ -96,8 +61,5 @@ fn unknown_provider_suggests_providers() {
         }
     );
     assert_eq!(err.suggestions[0], "nexudus");
-    assert!(
-        err.to_string()
-            .starts_with("no event catalog for provider \"nexudsu\"; closest: nexudus")
-    );
+    assert!(err.to_string().starts_with("no event catalog for provider \"nexudsu\"; closest: nexudus"));
 }

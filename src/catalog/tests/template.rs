@@ -21,14 +21,8 @@ fn text_without_placeholders_is_unchanged() {
 #[test]
 fn time_placeholders_follow_the_given_clock() {
     assert_eq!(render_str("{{now}}").unwrap(), "2026-03-20T14:00:00.000Z");
-    assert_eq!(
-        render_str("{{now +3600}}").unwrap(),
-        "2026-03-20T15:00:00.000Z"
-    );
-    assert_eq!(
-        render_str("{{now -60}}").unwrap(),
-        "2026-03-20T13:59:00.000Z"
-    );
+    assert_eq!(render_str("{{now +3600}}").unwrap(), "2026-03-20T15:00:00.000Z");
+    assert_eq!(render_str("{{now -60}}").unwrap(), "2026-03-20T13:59:00.000Z");
     assert_eq!(render_str("{{unix}}").unwrap(), "1774015200");
     assert_eq!(render_str("{{unix 10}}").unwrap(), "1774015210");
     assert_eq!(render_str("{{unix_ms}}").unwrap(), "1774015200000");
@@ -66,11 +60,7 @@ fn hex_has_the_requested_length_and_alphabet() {
     let out = render_str("evt_{{hex 24}}").unwrap();
     let digits = out.strip_prefix("evt_").unwrap();
     assert_eq!(digits.len(), 24);
-    assert!(
-        digits
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    );
+    assert!(digits.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
 }
 
 #[test]
@@ -94,41 +84,19 @@ fn ulids_carry_the_render_time() {
 #[test]
 fn unknown_placeholder_names_file_line_and_placeholder() {
     let err = render_str("{\n  \"a\": \"{{uuid}}\",\n  \"b\": \"{{guid}}\"\n}").unwrap_err();
-    assert_eq!(
-        err,
-        TemplateError::UnknownPlaceholder {
-            file: "t.json".into(),
-            line: 3,
-            placeholder: "guid".into(),
-        }
-    );
+    assert_eq!(err, TemplateError::UnknownPlaceholder { file: "t.json".into(), line: 3, placeholder: "guid".into() });
     assert_eq!(err.to_string(), "t.json:3: unknown placeholder {{guid}}");
     assert!(check("{{}}", "t.json").is_err());
 }
 
 #[test]
 fn unclosed_placeholder_is_an_error() {
-    for text in [
-        "{{uuid",
-        "x {{now",
-        "\"{{uuid\": 1}}",
-        "{{uuid\n}}",
-        "{{ {{int}}",
-    ] {
+    for text in ["{{uuid", "x {{now", "\"{{uuid\": 1}}", "{{uuid\n}}", "{{ {{int}}"] {
         let err = check(text, "t.json").unwrap_err();
-        assert!(
-            matches!(err, TemplateError::Unclosed { .. }),
-            "{text}: {err}"
-        );
+        assert!(matches!(err, TemplateError::Unclosed { .. }), "{text}: {err}");
     }
     let err = check("ok\n\"{{uuid\"\n", "t.json").unwrap_err();
-    assert_eq!(
-        err,
-        TemplateError::Unclosed {
-            file: "t.json".into(),
-            line: 2
-        }
-    );
+    assert_eq!(err, TemplateError::Unclosed { file: "t.json".into(), line: 2 });
     assert!(err.to_string().starts_with("t.json:2:"), "{err}");
 }
 
@@ -147,10 +115,7 @@ fn bad_arguments_are_errors() {
         "{{event x}}",
     ] {
         let err = check(text, "t.json").unwrap_err();
-        assert!(
-            matches!(err, TemplateError::BadArgument { .. }),
-            "{text}: {err}"
-        );
+        assert!(matches!(err, TemplateError::BadArgument { .. }), "{text}: {err}");
     }
     let err = render_str("{{now +99999999999999}}").unwrap_err();
     assert!(matches!(err, TemplateError::BadArgument { .. }), "{err}");

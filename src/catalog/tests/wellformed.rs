@@ -79,9 +79,7 @@ fn check_attributes(mut rest: &str) -> Result<(), String> {
         if rest.is_empty() {
             return Ok(());
         }
-        let eq = rest
-            .find('=')
-            .ok_or_else(|| format!("attribute without value: {rest:?}"))?;
+        let eq = rest.find('=').ok_or_else(|| format!("attribute without value: {rest:?}"))?;
         check_name(rest[..eq].trim())?;
         let value = rest[eq + 1..].trim_start();
         let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''));
@@ -124,9 +122,7 @@ fn check_text(text: &str, outside_root: bool) -> Result<(), String> {
 pub(super) fn parse_form(text: &str) -> Result<Vec<(String, String)>, String> {
     text.split('&')
         .map(|pair| {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("no '=' in {pair:?}"))?;
+            let (key, value) = pair.split_once('=').ok_or_else(|| format!("no '=' in {pair:?}"))?;
             if key.is_empty() {
                 return Err(format!("empty key in {pair:?}"));
             }

@@ -1,0 +1,181 @@
+//! Building one signed request: the body (a fresh catalog render or the user's
+//! bytes), `--set` edits, the provider's signature headers, content type,
+//! profile `Authorization` and `-H` headers.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+
+use super::edit::{self, Edit, EditError};
+use crate::catalog::{EventSpec, TemplateError};
+use crate::provider::{Field, Provider, SecretError, SignInput};
+use crate::secret::Secret;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT_VALUE: &str = concat!("hooktap/", env!("CARGO_PKG_VERSION"));
+
+/// Where the body comes from.
+#[derive(Debug, Clone)]
+pub enum BodySource {
+    /// A catalog event, rendered afresh for every request (new ids and times).
+    Event(EventSpec),
+    /// The user's bytes (`--data`), sent as given.
+    Fixed(Bytes),
+}
+
+/// Everything needed to build requests; [`RequestPlan::build`] makes one.
+#[derive(Debug, Clone)]
+pub struct RequestPlan {
+    /// The signing scheme.
+    pub provider: Arc<dyn Provider>,
+    /// The signing secret.
+    pub secret: Secret,
+    /// Event type, for providers that send it in a header.
+    pub event: Option<String>,
+    /// The body.
+    pub body: BodySource,
+    /// `--set` edits, applied in order.
+    pub edits: Vec<Edit>,
+    /// `Content-Type` of the body.
+    pub content_type: String,
+    /// A profile's `Authorization` value.
+    pub auth: Option<Secret>,
+    /// `-H` headers; each name given replaces the computed headers of that name,
+    /// so a test can send a deliberately wrong signature.
+    pub extra: HeaderMap,
+}
+
+/// One request, ready to send.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Every header to send (hyper adds `Host` and `Content-Length`).
+    pub headers: HeaderMap,
+    /// The exact body bytes that were signed.
+    pub body: Bytes,
+    /// The provider delivery id signed with (or found in the body's envelope).
+    pub provider_id: String,
+    /// The unix time signed with.
+    pub timestamp: i64,
+}
+
+/// Why a request could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The fixture's template is broken.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A `--set` edit cannot be applied.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The secret cannot sign for this provider.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// The provider produced a header hyper cannot send (a bug in the provider).
+    #[error("header {0} has an invalid value")]
+    Header(String),
+}
+
+impl RequestPlan {
+    /// Builds a request signed now, with a fresh delivery id.
+    pub fn build(&self) -> Result<Prepared, BuildError> {
+        self.build_at(crate::util::unix_now())
+    }
+
+    /// Builds a request signed at `timestamp` (unix seconds).
+    pub fn build_at(&self, timestamp: i64) -> Result<Prepared, BuildError> {
+        let rendered = match &self.body {
+            BodySource::Event(spec) => Bytes::from(spec.render()?),
+            BodySource::Fixed(bytes) => bytes.clone(),
+        };
+        let body = if self.edits.is_empty() { rendered } else { Bytes::from(edit::apply_all(&rendered, &self.edits)?) };
+        let info = self.provider.info();
+        // Providers that carry their delivery id in the envelope (Nudj's `id`)
+        // must be recorded with that id, not with one that appears nowhere.
+        let provider_id = match &info.delivery_id {
+            Field::Json(_) => self.provider.delivery_id(&HeaderMap::new(), &body),
+            _ => None,
+        }
+        .unwrap_or_else(|| fresh_id(&info.name));
+        let signed = self.provider.sign(&SignInput {
+            body: &body,
+            secret: &self.secret,
+            timestamp,
+            id: &provider_id,
+            event: self.event.as_deref(),
+        })?;
+        let mut headers = HeaderMap::with_capacity(signed.len() + self.extra.len() + 3);
+        let content_type =
+            HeaderValue::from_str(&self.content_type).map_err(|_| BuildError::Header(CONTENT_TYPE.to_string()))?;
+        headers.insert(CONTENT_TYPE, content_type);
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        for (name, value) in &signed {
+            headers.append(name.clone(), value.clone());
+        }
+        if let Some(auth) = &self.auth {
+            let mut value =
+                HeaderValue::from_str(auth.expose()).map_err(|_| BuildError::Header(AUTHORIZATION.to_string()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        for name in self.extra.keys() {
+            headers.remove(name);
+            for value in self.extra.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        Ok(Prepared { headers, body, provider_id, timestamp })
+    }
+}
+
+/// A fresh provider delivery id: Standard Webhooks conventionally uses
+/// `msg_`-prefixed ids; every other provider we know of sends a UUID.
+pub fn fresh_id(provider: &str) -> String {
+    if provider == "standard" { format!("msg_{}", ulid::Ulid::generate()) } else { crate::catalog::new_uuid() }
+}
+
+/// Whether `body` looks valid for `content_type`; `Some(reason)` when it does not.
+/// Only the formats providers use are checked (JSON, XML, form encoding).
+pub fn content_problem(content_type: &str, body: &[u8]) -> Option<String> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return serde_json::from_slice::<serde::de::IgnoredAny>(body)
+            .err()
+            .map(|e| format!("the body is not valid JSON ({e})"));
+    }
+    if essence.ends_with("/xml") || essence.ends_with("+xml") {
+        let text = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+        let starts_with_tag = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+        return (!starts_with_tag || std::str::from_utf8(text).is_err())
+            .then(|| "the body does not look like XML (it should start with '<' and be UTF-8)".to_string());
+    }
+    if essence == "application/x-www-form-urlencoded" {
+        let ok = body.iter().all(|b| b.is_ascii_graphic());
+        return (!ok).then(|| "the body is not form-encoded (spaces, line breaks or non-ASCII bytes)".to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_checks_catch_the_usual_mistakes() {
+        assert!(content_problem("application/json", br#"{"a":1}"#).is_none());
+        assert!(content_problem("application/json; charset=utf-8", b"{oops").is_some());
+        assert!(content_problem("text/xml", b"\n <a/>").is_none());
+        assert!(content_problem("text/xml", br#"{"a":1}"#).is_some());
+        assert!(content_problem("application/x-www-form-urlencoded", b"a=1&b=%20").is_none());
+        assert!(content_problem("application/x-www-form-urlencoded", b"a=1 b").is_some());
+        assert!(content_problem("application/octet-stream", b"\x00\xff").is_none());
+    }
+
+    #[test]
+    fn fresh_ids_are_distinct_and_standard_ids_are_prefixed() {
+        assert_ne!(fresh_id("github"), fresh_id("github"));
+        assert_eq!(fresh_id("github").len(), 36);
+        assert!(fresh_id("standard").starts_with("msg_"));
+    }
+}
