@@ -119,6 +119,26 @@ fn hint_for(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
+/// Makes a write to a closed stdout (`hooktap ... | head`) end the process quietly with 0.
+///
+/// `println!` panics on a broken pipe; commands that stream use fallible writes and
+/// return the error (handled by [`classify`]), and this hook covers every other printer.
+pub fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 /// Prints the outcome of a command once, at the top, and returns the exit code.
 pub fn report(result: anyhow::Result<Exit>) -> ExitCode {
     match result {

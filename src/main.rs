@@ -6,6 +6,7 @@ use clap::Parser;
 use hooktap::cli::Cli;
 
 fn main() -> ExitCode {
+    hooktap::error::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     hooktap::logging::init(&cli.global);
     let result = hooktap::cmd::run(cli);

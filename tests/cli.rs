@@ -41,3 +41,21 @@ fn committed_completions_match_the_cli() {
         );
     }
 }
+
+#[test]
+fn a_closed_stdout_exits_quietly() {
+    // The read end is closed before the program gets to print, so its write meets EPIPE.
+    // (Should it win the race, it exits 0 anyway: the test cannot fail spuriously.)
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+}

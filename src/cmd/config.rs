@@ -1,11 +1,480 @@
-//! `hooktap config`.
+//! `hooktap config`: profiles, routes and settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
 use crate::cli::GlobalArgs;
-use crate::error::Exit;
-use clap::Args;
+use crate::config::edit::{Editable, TEMPLATE, write_private};
+use crate::config::{self, Config, Setting, Value};
+use crate::error::{Exit, usage, usage_hint};
+
 /// Arguments of `hooktap config`.
 #[derive(Debug, Args)]
-pub struct ConfigArgs {}
+#[command(after_help = "Examples:
+  hooktap config init
+  hooktap config profile add desk --provider nexadesk --secret-env NEXADESK_WEBHOOK_SECRET
+  hooktap config set listen.port 8080
+  hooktap config get listen.port
+  hooktap config list
+  hooktap config validate")]
+pub struct ConfigArgs {
+    /// What to do with the configuration.
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// Write a commented config file to start from
+    Init {
+        /// Write ./hooktap.toml instead of the user config
+        #[arg(long)]
+        project: bool,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show where the config files and the database are
+    Path,
+    /// Show every setting with its value and where it came from
+    List,
+    /// Print one setting's value
+    Get {
+        /// Dotted key, e.g. listen.port
+        key: String,
+    },
+    /// Set a value in the config file
+    Set {
+        /// Dotted key, e.g. listen.port or profiles.desk.secret_env
+        key: String,
+        /// The value
+        value: String,
+        /// Write ./hooktap.toml instead of the user config
+        #[arg(long)]
+        project: bool,
+    },
+    /// Remove a value from the config file
+    Unset {
+        /// Dotted key
+        key: String,
+        /// Edit ./hooktap.toml instead of the user config
+        #[arg(long)]
+        project: bool,
+    },
+    /// Check every layer, profile and route; exit 2 on problems
+    Validate,
+    /// Manage profiles (provider + secret)
+    #[command(subcommand)]
+    Profile(ProfileAction),
+}
+
+/// `config profile` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// Add (or with --force replace) a profile
+    Add(ProfileAdd),
+    /// List profiles
+    List,
+    /// Show one profile (secret redacted)
+    Show {
+        /// Profile name
+        name: String,
+    },
+    /// Remove a profile
+    Remove {
+        /// Profile name
+        name: String,
+        /// Edit ./hooktap.toml instead of the user config
+        #[arg(long)]
+        project: bool,
+    },
+}
+
+/// `config profile add`.
+#[derive(Debug, Args)]
+pub struct ProfileAdd {
+    /// Profile name
+    pub name: String,
+    /// Provider (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)
+    #[arg(long, value_name = "P")]
+    pub provider: String,
+    /// Read the secret from this environment variable (recommended)
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["secret", "secret_file"])]
+    pub secret_env: Option<String>,
+    /// Read the secret from this file
+    #[arg(long, value_name = "FILE", conflicts_with = "secret")]
+    pub secret_file: Option<PathBuf>,
+    /// Store the secret in the config file (kept 0600)
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// Environment variable holding the expected Authorization header value
+    #[arg(long, value_name = "VAR")]
+    pub auth_env: Option<String>,
+    /// Timestamp tolerance in seconds
+    #[arg(long, value_name = "SECS")]
+    pub tolerance: Option<u64>,
+    /// Replace an existing profile of that name
+    #[arg(long)]
+    pub force: bool,
+    /// Write ./hooktap.toml instead of the user config
+    #[arg(long)]
+    pub project: bool,
+}
+
 /// Runs `hooktap config`.
-pub fn run(_args: ConfigArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
-    Err(super::not_implemented("config"))
+pub fn run(args: ConfigArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    match args.action {
+        Action::Init { project, force } => init(global, project, force),
+        Action::Path => path(global),
+        Action::List => list(global),
+        Action::Get { key } => get(global, &key),
+        Action::Set { key, value, project } => set(global, &key, &value, project),
+        Action::Unset { key, project } => unset(global, &key, project),
+        Action::Validate => validate(global),
+        Action::Profile(action) => match action {
+            ProfileAction::Add(add) => profile_add(global, add),
+            ProfileAction::List => profile_list(global),
+            ProfileAction::Show { name } => profile_show(global, &name),
+            ProfileAction::Remove { name, project } => profile_remove(global, &name, project),
+        },
+    }
+}
+
+fn target(global: &GlobalArgs, project: bool) -> anyhow::Result<PathBuf> {
+    if project {
+        if global.config.is_some() {
+            return Err(usage("--project and --config name different files; use one"));
+        }
+        return Ok(config::project_path());
+    }
+    config::write_path(global)
+}
+
+fn init(global: &GlobalArgs, project: bool, force: bool) -> anyhow::Result<Exit> {
+    let path = target(global, project)?;
+    if path.exists() && !force {
+        return Err(usage_hint(
+            format!("{} already exists", path.display()),
+            "edit it, or pass --force to replace it with the template",
+        ));
+    }
+    write_private(&path, TEMPLATE.as_bytes())?;
+    if !global.quiet {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(Exit::Success)
+}
+
+fn path(global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let cfg = config::load(global)?;
+    let files = config::layer_paths(global);
+    let db = cfg.db_path()?;
+    if global.json {
+        let files: Vec<_> =
+            files.iter().map(|p| json!({"path": p.display().to_string(), "exists": p.exists()})).collect();
+        println!("{}", json!({"config": files, "db": db.display().to_string()}));
+    } else {
+        for p in &files {
+            println!("config  {}{}", p.display(), if p.exists() { "" } else { "  (not present)" });
+        }
+        println!("db      {}", db.display());
+    }
+    Ok(Exit::Success)
+}
+
+fn shown(setting: &Setting, value: &Value) -> String {
+    if setting.is_secret() { "(redacted)".into() } else { value.to_string() }
+}
+
+fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let cfg = config::load(global)?;
+    if global.json {
+        let settings: serde_json::Map<String, serde_json::Value> = config::SETTINGS
+            .iter()
+            .map(|s| {
+                let entry = match cfg.settings.get(s.key) {
+                    Some((v, origin)) => json!({"value": shown(s, v), "origin": origin.to_string()}),
+                    None => json!({"value": null, "origin": null}),
+                };
+                (s.key.to_string(), entry)
+            })
+            .collect();
+        let profiles: Vec<_> = cfg.profiles.keys().collect();
+        println!("{}", json!({"settings": settings, "profiles": profiles, "routes": cfg.routes.len()}));
+        return Ok(Exit::Success);
+    }
+    for s in config::SETTINGS {
+        match cfg.settings.get(s.key) {
+            Some((v, origin)) => println!("{:<26} {:<18} # {origin}", s.key, shown(s, v)),
+            None => println!("{:<26} {:<18} # {}", s.key, "-", s.doc),
+        }
+    }
+    println!("profiles: {}", if cfg.profiles.is_empty() { "none".into() } else { join_keys(&cfg) });
+    println!("routes:   {}", cfg.routes.len());
+    Ok(Exit::Success)
+}
+
+fn join_keys(cfg: &Config) -> String {
+    cfg.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+}
+
+fn find_setting(key: &str) -> anyhow::Result<&'static Setting> {
+    Setting::find(key).ok_or_else(|| {
+        usage_hint(
+            format!("unknown key {key:?}"),
+            format!("did you mean: {}? (`hooktap config list` shows all)", config::settings::closest(key).join(", ")),
+        )
+    })
+}
+
+fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
+    let setting = find_setting(key)?;
+    let cfg = config::load(global)?;
+    match cfg.settings.get(setting.key) {
+        Some((value, origin)) => {
+            if global.json {
+                println!("{}", json!({"key": key, "value": shown(setting, value), "origin": origin.to_string()}));
+            } else {
+                println!("{}", shown(setting, value));
+            }
+            Ok(Exit::Success)
+        }
+        // Like `git config`: an unset key is a negative answer, not an error.
+        None => Ok(Exit::Negative),
+    }
+}
+
+/// Profile fields `config set profiles.NAME.FIELD` accepts, and whether they are numbers.
+const PROFILE_FIELDS: &[(&str, bool)] = &[
+    ("provider", false),
+    ("secret_env", false),
+    ("secret_file", false),
+    ("secret", false),
+    ("auth_env", false),
+    ("tolerance", true),
+];
+
+fn typed_value(key: &str, raw: &str) -> anyhow::Result<toml_edit::Value> {
+    if let Some(rest) = key.strip_prefix("profiles.") {
+        let field = rest.rsplit_once('.').map(|(_, f)| f).ok_or_else(|| {
+            usage_hint(
+                format!("{key:?} names no profile field"),
+                "use profiles.NAME.FIELD, e.g. profiles.desk.secret_env",
+            )
+        })?;
+        let (_, numeric) = PROFILE_FIELDS.iter().find(|(f, _)| *f == field).ok_or_else(|| {
+            usage_hint(
+                format!("unknown profile field {field:?}"),
+                format!("profile fields: {}", PROFILE_FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")),
+            )
+        })?;
+        if *numeric {
+            let n: i64 = raw.parse().map_err(|_| usage(format!("{key} expects a whole number, got {raw:?}")))?;
+            return Ok(n.into());
+        }
+        return Ok(raw.into());
+    }
+    let setting = find_setting(key)?;
+    Ok(setting.parse(raw).map_err(usage)?.to_toml())
+}
+
+fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Result<Exit> {
+    let value = typed_value(key, raw)?;
+    let path = target(global, project)?;
+    let mut doc = Editable::load(&path)?;
+    doc.set(key, value)?;
+    doc.save(&path)?;
+    if !global.quiet {
+        eprintln!("set {key} in {}", path.display());
+    }
+    Ok(Exit::Success)
+}
+
+fn unset(global: &GlobalArgs, key: &str, project: bool) -> anyhow::Result<Exit> {
+    if !key.starts_with("profiles.") {
+        find_setting(key)?;
+    }
+    let path = target(global, project)?;
+    let mut doc = Editable::load(&path)?;
+    if !doc.unset(key) {
+        return Err(usage(format!("{key} is not set in {}", path.display())));
+    }
+    doc.save(&path)?;
+    if !global.quiet {
+        eprintln!("unset {key} in {}", path.display());
+    }
+    Ok(Exit::Success)
+}
+
+fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let cfg = config::load(global)?;
+    let mut problems = Vec::new();
+    for name in cfg.profiles.keys() {
+        let args = crate::cli::ProviderArgs { profile: Some(name.clone()), ..Default::default() };
+        match cfg.signer(&args) {
+            Ok(Some(signer)) if signer.secret.is_none() => problems.push(format!("profile {name}: no secret source")),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    for (i, route) in cfg.routes.iter().enumerate() {
+        if let Some(p) = &route.profile
+            && !cfg.profiles.contains_key(p)
+        {
+            problems.push(format!("routes[{i}] ({}): no profile named {p:?}", route.path));
+        }
+        if let Some(url) = &route.forward_to
+            && !is_http_url(url)
+        {
+            problems
+                .push(format!("routes[{i}] ({}): forward_to {:?} is not an http(s) URL", route.path, route.forward_to));
+        }
+    }
+    if global.json {
+        println!("{}", json!({"ok": problems.is_empty(), "problems": problems, "files": cfg.files}));
+    } else if problems.is_empty() {
+        let files: Vec<String> = cfg.files.iter().map(|p| p.display().to_string()).collect();
+        println!(
+            "ok: {} profile(s), {} route(s){}",
+            cfg.profiles.len(),
+            cfg.routes.len(),
+            if files.is_empty() {
+                " (no config files; defaults only)".into()
+            } else {
+                format!(" from {}", files.join(", "))
+            }
+        );
+    }
+    if problems.is_empty() {
+        return Ok(Exit::Success);
+    }
+    if !global.json {
+        for p in &problems {
+            eprintln!("hooktap: config: {p}");
+        }
+    }
+    Err(usage_hint(format!("{} configuration problem(s)", problems.len()), "fix the items above"))
+}
+
+fn is_http_url(url: &str) -> bool {
+    (url.starts_with("http://") || url.starts_with("https://"))
+        && url.parse::<http::Uri>().is_ok_and(|u| u.host().is_some())
+}
+
+fn profile_add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
+    if add.provider.eq_ignore_ascii_case("custom") {
+        return Err(usage_hint(
+            "custom profiles need a [profiles.NAME.scheme] table",
+            "edit the config file by hand; README.md, Configuration, shows an example",
+        ));
+    }
+    let provider = crate::provider::lookup(&add.provider).map_err(|e| usage(e.to_string()))?;
+    if !valid_name(&add.name) {
+        return Err(usage(format!("profile name {:?} may only hold letters, digits, '-' and '_'", add.name)));
+    }
+    let path = target(global, add.project)?;
+    let mut doc = Editable::load(&path)?;
+    if doc.has_profile(&add.name) && !add.force {
+        return Err(usage_hint(
+            format!("profile {} already exists in {}", add.name, path.display()),
+            "pass --force to replace it",
+        ));
+    }
+    let mut fields: Vec<(&str, toml_edit::Value)> = vec![("provider", provider.info().name.as_str().into())];
+    if let Some(v) = &add.secret_env {
+        fields.push(("secret_env", v.as_str().into()));
+    }
+    if let Some(v) = &add.secret_file {
+        fields.push(("secret_file", v.display().to_string().into()));
+    }
+    if let Some(v) = &add.secret {
+        fields.push(("secret", v.as_str().into()));
+    }
+    if let Some(v) = &add.auth_env {
+        fields.push(("auth_env", v.as_str().into()));
+    }
+    if let Some(v) = add.tolerance {
+        fields.push(("tolerance", i64::try_from(v).unwrap_or(i64::MAX).into()));
+    }
+    doc.put_profile(&add.name, &fields);
+    doc.save(&path)?;
+    if !global.quiet {
+        eprintln!("added profile {} ({}) to {}", add.name, provider.info().name, path.display());
+        if add.secret.is_some() {
+            eprintln!(
+                "note: the secret is stored in plain text in {} (mode 0600); --secret-env keeps it out of files",
+                path.display()
+            );
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn profile_list(global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let cfg = config::load(global)?;
+    if global.json {
+        let rows: Vec<_> = cfg
+            .profiles
+            .iter()
+            .map(|(n, p)| json!({"name": n, "provider": p.provider, "secret": p.secret_source()}))
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+    } else if cfg.profiles.is_empty() {
+        eprintln!("no profiles; add one with `hooktap config profile add NAME --provider P --secret-env VAR`");
+    } else {
+        println!("{:<16} {:<10} SECRET", "NAME", "PROVIDER");
+        for (name, p) in &cfg.profiles {
+            println!("{name:<16} {:<10} {}", p.provider, p.secret_source());
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn profile_show(global: &GlobalArgs, name: &str) -> anyhow::Result<Exit> {
+    let cfg = config::load(global)?;
+    let p = cfg.profile(name)?;
+    let scheme = p.scheme.as_ref().map(|s| s.header.clone());
+    if global.json {
+        println!(
+            "{}",
+            json!({
+                "name": name, "provider": p.provider, "secret": p.secret_source(),
+                "auth_env": p.auth_env, "tolerance": p.tolerance, "scheme_header": scheme,
+            })
+        );
+    } else {
+        println!("name      {name}");
+        println!("provider  {}", p.provider);
+        println!("secret    {}", p.secret_source());
+        if let Some(v) = &p.auth_env {
+            println!("auth      env {v}");
+        }
+        if let Some(t) = p.tolerance {
+            println!("tolerance {t} s");
+        }
+        if let Some(h) = scheme {
+            println!("scheme    header {h}");
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn profile_remove(global: &GlobalArgs, name: &str, project: bool) -> anyhow::Result<Exit> {
+    let path = target(global, project)?;
+    let mut doc = Editable::load(&path)?;
+    if !doc.unset(&format!("profiles.{name}")) {
+        return Err(usage(format!("no profile named {name:?} in {}", path.display())));
+    }
+    doc.save(&path)?;
+    if !global.quiet {
+        eprintln!("removed profile {name} from {}", path.display());
+    }
+    Ok(Exit::Success)
 }

@@ -1,9 +1,10 @@
 //! Configuration: profiles, routes and settings in TOML, layered
 //! defaults → user file → `./hooktap.toml` → `HOOKTAP_*` environment → flags.
 
+pub mod edit;
 mod file;
 mod profile;
-mod settings;
+pub mod settings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

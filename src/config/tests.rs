@@ -1,1 +1,184 @@
+//! Config tests: layering, file/line/key errors, secrets.
 
+use std::path::Path;
+
+use super::file::parse;
+use super::*;
+
+fn layer(name: &str, text: &str) -> FileLayer {
+    parse(Path::new(name), text).unwrap_or_else(|e| panic!("{name}: {}", e.message))
+}
+
+#[test]
+fn later_layers_win_and_env_beats_files() {
+    let user = layer("user.toml", "retain_days = 30\n[listen]\nport = 6000\nbind = \"0.0.0.0\"\n");
+    let project = layer("hooktap.toml", "[listen]\nport = 7000\n");
+    let env = vec![("HOOKTAP_LISTEN_BIND".to_string(), "127.0.0.2".to_string())];
+    let cfg = Config::from_layers(vec![user, project], &env).unwrap();
+    assert_eq!(cfg.get_int("listen.port"), Some(7000));
+    assert_eq!(cfg.settings["listen.port"].1, Origin::File("hooktap.toml".into()));
+    assert_eq!(cfg.get_str("listen.bind"), Some("127.0.0.2"));
+    assert_eq!(cfg.settings["listen.bind"].1, Origin::Env("HOOKTAP_LISTEN_BIND".into()));
+    assert_eq!(cfg.get_int("retain_days"), Some(30));
+    // Untouched keys keep their defaults.
+    assert_eq!(cfg.get_str("listen.ack"), Some("immediate"));
+    assert_eq!(cfg.settings["listen.ack"].1, Origin::Default);
+    assert_eq!(cfg.get_int("listen.max_body"), Some(5 * 1024 * 1024));
+}
+
+#[test]
+fn bad_env_values_are_usage_errors_naming_the_variable() {
+    let env = vec![("HOOKTAP_LISTEN_PORT".to_string(), "eighty".to_string())];
+    let err = Config::from_layers(vec![], &env).unwrap_err();
+    assert!(format!("{err:#}").contains("HOOKTAP_LISTEN_PORT"), "{err:#}");
+    assert_eq!(crate::error::classify(&err).code, 2);
+}
+
+#[test]
+fn project_routes_replace_user_routes_and_profiles_merge_by_name() {
+    let user = layer(
+        "user.toml",
+        "[profiles.a]\nprovider = \"github\"\nsecret = \"x\"\n[profiles.b]\nprovider = \"github\"\n\
+         [[routes]]\npath = \"/u\"\n",
+    );
+    let project =
+        layer("p.toml", "[profiles.b]\nprovider = \"github\"\nsecret_env = \"B\"\n[[routes]]\npath = \"/p\"\n");
+    let cfg = Config::from_layers(vec![user, project], &[]).unwrap();
+    assert_eq!(cfg.profiles.len(), 2);
+    assert_eq!(cfg.profiles["b"].secret_env.as_deref(), Some("B"));
+    assert_eq!(cfg.routes.iter().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/p"]);
+}
+
+#[test]
+fn unknown_keys_name_file_line_and_key() {
+    let err = parse(Path::new("/x/config.toml"), "[listen]\nport = 1\nprot = 2\n").unwrap_err();
+    assert!(err.message.contains("/x/config.toml, line 3"), "{}", err.message);
+    assert!(err.message.contains("listen.prot"), "{}", err.message);
+    assert!(err.hint.unwrap().contains("listen.port"));
+
+    let err = parse(Path::new("c.toml"), "\n\n[profiles.desk]\nprovider = \"nexadesk\"\nsecrt = \"x\"\n").unwrap_err();
+    assert!(err.message.contains("line 5"), "{}", err.message);
+    assert!(err.message.contains("secrt"), "{}", err.message);
+
+    let err = parse(Path::new("c.toml"), "colour = \"red\"\n").unwrap_err();
+    assert!(err.message.contains("line 1") && err.message.contains("`colour`"), "{}", err.message);
+}
+
+#[test]
+fn bad_values_and_syntax_name_the_line() {
+    let err = parse(Path::new("c.toml"), "[listen]\nport = \"eighty\"\n").unwrap_err();
+    assert!(err.message.contains("line 2") && err.message.contains("listen.port"), "{}", err.message);
+    let err = parse(Path::new("c.toml"), "[listen]\nack = \"later\"\n").unwrap_err();
+    assert!(err.message.contains("immediate, passthrough"), "{}", err.message);
+    let err = parse(Path::new("c.toml"), "[listen\n").unwrap_err();
+    assert!(err.message.contains("line 1"), "{}", err.message);
+    let err = parse(Path::new("c.toml"), "[profiles.x]\nprovider = \"githb\"\n").unwrap_err();
+    assert!(err.message.contains("profile `x`") && err.message.contains("github"), "{}", err.message);
+    let err = parse(Path::new("c.toml"), "[profiles.x]\nprovider = \"github\"\nsecret = \"a\"\nsecret_env = \"B\"\n")
+        .unwrap_err();
+    assert!(err.message.contains("only one of"), "{}", err.message);
+}
+
+#[test]
+fn custom_profiles_build_a_working_scheme() {
+    let cfg = Config::from_layers(
+        vec![layer(
+            "c.toml",
+            "[profiles.mine]\nprovider = \"custom\"\nsecret = \"k\"\n[profiles.mine.scheme]\nheader = \"X-Sig\"\n\
+             prefix = \"sha512=\"\ntemplate = \"{timestamp}:{body}\"\nencoding = \"base64\"\nalgorithm = \"sha512\"\n\
+             timestamp_header = \"X-Ts\"\n",
+        )],
+        &[],
+    )
+    .unwrap();
+    let signer =
+        cfg.signer(&crate::cli::ProviderArgs { profile: Some("mine".into()), ..Default::default() }).unwrap().unwrap();
+    let secret = signer.secret.clone().unwrap();
+    let headers = signer
+        .provider
+        .sign(&crate::provider::SignInput { body: b"hi", secret: &secret, timestamp: 100, id: "", event: None })
+        .unwrap();
+    assert!(headers["x-sig"].to_str().unwrap().starts_with("sha512="));
+    assert_eq!(headers["x-ts"], "100");
+    let input =
+        crate::provider::VerifyInput { headers: &headers, body: b"hi", secret: &secret, now: 100, tolerance: None };
+    assert!(signer.provider.verify(&input).is_ok());
+
+    let err = parse(
+        Path::new("c.toml"),
+        "[profiles.m]\nprovider = \"custom\"\n[profiles.m.scheme]\nheader = \"X\"\ntemplate = \"{timestamp}.{body}\"\n",
+    )
+    .unwrap_err();
+    assert!(err.message.contains("timestamp_header"), "{}", err.message);
+}
+
+#[test]
+fn signer_resolution_prefers_flags_and_explains_missing_env() {
+    let cfg = Config::from_layers(
+        vec![layer(
+            "c.toml",
+            "profile = \"d\"\n[profiles.d]\nprovider = \"github\"\nsecret_env = \"HOOKTAP_TEST_UNSET_VAR_1\"\n",
+        )],
+        &[],
+    )
+    .unwrap();
+    // The default profile applies; its env var is unset.
+    let err = cfg.signer(&crate::cli::ProviderArgs::default()).unwrap_err();
+    assert!(format!("{err:#}").contains("HOOKTAP_TEST_UNSET_VAR_1 is not set"), "{err:#}");
+    assert_eq!(crate::error::classify(&err).code, 2);
+    // A flag secret wins over the profile's source.
+    let args = crate::cli::ProviderArgs { secret: Some("flag".into()), ..Default::default() };
+    let signer = cfg.signer(&args).unwrap().unwrap();
+    assert_eq!(signer.secret.unwrap().expose(), "flag");
+    assert_eq!(signer.profile.as_deref(), Some("d"));
+    // A bare --provider skips the default profile.
+    let args = crate::cli::ProviderArgs { provider: Some("github".into()), ..Default::default() };
+    let signer = cfg.signer(&args).unwrap().unwrap();
+    assert!(signer.profile.is_none() && signer.secret.is_none());
+    // Conflicting provider and profile.
+    let args =
+        crate::cli::ProviderArgs { profile: Some("d".into()), provider: Some("stripe".into()), ..Default::default() };
+    assert!(cfg.signer(&args).is_err());
+}
+
+#[test]
+fn secrets_from_files_drop_one_trailing_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    std::fs::write(&path, "abc\n").unwrap();
+    assert_eq!(profile::secret_from_file(&path, "t").unwrap().expose(), "abc");
+}
+
+#[test]
+fn editing_keeps_comments_and_writes_0600() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "# keep me\n[listen]\nport = 1\n").unwrap();
+    let mut doc = edit::Editable::load(&path).unwrap();
+    doc.set("listen.bind", "0.0.0.0".into()).unwrap();
+    assert!(doc.unset("listen.port"));
+    doc.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# keep me") && text.contains("bind = \"0.0.0.0\"") && !text.contains("port"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn every_example_in_the_template_parses_when_uncommented() {
+    // The init template must be valid as written and with its examples switched on.
+    parse(Path::new("t.toml"), edit::TEMPLATE).unwrap();
+    let uncommented: String = edit::TEMPLATE
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") || rest.starts_with('[') => rest,
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let layer = parse(Path::new("t.toml"), &uncommented).unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(layer.file.routes.map(|r| r.len()), Some(1));
+}

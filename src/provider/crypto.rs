@@ -1,7 +1,8 @@
 //! HMAC computation, signature encodings and constant-time comparison.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as B64;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD as B64};
 use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 
@@ -36,6 +37,22 @@ impl Algorithm {
     }
 }
 
+/// Reads base64 with or without padding: senders differ, and padding carries no information.
+const B64_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Decodes standard base64 (padding optional), for signatures and `whsec_` secrets.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    B64_LENIENT.decode(text).ok()
+}
+
+/// Encodes standard base64 with padding.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    B64.encode(bytes)
+}
+
 /// How signature bytes are written in a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub enum Encoding {
@@ -64,7 +81,16 @@ impl Encoding {
     pub fn decode(self, text: &str) -> Option<Vec<u8>> {
         match self {
             Encoding::Hex | Encoding::HexUpper => hex::decode(text).ok(),
-            Encoding::Base64 => B64.decode(text).ok(),
+            Encoding::Base64 => decode_base64(text),
+        }
+    }
+
+    /// How a signature of `len` bytes looks, for messages: `64 hex digits`.
+    pub fn describe_len(self, len: usize) -> String {
+        match self {
+            Encoding::Hex => format!("{} lowercase hex digits", len * 2),
+            Encoding::HexUpper => format!("{} uppercase hex digits", len * 2),
+            Encoding::Base64 => format!("{} base64 characters", len.div_ceil(3) * 4),
         }
     }
 
@@ -91,6 +117,14 @@ mod tests {
     fn hmac_sha256_matches_rfc4231_case_2() {
         let mac = Algorithm::Sha256.mac(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(hex::encode(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    #[test]
+    fn base64_accepts_missing_padding_but_not_garbage() {
+        assert_eq!(Encoding::Base64.decode("aGk="), Some(b"hi".to_vec()));
+        assert_eq!(Encoding::Base64.decode("aGk"), Some(b"hi".to_vec()));
+        assert_eq!(Encoding::Base64.decode("aG!="), None);
+        assert_eq!(Encoding::Base64.describe_len(32), "44 base64 characters");
     }
 
     #[test]

@@ -5,10 +5,21 @@
 //! [`Provider`] themselves. Adding a provider is one file plus one line in
 //! [`BUILTINS`].
 
+mod check;
 mod crypto;
 mod custom;
+pub mod explain;
 mod github;
+mod nexadesk;
+mod nexudus;
+mod nexus;
+mod nudj;
+mod outcome;
 mod scheme;
+mod shopify;
+mod slack;
+mod standard;
+mod stripe;
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,14 +27,26 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
+pub use check::check_authorization;
 pub use crypto::{Algorithm, Encoding};
 pub use custom::CustomScheme;
+pub use outcome::{SecretError, SignatureState, Verified, VerifyError};
 pub use scheme::{HmacScheme, SignedTemplate};
 
 use crate::secret::Secret;
 
 /// Every built-in provider, by constructor. Adding a provider adds a line here.
-const BUILTINS: &[fn() -> Arc<dyn Provider>] = &[github::provider];
+const BUILTINS: &[fn() -> Arc<dyn Provider>] = &[
+    nexus::provider,
+    nexudus::provider,
+    nexadesk::provider,
+    nudj::provider,
+    standard::provider,
+    github::provider,
+    stripe::provider,
+    shopify::provider,
+    slack::provider,
+];
 
 /// What a provider needs to sign a body.
 #[derive(Debug, Clone, Copy)]
@@ -51,137 +74,8 @@ pub struct VerifyInput<'a> {
     pub secret: &'a Secret,
     /// The time to check timestamps against (unix seconds).
     pub now: i64,
-    /// Allowed skew in seconds; `None` uses the provider's default.
+    /// Allowed skew in seconds; `None` uses the provider's default and `Some(0)` turns the check off.
     pub tolerance: Option<u64>,
-}
-
-/// A signature that checked out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    /// How many signatures the request carried (rotation sends several).
-    pub candidates: usize,
-    /// The signed timestamp, for schemes that sign one.
-    pub timestamp: Option<i64>,
-}
-
-/// Why a signature did not check out. Callers branch on the kind; the text is for people.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum VerifyError {
-    /// A header the scheme needs is absent.
-    #[error("header {header} is missing")]
-    MissingHeader {
-        /// The header's name.
-        header: String,
-    },
-    /// A header is present but not in the scheme's format.
-    #[error("header {header} is malformed: {detail}")]
-    MalformedHeader {
-        /// The header's name.
-        header: String,
-        /// What is wrong and what was expected.
-        detail: String,
-    },
-    /// The signed timestamp is further from `now` than the tolerance allows.
-    #[error("timestamp {timestamp} is {} (tolerance {tolerance} s)", describe_skew(*now - *timestamp))]
-    OutsideTolerance {
-        /// The signed timestamp.
-        timestamp: i64,
-        /// The time it was checked against.
-        now: i64,
-        /// The allowed skew.
-        tolerance: u64,
-    },
-    /// Signatures were present and well-formed, but none matched.
-    #[error("no signature matched ({tried} tried)")]
-    NoMatch {
-        /// How many candidate signatures were compared.
-        tried: usize,
-        /// The header value a correct signer would have sent.
-        expected: String,
-        /// The signature values received.
-        received: Vec<String>,
-        /// The signed string, body truncated, for explaining what was signed.
-        signed_preview: String,
-    },
-    /// The secret is not in the form the scheme needs (e.g. `whsec_` not base64).
-    #[error("the secret is not usable: {detail}")]
-    BadSecret {
-        /// What is wrong with it (never the secret itself).
-        detail: String,
-    },
-}
-
-impl VerifyError {
-    /// The stored signature result for this failure: `missing` or `invalid`.
-    pub fn signature_state(&self) -> SignatureState {
-        match self {
-            VerifyError::MissingHeader { .. } => SignatureState::Missing,
-            _ => SignatureState::Invalid,
-        }
-    }
-
-    /// A stable machine-readable name for the reason.
-    pub fn code(&self) -> &'static str {
-        match self {
-            VerifyError::MissingHeader { .. } => "missing_header",
-            VerifyError::MalformedHeader { .. } => "malformed_header",
-            VerifyError::OutsideTolerance { .. } => "outside_tolerance",
-            VerifyError::NoMatch { .. } => "no_match",
-            VerifyError::BadSecret { .. } => "bad_secret",
-        }
-    }
-}
-
-fn describe_skew(skew: i64) -> String {
-    let direction = if skew > 0 { "in the past" } else { "in the future" };
-    format!("{} s {direction}", skew.unsigned_abs())
-}
-
-/// The secret cannot be used to sign.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the secret is not usable for {provider}: {detail}")]
-pub struct SecretError {
-    /// Provider name.
-    pub provider: String,
-    /// What is wrong (never the secret itself).
-    pub detail: String,
-}
-
-/// The signature result stored with every delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignatureState {
-    /// A signature matched.
-    Valid,
-    /// Signatures were present but wrong, stale or malformed.
-    Invalid,
-    /// The signature header was absent.
-    Missing,
-    /// No secret to check with.
-    Unchecked,
-}
-
-impl SignatureState {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignatureState::Valid => "valid",
-            SignatureState::Invalid => "invalid",
-            SignatureState::Missing => "missing",
-            SignatureState::Unchecked => "unchecked",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "valid" => SignatureState::Valid,
-            "invalid" => SignatureState::Invalid,
-            "missing" => SignatureState::Missing,
-            "unchecked" => SignatureState::Unchecked,
-            _ => return None,
-        })
-    }
 }
 
 /// Where a provider puts a piece of information in a request.
@@ -252,6 +146,13 @@ pub trait Provider: Send + Sync + fmt::Debug {
     fn delivery_id(&self, headers: &HeaderMap, body: &[u8]) -> Option<String> {
         extract(&self.info().delivery_id, headers, body)
     }
+
+    /// Advice when `secret` does not look like this provider's kind of secret (never quoting it),
+    /// shown when a signature fails.
+    fn secret_hint(&self, secret: &Secret) -> Option<String> {
+        let _ = secret;
+        None
+    }
 }
 
 /// Reads a [`Field`] from a request.
@@ -284,16 +185,17 @@ pub struct UnknownProvider {
     pub known: Vec<String>,
 }
 
-/// Every built-in provider.
+/// Every built-in provider, built once and shared.
 pub fn builtins() -> Vec<Arc<dyn Provider>> {
-    BUILTINS.iter().map(|make| make()).collect()
+    static REGISTRY: std::sync::OnceLock<Vec<Arc<dyn Provider>>> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| BUILTINS.iter().map(|make| make()).collect()).clone()
 }
 
 /// Looks up a built-in provider by name or alias, ignoring case.
 pub fn lookup(name: &str) -> Result<Arc<dyn Provider>, UnknownProvider> {
     let wanted = name.trim().to_ascii_lowercase();
     let all = builtins();
-    if let Some(p) = all.iter().find(|p| p.info().name == wanted || p.info().aliases.iter().any(|a| *a == wanted)) {
+    if let Some(p) = all.iter().find(|p| p.info().name == wanted || p.info().aliases.contains(&wanted)) {
         return Ok(p.clone());
     }
     let mut known: Vec<String> = all.iter().map(|p| p.info().name.clone()).collect();
@@ -323,10 +225,22 @@ mod tests {
     }
 
     #[test]
-    fn tolerance_message_says_direction_and_amount() {
-        let past = VerifyError::OutsideTolerance { timestamp: 1000, now: 1400, tolerance: 300 };
-        assert_eq!(past.to_string(), "timestamp 1000 is 400 s in the past (tolerance 300 s)");
-        let future = VerifyError::OutsideTolerance { timestamp: 2000, now: 1400, tolerance: 300 };
-        assert!(future.to_string().contains("600 s in the future"));
+    fn every_builtin_is_registered_once_and_found_by_name_and_alias() {
+        let names: Vec<String> = builtins().iter().map(|p| p.info().name.clone()).collect();
+        for want in ["nexus", "nexudus", "nexadesk", "nudj", "standard", "github", "stripe", "shopify", "slack"] {
+            assert_eq!(names.iter().filter(|n| *n == want).count(), 1, "{want} in {names:?}");
+            assert_eq!(lookup(want).unwrap().info().name, want);
+        }
+        assert_eq!(lookup("svix").unwrap().info().name, "standard");
+        assert_eq!(lookup(" NexaDesk ").unwrap().info().name, "nexadesk");
+    }
+
+    #[test]
+    fn every_builtin_signature_header_is_a_lowercase_header_name() {
+        for p in builtins() {
+            let h = &p.info().signature_header;
+            assert_eq!(h, &h.to_ascii_lowercase());
+            assert!(http::HeaderName::from_bytes(h.as_bytes()).is_ok(), "{h}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use super::crypto::{Algorithm, Encoding, ct_eq};
+use super::check;
+use super::crypto::{Algorithm, Encoding};
 use super::{Field, Provider, ProviderInfo, SecretError, SignInput, Verified, VerifyError, VerifyInput};
 
 /// How many body bytes a signed-string preview shows.
@@ -62,7 +63,7 @@ impl SignedTemplate {
     }
 
     /// The pieces to feed the HMAC, in order.
-    fn pieces<'a>(&'a self, id: &'a str, ts: &'a str, body: &'a [u8]) -> Vec<&'a [u8]> {
+    pub(crate) fn pieces<'a>(&'a self, id: &'a str, ts: &'a str, body: &'a [u8]) -> Vec<&'a [u8]> {
         self.0
             .iter()
             .map(|p| match p {
@@ -76,7 +77,7 @@ impl SignedTemplate {
 
     /// The signed string with the body cut short, for explanations.
     pub fn preview(&self, id: &str, ts: &str, body: &[u8]) -> String {
-        let body = crate::util::preview(body, PREVIEW_BODY);
+        let body = check::printable(body, PREVIEW_BODY);
         self.0
             .iter()
             .map(|p| match p {
@@ -109,16 +110,16 @@ pub struct HmacScheme {
 }
 
 impl HmacScheme {
-    fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, VerifyError> {
-        let value = headers.get(name).ok_or_else(|| VerifyError::MissingHeader { header: name.to_string() })?;
-        value.to_str().map(str::trim).map_err(|_| VerifyError::MalformedHeader {
-            header: name.to_string(),
-            detail: "value is not visible ASCII".into(),
-        })
+    fn expected_form(&self, mac_len: usize) -> String {
+        format!("{}<{}>", self.prefix, self.encoding.describe_len(mac_len))
     }
 
-    fn expected_form(&self) -> String {
-        format!("{}<{}>", self.prefix, self.encoding.describe())
+    /// One header value's signature bytes, or why it is not a signature in this scheme's form.
+    fn candidate(&self, text: &str, mac_len: usize) -> Result<Vec<u8>, String> {
+        let encoded = check::strip_prefix_ci(text, &self.prefix).ok_or_else(|| {
+            format!("expected {}, got {:?}", self.expected_form(mac_len), crate::util::preview(text.as_bytes(), 24))
+        })?;
+        check::decode_signature(self.encoding, encoded, mac_len)
     }
 }
 
@@ -156,65 +157,55 @@ impl Provider for HmacScheme {
     }
 
     fn verify(&self, input: &VerifyInput<'_>) -> Result<Verified, VerifyError> {
-        let sig_header = &self.info.signature_header;
-        let values: Vec<&HeaderValue> = input.headers.get_all(sig_header.as_str()).iter().collect();
+        let sig_header = self.info.signature_header.as_str();
+        let values: Vec<&HeaderValue> = input.headers.get_all(sig_header).iter().collect();
         if values.is_empty() {
-            return Err(VerifyError::MissingHeader { header: sig_header.clone() });
+            return Err(VerifyError::MissingHeader { header: sig_header.to_string() });
         }
+        // The timestamp is signed as the text that was sent, so keep the text.
         let ts = match &self.timestamp_header {
             Some(h) => {
-                let raw = Self::header_str(input.headers, h)?;
-                let parsed: i64 = raw.parse().map_err(|_| VerifyError::MalformedHeader {
-                    header: h.clone(),
-                    detail: format!("expected unix seconds, got {raw:?}"),
-                })?;
-                let tolerance = input.tolerance.or(self.info.tolerance).unwrap_or(0);
-                if tolerance > 0 && (input.now - parsed).unsigned_abs() > tolerance {
-                    return Err(VerifyError::OutsideTolerance { timestamp: parsed, now: input.now, tolerance });
-                }
-                Some(parsed)
+                let raw = check::header_str(input.headers, h)?;
+                Some((check::parse_timestamp(h, raw)?, raw))
             }
             None => None,
         };
         let id = match &self.id_header {
-            Some(h) => Self::header_str(input.headers, h)?.to_string(),
-            None => String::new(),
+            Some(h) => check::header_str(input.headers, h)?,
+            None => "",
         };
-        let ts_text = ts.map(|t| t.to_string()).unwrap_or_default();
+        let ts_text = ts.map(|(_, raw)| raw).unwrap_or("");
+        let mac = self.algorithm.mac(input.secret.as_bytes(), &self.template.pieces(id, ts_text, input.body));
+
+        // Rotation may repeat the header; one unreadable value must not hide a good one.
         let mut received = Vec::new();
         let mut candidates = Vec::new();
+        let mut problem = None;
         for value in values {
-            let text = value.to_str().map_err(|_| VerifyError::MalformedHeader {
-                header: sig_header.clone(),
-                detail: "value is not visible ASCII".into(),
-            })?;
-            let text = text.trim();
-            received.push(text.to_string());
-            let encoded = text.strip_prefix(self.prefix.as_str()).ok_or_else(|| VerifyError::MalformedHeader {
-                header: sig_header.clone(),
-                detail: format!(
-                    "expected {}, got {:?}",
-                    self.expected_form(),
-                    crate::util::preview(text.as_bytes(), 24)
-                ),
-            })?;
-            let bytes = self.encoding.decode(encoded).ok_or_else(|| VerifyError::MalformedHeader {
-                header: sig_header.clone(),
-                detail: format!("signature is not {}", self.encoding.describe()),
-            })?;
-            candidates.push(bytes);
+            let text = String::from_utf8_lossy(value.as_bytes()).trim().to_string();
+            match value.to_str() {
+                Ok(_) => match self.candidate(&text, mac.len()) {
+                    Ok(bytes) => candidates.push(bytes),
+                    Err(detail) => problem = problem.or(Some(check::malformed(sig_header, detail))),
+                },
+                Err(_) => problem = problem.or(Some(check::malformed(sig_header, "the value is not visible ASCII"))),
+            }
+            received.push(text);
         }
-        let mac = self.algorithm.mac(input.secret.as_bytes(), &self.template.pieces(&id, &ts_text, input.body));
-        // Check every candidate so timing does not reveal which one matched.
-        let matched = candidates.iter().fold(false, |hit, c| ct_eq(c, &mac) | hit);
-        if matched {
-            return Ok(Verified { candidates: candidates.len(), timestamp: ts });
+        if candidates.is_empty() {
+            return Err(problem.unwrap_or_else(|| VerifyError::MissingHeader { header: sig_header.to_string() }));
+        }
+        if check::any_match(&candidates, &mac) {
+            if let Some((t, _)) = ts {
+                check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
+            }
+            return Ok(Verified { candidates: candidates.len(), timestamp: ts.map(|(t, _)| t) });
         }
         Err(VerifyError::NoMatch {
             tried: candidates.len(),
             expected: format!("{}{}", self.prefix, self.encoding.encode(&mac)),
             received,
-            signed_preview: self.template.preview(&id, &ts_text, input.body),
+            signed_preview: self.template.preview(id, ts_text, input.body),
         })
     }
 }

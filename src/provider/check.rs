@@ -1,0 +1,175 @@
+//! Verification steps every scheme shares: reading headers, the timestamp window, and matching candidates.
+
+use http::HeaderMap;
+
+use super::VerifyError;
+use super::crypto::{Encoding, ct_eq};
+use crate::secret::Secret;
+
+/// The first value of a header, trimmed; missing or non-ASCII values are errors naming the header.
+pub(crate) fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, VerifyError> {
+    let value = headers.get(name).ok_or_else(|| VerifyError::MissingHeader { header: name.to_string() })?;
+    value.to_str().map(str::trim).map_err(|_| malformed(name, "the value is not visible ASCII"))
+}
+
+/// Shorthand for [`VerifyError::MalformedHeader`].
+pub(crate) fn malformed(header: &str, detail: impl Into<String>) -> VerifyError {
+    VerifyError::MalformedHeader { header: header.to_string(), detail: detail.into() }
+}
+
+/// Parses a signed timestamp. Only plain digits are accepted, because the text is signed as
+/// sent: `+17…` or `017…` would parse to a number yet sign to different bytes.
+pub(crate) fn parse_timestamp(header: &str, raw: &str) -> Result<i64, VerifyError> {
+    let ok = !raw.is_empty() && raw.len() <= 18 && raw.bytes().all(|b| b.is_ascii_digit());
+    match raw.parse::<i64>() {
+        Ok(t) if ok => Ok(t),
+        _ => Err(malformed(
+            header,
+            format!("expected unix seconds (e.g. 1718035200), got {:?}", crate::util::preview(raw.as_bytes(), 24)),
+        )),
+    }
+}
+
+/// Checks `timestamp` against `now`; a tolerance of `None` or `0` turns the check off.
+pub(crate) fn check_window(timestamp: i64, now: i64, tolerance: Option<u64>) -> Result<(), VerifyError> {
+    match tolerance {
+        Some(tolerance) if tolerance > 0 && now.abs_diff(timestamp) > tolerance => {
+            Err(VerifyError::OutsideTolerance { timestamp, now, tolerance })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether any candidate equals `mac`. Every candidate is compared, in constant time, so
+/// timing reveals neither which one matched nor where the others differ.
+pub(crate) fn any_match(candidates: &[Vec<u8>], mac: &[u8]) -> bool {
+    candidates.iter().fold(false, |hit, c| ct_eq(c, mac) | hit)
+}
+
+/// Decodes one encoded signature and checks it has the MAC's length, explaining what is wrong.
+pub(crate) fn decode_signature(encoding: Encoding, text: &str, mac_len: usize) -> Result<Vec<u8>, String> {
+    if text.is_empty() {
+        return Err(format!("the signature is empty; expected {}", encoding.describe_len(mac_len)));
+    }
+    let hex = matches!(encoding, Encoding::Hex | Encoding::HexUpper);
+    let bytes = encoding.decode(text).ok_or_else(|| {
+        if hex && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            // An odd digit count: cut short, not garbled.
+            return format!("the signature has {} hex digits; expected {}", text.len(), encoding.describe_len(mac_len));
+        }
+        format!("the signature is not {}: {:?}", encoding.describe(), crate::util::preview(text.as_bytes(), 24))
+    })?;
+    if bytes.len() != mac_len {
+        return Err(format!(
+            "the signature is {} bytes long ({} characters); expected {}",
+            bytes.len(),
+            text.len(),
+            encoding.describe_len(mac_len)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Up to `max` bytes of `bytes` for display on one line: control characters escaped, a cut
+/// never splitting a character, and the number of bytes left out.
+pub(crate) fn printable(bytes: &[u8], max: usize) -> String {
+    let mut end = bytes.len().min(max);
+    if let Err(e) = std::str::from_utf8(&bytes[..end])
+        && e.error_len().is_none()
+    {
+        end = e.valid_up_to();
+    }
+    let mut out = String::with_capacity(end + 16);
+    for c in String::from_utf8_lossy(&bytes[..end]).chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if bytes.len() > end {
+        out.push_str(&format!("…(+{} bytes)", bytes.len() - end));
+    }
+    out
+}
+
+/// Strips `prefix` from `text` ignoring ASCII case (`SHA256=` is the same claim as `sha256=`).
+pub(crate) fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// Checks an `Authorization` header against the expected value (Nexus sends `Bearer <jwt>` or
+/// `Basic <token>`). Neither credential ever appears in the error, only their schemes.
+pub fn check_authorization(headers: &HeaderMap, expected: &Secret) -> Result<(), VerifyError> {
+    let got = header_str(headers, "authorization")?;
+    let want = expected.expose().trim();
+    if ct_eq(got.as_bytes(), want.as_bytes()) {
+        return Ok(());
+    }
+    let scheme = |v: &str| v.split_whitespace().next().filter(|_| v.contains(' ')).unwrap_or("(no scheme)").to_string();
+    let (gs, ws) = (scheme(got), scheme(want));
+    let detail = if gs.eq_ignore_ascii_case(&ws) {
+        format!("the {gs} credential differs from the profile's auth_env value")
+    } else {
+        format!("expected a {ws} credential, got {gs}")
+    };
+    Err(VerifyError::Unauthorized { detail })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_must_be_plain_digits_because_the_text_is_signed() {
+        assert_eq!(parse_timestamp("t", "1718035200").unwrap(), 1718035200);
+        for bad in ["", "+1718035200", "-5", "17e8", "1718035200.5", " 1", "9999999999999999999999"] {
+            assert!(matches!(parse_timestamp("t", bad), Err(VerifyError::MalformedHeader { .. })), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn window_is_symmetric_and_zero_turns_it_off() {
+        assert!(check_window(1000, 1300, Some(300)).is_ok());
+        assert!(check_window(1000, 1301, Some(300)).is_err());
+        assert!(check_window(1301, 1000, Some(300)).is_err());
+        assert!(check_window(0, 1_000_000, Some(0)).is_ok());
+        assert!(check_window(0, 1_000_000, None).is_ok());
+    }
+
+    #[test]
+    fn decoding_rejects_empty_and_short_signatures_with_a_reason() {
+        assert!(decode_signature(Encoding::Hex, "", 32).unwrap_err().contains("empty"));
+        let short = decode_signature(Encoding::Hex, &"ab".repeat(31), 32).unwrap_err();
+        assert!(short.contains("31 bytes") && short.contains("64 lowercase hex digits"), "{short}");
+        let odd = decode_signature(Encoding::Hex, &"a".repeat(63), 32).unwrap_err();
+        assert!(odd.contains("has 63 hex digits"), "{odd}");
+        assert!(decode_signature(Encoding::Base64, "***", 32).unwrap_err().contains("not base64"));
+        assert_eq!(decode_signature(Encoding::HexUpper, &"AB".repeat(32), 32).unwrap().len(), 32);
+    }
+
+    #[test]
+    fn printable_previews_escape_controls_and_cut_on_character_boundaries() {
+        assert_eq!(printable(b"a\nb\tc", 64), "a\\nb\\tc");
+        assert_eq!(printable("héllo".as_bytes(), 2), "h…(+5 bytes)");
+        assert_eq!(printable(b"\xff\x00z", 64), "\u{fffd}\\u{0}z");
+        assert_eq!(printable(b"abcdef", 3), "abc…(+3 bytes)");
+    }
+
+    #[test]
+    fn authorization_errors_name_schemes_never_credentials() {
+        let mut h = HeaderMap::new();
+        let want = Secret::new("Bearer good-token");
+        assert!(matches!(check_authorization(&h, &want), Err(VerifyError::MissingHeader { .. })));
+        h.insert("authorization", "Bearer good-token".parse().unwrap());
+        assert!(check_authorization(&h, &want).is_ok());
+        h.insert("authorization", "Basic bad-token".parse().unwrap());
+        let err = check_authorization(&h, &want).unwrap_err().to_string();
+        assert!(err.contains("expected a Bearer credential, got Basic"), "{err}");
+        assert!(!err.contains("token"), "{err}");
+        h.insert("authorization", "Bearer other".parse().unwrap());
+        let err = check_authorization(&h, &want).unwrap_err().to_string();
+        assert!(err.contains("Bearer credential differs") && !err.contains("other"), "{err}");
+    }
+}

@@ -1,0 +1,237 @@
+//! Explanations for failed verifications: what most likely went wrong and what to try next.
+//!
+//! The reasons in [`VerifyError`] say *what* failed; these hints test a few common causes
+//! (a body re-serialised after it arrived, a newline added by an editor, the wrong provider,
+//! a secret of the wrong kind) against the same headers and secret, and say which one it is.
+
+use serde_json::Value;
+use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
+
+use super::{Provider, VerifyError, VerifyInput, builtins};
+
+/// Hints for a failure, most specific first. Never includes the secret.
+pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError) -> Vec<String> {
+    let mut out = Vec::new();
+    match err {
+        VerifyError::MissingHeader { header } if *header == provider.info().signature_header => {
+            out.extend(other_providers(provider, input));
+        }
+        VerifyError::OutsideTolerance { timestamp, now, .. } => {
+            if *timestamp > 100_000_000_000 {
+                out.push("the timestamp looks like milliseconds; this scheme signs unix seconds".into());
+            } else if timestamp > now {
+                out.push("the timestamp is ahead of the clock it was checked against: check both clocks".into());
+            } else {
+                out.push(
+                    "the signature matched but is old: a replay, a delayed retry, or a recording judged now".into(),
+                );
+            }
+        }
+        VerifyError::NoMatch { .. } => {
+            if let Some(h) = body_hint(provider, input) {
+                out.push(h);
+            }
+            out.extend(secret_hints(provider, input));
+        }
+        VerifyError::BadSecret { .. } => out.extend(provider.secret_hint(input.secret)),
+        _ => {}
+    }
+    out
+}
+
+/// Whether a variant of the body (not the body itself) verifies, timestamps aside.
+fn matches(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8]) -> bool {
+    let attempt = VerifyInput { body, ..*input };
+    matches!(provider.verify(&attempt), Ok(_) | Err(VerifyError::OutsideTolerance { .. }))
+}
+
+/// Tests the body-side causes of a mismatch: a trailing newline, or JSON that was re-serialised.
+fn body_hint(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
+    let body = input.body;
+    for cut in [&b"\r\n"[..], b"\n"] {
+        if let Some(trimmed) = body.strip_suffix(cut)
+            && matches(provider, input, trimmed)
+        {
+            return Some(format!(
+                "the body matches without its trailing {}: the sender did not sign it (an editor or `echo` may have added it); \
+                 pass the exact bytes",
+                if cut.len() == 2 { "CRLF" } else { "newline" }
+            ));
+        }
+    }
+    let value: Value = serde_json::from_slice(body).ok()?;
+    for (form, bytes) in reserialisations(&value) {
+        if bytes != body && matches(provider, input, &bytes) {
+            return Some(format!(
+                "the body was re-serialised after it was signed: it matches once written as {form}. \
+                 Signatures cover the raw bytes as received; verify those, not a parsed and re-printed \
+                 body (e.g. JSON.stringify(req.body))"
+            ));
+        }
+    }
+    let spaced = has_whitespace_between_tokens(body);
+    Some(format!(
+        "the body is JSON{}: signatures cover the exact raw bytes, so a body that was parsed and re-serialised \
+         (whitespace, key order, escaping) never matches; verify the bytes as they arrived",
+        if spaced { " with whitespace between tokens" } else { "" }
+    ))
+}
+
+/// The usual ways a JSON body gets rewritten, named for the message.
+fn reserialisations(value: &Value) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Ok(compact) = serde_json::to_vec(value) {
+        out.push(("compact JSON (as JSON.stringify writes it)", compact));
+    }
+    if let Ok(sorted) = serde_json::to_vec(&sort_keys(value.clone())) {
+        out.push(("compact JSON with sorted keys", sorted));
+    }
+    out.push(("JSON with \", \" and \": \" separators (as Python's json.dumps writes it)", write(value, Spaced)));
+    out.push(("pretty-printed JSON (2-space indent)", write(value, PrettyFormatter::with_indent(b"  "))));
+    out
+}
+
+fn write<F: Formatter>(value: &Value, formatter: F) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut ser = Serializer::with_formatter(&mut out, formatter);
+    // Writing a Value into a Vec cannot fail.
+    let _ = serde::Serialize::serialize(value, &mut ser);
+    out
+}
+
+/// Python's default `json.dumps` layout: one line, `", "` between items and `": "` after keys.
+struct Spaced;
+
+impl Formatter for Spaced {
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+}
+
+fn sort_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sort_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// Whether JSON text has whitespace outside strings (pretty-printed or spaced).
+fn has_whitespace_between_tokens(body: &[u8]) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    let trimmed = body.trim_ascii();
+    for &b in trimmed {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (false, _, b'"') => in_string = true,
+            (false, _, b' ' | b'\n' | b'\r' | b'\t') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Other built-in providers whose signature header the request carries.
+fn other_providers(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<String> {
+    let me = &provider.info().name;
+    let found: Vec<String> = builtins()
+        .iter()
+        .filter(|p| p.info().name != *me && input.headers.contains_key(p.info().signature_header.as_str()))
+        .map(|p| format!("{} (header {})", p.info().name, p.info().signature_header))
+        .collect();
+    if found.is_empty() {
+        return Vec::new();
+    }
+    vec![format!("the request carries the signature header of {}; is that the provider?", found.join(", "))]
+}
+
+fn secret_hints(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<String> {
+    let mut out: Vec<String> = provider.secret_hint(input.secret).into_iter().collect();
+    let s = input.secret.expose();
+    if s.trim() != s {
+        out.push("the secret has leading or trailing whitespace; secrets are used byte for byte".into());
+    }
+    out.push("if the body is the exact bytes received, the secret differs from the sender's".into());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{SignInput, lookup};
+    use crate::secret::Secret;
+
+    fn explain(provider: &str, signed_body: &[u8], given_body: &[u8]) -> Vec<String> {
+        let p = lookup(provider).unwrap();
+        let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let headers = p
+            .sign(&SignInput { body: signed_body, secret: &secret, timestamp: 1700000000, id: "m1", event: None })
+            .unwrap();
+        let input =
+            VerifyInput { headers: &headers, body: given_body, secret: &secret, now: 1700000000, tolerance: None };
+        let err = p.verify(&input).unwrap_err();
+        hints(p.as_ref(), &input, &err)
+    }
+
+    #[test]
+    fn a_pretty_printed_body_is_recognised_as_re_serialised() {
+        let compact = br#"{"event":"lead.created","data":{"id":"x","n":[1,2]}}"#;
+        let pretty = serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(compact).unwrap()).unwrap();
+        let h = explain("nexadesk", compact, &pretty);
+        assert!(h[0].contains("re-serialised") && h[0].contains("compact JSON (as JSON.stringify"), "{h:?}");
+    }
+
+    #[test]
+    fn a_python_spaced_original_is_recognised_from_its_compact_copy() {
+        let h = explain("standard", br#"{"test": 2432232314, "b": [1, 2]}"#, br#"{"test":2432232314,"b":[1,2]}"#);
+        assert!(h[0].contains("json.dumps"), "{h:?}");
+        let h = explain("github", br#"{"a":1,"b":2}"#, br#"{"b":2,"a":1}"#);
+        assert!(h[0].contains("sorted keys"), "{h:?}");
+    }
+
+    #[test]
+    fn json_that_matches_no_rewrite_still_gets_the_raw_bytes_advice() {
+        let h = explain("nudj", br#"{"a":1}"#, br#"{"a": 2}"#);
+        assert!(h[0].contains("exact raw bytes") && h[0].contains("whitespace between tokens"), "{h:?}");
+        let h = explain("nudj", b"not json", b"not json either");
+        assert!(!h.iter().any(|x| x.contains("JSON")), "{h:?}");
+    }
+
+    #[test]
+    fn a_trailing_newline_added_to_the_body_is_spotted() {
+        let h = explain("slack", b"a=1&b=2", b"a=1&b=2\n");
+        assert!(h[0].contains("without its trailing newline"), "{h:?}");
+    }
+
+    #[test]
+    fn whitespace_detection_ignores_spaces_inside_strings() {
+        assert!(!has_whitespace_between_tokens(br#"{"a":"x y","b":"q\" r"}"#));
+        assert!(has_whitespace_between_tokens(br#"{"a": 1}"#));
+        assert!(has_whitespace_between_tokens(b"[1,\n2]"));
+    }
+
+    #[test]
+    fn a_missing_header_points_at_the_provider_whose_header_is_there() {
+        let github = lookup("github").unwrap();
+        let secret = Secret::new("s");
+        let headers =
+            github.sign(&SignInput { body: b"x", secret: &secret, timestamp: 0, id: "d", event: None }).unwrap();
+        let p = lookup("nexadesk").unwrap();
+        let input = VerifyInput { headers: &headers, body: b"x", secret: &secret, now: 0, tolerance: None };
+        let err = p.verify(&input).unwrap_err();
+        let h = hints(p.as_ref(), &input, &err);
+        assert!(h[0].contains("github (header x-hub-signature-256)"), "{h:?}");
+    }
+}

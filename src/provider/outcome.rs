@@ -1,0 +1,159 @@
+//! What signing and verifying can come to: success, the reasons a signature fails, and the stored result.
+
+/// A signature that checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// How many signatures the request carried (rotation sends several).
+    pub candidates: usize,
+    /// The signed timestamp, for schemes that sign one.
+    pub timestamp: Option<i64>,
+}
+
+/// Why a signature did not check out. Callers branch on the kind; the text is for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// A header the scheme needs is absent.
+    #[error("header {header} is missing")]
+    MissingHeader {
+        /// The header's name.
+        header: String,
+    },
+    /// A header is present but not in the scheme's format.
+    #[error("header {header} is malformed: {detail}")]
+    MalformedHeader {
+        /// The header's name.
+        header: String,
+        /// What is wrong and what was expected.
+        detail: String,
+    },
+    /// A signature matched, but the signed timestamp is further from `now` than the tolerance allows.
+    #[error("timestamp {timestamp} is {} (tolerance {tolerance} s)", describe_skew(*now - *timestamp))]
+    OutsideTolerance {
+        /// The signed timestamp.
+        timestamp: i64,
+        /// The time it was checked against.
+        now: i64,
+        /// The allowed skew.
+        tolerance: u64,
+    },
+    /// Signatures were present and well-formed, but none matched.
+    #[error("no signature matched ({tried} tried)")]
+    NoMatch {
+        /// How many candidate signatures were compared.
+        tried: usize,
+        /// The header value a correct signer would have sent.
+        expected: String,
+        /// The signature values received.
+        received: Vec<String>,
+        /// The signed string, body truncated, for explaining what was signed.
+        signed_preview: String,
+    },
+    /// The secret is not in the form the scheme needs (e.g. `whsec_` not base64).
+    #[error("the secret is not usable: {detail}")]
+    BadSecret {
+        /// What is wrong with it (never the secret itself).
+        detail: String,
+    },
+    /// The `Authorization` header does not carry the credentials the profile expects (Nexus).
+    #[error("header authorization does not carry the expected credentials: {detail}")]
+    Unauthorized {
+        /// What differs, without either credential.
+        detail: String,
+    },
+}
+
+impl VerifyError {
+    /// The stored signature result for this failure: `missing` or `invalid`.
+    pub fn signature_state(&self) -> SignatureState {
+        match self {
+            VerifyError::MissingHeader { .. } => SignatureState::Missing,
+            _ => SignatureState::Invalid,
+        }
+    }
+
+    /// A stable machine-readable name for the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::MissingHeader { .. } => "missing_header",
+            VerifyError::MalformedHeader { .. } => "malformed_header",
+            VerifyError::OutsideTolerance { .. } => "outside_tolerance",
+            VerifyError::NoMatch { .. } => "no_match",
+            VerifyError::BadSecret { .. } => "bad_secret",
+            VerifyError::Unauthorized { .. } => "unauthorized",
+        }
+    }
+}
+
+fn describe_skew(skew: i64) -> String {
+    let direction = if skew > 0 { "in the past" } else { "in the future" };
+    format!("{} s {direction}", skew.unsigned_abs())
+}
+
+/// The secret cannot be used to sign.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the secret is not usable for {provider}: {detail}")]
+pub struct SecretError {
+    /// Provider name.
+    pub provider: String,
+    /// What is wrong (never the secret itself).
+    pub detail: String,
+}
+
+/// The signature result stored with every delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureState {
+    /// A signature matched.
+    Valid,
+    /// Signatures were present but wrong, stale or malformed.
+    Invalid,
+    /// The signature header was absent.
+    Missing,
+    /// No secret to check with.
+    Unchecked,
+}
+
+impl SignatureState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureState::Valid => "valid",
+            SignatureState::Invalid => "invalid",
+            SignatureState::Missing => "missing",
+            SignatureState::Unchecked => "unchecked",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "valid" => SignatureState::Valid,
+            "invalid" => SignatureState::Invalid,
+            "missing" => SignatureState::Missing,
+            "unchecked" => SignatureState::Unchecked,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tolerance_message_says_direction_and_amount() {
+        let past = VerifyError::OutsideTolerance { timestamp: 1000, now: 1400, tolerance: 300 };
+        assert_eq!(past.to_string(), "timestamp 1000 is 400 s in the past (tolerance 300 s)");
+        let future = VerifyError::OutsideTolerance { timestamp: 2000, now: 1400, tolerance: 300 };
+        assert!(future.to_string().contains("600 s in the future"));
+    }
+
+    #[test]
+    fn only_a_missing_header_is_stored_as_missing() {
+        assert_eq!(VerifyError::MissingHeader { header: "x".into() }.signature_state(), SignatureState::Missing);
+        assert_eq!(VerifyError::Unauthorized { detail: "x".into() }.signature_state(), SignatureState::Invalid);
+        for s in [SignatureState::Valid, SignatureState::Invalid, SignatureState::Missing, SignatureState::Unchecked] {
+            assert_eq!(SignatureState::parse(s.as_str()), Some(s));
+        }
+    }
+}

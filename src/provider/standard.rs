@@ -1,0 +1,247 @@
+//! Standard Webhooks (and Svix): `webhook-signature: v1,<base64> …` over `{id}.{timestamp}.{body}`,
+//! keyed by the base64 part of a `whsec_` secret.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue};
+
+use super::check::{self, malformed};
+use super::crypto::{Encoding, decode_base64, encode_base64};
+use super::{
+    Algorithm, Field, Provider, ProviderInfo, RetryPolicy, SecretError, SignInput, SignedTemplate, Verified,
+    VerifyError, VerifyInput,
+};
+use crate::secret::Secret;
+
+/// One spelling of the three headers: the standard's `webhook-*` or Svix's `svix-*`.
+struct Names {
+    id: &'static str,
+    timestamp: &'static str,
+    signature: &'static str,
+}
+
+const WEBHOOK: Names = Names { id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature" };
+const SVIX: Names = Names { id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature" };
+
+/// The Standard Webhooks scheme.
+#[derive(Debug)]
+struct Standard {
+    info: ProviderInfo,
+    template: SignedTemplate,
+}
+
+/// The Standard Webhooks provider (alias `svix`).
+pub fn provider() -> Arc<dyn Provider> {
+    Arc::new(Standard {
+        info: ProviderInfo {
+            name: "standard".into(),
+            aliases: vec!["svix".into(), "standard-webhooks".into()],
+            title: "Standard Webhooks".into(),
+            signature_header: WEBHOOK.signature.into(),
+            content_type: "application/json".into(),
+            timeout: Duration::from_secs(15),
+            tolerance: Some(300),
+            retry: RetryPolicy {
+                attempts: Some(8),
+                schedule: "immediately, then after 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h (Svix)".into(),
+            },
+            event: Field::Json("type".into()),
+            delivery_id: Field::Header(WEBHOOK.id.into()),
+            ping_event: None,
+        },
+        template: SignedTemplate::parse("{id}.{timestamp}.{body}").expect("static template"),
+    })
+}
+
+/// The HMAC key: the base64 after `whsec_` (the prefix is optional, as in the reference libraries).
+fn key(secret: &Secret) -> Result<Vec<u8>, String> {
+    let text = secret.expose().trim();
+    let encoded = text.strip_prefix("whsec_").unwrap_or(text);
+    match decode_base64(encoded) {
+        Some(key) if !key.is_empty() => Ok(key),
+        Some(_) => Err("the secret is empty after whsec_".into()),
+        None => Err(format!(
+            "a Standard Webhooks secret is whsec_ followed by base64, and the {} is not base64",
+            if text.starts_with("whsec_") { "part after whsec_" } else { "secret" }
+        )),
+    }
+}
+
+impl Provider for Standard {
+    fn info(&self) -> &ProviderInfo {
+        &self.info
+    }
+
+    fn sign(&self, input: &SignInput<'_>) -> Result<HeaderMap, SecretError> {
+        let key = key(input.secret).map_err(|detail| SecretError { provider: self.info.name.clone(), detail })?;
+        let ts = input.timestamp.to_string();
+        let mac = Algorithm::Sha256.mac(&key, &self.template.pieces(input.id, &ts, input.body));
+        let mut headers = HeaderMap::new();
+        for (name, value) in [(WEBHOOK.id, input.id.to_string()), (WEBHOOK.timestamp, ts)] {
+            // An id with control characters cannot be sent; leaving it out makes verify say so.
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(name, v);
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&format!("v1,{}", encode_base64(&mac))) {
+            headers.insert(WEBHOOK.signature, v);
+        }
+        Ok(headers)
+    }
+
+    fn verify(&self, input: &VerifyInput<'_>) -> Result<Verified, VerifyError> {
+        let names = if input.headers.contains_key(WEBHOOK.signature) {
+            &WEBHOOK
+        } else if input.headers.contains_key(SVIX.signature) {
+            &SVIX
+        } else {
+            return Err(VerifyError::MissingHeader { header: WEBHOOK.signature.into() });
+        };
+        let id = check::header_str(input.headers, names.id)?;
+        let raw_ts = check::header_str(input.headers, names.timestamp)?;
+        let ts = check::parse_timestamp(names.timestamp, raw_ts)?;
+        let key = key(input.secret).map_err(|detail| VerifyError::BadSecret { detail })?;
+        let mac = Algorithm::Sha256.mac(&key, &self.template.pieces(id, raw_ts, input.body));
+
+        let mut received = Vec::new();
+        let mut candidates = Vec::new();
+        let mut problem = None;
+        let mut versions = Vec::new();
+        for value in input.headers.get_all(names.signature) {
+            let Ok(text) = value.to_str() else {
+                problem = problem.or(Some(malformed(names.signature, "the value is not visible ASCII")));
+                continue;
+            };
+            // A space-separated list; entries of other versions (v1a, signed asymmetrically) are skipped.
+            for entry in text.split_whitespace() {
+                received.push(entry.to_string());
+                match entry.split_once(',') {
+                    Some(("v1", sig)) => match check::decode_signature(Encoding::Base64, sig, mac.len()) {
+                        Ok(bytes) => candidates.push(bytes),
+                        Err(detail) => problem = problem.or(Some(malformed(names.signature, detail))),
+                    },
+                    Some((version, _)) => versions.push(version.to_string()),
+                    None => {
+                        let got = crate::util::preview(entry.as_bytes(), 24);
+                        problem =
+                            problem.or(Some(malformed(names.signature, format!("expected v1,<base64>, got {got:?}"))));
+                    }
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return Err(problem.unwrap_or_else(|| {
+                let found = if versions.is_empty() { "none".to_string() } else { versions.join(", ") };
+                malformed(names.signature, format!("no v1,<base64> signature (versions found: {found})"))
+            }));
+        }
+        if check::any_match(&candidates, &mac) {
+            check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance))?;
+            return Ok(Verified { candidates: candidates.len(), timestamp: Some(ts) });
+        }
+        Err(VerifyError::NoMatch {
+            tried: candidates.len(),
+            expected: format!("v1,{}", encode_base64(&mac)),
+            received,
+            signed_preview: self.template.preview(id, raw_ts, input.body),
+        })
+    }
+
+    fn delivery_id(&self, headers: &HeaderMap, _body: &[u8]) -> Option<String> {
+        [WEBHOOK.id, SVIX.id].iter().find_map(|h| headers.get(*h)?.to_str().ok().map(str::to_owned))
+    }
+
+    fn secret_hint(&self, secret: &Secret) -> Option<String> {
+        (!secret.expose().trim().starts_with("whsec_")).then(|| {
+            "Standard Webhooks secrets look like whsec_<base64>; the key is the base64 part, decoded".to_string()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const BODY: &[u8] = br#"{"test": 2432232314}"#;
+    const SIG: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+    fn headers(prefix: &str, signature: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::HeaderName::from_bytes(format!("{prefix}-id").as_bytes()).unwrap(),
+            "msg_p5jXN8AQM9LWM0D4loKWxJek".parse().unwrap(),
+        );
+        h.insert(
+            http::HeaderName::from_bytes(format!("{prefix}-timestamp").as_bytes()).unwrap(),
+            "1614265330".parse().unwrap(),
+        );
+        h.insert(
+            http::HeaderName::from_bytes(format!("{prefix}-signature").as_bytes()).unwrap(),
+            signature.parse().unwrap(),
+        );
+        h
+    }
+
+    fn verify(h: &HeaderMap, secret: &str, now: i64) -> Result<Verified, VerifyError> {
+        let secret = Secret::new(secret);
+        provider().verify(&VerifyInput { headers: h, body: BODY, secret: &secret, now, tolerance: None })
+    }
+
+    #[test]
+    fn known_answer_from_the_spec() {
+        let secret = Secret::new(SECRET);
+        let signed = provider()
+            .sign(&SignInput {
+                body: BODY,
+                secret: &secret,
+                timestamp: 1614265330,
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                event: None,
+            })
+            .unwrap();
+        assert_eq!(signed, headers("webhook", SIG));
+        assert!(verify(&signed, SECRET, 1614265330).is_ok());
+    }
+
+    #[test]
+    fn svix_header_names_are_accepted() {
+        let h = headers("svix", SIG);
+        assert!(verify(&h, SECRET, 1614265330).is_ok());
+        assert_eq!(provider().delivery_id(&h, BODY).as_deref(), Some("msg_p5jXN8AQM9LWM0D4loKWxJek"));
+    }
+
+    #[test]
+    fn any_signature_in_the_list_may_match_and_other_versions_are_skipped() {
+        let other = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        let h = headers("webhook", &format!("{other} v1a,c2lnbmF0dXJl {SIG}"));
+        assert_eq!(verify(&h, SECRET, 1614265330).unwrap().candidates, 2);
+        let h = headers("webhook", other);
+        assert!(matches!(verify(&h, SECRET, 1614265330), Err(VerifyError::NoMatch { tried: 1, .. })));
+        let h = headers("webhook", "v1a,c2lnbmF0dXJl");
+        let err = verify(&h, SECRET, 1614265330).unwrap_err().to_string();
+        assert!(err.contains("no v1,<base64> signature (versions found: v1a)"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_that_is_not_base64_is_a_bad_secret_not_a_mismatch() {
+        let h = headers("webhook", SIG);
+        let err = verify(&h, "whsec_not*base64!", 1614265330).unwrap_err();
+        assert!(matches!(err, VerifyError::BadSecret { ref detail } if detail.contains("part after whsec_")), "{err}");
+        assert!(!err.to_string().contains("not*base64"), "the secret must not be quoted: {err}");
+        // Without the prefix the base64 is still the key, as in the reference libraries.
+        assert!(verify(&h, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", 1614265330).is_ok());
+        let secret = Secret::new("whsec_%%%");
+        let err = provider().sign(&SignInput { body: BODY, secret: &secret, timestamp: 0, id: "m", event: None });
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn stale_and_future_timestamps_fail_with_the_skew() {
+        let h = headers("webhook", SIG);
+        let err = verify(&h, SECRET, 1614265330 + 301).unwrap_err();
+        assert_eq!(err, VerifyError::OutsideTolerance { timestamp: 1614265330, now: 1614265631, tolerance: 300 });
+        assert!(verify(&h, SECRET, 1614265330 - 301).unwrap_err().to_string().contains("301 s in the future"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Stripe: `Stripe-Signature: t=<ts>,v1=<hex>[,v1=…][,v0=…]` over `{t}.{body}`, keyed by the whole `whsec_…` string.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue};
+
+use super::check::{self, malformed};
+use super::crypto::Encoding;
+use super::{
+    Algorithm, Field, Provider, ProviderInfo, RetryPolicy, SecretError, SignInput, SignedTemplate, Verified,
+    VerifyError, VerifyInput,
+};
+use crate::secret::Secret;
+
+const HEADER: &str = "stripe-signature";
+
+/// The Stripe scheme.
+#[derive(Debug)]
+struct Stripe {
+    info: ProviderInfo,
+    template: SignedTemplate,
+}
+
+/// The Stripe provider.
+pub fn provider() -> Arc<dyn Provider> {
+    Arc::new(Stripe {
+        info: ProviderInfo {
+            name: "stripe".into(),
+            aliases: vec![],
+            title: "Stripe".into(),
+            signature_header: HEADER.into(),
+            content_type: "application/json; charset=utf-8".into(),
+            // Stripe publishes no figure; answer fast anyway.
+            timeout: Duration::from_secs(10),
+            tolerance: Some(300),
+            retry: RetryPolicy {
+                attempts: None,
+                schedule: "exponential backoff for up to 3 days (live mode); 3 times over a few hours (test mode)"
+                    .into(),
+            },
+            event: Field::Json("type".into()),
+            delivery_id: Field::Json("id".into()),
+            ping_event: None,
+        },
+        template: SignedTemplate::parse("{timestamp}.{body}").expect("static template"),
+    })
+}
+
+impl Provider for Stripe {
+    fn info(&self) -> &ProviderInfo {
+        &self.info
+    }
+
+    fn sign(&self, input: &SignInput<'_>) -> Result<HeaderMap, SecretError> {
+        let ts = input.timestamp.to_string();
+        let mac = Algorithm::Sha256.mac(input.secret.as_bytes(), &self.template.pieces("", &ts, input.body));
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(&format!("t={ts},v1={}", hex::encode(mac))) {
+            headers.insert(HEADER, v);
+        }
+        Ok(headers)
+    }
+
+    fn verify(&self, input: &VerifyInput<'_>) -> Result<Verified, VerifyError> {
+        let values: Vec<&HeaderValue> = input.headers.get_all(HEADER).iter().collect();
+        if values.is_empty() {
+            return Err(VerifyError::MissingHeader { header: HEADER.into() });
+        }
+        let mut ts: Option<&str> = None;
+        let mut signatures = Vec::new();
+        for value in values {
+            let text = value.to_str().map_err(|_| malformed(HEADER, "the value is not visible ASCII"))?;
+            for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                let (key, val) = item.split_once('=').ok_or_else(|| {
+                    let got = crate::util::preview(item.as_bytes(), 24);
+                    malformed(HEADER, format!("expected t=<unix>,v1=<hex>, found {got:?}"))
+                })?;
+                match key {
+                    "t" => ts = ts.or(Some(val)),
+                    "v1" => signatures.push(val),
+                    // v0 is Stripe's test-mode legacy scheme; other keys may come later. Neither is checked.
+                    _ => {}
+                }
+            }
+        }
+        let raw_ts = ts.ok_or_else(|| malformed(HEADER, "no t=<unix seconds> element"))?;
+        let t = check::parse_timestamp(HEADER, raw_ts)?;
+        if signatures.is_empty() {
+            return Err(malformed(HEADER, "no v1=<hex> signature (v0 and other schemes are ignored)"));
+        }
+        let mac = Algorithm::Sha256.mac(input.secret.as_bytes(), &self.template.pieces("", raw_ts, input.body));
+        let mut candidates = Vec::new();
+        let mut problem = None;
+        for sig in &signatures {
+            match check::decode_signature(Encoding::Hex, sig, mac.len()) {
+                Ok(bytes) => candidates.push(bytes),
+                Err(detail) => problem = problem.or(Some(malformed(HEADER, format!("v1: {detail}")))),
+            }
+        }
+        if candidates.is_empty() {
+            return Err(problem.unwrap_or_else(|| malformed(HEADER, "no readable v1 signature")));
+        }
+        if check::any_match(&candidates, &mac) {
+            check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
+            return Ok(Verified { candidates: candidates.len(), timestamp: Some(t) });
+        }
+        Err(VerifyError::NoMatch {
+            tried: candidates.len(),
+            expected: format!("t={raw_ts},v1={}", hex::encode(&mac)),
+            received: signatures.iter().map(|s| format!("v1={s}")).collect(),
+            signed_preview: self.template.preview("", raw_ts, input.body),
+        })
+    }
+
+    fn secret_hint(&self, secret: &Secret) -> Option<String> {
+        let s = secret.expose().trim();
+        if s.starts_with("whsec_") {
+            return None;
+        }
+        let api_key = ["sk_", "rk_", "pk_"].iter().any(|p| s.starts_with(p));
+        Some(format!(
+            "Stripe webhook signing secrets start with whsec_ and the whole string is the key{}; \
+             find it under Developers > Webhooks, or in `stripe listen` output",
+            if api_key { " (this looks like an API key, not a webhook secret)" } else { "" }
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &[u8] = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
+    // Derived with python3: hmac.new(b"whsec_test_secret", b"1700000000." + BODY, hashlib.sha256).hexdigest(),
+    // and  printf '%s' '1700000000.<BODY>' | openssl dgst -sha256 -hmac whsec_test_secret
+    const V1: &str = "22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31";
+
+    fn verify(header: &str, now: i64) -> Result<Verified, VerifyError> {
+        let mut h = HeaderMap::new();
+        h.insert(HEADER, header.parse().unwrap());
+        let secret = Secret::new("whsec_test_secret");
+        provider().verify(&VerifyInput { headers: &h, body: BODY, secret: &secret, now, tolerance: None })
+    }
+
+    #[test]
+    fn known_answer_keys_with_the_whole_whsec_string() {
+        let secret = Secret::new("whsec_test_secret");
+        let h = provider()
+            .sign(&SignInput { body: BODY, secret: &secret, timestamp: 1700000000, id: "", event: None })
+            .unwrap();
+        assert_eq!(h[HEADER], format!("t=1700000000,v1={V1}"));
+        assert!(verify(&format!("t=1700000000,v1={V1}"), 1700000000).is_ok());
+        let p = provider();
+        assert_eq!(p.event_type(&h, BODY).as_deref(), Some("payment_intent.succeeded"));
+        assert_eq!(p.delivery_id(&h, BODY).as_deref(), Some("evt_1"));
+    }
+
+    #[test]
+    fn rotation_any_v1_matches_and_v0_is_ignored() {
+        let wrong = "0".repeat(64);
+        let ok = verify(&format!("t=1700000000,v1={wrong},v1={V1},v0={wrong}"), 1700000000).unwrap();
+        assert_eq!(ok.candidates, 2);
+        // A correct value under v0 does not count.
+        let err = verify(&format!("t=1700000000,v0={V1}"), 1700000000).unwrap_err();
+        assert!(err.to_string().contains("no v1=<hex> signature"), "{err}");
+        let err = verify(&format!("t=1700000000,v1={wrong}"), 1700000000).unwrap_err();
+        assert!(matches!(err, VerifyError::NoMatch { tried: 1, .. }));
+    }
+
+    #[test]
+    fn malformed_headers_say_what_is_missing() {
+        assert!(verify(&format!("v1={V1}"), 0).unwrap_err().to_string().contains("no t=<unix seconds>"));
+        assert!(verify("garbage", 0).unwrap_err().to_string().contains("expected t=<unix>,v1=<hex>"));
+        assert!(verify(&format!("t=soon,v1={V1}"), 0).unwrap_err().to_string().contains("unix seconds"));
+        let err = verify(&format!("t=1700000000,v1={V1}"), 1700000000 + 301).unwrap_err();
+        assert!(matches!(err, VerifyError::OutsideTolerance { tolerance: 300, .. }));
+    }
+
+    #[test]
+    fn a_secret_without_whsec_gets_a_hint() {
+        let p = provider();
+        assert!(p.secret_hint(&Secret::new("whsec_abc")).is_none());
+        assert!(p.secret_hint(&Secret::new("sk_test_123")).unwrap().contains("API key"));
+        assert!(p.secret_hint(&Secret::new("abc")).unwrap().contains("start with whsec_"));
+    }
+}

@@ -1,0 +1,190 @@
+//! End-to-end tests of `hooktap config` on the real binary in a temp HOME.
+
+mod common;
+
+use common::Env;
+use predicates::prelude::*;
+
+#[test]
+fn init_writes_a_private_template_and_refuses_to_overwrite() {
+    let env = Env::new();
+    env.cmd().args(["config", "init"]).assert().success();
+    let path = env.user_config();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("[listen]"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    env.cmd().args(["config", "init"]).assert().code(2).stderr(predicate::str::contains("already exists"));
+    env.cmd().args(["config", "init", "--force"]).assert().success();
+}
+
+#[test]
+fn set_get_unset_round_trip_through_the_user_file() {
+    let env = Env::new();
+    env.cmd().args(["config", "get", "listen.port"]).assert().success().stdout("5757\n");
+    env.cmd().args(["config", "set", "listen.port", "8080"]).assert().success();
+    env.cmd().args(["config", "get", "listen.port"]).assert().success().stdout("8080\n");
+    assert!(std::fs::read_to_string(env.user_config()).unwrap().contains("port = 8080"));
+    env.cmd().args(["config", "unset", "listen.port"]).assert().success();
+    env.cmd().args(["config", "get", "listen.port"]).assert().success().stdout("5757\n");
+    // An unset key without a default is a negative answer.
+    env.cmd().args(["config", "get", "retain_days"]).assert().code(1).stdout("");
+}
+
+#[test]
+fn set_rejects_bad_values_and_unknown_keys_without_touching_the_file() {
+    let env = Env::new();
+    env.write_user_config("# mine\n[listen]\nport = 9000\n");
+    env.cmd()
+        .args(["config", "set", "listen.port", "eighty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("listen.port expects a whole number"));
+    env.cmd()
+        .args(["config", "set", "listen.prot", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown key").and(predicate::str::contains("listen.port")));
+    assert_eq!(std::fs::read_to_string(env.user_config()).unwrap(), "# mine\n[listen]\nport = 9000\n");
+}
+
+#[test]
+fn layering_project_file_env_and_flags() {
+    let env = Env::new();
+    env.write_user_config("[listen]\nport = 6000\nbind = \"0.0.0.0\"\nack = \"passthrough\"\n");
+    env.write_project_config("[listen]\nport = 7000\n");
+    env.cmd().args(["config", "get", "listen.port"]).assert().stdout("7000\n");
+    env.cmd().args(["config", "get", "listen.bind"]).assert().stdout("0.0.0.0\n");
+    env.cmd().args(["config", "get", "listen.port"]).env("HOOKTAP_LISTEN_PORT", "7100").assert().stdout("7100\n");
+    let list = env.cmd().args(["config", "list"]).env("HOOKTAP_LISTEN_PORT", "7100").output().unwrap();
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("listen.port") && l.contains("env HOOKTAP_LISTEN_PORT")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("listen.ack") && l.contains("config.toml")), "{text}");
+    // --config replaces both files.
+    let other = env.path("other.toml");
+    common::write(&other, "[listen]\nport = 1234\n");
+    env.cmd()
+        .args(["--config", other.to_str().unwrap(), "config", "get", "listen.bind"])
+        .assert()
+        .stdout("127.0.0.1\n");
+    env.cmd().args(["config", "get", "listen.port"]).env("HOOKTAP_CONFIG", &other).assert().stdout("1234\n");
+    // --db beats everything for the database path.
+    env.cmd()
+        .args(["--db", "/tmp/x.db", "config", "path"])
+        .assert()
+        .stdout(predicate::str::contains("db      /tmp/x.db"));
+}
+
+#[test]
+fn bad_config_names_file_line_and_key_and_exits_2_for_any_command() {
+    let env = Env::new();
+    env.write_project_config("[listen]\nport = 1\n\n[profiles.ci]\nprovider = \"github\"\nsecrt_env = \"X\"\n");
+    for args in [vec!["config", "list"], vec!["config", "validate"], vec!["verify", "--provider", "github"]] {
+        env.cmd()
+            .args(&args)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("hooktap.toml, line 6").and(predicate::str::contains("secrt_env")));
+    }
+}
+
+#[test]
+fn profiles_add_list_show_remove_and_never_print_secrets() {
+    let env = Env::new();
+    env.cmd()
+        .args(["config", "profile", "add", "gh", "--provider", "GitHub", "--secret", "topsecret-value"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("plain text"));
+    env.cmd()
+        .args(["config", "profile", "add", "gh", "--provider", "github", "--secret-env", "GH"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    env.cmd()
+        .args(["config", "profile", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("gh").and(predicate::str::contains("inline (redacted)")));
+    for args in [
+        vec!["config", "profile", "show", "gh"],
+        vec!["--json", "config", "profile", "show", "gh"],
+        vec!["-vvv", "config", "list"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let all = [out.stdout, out.stderr].concat();
+        assert!(!String::from_utf8_lossy(&all).contains("topsecret-value"), "{args:?} leaked the secret");
+    }
+    env.cmd()
+        .args(["config", "profile", "show", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("known profiles: gh"));
+    env.cmd().args(["config", "profile", "remove", "gh"]).assert().success();
+    env.cmd().args(["config", "profile", "show", "gh"]).assert().code(2);
+    env.cmd()
+        .args(["config", "profile", "add", "x", "--provider", "githob", "--secret-env", "X"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown provider"));
+}
+
+#[test]
+fn validate_reports_unresolvable_secrets_and_dangling_routes() {
+    let env = Env::new();
+    env.write_user_config(
+        "[profiles.gh]\nprovider = \"github\"\nsecret_env = \"HOOKTAP_E2E_UNSET\"\n\
+         [[routes]]\npath = \"/a\"\nprofile = \"nope\"\nforward_to = \"localhost:3000\"\n",
+    );
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("HOOKTAP_E2E_UNSET is not set")
+            .and(predicate::str::contains("no profile named \"nope\""))
+            .and(predicate::str::contains("not an http(s) URL")),
+    );
+    env.cmd()
+        .args(["config", "validate"])
+        .env("HOOKTAP_E2E_UNSET", "s")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("HOOKTAP_E2E_UNSET").not());
+    env.write_user_config("[profiles.gh]\nprovider = \"github\"\nsecret_env = \"HOOKTAP_E2E_UNSET\"\n");
+    env.cmd()
+        .args(["config", "validate"])
+        .env("HOOKTAP_E2E_UNSET", "s")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 1 profile(s)"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_world_readable_file_with_secrets_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.write_user_config("[profiles.gh]\nprovider = \"github\"\nsecret = \"s\"\n");
+    std::fs::set_permissions(env.user_config(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.cmd()
+        .args(["config", "profile", "list"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("readable by other users").and(predicate::str::contains("chmod 600")));
+}
+
+#[test]
+fn a_newer_database_is_refused_with_exit_2() {
+    let env = Env::new();
+    let db = env.path("new.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    env.cmd()
+        .args(["--db", db.to_str().unwrap(), "verify", "--delivery", "X", "--provider", "github", "--secret", "s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("newer than this hooktap understands"));
+}
