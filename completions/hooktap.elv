@@ -53,6 +53,259 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand init 'Write a commented config file to start from'
+            cand path 'Show where the config files and the database are'
+            cand list 'Show every setting with its value and where it came from'
+            cand get 'Print one setting''s value'
+            cand set 'Set a value in the config file'
+            cand unset 'Remove a value from the config file'
+            cand validate 'Check every layer, profile and route; exit 2 on problems'
+            cand profile 'Manage profiles (provider + secret)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;config;init'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --project 'Write ./hooktap.toml instead of the user config'
+            cand --force 'Overwrite an existing file'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;path'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;list'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;get'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;set'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --project 'Write ./hooktap.toml instead of the user config'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;unset'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --project 'Edit ./hooktap.toml instead of the user config'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;validate'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;profile'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles'
+            cand show 'Show one profile (secret redacted)'
+            cand remove 'Remove a profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;config;profile;add'= {
+            cand --provider 'Provider (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
+            cand --secret-env 'Read the secret from this environment variable (recommended)'
+            cand --secret-file 'Read the secret from this file'
+            cand --secret 'Store the secret in the config file (kept 0600)'
+            cand --auth-env 'Environment variable holding the expected Authorization header value'
+            cand --tolerance 'Timestamp tolerance in seconds'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --force 'Replace an existing profile of that name'
+            cand --project 'Write ./hooktap.toml instead of the user config'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;profile;list'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;profile;show'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;profile;remove'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --project 'Edit ./hooktap.toml instead of the user config'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;config;profile;help'= {
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles'
+            cand show 'Show one profile (secret redacted)'
+            cand remove 'Remove a profile'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;config;profile;help;add'= {
+        }
+        &'hooktap;config;profile;help;list'= {
+        }
+        &'hooktap;config;profile;help;show'= {
+        }
+        &'hooktap;config;profile;help;remove'= {
+        }
+        &'hooktap;config;profile;help;help'= {
+        }
+        &'hooktap;config;help'= {
+            cand init 'Write a commented config file to start from'
+            cand path 'Show where the config files and the database are'
+            cand list 'Show every setting with its value and where it came from'
+            cand get 'Print one setting''s value'
+            cand set 'Set a value in the config file'
+            cand unset 'Remove a value from the config file'
+            cand validate 'Check every layer, profile and route; exit 2 on problems'
+            cand profile 'Manage profiles (provider + secret)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;config;help;init'= {
+        }
+        &'hooktap;config;help;path'= {
+        }
+        &'hooktap;config;help;list'= {
+        }
+        &'hooktap;config;help;get'= {
+        }
+        &'hooktap;config;help;set'= {
+        }
+        &'hooktap;config;help;unset'= {
+        }
+        &'hooktap;config;help;validate'= {
+        }
+        &'hooktap;config;help;profile'= {
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles'
+            cand show 'Show one profile (secret redacted)'
+            cand remove 'Remove a profile'
+        }
+        &'hooktap;config;help;profile;add'= {
+        }
+        &'hooktap;config;help;profile;list'= {
+        }
+        &'hooktap;config;help;profile;show'= {
+        }
+        &'hooktap;config;help;profile;remove'= {
+        }
+        &'hooktap;config;help;help'= {
         }
         &'hooktap;send'= {
             cand --profile 'Profile from the config (provider + secret)'
@@ -234,6 +487,42 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hooktap;help;config'= {
+            cand init 'Write a commented config file to start from'
+            cand path 'Show where the config files and the database are'
+            cand list 'Show every setting with its value and where it came from'
+            cand get 'Print one setting''s value'
+            cand set 'Set a value in the config file'
+            cand unset 'Remove a value from the config file'
+            cand validate 'Check every layer, profile and route; exit 2 on problems'
+            cand profile 'Manage profiles (provider + secret)'
+        }
+        &'hooktap;help;config;init'= {
+        }
+        &'hooktap;help;config;path'= {
+        }
+        &'hooktap;help;config;list'= {
+        }
+        &'hooktap;help;config;get'= {
+        }
+        &'hooktap;help;config;set'= {
+        }
+        &'hooktap;help;config;unset'= {
+        }
+        &'hooktap;help;config;validate'= {
+        }
+        &'hooktap;help;config;profile'= {
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles'
+            cand show 'Show one profile (secret redacted)'
+            cand remove 'Remove a profile'
+        }
+        &'hooktap;help;config;profile;add'= {
+        }
+        &'hooktap;help;config;profile;list'= {
+        }
+        &'hooktap;help;config;profile;show'= {
+        }
+        &'hooktap;help;config;profile;remove'= {
         }
         &'hooktap;help;send'= {
         }

@@ -43,16 +43,123 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the 
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l config -d 'Use this config file instead of the user and project files' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l db -d 'SQLite database to record to and read from' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -l json -d 'Print results as JSON where a command prints results'
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s q -l quiet -d 'Only print errors'
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hooktap -n "__fish_hooktap_using_subcommand config" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "init" -d 'Write a commented config file to start from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "path" -d 'Show where the config files and the database are'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "list" -d 'Show every setting with its value and where it came from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "get" -d 'Print one setting\'s value'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "set" -d 'Set a value in the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "unset" -d 'Remove a value from the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "validate" -d 'Check every layer, profile and route; exit 2 on problems'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "profile" -d 'Manage profiles (provider + secret)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l project -d 'Write ./hooktap.toml instead of the user config'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Overwrite an existing file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -l project -d 'Write ./hooktap.toml instead of the user config'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -l project -d 'Edit ./hooktap.toml instead of the user config'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from unset" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from validate" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile (secret redacted)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from profile" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented config file to start from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Show where the config files and the database are'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show every setting with its value and where it came from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one setting\'s value'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set a value in the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove a value from the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check every layer, profile and route; exit 2 on problems'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profile" -d 'Manage profiles (provider + secret)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l profile -d 'Profile from the config (provider + secret)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
@@ -203,3 +310,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_see
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "serve" -d 'Run the public end of the tunnel'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file to start from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Show where the config files and the database are'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Show every setting with its value and where it came from'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one setting\'s value'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Set a value in the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a value from the config file'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check every layer, profile and route; exit 2 on problems'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profile" -d 'Manage profiles (provider + secret)'
