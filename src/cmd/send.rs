@@ -178,7 +178,7 @@ async fn once(
 ) -> anyhow::Result<Exit> {
     let outcome = tokio::select! {
         o = send::deliver(&client, &run.uri, &prepared, timeout) => o,
-        _ = shutdown.wait_for(|stop| *stop) => {
+        _ = send::stopped(&mut shutdown) => {
             eprintln!("interrupted");
             return Ok(Exit::Interrupted);
         }

@@ -84,10 +84,9 @@ pub async fn deliver(client: &HttpClient, uri: &Uri, prepared: &Prepared, timeou
     *request.uri_mut() = uri.clone();
     *request.headers_mut() = prepared.headers.clone();
     let exchange = async {
-        let response = client
-            .request(request)
-            .await
-            .map_err(|e| if e.is_connect() { SendError::Connect(innermost(&e)) } else { SendError::Other(chain(&e)) })?;
+        let response = client.request(request).await.map_err(|e| {
+            if e.is_connect() { SendError::Connect(innermost(&e)) } else { SendError::Other(chain(&e)) }
+        })?;
         let (parts, body) = response.into_parts();
         let (body, size) = read_capped(body).await.map_err(|e| SendError::Other(chain(&e)))?;
         Ok(Answer { status: parts.status, headers: parts.headers, body, size })

@@ -115,7 +115,7 @@ impl Worker {
             if let Some(limiter) = &self.limiter {
                 tokio::select! {
                     _ = limiter.wait() => {}
-                    _ = self.shutdown.wait_for(|stop| *stop) => break,
+                    _ = super::stopped(&mut self.shutdown) => break,
                 }
                 if self.deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
@@ -136,7 +136,7 @@ impl Worker {
             };
             let outcome = tokio::select! {
                 o = deliver(&self.shared.client, &self.shared.uri, &prepared, self.timeout) => o,
-                _ = self.shutdown.wait_for(|stop| *stop) => break,
+                _ = super::stopped(&mut self.shutdown) => break,
             };
             tally.add(&outcome);
             if let Some(sink) = &self.shared.sink {
