@@ -173,8 +173,7 @@ impl Store {
     pub fn insert_sent(&mut self, sent: &[SentDelivery]) -> rusqlite::Result<usize> {
         let tx = self.conn.transaction()?;
         for s in sent {
-            insert_in(&tx, &s.delivery)?;
-            attempt_in(&tx, &s.attempt, s.state, None)?;
+            sent_in(&tx, s)?;
         }
         tx.commit()?;
         Ok(sent.len())
@@ -216,6 +215,22 @@ impl Store {
 }
 
 fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Result<Inserted> {
+    insert_row(tx, d, None)
+}
+
+/// Stores a sent delivery already carrying its one attempt's outcome, then the
+/// attempt: one row write each instead of an insert followed by an update.
+fn sent_in(tx: &rusqlite::Transaction<'_>, s: &SentDelivery) -> rusqlite::Result<()> {
+    insert_row(tx, &s.delivery, Some((&s.attempt, s.state)))?;
+    attempt_row(tx, &s.attempt)?;
+    Ok(())
+}
+
+fn insert_row(
+    tx: &rusqlite::Transaction<'_>,
+    d: &NewDelivery,
+    last: Option<(&NewAttempt, State)>,
+) -> rusqlite::Result<Inserted> {
     let duplicate_of: Option<String> = match (&d.provider, &d.provider_delivery_id) {
         (Some(p), Some(pid)) => tx
             .prepare_cached(
@@ -228,8 +243,10 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Resul
     tx.prepare_cached(
         "INSERT INTO deliveries (id, received_at, source, method, path, query, headers, body, body_size,
             remote_addr, provider, profile, route, event, provider_delivery_id, signature, signature_reason,
-            duplicate_of, state, target, next_attempt_at, replay_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+            duplicate_of, state, target, next_attempt_at, replay_of, attempts, last_status, last_duration_us,
+            last_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+            ?23, ?24, ?25, ?26)",
     )?
     .execute(params![
         d.id,
@@ -250,10 +267,14 @@ fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Resul
         d.signature.as_str(),
         d.signature_reason,
         duplicate_of,
-        d.state.as_str(),
-        d.target,
+        last.map_or(d.state, |(_, state)| state).as_str(),
+        d.target.as_deref().or(last.map(|(a, _)| a.target.as_str())),
         d.next_attempt_at,
         d.replay_of,
+        i64::from(last.is_some()),
+        last.and_then(|(a, _)| a.status),
+        last.map(|(a, _)| a.duration_us),
+        last.and_then(|(a, _)| a.error.as_deref()),
     ])?;
     Ok(Inserted { duplicate_of })
 }
@@ -264,6 +285,26 @@ fn attempt_in(
     state: State,
     next_attempt_at: Option<i64>,
 ) -> rusqlite::Result<i64> {
+    let id = attempt_row(tx, a)?;
+    tx.prepare_cached(
+        "UPDATE deliveries SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, last_status = ?4,
+            last_duration_us = ?5, last_error = ?6, target = COALESCE(target, ?7)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        a.delivery_id,
+        state.as_str(),
+        next_attempt_at,
+        a.status,
+        a.duration_us,
+        a.error,
+        a.target
+    ])?;
+    Ok(id)
+}
+
+/// Inserts the attempt row alone; returns its id.
+fn attempt_row(tx: &rusqlite::Transaction<'_>, a: &NewAttempt) -> rusqlite::Result<i64> {
     let body = a.response_body.as_deref().unwrap_or_default();
     let capped = &body[..body.len().min(RESPONSE_BODY_CAP)];
     tx.prepare_cached(
@@ -283,22 +324,7 @@ fn attempt_in(
         a.response_body.as_ref().map(|b| b.len() as i64),
         a.error,
     ])?;
-    let id = tx.last_insert_rowid();
-    tx.prepare_cached(
-        "UPDATE deliveries SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3, last_status = ?4,
-            last_duration_us = ?5, last_error = ?6, target = COALESCE(target, ?7)
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        a.delivery_id,
-        state.as_str(),
-        next_attempt_at,
-        a.status,
-        a.duration_us,
-        a.error,
-        a.target
-    ])?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
 }
 
 #[cfg(test)]

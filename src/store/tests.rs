@@ -229,6 +229,8 @@ async fn writer_records_sent_deliveries_with_their_attempts() {
         assert_eq!(got.attempts, 1);
         assert_eq!(got.last_status, s.attempt.status.map(i64::from));
         assert_eq!(got.target.as_deref(), Some("http://127.0.0.1:9/hook"));
+        assert_eq!(got.last_error, s.attempt.error);
+        assert_eq!(got.last_duration_us, Some(1500));
         let attempts = reader.attempts(&s.delivery.id).unwrap();
         assert_eq!(attempts.len(), 1);
         assert_eq!(attempts[0].error, s.attempt.error);

@@ -10,7 +10,9 @@ use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Inserted, NewAttempt, NewDelivery, SentDelivery, State, Store, StoreError, attempt_in, insert_in};
+use super::{
+    Inserted, NewAttempt, NewDelivery, SentDelivery, State, Store, StoreError, attempt_in, insert_in, sent_in,
+};
 
 /// Most operations committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -140,8 +142,7 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) {
                 ),
                 Op::Sent(sent, _) => {
                     for s in sent {
-                        insert_in(&tx, &s.delivery)?;
-                        attempt_in(&tx, &s.attempt, s.state, None)?;
+                        sent_in(&tx, s)?;
                     }
                     Done::Sent(sent.len())
                 }
