@@ -185,7 +185,7 @@ async fn once(
     };
     let mut delivery_id = None;
     if let Some(recorder) = recorder {
-        let sent = record::sent_delivery(run, &prepared, &outcome);
+        let sent = record::sent_delivery(run, prepared.clone(), outcome.clone());
         let id = sent.delivery.id.clone();
         recorder.sink().record(sent).await;
         if recorder.finish().await.stored == 1 {

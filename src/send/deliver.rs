@@ -15,7 +15,7 @@ use crate::net::HttpClient;
 pub const KEEP_BODY: usize = crate::store::RESPONSE_BODY_CAP;
 
 /// What happened to one request.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Outcome {
     /// When it started (unix ms).
     pub started_at: i64,
@@ -26,7 +26,7 @@ pub struct Outcome {
 }
 
 /// The target's answer.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Answer {
     /// Status code.
     pub status: StatusCode,

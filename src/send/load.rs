@@ -140,7 +140,7 @@ impl Worker {
             };
             tally.add(&outcome);
             if let Some(sink) = &self.shared.sink {
-                sink.record(sent_delivery(&self.shared.run, &prepared, &outcome)).await;
+                sink.record(sent_delivery(&self.shared.run, prepared, outcome)).await;
             }
             if let Some(progress) = &self.shared.progress {
                 progress.inc(1);

@@ -111,22 +111,23 @@ pub struct RunInfo {
     pub signature: SignatureState,
 }
 
-/// The record of one request and its outcome.
-pub fn sent_delivery(run: &RunInfo, prepared: &Prepared, outcome: &Outcome) -> SentDelivery {
-    let mut delivery =
-        NewDelivery::request(Source::Send, "POST", run.uri.path(), prepared.headers.clone(), prepared.body.clone());
+/// The record of one request and its outcome; takes both by value so the
+/// hot path moves headers and bodies instead of copying them.
+pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> SentDelivery {
+    let Prepared { headers, body, provider_id, .. } = prepared;
+    let mut delivery = NewDelivery::request(Source::Send, "POST", run.uri.path(), headers, body);
     delivery.received_at = outcome.started_at;
     delivery.query = run.uri.query().map(str::to_owned);
     delivery.provider = Some(run.provider.clone());
     delivery.profile = run.profile.clone();
     delivery.event = run.event.clone();
-    delivery.provider_delivery_id = Some(prepared.provider_id.clone());
+    delivery.provider_delivery_id = Some(provider_id);
     delivery.signature = run.signature;
     delivery.target = Some(run.url.clone());
     let state = if outcome.is_ok() { State::Forwarded } else { State::Failed };
     delivery.state = state;
-    let (status, response_headers, response_body, error) = match &outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(a.headers.clone()), Some(a.body.clone()), None),
+    let (status, response_headers, response_body, error) = match outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(a.headers), Some(a.body), None),
         Err(e) => (None, None, None, Some(e.to_string())),
     };
     let attempt = NewAttempt {

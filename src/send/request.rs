@@ -130,9 +130,24 @@ impl RequestPlan {
 }
 
 /// A fresh provider delivery id: Standard Webhooks conventionally uses
-/// `msg_`-prefixed ids; every other provider we know of sends a UUID.
+/// `msg_`-prefixed ids; every other provider we know of sends a UUID. Both are
+/// time-ordered (ULID, UUIDv7), so a load test's ids land at the end of the
+/// store's id index instead of at random pages of it.
 pub fn fresh_id(provider: &str) -> String {
-    if provider == "standard" { format!("msg_{}", ulid::Ulid::generate()) } else { crate::catalog::new_uuid() }
+    if provider == "standard" { format!("msg_{}", ulid::Ulid::generate()) } else { uuid_v7() }
+}
+
+/// An RFC 9562 version 7 UUID: 48 bits of unix milliseconds, then random bits.
+fn uuid_v7() -> String {
+    use rand::RngExt;
+    let millis = u128::try_from(crate::util::unix_ms_now()).unwrap_or(0) & ((1 << 48) - 1);
+    let random: u128 = rand::rng().random();
+    let bits = (millis << 80) | (random & ((1 << 80) - 1));
+    // Version 7 at bits 76..80, variant 0b10 at bits 62..64.
+    let bits = (bits & !(0xf << 76)) | (0x7 << 76);
+    let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 /// Whether `body` looks valid for `content_type`; `Some(reason)` when it does not.
@@ -173,9 +188,14 @@ mod tests {
     }
 
     #[test]
-    fn fresh_ids_are_distinct_and_standard_ids_are_prefixed() {
-        assert_ne!(fresh_id("github"), fresh_id("github"));
-        assert_eq!(fresh_id("github").len(), 36);
+    fn fresh_ids_are_distinct_time_ordered_and_standard_ids_are_prefixed() {
+        let (a, b) = (fresh_id("github"), fresh_id("github"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "7", "version 7: {a}");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "RFC variant: {a}");
+        let millis = i64::from_str_radix(&a.replace('-', "")[..12], 16).unwrap();
+        assert!((crate::util::unix_ms_now() - millis).abs() < 60_000, "carries the current time: {a}");
         assert!(fresh_id("standard").starts_with("msg_"));
     }
 }
