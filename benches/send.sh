@@ -58,10 +58,15 @@ while [ "$#" -gt 0 ]; do
   esac
 done
 
+# Prints the summary's requests/s, then the requests/s over the whole process
+# (start-up and the final commit of the recordings included).
 hooktap_rps() {
-  "$hooktap" --json --db "$tmp/bench.db" send "$EVENT" --provider "$PROVIDER" --to "$url" \
+  start=$(date +%s.%N)
+  rps=$("$hooktap" --json --db "$tmp/bench.db" send "$EVENT" --provider "$PROVIDER" --to "$url" \
     --count "$COUNT" --concurrency "$CONCURRENCY" "$@" |
-    sed -n 's/.*"throughput_rps":\([0-9.]*\).*/\1/p'
+    sed -n 's/.*"throughput_rps":\([0-9.]*\).*/\1/p')
+  end=$(date +%s.%N)
+  awk -v r="$rps" -v s="$start" -v e="$end" -v n="$COUNT" 'BEGIN { printf "%s %.1f\n", r, n / (e - s) }'
 }
 wrk_rps() {
   wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"$WRK_DURATION" -s benches/send.lua "$url" -- "$tmp/body" "$tmp/headers" |
@@ -72,19 +77,21 @@ best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 # Warm the target and the page cache; not measured.
 "$hooktap" send "$EVENT" --provider "$PROVIDER" --to "$url" --count 1000 --concurrency "$CONCURRENCY" --no-record -q
 
-ref=0 rec=0 norec=0
+ref=0 rec=0 norec=0 recwall=0
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
   r=$((r + 1))
-  w=$(wrk_rps); h=$(hooktap_rps); n=$(hooktap_rps --no-record)
-  echo "round $r: wrk $w req/s, hooktap (recording) $h req/s, hooktap (--no-record) $n req/s"
-  ref=$(best "$ref" "$w"); rec=$(best "$rec" "$h"); norec=$(best "$norec" "$n")
+  w=$(wrk_rps)
+  set -- $(hooktap_rps); h=$1; hw=$2
+  set -- $(hooktap_rps --no-record); n=$1
+  echo "round $r: wrk $w req/s | hooktap recording $h req/s ($hw over the whole process) | --no-record $n req/s"
+  ref=$(best "$ref" "$w"); rec=$(best "$rec" "$h"); norec=$(best "$norec" "$n"); recwall=$(best "$recwall" "$hw")
 done
 
 echo
-echo "target: examples/send_target on $addr; body $(wc -c < "$tmp/body") bytes ($PROVIDER $EVENT)"
-echo "reference  wrk -t$WRK_THREADS -c$CONCURRENCY -d$WRK_DURATION              $ref req/s"
-echo "hooktap    send --count $COUNT --concurrency $CONCURRENCY (recording)   $rec req/s"
+echo "target: examples/send_target on $addr; body $(wc -c < "$tmp/body") bytes ($PROVIDER $EVENT); best of $ROUNDS"
+echo "reference  wrk -t$WRK_THREADS -c$CONCURRENCY -d$WRK_DURATION                            $ref req/s"
+echo "hooktap    send --count $COUNT --concurrency $CONCURRENCY (recording)   $rec req/s ($recwall whole process)"
 echo "hooktap    send --count $COUNT --concurrency $CONCURRENCY --no-record   $norec req/s"
 awk -v r="$ref" -v h="$rec" -v n="$norec" 'BEGIN {
   printf "ratio      recording %.2f, no-record %.2f (goal: recording >= 0.80)\n", h / r, n / r

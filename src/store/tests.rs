@@ -236,3 +236,20 @@ async fn writer_records_sent_deliveries_with_their_attempts() {
         assert_eq!(attempts[0].error, s.attempt.error);
     }
 }
+
+#[test]
+fn duplicate_checks_are_not_re_prepared_per_delivery_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+    for i in 0..5 {
+        store.insert(&delivery("nudj", Some(&format!("evt-{i}")), "x")).unwrap();
+    }
+    let stmt = store
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
+        )
+        .unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 5);
+}
