@@ -1,26 +1,25 @@
 //! `hooktap send`: realistic signed test events, once or under load.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use bytes::Bytes;
 use clap::Args;
-use http::Uri;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::watch;
 
 use crate::catalog::{Catalog, EventSpec};
 use crate::cli::{GlobalArgs, ProviderArgs};
-use crate::config::{self, Config, Signer};
+use crate::config::{self, Config};
 use crate::error::{Exit, usage, usage_hint};
 use crate::net;
 use crate::provider::SignatureState;
+use crate::send::input::{self, BodyArgs};
 use crate::send::load::{self, LoadSpec};
 use crate::send::record::{self, Recorder, RunInfo};
 use crate::send::stats::Summary;
-use crate::send::{self, BodySource, BuildError, Edit, Prepared, RequestPlan, curl, report, request};
+use crate::send::{self, BuildError, Edit, Prepared, RequestPlan, curl, report, request};
 use crate::store::StoreError;
 use crate::util;
 
@@ -72,7 +71,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "C", default_value_t = 1)]
     pub concurrency: usize,
     /// Cap the rate (requests per second, e.g. 200, 200/s or 600/m)
-    #[arg(long, value_name = "R/s", value_parser = parse_rate)]
+    #[arg(long, value_name = "R/s", value_parser = input::parse_rate)]
     pub rate: Option<f64>,
     /// Keep sending for this long (instead of stopping at --count)
     #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
@@ -95,7 +94,11 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
     let secret = signer.require_secret()?.clone();
     let info = signer.provider.info().clone();
-    let (body, event, content_type) = resolve_body(&args, &signer, &catalog)?;
+    let (body, event, content_type) = input::resolve_body(
+        BodyArgs { event: args.event.as_deref(), data: args.data.as_deref(), ping: args.ping },
+        &signer,
+        &catalog,
+    )?;
     let edits =
         args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
     let extra = util::parse_header_args(&args.headers)?;
@@ -126,7 +129,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     if let Some(problem) = request::content_problem(&content_type, &first.body) {
         tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
     }
-    let uri = args.to.as_deref().map(parse_url).transpose()?;
+    let uri = args.to.as_deref().map(input::parse_url).transpose()?;
     if args.dry_run {
         let url = args.to.as_deref().unwrap_or("<URL>");
         let curl = curl::render(url, &first, args.show_secrets);
@@ -316,123 +319,4 @@ fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
         return Err(usage_hint("--ping and EVENT both name what to send", "drop one of them"));
     }
     Ok(())
-}
-
-/// The body source, the event name and the content type.
-fn resolve_body(
-    args: &SendArgs,
-    signer: &Signer,
-    catalog: &Catalog,
-) -> anyhow::Result<(BodySource, Option<String>, String)> {
-    let info = signer.provider.info();
-    // A custom scheme's events live under its profile's name.
-    let key = match (&signer.profile, info.name.as_str()) {
-        (Some(profile), "custom") => profile.clone(),
-        _ => info.name.clone(),
-    };
-    let wanted = if args.ping {
-        Some(info.ping_event.clone().ok_or_else(|| {
-            usage_hint(format!("{} has no test ping", info.name), "name an event instead; list them with --list")
-        })?)
-    } else {
-        args.event.clone()
-    };
-    let list_hint = format!("list the events with `hooktap send --list --provider {key}`");
-    match (&args.data, wanted) {
-        (Some(data), wanted) => {
-            let bytes = read_data(data)?;
-            let found = wanted.as_deref().and_then(|w| catalog.find(&key, w).ok());
-            let content_type = found.map_or_else(|| info.content_type.clone(), |spec| spec.content_type.clone());
-            let event = match (found, wanted) {
-                (Some(spec), _) => Some(spec.name.clone()),
-                (None, Some(name)) => Some(name),
-                (None, None) => signer.provider.event_type(&http::HeaderMap::new(), &bytes),
-            };
-            Ok((BodySource::Fixed(bytes), event, content_type))
-        }
-        (None, Some(name)) => {
-            let spec = catalog.find(&key, &name).map_err(|e| {
-                let hint = if e.unknown_provider {
-                    "send your own body with --data @file (or --data - for stdin)".to_string()
-                } else {
-                    list_hint.clone()
-                };
-                usage_hint(e.to_string(), hint)
-            })?;
-            Ok((BodySource::Event(spec.clone()), Some(spec.name.clone()), spec.content_type.clone()))
-        }
-        (None, None) => Err(usage_hint("nothing to send: name an EVENT, or pass --data @file or --ping", list_hint)),
-    }
-}
-
-/// `--data`: `@file`, `-` for stdin, or the body itself (as curl takes it).
-fn read_data(data: &str) -> anyhow::Result<Bytes> {
-    if data == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("reading the body from stdin")?;
-        return Ok(Bytes::from(buf));
-    }
-    if let Some(path) = data.strip_prefix('@') {
-        if path.is_empty() {
-            return Err(usage_hint("--data @ names no file", "write --data @payload.json"));
-        }
-        return std::fs::read(path).map(Bytes::from).map_err(|e| {
-            usage_hint(format!("cannot read --data file {path}: {e}"), "check the path; use - for stdin")
-        });
-    }
-    Ok(Bytes::copy_from_slice(data.as_bytes()))
-}
-
-/// `--to`: an absolute http(s) URL.
-fn parse_url(text: &str) -> anyhow::Result<Uri> {
-    let hint = "use an absolute URL such as http://localhost:3000/webhooks";
-    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
-    match (uri.scheme_str(), uri.authority()) {
-        (Some("http" | "https"), Some(_)) => Ok(uri),
-        (Some(other), Some(_)) => {
-            Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"))
-        }
-        _ => Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
-    }
-}
-
-/// `--rate`: `200`, `200/s` or `600/m`.
-fn parse_rate(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let (number, per) = match t.split_once('/') {
-        Some((n, unit)) => (n.trim(), unit.trim()),
-        None => (t, "s"),
-    };
-    let seconds = match per {
-        "s" | "sec" => 1.0,
-        "m" | "min" => 60.0,
-        other => return Err(format!("unknown rate unit {other:?} (use 200, 200/s or 600/m)")),
-    };
-    match number.parse::<f64>() {
-        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
-        _ => Err(format!("invalid rate {text:?} (use a positive number: 200, 200/s or 600/m)")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_take_units() {
-        assert_eq!(parse_rate("200").unwrap(), 200.0);
-        assert_eq!(parse_rate("200/s").unwrap(), 200.0);
-        assert_eq!(parse_rate("600/m").unwrap(), 10.0);
-        assert!(parse_rate("0").is_err());
-        assert!(parse_rate("5/h").is_err());
-    }
-
-    #[test]
-    fn urls_must_be_absolute_http() {
-        assert!(parse_url("http://127.0.0.1:3000/hook?x=1").is_ok());
-        assert!(parse_url("https://example.com").is_ok());
-        assert!(parse_url("localhost:3000/hook").is_err());
-        assert!(parse_url("ftp://example.com/x").is_err());
-        assert!(parse_url("/hook").is_err());
-    }
 }

@@ -4,6 +4,7 @@
 pub mod curl;
 pub mod deliver;
 pub mod edit;
+pub mod input;
 pub mod load;
 pub mod record;
 pub mod report;
