@@ -81,7 +81,12 @@ fn layering_project_file_env_and_flags() {
 fn bad_config_names_file_line_and_key_and_exits_2_for_any_command() {
     let env = Env::new();
     env.write_project_config("[listen]\nport = 1\n\n[profiles.ci]\nprovider = \"github\"\nsecrt_env = \"X\"\n");
-    for args in [vec!["config", "list"], vec!["config", "validate"], vec!["verify", "--provider", "github"]] {
+    for args in [
+        vec!["config", "list"],
+        vec!["config", "validate"],
+        vec!["config", "path"],
+        vec!["verify", "--provider", "github"],
+    ] {
         env.cmd()
             .args(&args)
             .write_stdin("")
@@ -173,7 +178,6 @@ fn a_world_readable_file_with_secrets_is_warned_about() {
         .success()
         .stderr(predicate::str::contains("readable by other users").and(predicate::str::contains("chmod 600")));
 }
-
 #[test]
 fn a_newer_database_is_refused_with_exit_2() {
     let env = Env::new();

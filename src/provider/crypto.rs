@@ -37,13 +37,13 @@ impl Algorithm {
     }
 }
 
-/// Reads base64 with or without padding: senders differ, and padding carries no information.
+/// Reads base64 with or without padding, for secrets: people paste them without the `=`.
 const B64_LENIENT: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Decodes standard base64 (padding optional), for signatures and `whsec_` secrets.
+/// Decodes standard base64 with padding optional, for `whsec_` secrets.
 pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     B64_LENIENT.decode(text).ok()
 }
@@ -81,7 +81,8 @@ impl Encoding {
     pub fn decode(self, text: &str) -> Option<Vec<u8>> {
         match self {
             Encoding::Hex | Encoding::HexUpper => hex::decode(text).ok(),
-            Encoding::Base64 => decode_base64(text),
+            // Strict: every sender pads, and a signature missing its padding has been cut short.
+            Encoding::Base64 => B64.decode(text).ok(),
         }
     }
 
@@ -120,9 +121,10 @@ mod tests {
     }
 
     #[test]
-    fn base64_accepts_missing_padding_but_not_garbage() {
+    fn base64_signatures_need_padding_but_secrets_do_not() {
         assert_eq!(Encoding::Base64.decode("aGk="), Some(b"hi".to_vec()));
-        assert_eq!(Encoding::Base64.decode("aGk"), Some(b"hi".to_vec()));
+        assert_eq!(Encoding::Base64.decode("aGk"), None);
+        assert_eq!(decode_base64("aGk"), Some(b"hi".to_vec()));
         assert_eq!(Encoding::Base64.decode("aG!="), None);
         assert_eq!(Encoding::Base64.describe_len(32), "44 base64 characters");
     }

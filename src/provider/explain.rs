@@ -27,12 +27,14 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
                 );
             }
         }
-        VerifyError::NoMatch { .. } => {
-            if let Some(h) = body_hint(provider, input) {
-                out.push(h);
+        VerifyError::NoMatch { .. } => match body_hint(provider, input) {
+            // The secret is right when a variant of the body matches; nothing else to say.
+            Some(BodyHint::Found(h)) => out.push(h),
+            other => {
+                out.extend(other.map(BodyHint::into_text));
+                out.extend(secret_hints(provider, input));
             }
-            out.extend(secret_hints(provider, input));
-        }
+        },
         VerifyError::BadSecret { .. } => out.extend(provider.secret_hint(input.secret)),
         _ => {}
     }
@@ -45,36 +47,52 @@ fn matches(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8]) -> boo
     matches!(provider.verify(&attempt), Ok(_) | Err(VerifyError::OutsideTolerance { .. }))
 }
 
+/// What the body-side checks found.
+enum BodyHint {
+    /// A variant of the body verifies: this is the cause.
+    Found(String),
+    /// General advice for a JSON body that matches in no variant.
+    Advice(String),
+}
+
+impl BodyHint {
+    fn into_text(self) -> String {
+        match self {
+            BodyHint::Found(s) | BodyHint::Advice(s) => s,
+        }
+    }
+}
+
 /// Tests the body-side causes of a mismatch: a trailing newline, or JSON that was re-serialised.
-fn body_hint(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
+fn body_hint(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<BodyHint> {
     let body = input.body;
     for cut in [&b"\r\n"[..], b"\n"] {
         if let Some(trimmed) = body.strip_suffix(cut)
             && matches(provider, input, trimmed)
         {
-            return Some(format!(
+            return Some(BodyHint::Found(format!(
                 "the body matches without its trailing {}: the sender did not sign it (an editor or `echo` may have added it); \
                  pass the exact bytes",
                 if cut.len() == 2 { "CRLF" } else { "newline" }
-            ));
+            )));
         }
     }
     let value: Value = serde_json::from_slice(body).ok()?;
     for (form, bytes) in reserialisations(&value) {
         if bytes != body && matches(provider, input, &bytes) {
-            return Some(format!(
+            return Some(BodyHint::Found(format!(
                 "the body was re-serialised after it was signed: it matches once written as {form}. \
                  Signatures cover the raw bytes as received; verify those, not a parsed and re-printed \
                  body (e.g. JSON.stringify(req.body))"
-            ));
+            )));
         }
     }
     let spaced = has_whitespace_between_tokens(body);
-    Some(format!(
+    Some(BodyHint::Advice(format!(
         "the body is JSON{}: signatures cover the exact raw bytes, so a body that was parsed and re-serialised \
          (whitespace, key order, escaping) never matches; verify the bytes as they arrived",
         if spaced { " with whitespace between tokens" } else { "" }
-    ))
+    )))
 }
 
 /// The usual ways a JSON body gets rewritten, named for the message.
@@ -191,6 +209,7 @@ mod tests {
         let pretty = serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(compact).unwrap()).unwrap();
         let h = explain("nexadesk", compact, &pretty);
         assert!(h[0].contains("re-serialised") && h[0].contains("compact JSON (as JSON.stringify"), "{h:?}");
+        assert_eq!(h.len(), 1, "a found cause needs no secret advice: {h:?}");
     }
 
     #[test]
@@ -205,6 +224,7 @@ mod tests {
     fn json_that_matches_no_rewrite_still_gets_the_raw_bytes_advice() {
         let h = explain("nudj", br#"{"a":1}"#, br#"{"a": 2}"#);
         assert!(h[0].contains("exact raw bytes") && h[0].contains("whitespace between tokens"), "{h:?}");
+        assert!(h.iter().any(|x| x.contains("secret differs")), "{h:?}");
         let h = explain("nudj", b"not json", b"not json either");
         assert!(!h.iter().any(|x| x.contains("JSON")), "{h:?}");
     }

@@ -86,7 +86,14 @@ impl VerifyError {
 
 fn describe_skew(skew: i64) -> String {
     let direction = if skew > 0 { "in the past" } else { "in the future" };
-    format!("{} s {direction}", skew.unsigned_abs())
+    let secs = skew.unsigned_abs();
+    // Large skews are easier to read in bigger units (a recording from last week, a clock off by hours).
+    let about = match secs {
+        0..7_200 => String::new(),
+        7_200..172_800 => format!(", about {} hours", secs / 3_600),
+        _ => format!(", about {} days", secs / 86_400),
+    };
+    format!("{secs} s{about} {direction}")
 }
 
 /// The secret cannot be used to sign.
@@ -146,6 +153,8 @@ mod tests {
         assert_eq!(past.to_string(), "timestamp 1000 is 400 s in the past (tolerance 300 s)");
         let future = VerifyError::OutsideTolerance { timestamp: 2000, now: 1400, tolerance: 300 };
         assert!(future.to_string().contains("600 s in the future"));
+        let old = VerifyError::OutsideTolerance { timestamp: 0, now: 3 * 86_400 + 5, tolerance: 300 };
+        assert!(old.to_string().contains("259205 s, about 3 days in the past"), "{old}");
     }
 
     #[test]

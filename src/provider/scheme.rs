@@ -178,19 +178,16 @@ impl Provider for HmacScheme {
         let mac = self.algorithm.mac(input.secret.as_bytes(), &self.template.pieces(id, ts_text, input.body));
 
         // Rotation may repeat the header; one unreadable value must not hide a good one.
-        let mut received = Vec::new();
-        let mut candidates = Vec::new();
+        let mut candidates = Vec::with_capacity(values.len());
         let mut problem = None;
-        for value in values {
-            let text = String::from_utf8_lossy(value.as_bytes()).trim().to_string();
+        for value in &values {
             match value.to_str() {
-                Ok(_) => match self.candidate(&text, mac.len()) {
+                Ok(text) => match self.candidate(text.trim(), mac.len()) {
                     Ok(bytes) => candidates.push(bytes),
                     Err(detail) => problem = problem.or(Some(check::malformed(sig_header, detail))),
                 },
                 Err(_) => problem = problem.or(Some(check::malformed(sig_header, "the value is not visible ASCII"))),
             }
-            received.push(text);
         }
         if candidates.is_empty() {
             return Err(problem.unwrap_or_else(|| VerifyError::MissingHeader { header: sig_header.to_string() }));
@@ -204,7 +201,7 @@ impl Provider for HmacScheme {
         Err(VerifyError::NoMatch {
             tried: candidates.len(),
             expected: format!("{}{}", self.prefix, self.encoding.encode(&mac)),
-            received,
+            received: values.iter().map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string()).collect(),
             signed_preview: self.template.preview(id, ts_text, input.body),
         })
     }

@@ -58,34 +58,36 @@ impl Env {
     /// `hooktap` with HOME, XDG dirs and cwd pointing into the temp dir and no HOOKTAP_* leaking in.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("hooktap").expect("binary");
-        self.isolate_assert(&mut cmd);
+        for k in leaking_vars() {
+            cmd.env_remove(k);
+        }
+        cmd.envs(self.vars()).current_dir(self.work());
         cmd
     }
 
     /// The same environment for a `std::process::Command` (long-running processes).
     pub fn std_cmd(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("hooktap"));
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_") || k == "NO_COLOR") {
+        for k in leaking_vars() {
             cmd.env_remove(k);
         }
-        cmd.env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("NO_COLOR", "1")
-            .current_dir(self.work());
+        cmd.envs(self.vars()).current_dir(self.work());
         cmd
     }
 
-    fn isolate_assert(&self, cmd: &mut assert_cmd::Command) {
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_") || k == "NO_COLOR") {
-            cmd.env_remove(k);
-        }
-        cmd.env("HOME", self.path("home"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("NO_COLOR", "1")
-            .current_dir(self.work());
+    fn vars(&self) -> [(&'static str, PathBuf); 4] {
+        [
+            ("HOME", self.path("home")),
+            ("XDG_CONFIG_HOME", self.path("config")),
+            ("XDG_DATA_HOME", self.path("data")),
+            ("NO_COLOR", PathBuf::from("1")),
+        ]
     }
+}
+
+/// Variables of the developer's own environment that would change hooktap's behaviour.
+fn leaking_vars() -> Vec<String> {
+    std::env::vars().map(|(k, _)| k).filter(|k| k.starts_with("HOOKTAP_") || k == "NO_COLOR").collect()
 }
 
 pub fn write(path: &Path, text: &str) {
