@@ -170,9 +170,9 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l data -d 'Send y
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l set -d 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, \'"str"\'; repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s H -l header -d 'Extra request header, `Name: value` (repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l timeout -d 'Request timeout (default: the provider\'s documented timeout)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l count -d 'How many requests to send' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l count -d 'How many requests to send (default 1; no limit with --duration)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l concurrency -d 'How many requests in flight at once' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l rate -d 'Cap the rate (requests per second, e.g. 200 or 200/s)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l rate -d 'Cap the rate (requests per second, e.g. 200, 200/s or 600/m)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l duration -d 'Keep sending for this long (instead of stopping at --count)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l db -d 'SQLite database to record to and read from' -r -F

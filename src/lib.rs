@@ -9,5 +9,6 @@ pub mod logging;
 pub mod net;
 pub mod provider;
 pub mod secret;
+pub mod send;
 pub mod store;
 pub mod util;

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 
 pub use names::normalize_name;
-pub use template::TemplateError;
+pub use template::{TemplateError, new_uuid};
 
 // `include_dir!` tracks the files it embeds, so edits rebuild the crate; a
 // brand-new file is picked up once its catalog.toml entry is added.

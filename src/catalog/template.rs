@@ -197,6 +197,11 @@ fn expand<R: RngExt + ?Sized>(
     Ok(())
 }
 
+/// A fresh random (version 4) UUID, as `{{uuid}}` renders it.
+pub fn new_uuid() -> String {
+    uuid_v4(rand::rng().random())
+}
+
 /// Formats 128 random bits as an RFC 9562 version 4 UUID.
 fn uuid_v4(bits: u128) -> String {
     // Version nibble 4 at bits 76..80, variant 0b10 at bits 62..64.

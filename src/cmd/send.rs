@@ -1,11 +1,27 @@
 //! `hooktap send`: realistic signed test events, once or under load.
 
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::watch;
 
+use crate::catalog::{Catalog, EventSpec};
 use crate::cli::{GlobalArgs, ProviderArgs};
-use crate::error::Exit;
+use crate::config::{self, Config};
+use crate::error::{Exit, usage, usage_hint};
+use crate::net;
+use crate::provider::SignatureState;
+use crate::send::input::{self, BodyArgs};
+use crate::send::load::{self, LoadSpec};
+use crate::send::record::{self, Recorder, RunInfo};
+use crate::send::stats::Summary;
+use crate::send::{self, BuildError, Edit, Prepared, RequestPlan, curl, report, request};
+use crate::store::StoreError;
+use crate::util;
 
 /// Arguments of `hooktap send`.
 #[derive(Debug, Args)]
@@ -48,15 +64,15 @@ pub struct SendArgs {
     /// Show secrets in --dry-run output
     #[arg(long, requires = "dry_run")]
     pub show_secrets: bool,
-    /// How many requests to send
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub count: u64,
+    /// How many requests to send (default 1; no limit with --duration)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
     /// How many requests in flight at once
     #[arg(long, value_name = "C", default_value_t = 1)]
     pub concurrency: usize,
-    /// Cap the rate (requests per second, e.g. 200 or 200/s)
-    #[arg(long, value_name = "R/s")]
-    pub rate: Option<String>,
+    /// Cap the rate (requests per second, e.g. 200, 200/s or 600/m)
+    #[arg(long, value_name = "R/s", value_parser = input::parse_rate)]
+    pub rate: Option<f64>,
     /// Keep sending for this long (instead of stopping at --count)
     #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
     pub duration: Option<Duration>,
@@ -66,6 +82,241 @@ pub struct SendArgs {
 }
 
 /// Runs `hooktap send`.
-pub fn run(_args: SendArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
-    Err(super::not_implemented("send"))
+pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let config = config::load(global)?;
+    let catalog = load_catalog(&config)?;
+    if args.list {
+        return list(&args, global, &config, &catalog);
+    }
+    check_numbers(&args)?;
+    let signer = config
+        .signer(&args.provider)?
+        .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
+    let secret = signer.require_secret()?.clone();
+    let info = signer.provider.info().clone();
+    let (body, event, content_type) = input::resolve_body(
+        BodyArgs { event: args.event.as_deref(), data: args.data.as_deref(), ping: args.ping },
+        &signer,
+        &catalog,
+    )?;
+    let edits =
+        args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
+    let extra = util::parse_header_args(&args.headers)?;
+    let signature = if extra.contains_key(info.signature_header.as_str()) {
+        SignatureState::Unchecked
+    } else {
+        SignatureState::Valid
+    };
+    let plan = RequestPlan {
+        provider: signer.provider.clone(),
+        secret,
+        event: event.clone(),
+        body,
+        edits,
+        content_type: content_type.clone(),
+        auth: signer.auth.clone(),
+        extra,
+    };
+    // Build one up front: a broken template, an edit that cannot apply or an
+    // unusable secret is an input error, reported before anything is sent.
+    let first = plan.build().map_err(|e| match e {
+        BuildError::Edit(e) => usage_hint(
+            e.to_string(),
+            "--set edits JSON bodies; check the path against the payload (--dry-run shows it)",
+        ),
+        other => usage(other.to_string()),
+    })?;
+    if let Some(problem) = request::content_problem(&content_type, &first.body) {
+        tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
+    }
+    let uri = args.to.as_deref().map(input::parse_url).transpose()?;
+    if args.dry_run {
+        let url = args.to.as_deref().unwrap_or("<URL>");
+        let curl = curl::render(url, &first, args.show_secrets);
+        print!("{}", curl.command);
+        if curl.redacted {
+            eprintln!("note: credentials are shown as {}; add --show-secrets to include them", curl::REDACTED);
+        }
+        return Ok(Exit::Success);
+    }
+    let (Some(url), Some(uri)) = (args.to.clone(), uri) else {
+        return Err(usage_hint(
+            "--to URL is required to send",
+            "e.g. --to http://localhost:3000/webhooks, or --dry-run to print the request as curl",
+        ));
+    };
+    let timeout = match args.timeout {
+        Some(t) => t,
+        None => match config.get_str("send.timeout") {
+            Some(text) => util::parse_duration(text).map_err(|e| usage(format!("setting send.timeout: {e}")))?,
+            None => info.timeout,
+        },
+    };
+    let db = if args.no_record { None } else { Some(config.db_path()?) };
+    let run =
+        Arc::new(RunInfo { url, uri, provider: info.name.clone(), profile: signer.profile.clone(), event, signature });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let load_mode = args.duration.is_some() || args.count.is_some_and(|n| n != 1);
+    runtime.block_on(async move {
+        let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
+        let client = net::client(args.concurrency);
+        let shutdown = send::shutdown_signal();
+        if load_mode {
+            load(&args, global, Arc::new(plan), run, client, recorder, shutdown, timeout).await
+        } else {
+            once(global, first, &run, client, recorder, shutdown, timeout).await
+        }
+    })
+}
+
+/// Sends one request and prints its result.
+async fn once(
+    global: &GlobalArgs,
+    prepared: Prepared,
+    run: &RunInfo,
+    client: net::HttpClient,
+    recorder: Option<Recorder>,
+    mut shutdown: watch::Receiver<bool>,
+    timeout: Duration,
+) -> anyhow::Result<Exit> {
+    let outcome = tokio::select! {
+        o = send::deliver(&client, &run.uri, &prepared, timeout) => o,
+        _ = send::stopped(&mut shutdown) => {
+            eprintln!("interrupted");
+            return Ok(Exit::Interrupted);
+        }
+    };
+    let mut delivery_id = None;
+    if let Some(recorder) = recorder {
+        let sent = record::sent_delivery(run, prepared.clone(), outcome.clone());
+        let id = sent.delivery.id.clone();
+        recorder.sink().record(sent).await;
+        if recorder.finish().await.stored == 1 {
+            delivery_id = Some(id);
+        }
+    }
+    let sent = report::Sent {
+        url: &run.url,
+        provider: &run.provider,
+        event: run.event.as_deref(),
+        delivery_id: delivery_id.as_deref(),
+        provider_delivery_id: &prepared.provider_id,
+    };
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", report::json(&sent, &outcome))?;
+    } else if !global.quiet || !outcome.is_ok() {
+        write!(stdout, "{}", report::human(&sent, &outcome))?;
+    }
+    Ok(if outcome.is_ok() { Exit::Success } else { Exit::Negative })
+}
+
+/// Sends under load and prints the summary.
+#[allow(clippy::too_many_arguments)]
+async fn load(
+    args: &SendArgs,
+    global: &GlobalArgs,
+    plan: Arc<RequestPlan>,
+    run: Arc<RunInfo>,
+    client: net::HttpClient,
+    recorder: Option<Recorder>,
+    shutdown: watch::Receiver<bool>,
+    timeout: Duration,
+) -> anyhow::Result<Exit> {
+    let count = match (args.count, args.duration) {
+        (Some(n), _) => Some(n),
+        (None, Some(_)) => None,
+        (None, None) => Some(1),
+    };
+    let progress = (std::io::stderr().is_terminal() && !global.quiet).then(|| progress_bar(count));
+    let spec = LoadSpec { count, concurrency: args.concurrency, rate: args.rate, duration: args.duration, timeout };
+    let shared = load::Shared {
+        client,
+        uri: run.uri.clone(),
+        plan,
+        run,
+        sink: recorder.as_ref().map(Recorder::sink),
+        progress: progress.clone(),
+    };
+    let result = load::run(&spec, shared, shutdown).await;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let mut summary = Summary::new(result.tally, result.elapsed);
+    summary.interrupted = result.interrupted;
+    if let Some(recorder) = recorder {
+        let recorded = recorder.finish().await;
+        summary.recorded = Some(recorded.stored);
+        summary.not_recorded = recorded.failed;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", summary.to_json())?;
+    } else if !global.quiet || summary.failed() > 0 {
+        write!(stdout, "{}", summary.to_human())?;
+    }
+    Ok(if summary.interrupted {
+        Exit::Interrupted
+    } else if summary.failed() > 0 {
+        Exit::Negative
+    } else {
+        Exit::Success
+    })
+}
+
+fn progress_bar(count: Option<u64>) -> ProgressBar {
+    let (bar, template) = match count {
+        Some(n) => (ProgressBar::new(n), "{bar:30} {pos}/{len}  {per_sec}  {elapsed}"),
+        None => (ProgressBar::no_length(), "{spinner} {pos} sent  {per_sec}  {elapsed}"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The built-in catalog plus the user's `fixtures_dir`.
+fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    let catalog = Catalog::builtin();
+    match config.get_str("fixtures_dir") {
+        Some(dir) => catalog
+            .with_user_dir(&config::expand_home(dir))
+            .map_err(|e| usage_hint(format!("{e:#}"), "fix the fixtures_dir setting or the files it names")),
+        None => Ok(catalog),
+    }
+}
+
+fn list(args: &SendArgs, global: &GlobalArgs, config: &Config, catalog: &Catalog) -> anyhow::Result<Exit> {
+    let provider = match (&args.provider.provider, &args.provider.profile) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(name)) => Some(config.profile(name)?.provider.clone()),
+        (None, None) => None,
+    };
+    let events: Vec<&EventSpec> = catalog.events(provider.as_deref()).collect();
+    if let (Some(p), true) = (&provider, events.is_empty()) {
+        return Err(usage_hint(
+            format!("no event catalog for provider {p:?}"),
+            format!("catalogs exist for: {}", catalog.providers().join(", ")),
+        ));
+    }
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", report::list_json(events))?;
+    } else {
+        write!(stdout, "{}", report::list_table(events))?;
+    }
+    Ok(Exit::Success)
+}
+
+fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
+    if args.count == Some(0) {
+        return Err(usage_hint("--count must be at least 1", "use --duration to send for a while instead"));
+    }
+    if args.concurrency == 0 {
+        return Err(usage("--concurrency must be at least 1"));
+    }
+    if args.ping && args.event.is_some() {
+        return Err(usage_hint("--ping and EVENT both name what to send", "drop one of them"));
+    }
+    Ok(())
 }

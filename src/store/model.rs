@@ -236,6 +236,18 @@ pub struct NewAttempt {
     pub error: Option<String>,
 }
 
+/// A delivery `send` made, with the one attempt that made it and the state it
+/// ends in; stored together so that a load test costs one write per request.
+#[derive(Debug, Clone)]
+pub struct SentDelivery {
+    /// The request as sent.
+    pub delivery: NewDelivery,
+    /// The answer (or error); its `delivery_id` is `delivery.id`.
+    pub attempt: NewAttempt,
+    /// `forwarded` on a 2xx, else `failed`.
+    pub state: State,
+}
+
 /// A stored attempt.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Attempt {

@@ -195,3 +195,61 @@ async fn writer_reports_failures_per_write() {
     drop(writer);
     handle.join();
 }
+
+#[tokio::test]
+async fn writer_records_sent_deliveries_with_their_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let (writer, handle) = Writer::spawn(&path, 8).unwrap();
+    let sent: Vec<SentDelivery> = [(Some(200), State::Forwarded), (None, State::Failed)]
+        .into_iter()
+        .map(|(status, state)| {
+            let d = delivery("github", None, "push");
+            let attempt = NewAttempt {
+                delivery_id: d.id.clone(),
+                kind: "send",
+                target: "http://127.0.0.1:9/hook".into(),
+                started_at: 1,
+                duration_us: 1500,
+                status,
+                response_headers: None,
+                response_body: status.map(|_| Bytes::from_static(b"ok")),
+                error: status.is_none().then(|| "connection refused".to_string()),
+            };
+            SentDelivery { delivery: d, attempt, state }
+        })
+        .collect();
+    assert_eq!(writer.record_sent(sent.clone()).await.unwrap(), 2);
+    drop(writer);
+    handle.join();
+    let reader = Store::open(&path).unwrap();
+    for s in &sent {
+        let got = reader.get(&s.delivery.id).unwrap();
+        assert_eq!(got.state, s.state.as_str());
+        assert_eq!(got.attempts, 1);
+        assert_eq!(got.last_status, s.attempt.status.map(i64::from));
+        assert_eq!(got.target.as_deref(), Some("http://127.0.0.1:9/hook"));
+        assert_eq!(got.last_error, s.attempt.error);
+        assert_eq!(got.last_duration_us, Some(1500));
+        let attempts = reader.attempts(&s.delivery.id).unwrap();
+        assert_eq!(attempts.len(), 1);
+        assert_eq!(attempts[0].error, s.attempt.error);
+    }
+}
+
+#[test]
+fn duplicate_checks_are_not_re_prepared_per_delivery_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+    for i in 0..5 {
+        store.insert(&delivery("nudj", Some(&format!("evt-{i}")), "x")).unwrap();
+    }
+    let stmt = store
+        .conn()
+        .prepare_cached(
+            "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
+        )
+        .unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 5);
+}

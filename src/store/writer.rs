@@ -10,7 +10,9 @@ use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Inserted, NewAttempt, NewDelivery, State, Store, StoreError, attempt_in, insert_in};
+use super::{
+    Inserted, NewAttempt, NewDelivery, SentDelivery, State, Store, StoreError, attempt_in, insert_in, sent_in,
+};
 
 /// Most operations committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -19,6 +21,7 @@ enum Op {
     Insert(Box<NewDelivery>, oneshot::Sender<Result<Inserted, String>>),
     Attempt(Box<NewAttempt>, State, Option<i64>, oneshot::Sender<Result<i64, String>>),
     SetState(String, State, Option<i64>, oneshot::Sender<Result<bool, String>>),
+    Sent(Vec<SentDelivery>, oneshot::Sender<Result<usize, String>>),
 }
 
 /// A cloneable handle that sends writes to the writer thread. Writes fail with
@@ -85,6 +88,15 @@ impl Writer {
         rx.await.map_err(|_| gone())?.map_err(WriteError)
     }
 
+    /// Stores sent deliveries, each with its attempt, in one operation; returns
+    /// once committed. One call per batch keeps `send` under load from paying a
+    /// round trip per request.
+    pub async fn record_sent(&self, sent: Vec<SentDelivery>) -> Result<usize, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::Sent(sent, reply)).await?;
+        rx.await.map_err(|_| gone())?.map_err(WriteError)
+    }
+
     async fn send(&self, op: Op) -> Result<(), WriteError> {
         self.tx.send(op).await.map_err(|_| gone())
     }
@@ -112,6 +124,7 @@ enum Done {
     Insert(Inserted),
     Attempt(i64),
     SetState(bool),
+    Sent(usize),
 }
 
 fn commit(store: &mut Store, batch: &mut Vec<Op>) {
@@ -127,6 +140,12 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) {
                         .execute(rusqlite::params![id, state.as_str(), next])?
                         == 1,
                 ),
+                Op::Sent(sent, _) => {
+                    for s in sent {
+                        sent_in(&tx, s)?;
+                    }
+                    Done::Sent(sent.len())
+                }
             });
         }
         tx.commit()?;
@@ -139,6 +158,7 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) {
                     (Op::Insert(_, reply), Done::Insert(v)) => drop(reply.send(Ok(v))),
                     (Op::Attempt(.., reply), Done::Attempt(v)) => drop(reply.send(Ok(v))),
                     (Op::SetState(.., reply), Done::SetState(v)) => drop(reply.send(Ok(v))),
+                    (Op::Sent(_, reply), Done::Sent(v)) => drop(reply.send(Ok(v))),
                     _ => unreachable!("results are produced in batch order"),
                 }
             }
@@ -156,6 +176,7 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) {
                     Op::SetState(id, s, n, reply) => {
                         drop(reply.send(store.set_state(&id, s, n).map_err(|e| e.to_string())))
                     }
+                    Op::Sent(sent, reply) => drop(reply.send(store.insert_sent(&sent).map_err(|e| e.to_string()))),
                 }
             }
         }

@@ -1,0 +1,125 @@
+//! `--dry-run`: the exact request as a copy-pasteable curl command, POSIX-shell
+//! quoted, with credentials replaced by `<redacted>` unless asked otherwise.
+//!
+//! The signature is not a secret (it only proves knowledge of one for this
+//! body), but `Authorization`, `Proxy-Authorization` and `Cookie` values are.
+
+use std::fmt::Write as _;
+
+use http::HeaderName;
+
+use super::request::Prepared;
+
+/// Header values shown as `<redacted>` unless `--show-secrets`.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+/// The placeholder for a redacted value.
+pub const REDACTED: &str = "<redacted>";
+
+/// A rendered command and whether anything in it was redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Curl {
+    /// The command, ending in a newline.
+    pub command: String,
+    /// True when a credential was replaced by [`REDACTED`].
+    pub redacted: bool,
+}
+
+/// Renders `prepared` as a curl command POSTing to `url`.
+pub fn render(url: &str, prepared: &Prepared, show_secrets: bool) -> Curl {
+    let mut out = format!("curl -sS -X POST {}", quote(url));
+    let mut redacted = false;
+    for (name, value) in &prepared.headers {
+        let shown = if !show_secrets && is_credential(name, value.is_sensitive()) {
+            redacted = true;
+            REDACTED.to_string()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        let _ = write!(out, " \\\n  -H {}", quote(&format!("{}: {shown}", name.as_str())));
+    }
+    let body = &prepared.body;
+    match std::str::from_utf8(body) {
+        // A leading `@` would make curl read a file, and NUL cannot be in an argument.
+        Ok(text) if !text.starts_with('@') && !text.contains('\0') => {
+            let _ = write!(out, " \\\n  --data-binary {}", quote(text));
+        }
+        _ => {
+            out = format!("printf {} | {out} \\\n  --data-binary @-", printf_bytes(body));
+        }
+    }
+    out.push('\n');
+    Curl { command: out, redacted }
+}
+
+fn is_credential(name: &HeaderName, sensitive: bool) -> bool {
+    sensitive || CREDENTIAL_HEADERS.contains(&name.as_str())
+}
+
+/// Quotes `text` for a POSIX shell: single quotes, with `'` written as `'\''`.
+pub fn quote(text: &str) -> String {
+    let safe = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+    if safe { text.to_string() } else { format!("'{}'", text.replace('\'', r"'\''")) }
+}
+
+/// A `printf` format that writes exactly `bytes`: printable ASCII as is, the
+/// rest (and printf's own `%` and `\`) as octal escapes.
+fn printf_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("'");
+    for &b in bytes {
+        match b {
+            b'%' | b'\\' | b'\'' => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use http::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    fn prepared(body: &'static [u8]) -> Prepared {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        headers.insert("x-hub-signature-256", HeaderValue::from_static("sha256=abc"));
+        headers.insert("authorization", HeaderValue::from_static("Bearer s3cr3t"));
+        Prepared { headers, body: Bytes::from_static(body), provider_id: "id".into(), timestamp: 0 }
+    }
+
+    #[test]
+    fn quoting_survives_single_quotes_and_spaces() {
+        assert_eq!(quote("http://127.0.0.1:3000/hook"), "http://127.0.0.1:3000/hook");
+        assert_eq!(quote("it's here"), r"'it'\''s here'");
+        assert_eq!(quote(""), "''");
+    }
+
+    #[test]
+    fn credentials_are_redacted_but_signatures_are_not() {
+        let curl = render("http://h/x", &prepared(br#"{"a":"it's"}"#), false);
+        assert!(curl.redacted);
+        assert!(!curl.command.contains("s3cr3t"), "{}", curl.command);
+        assert!(curl.command.contains("'authorization: <redacted>'"));
+        assert!(curl.command.contains("'x-hub-signature-256: sha256=abc'"));
+        assert!(curl.command.contains(r#"--data-binary '{"a":"it'\''s"}'"#), "{}", curl.command);
+        let shown = render("http://h/x", &prepared(b"{}"), true);
+        assert!(!shown.redacted);
+        assert!(shown.command.contains("Bearer s3cr3t"));
+    }
+
+    #[test]
+    fn binary_bodies_go_through_printf() {
+        let curl = render("http://h/x", &prepared(b"@a\x00\xff%\\"), true);
+        assert!(curl.command.starts_with(r"printf '@a\000\377\045\134' | curl"), "{}", curl.command);
+        assert!(curl.command.ends_with("--data-binary @-\n"));
+    }
+}

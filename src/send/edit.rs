@@ -1,0 +1,209 @@
+//! `--set path=value`: edits of a JSON payload along dotted paths, with typed values.
+//!
+//! Values are read as JSON when they parse as JSON (`42`, `1.5`, `true`,
+//! `null`, `'"42"'`, `'{"a":1}'`) and as a plain string otherwise, so
+//! `--set data.stage=won` works without shell-quoted JSON quotes.
+
+use serde_json::Value;
+
+/// One parsed `--set` argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// The argument as given, for error messages.
+    raw: String,
+    /// Path segments; a numeric segment indexes an array.
+    path: Vec<String>,
+    /// The value to put there.
+    value: Value,
+}
+
+/// Why an edit cannot be parsed or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// No `=` between path and value.
+    #[error("--set {0:?} has no '='; write --set path=value, e.g. --set data.stage=won")]
+    NoEquals(String),
+    /// The path is empty or has an empty segment.
+    #[error("--set {0:?} has an empty path segment; write dotted paths like data.customer.name")]
+    EmptySegment(String),
+    /// The body is not JSON, so there is nothing to edit.
+    #[error("--set needs a JSON body, but this body is not JSON ({0})")]
+    NotJson(String),
+    /// The path runs into something it cannot go through.
+    #[error("--set {raw:?}: {detail}")]
+    Path {
+        /// The argument as given.
+        raw: String,
+        /// Where the path went wrong.
+        detail: String,
+    },
+}
+
+impl Edit {
+    /// Parses `path=value`. A `\.` in the path is a literal dot in a key.
+    pub fn parse(raw: &str) -> Result<Edit, EditError> {
+        let (path, value) = raw.split_once('=').ok_or_else(|| EditError::NoEquals(raw.to_string()))?;
+        let path = split_path(path.trim());
+        if path.iter().any(String::is_empty) {
+            return Err(EditError::EmptySegment(raw.to_string()));
+        }
+        Ok(Edit { raw: raw.to_string(), path, value: parse_value(value) })
+    }
+
+    /// Sets the value in `doc`, creating missing intermediate objects.
+    pub fn apply(&self, doc: &mut Value) -> Result<(), EditError> {
+        let fail = |detail: String| EditError::Path { raw: self.raw.clone(), detail };
+        let (last, parents) = self.path.split_last().ok_or_else(|| EditError::EmptySegment(self.raw.clone()))?;
+        let mut at = doc;
+        for (depth, key) in parents.iter().enumerate() {
+            let here = self.path[..depth].join(".");
+            at = match at {
+                Value::Object(map) => map.entry(key.clone()).or_insert_with(|| Value::Object(Default::default())),
+                Value::Array(items) => {
+                    let len = items.len();
+                    let index = index(key, len).map_err(|e| fail(format!("at {}: {e}", describe_at(&here))))?;
+                    &mut items[index]
+                }
+                other => {
+                    return Err(fail(format!("{} is {}, not an object or array", describe_at(&here), kind(other))));
+                }
+            };
+        }
+        let here = parents.join(".");
+        match at {
+            Value::Object(map) => {
+                map.insert(last.clone(), self.value.clone());
+            }
+            Value::Array(items) => {
+                let len = items.len();
+                let index = index(last, len).map_err(|e| fail(format!("at {}: {e}", describe_at(&here))))?;
+                items[index] = self.value.clone();
+            }
+            other => return Err(fail(format!("{} is {}, not an object or array", describe_at(&here), kind(other)))),
+        }
+        Ok(())
+    }
+}
+
+/// Applies every edit to a JSON body and serialises it again: pretty when the
+/// original spanned lines (the fixtures do), compact otherwise.
+pub fn apply_all(body: &[u8], edits: &[Edit]) -> Result<Vec<u8>, EditError> {
+    let mut doc: Value = serde_json::from_slice(body).map_err(|e| EditError::NotJson(e.to_string()))?;
+    for edit in edits {
+        edit.apply(&mut doc)?;
+    }
+    let out = if body.contains(&b'\n') { serde_json::to_vec_pretty(&doc) } else { serde_json::to_vec(&doc) };
+    // Serialising a `Value` cannot fail: its keys are strings.
+    Ok(out.unwrap_or_default())
+}
+
+/// Reads a value: JSON when it parses as JSON, else the text as a string.
+pub fn parse_value(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'.') => {
+                chars.next();
+                current.push('.');
+            }
+            '.' => segments.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    segments.push(current);
+    segments
+}
+
+fn index(key: &str, len: usize) -> Result<usize, String> {
+    let i: usize = key.parse().map_err(|_| format!("{key:?} is not an array index (the array has {len} items)"))?;
+    if i < len { Ok(i) } else { Err(format!("index {i} is out of range (the array has {len} items)")) }
+}
+
+fn describe_at(path: &str) -> String {
+    if path.is_empty() { "the top level".to_string() } else { format!("{path:?}") }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn set(doc: &mut Value, arg: &str) -> Result<(), EditError> {
+        Edit::parse(arg)?.apply(doc)
+    }
+
+    #[test]
+    fn values_are_typed_and_bare_words_are_strings() {
+        assert_eq!(parse_value("42"), json!(42));
+        assert_eq!(parse_value("-1.5"), json!(-1.5));
+        assert_eq!(parse_value("true"), json!(true));
+        assert_eq!(parse_value("null"), json!(null));
+        assert_eq!(parse_value("\"42\""), json!("42"));
+        assert_eq!(parse_value("won"), json!("won"));
+        assert_eq!(parse_value("007"), json!("007"));
+        assert_eq!(parse_value(""), json!(""));
+        assert_eq!(parse_value("[1,2]"), json!([1, 2]));
+    }
+
+    #[test]
+    fn dotted_paths_replace_create_and_index_arrays() {
+        let mut doc = json!({"data": {"stage": "new", "tags": ["a", "b"]}});
+        set(&mut doc, "data.stage=won").unwrap();
+        set(&mut doc, "data.tags.1=\"c\"").unwrap();
+        set(&mut doc, "data.owner.name=Ana").unwrap();
+        set(&mut doc, "data.value=4800").unwrap();
+        assert_eq!(doc, json!({"data": {"stage": "won", "tags": ["a", "c"], "owner": {"name": "Ana"}, "value": 4800}}));
+
+        let mut array = json!([{"FullName": "x"}]);
+        set(&mut array, "0.FullName=Jane Roe").unwrap();
+        assert_eq!(array, json!([{"FullName": "Jane Roe"}]));
+    }
+
+    #[test]
+    fn escaped_dots_are_part_of_a_key() {
+        let mut doc = json!({});
+        set(&mut doc, r"a\.b.c=1").unwrap();
+        assert_eq!(doc, json!({"a.b": {"c": 1}}));
+    }
+
+    #[test]
+    fn impossible_paths_say_where_they_fail() {
+        let mut doc = json!({"data": {"stage": "new"}, "items": [1]});
+        let err = set(&mut doc, "data.stage.x=1").unwrap_err().to_string();
+        assert!(err.contains("\"data.stage\" is a string"), "{err}");
+        let err = set(&mut doc, "items.3=1").unwrap_err().to_string();
+        assert!(err.contains("index 3 is out of range (the array has 1 items)"), "{err}");
+        let err = set(&mut doc, "items.x.y=1").unwrap_err().to_string();
+        assert!(err.contains("not an array index"), "{err}");
+        assert!(matches!(Edit::parse("novalue"), Err(EditError::NoEquals(_))));
+        assert!(matches!(Edit::parse("a..b=1"), Err(EditError::EmptySegment(_))));
+        assert!(matches!(Edit::parse("=1"), Err(EditError::EmptySegment(_))));
+    }
+
+    #[test]
+    fn apply_all_keeps_layout_and_refuses_non_json() {
+        let edits = [Edit::parse("a=2").unwrap()];
+        assert_eq!(apply_all(br#"{"a":1,"b":0}"#, &edits).unwrap(), br#"{"a":2,"b":0}"#);
+        let pretty = apply_all(b"{\n  \"a\": 1\n}", &edits).unwrap();
+        assert_eq!(pretty, b"{\n  \"a\": 2\n}");
+        assert!(matches!(apply_all(b"<xml/>", &edits), Err(EditError::NotJson(_))));
+    }
+}

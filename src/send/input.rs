@@ -1,0 +1,143 @@
+//! Turning `send`'s arguments into what to send: the body and event (catalog,
+//! `--data`, `--ping`), the target URL and the rate.
+
+use std::io::Read;
+
+use anyhow::Context;
+use bytes::Bytes;
+use http::Uri;
+
+use super::request::BodySource;
+use crate::catalog::Catalog;
+use crate::config::Signer;
+use crate::error::usage_hint;
+
+/// What `resolve_body` needs from the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyArgs<'a> {
+    /// `EVENT`.
+    pub event: Option<&'a str>,
+    /// `--data`.
+    pub data: Option<&'a str>,
+    /// `--ping`.
+    pub ping: bool,
+}
+
+/// The body source, the event name and the content type.
+pub fn resolve_body(
+    args: BodyArgs<'_>,
+    signer: &Signer,
+    catalog: &Catalog,
+) -> anyhow::Result<(BodySource, Option<String>, String)> {
+    let info = signer.provider.info();
+    // A custom scheme's events live under its profile's name.
+    let key = match (&signer.profile, info.name.as_str()) {
+        (Some(profile), "custom") => profile.clone(),
+        _ => info.name.clone(),
+    };
+    let wanted = if args.ping {
+        Some(info.ping_event.clone().ok_or_else(|| {
+            usage_hint(format!("{} has no test ping", info.name), "name an event instead; list them with --list")
+        })?)
+    } else {
+        args.event.map(str::to_owned)
+    };
+    let list_hint = format!("list the events with `hooktap send --list --provider {key}`");
+    match (args.data, wanted) {
+        (Some(data), wanted) => {
+            let bytes = read_data(data)?;
+            let found = wanted.as_deref().and_then(|w| catalog.find(&key, w).ok());
+            let content_type = found.map_or_else(|| info.content_type.clone(), |spec| spec.content_type.clone());
+            let event = match (found, wanted) {
+                (Some(spec), _) => Some(spec.name.clone()),
+                (None, Some(name)) => Some(name),
+                (None, None) => signer.provider.event_type(&http::HeaderMap::new(), &bytes),
+            };
+            Ok((BodySource::Fixed(bytes), event, content_type))
+        }
+        (None, Some(name)) => {
+            let spec = catalog.find(&key, &name).map_err(|e| {
+                let hint = if e.unknown_provider {
+                    "send your own body with --data @file (or --data - for stdin)".to_string()
+                } else {
+                    list_hint.clone()
+                };
+                usage_hint(e.to_string(), hint)
+            })?;
+            Ok((BodySource::Event(spec.clone()), Some(spec.name.clone()), spec.content_type.clone()))
+        }
+        (None, None) => Err(usage_hint("nothing to send: name an EVENT, or pass --data @file or --ping", list_hint)),
+    }
+}
+
+/// `--data`: `@file`, `-` for stdin, or the body itself (as curl takes it).
+pub fn read_data(data: &str) -> anyhow::Result<Bytes> {
+    if data == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("reading the body from stdin")?;
+        return Ok(Bytes::from(buf));
+    }
+    if let Some(path) = data.strip_prefix('@') {
+        if path.is_empty() {
+            return Err(usage_hint("--data @ names no file", "write --data @payload.json"));
+        }
+        return std::fs::read(path).map(Bytes::from).map_err(|e| {
+            usage_hint(format!("cannot read --data file {path}: {e}"), "check the path; use - for stdin")
+        });
+    }
+    Ok(Bytes::copy_from_slice(data.as_bytes()))
+}
+
+/// `--to`: an absolute http(s) URL.
+pub fn parse_url(text: &str) -> anyhow::Result<Uri> {
+    let hint = "use an absolute URL such as http://localhost:3000/webhooks";
+    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
+    match (uri.scheme_str(), uri.authority()) {
+        (Some("http" | "https"), Some(_)) => Ok(uri),
+        (Some(other), Some(_)) => {
+            Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"))
+        }
+        _ => Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
+    }
+}
+
+/// `--rate`: `200`, `200/s` or `600/m`.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (number, per) = match t.split_once('/') {
+        Some((n, unit)) => (n.trim(), unit.trim()),
+        None => (t, "s"),
+    };
+    let seconds = match per {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        other => return Err(format!("unknown rate unit {other:?} (use 200, 200/s or 600/m)")),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
+        _ => Err(format!("invalid rate {text:?} (use a positive number: 200, 200/s or 600/m)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_take_units() {
+        assert_eq!(parse_rate("200").unwrap(), 200.0);
+        assert_eq!(parse_rate("200/s").unwrap(), 200.0);
+        assert_eq!(parse_rate("600/m").unwrap(), 10.0);
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("5/h").is_err());
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        assert!(parse_url("http://127.0.0.1:3000/hook?x=1").is_ok());
+        assert!(parse_url("https://example.com").is_ok());
+        assert!(parse_url("localhost:3000/hook").is_err());
+        assert!(parse_url("ftp://example.com/x").is_err());
+        assert!(parse_url("/hook").is_err());
+    }
+}

@@ -1,0 +1,55 @@
+//! The machinery behind `hooktap send`: building signed requests, sending them
+//! once or under load, recording them, and reporting on them.
+
+pub mod curl;
+pub mod deliver;
+pub mod edit;
+pub mod input;
+pub mod load;
+pub mod record;
+pub mod report;
+pub mod request;
+pub mod stats;
+
+pub use deliver::{Answer, Outcome, SendError, deliver};
+pub use edit::{Edit, EditError};
+pub use request::{BodySource, BuildError, Prepared, RequestPlan};
+
+/// A channel that turns true on Ctrl-C (or SIGTERM on unix); long tasks watch it.
+/// The handlers are installed before this returns, so a signal that arrives
+/// while the first request is in flight is never missed. Call inside a runtime.
+pub fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                    let _ = tx.send(true);
+                });
+            }
+            _ => tracing::warn!("cannot listen for Ctrl-C; interrupting will not print a summary"),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = tx.send(true);
+        }
+    });
+    rx
+}
+/// Resolves once `shutdown` turns true; never, if no signal can arrive any more.
+pub async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+//! Recording sent deliveries: senders hand records to a bounded channel; one
+//! task drains it in batches into the store's group-committing writer, so
+//! requests never wait for an fsync (only for room, if the disk falls behind).
+
+use std::path::Path;
+
+use http::Uri;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::deliver::Outcome;
+use super::request::Prepared;
+use crate::provider::SignatureState;
+use crate::store::{NewAttempt, NewDelivery, SentDelivery, Source, State, StoreError, Writer, WriterHandle};
+
+/// Records waiting for the recorder task; bounds memory if the disk is slow.
+const QUEUE: usize = 8192;
+/// Most records handed to the writer at once.
+const BATCH: usize = 2048;
+
+/// The recorder task and the writer thread behind it.
+#[derive(Debug)]
+pub struct Recorder {
+    tx: mpsc::Sender<SentDelivery>,
+    task: JoinHandle<Recorded>,
+    writer: WriterHandle,
+}
+
+/// How recording went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Deliveries committed.
+    pub stored: u64,
+    /// Deliveries that could not be stored (the error was logged).
+    pub failed: u64,
+}
+
+/// A cloneable handle for handing records to the [`Recorder`].
+#[derive(Debug, Clone)]
+pub struct Sink(mpsc::Sender<SentDelivery>);
+
+impl Sink {
+    /// Queues a record, waiting for room when the queue is full.
+    pub async fn record(&self, sent: SentDelivery) {
+        // The recorder only stops after every sink is dropped, so this cannot fail
+        // unless it panicked; the summary's count shows the loss then.
+        let _ = self.0.send(sent).await;
+    }
+}
+
+impl Recorder {
+    /// Opens the database and starts recording. Must run inside a tokio runtime.
+    pub fn open(path: &Path) -> Result<Recorder, StoreError> {
+        let (writer, handle) = Writer::spawn(path, 4)?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let task = tokio::spawn(drain(writer, rx));
+        Ok(Recorder { tx, task, writer: handle })
+    }
+
+    /// A handle senders use.
+    pub fn sink(&self) -> Sink {
+        Sink(self.tx.clone())
+    }
+
+    /// Waits until everything queued is committed (drop every [`Sink`] first).
+    pub async fn finish(self) -> Recorded {
+        drop(self.tx);
+        let recorded = self.task.await.unwrap_or_default();
+        // The writer thread exits once the task dropped its Writer; joining is blocking.
+        let writer = self.writer;
+        let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+        recorded
+    }
+}
+
+async fn drain(writer: Writer, mut rx: mpsc::Receiver<SentDelivery>) -> Recorded {
+    let mut recorded = Recorded::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut warned = false;
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let n = batch.len() as u64;
+        match writer.record_sent(std::mem::take(&mut batch)).await {
+            Ok(_) => recorded.stored += n,
+            Err(e) => {
+                recorded.failed += n;
+                if !warned {
+                    tracing::warn!("could not record sent deliveries: {e}");
+                    warned = true;
+                }
+            }
+        }
+        batch.reserve(BATCH);
+    }
+    recorded
+}
+
+/// What every record of one run shares.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// The target URL as given.
+    pub url: String,
+    /// Its parsed form (path and query are stored).
+    pub uri: Uri,
+    /// Provider name.
+    pub provider: String,
+    /// Profile name.
+    pub profile: Option<String>,
+    /// Event type.
+    pub event: Option<String>,
+    /// `valid` when we signed it; `unchecked` when `-H` replaced the signature.
+    pub signature: SignatureState,
+}
+
+/// The record of one request and its outcome; takes both by value so the
+/// hot path moves headers and bodies instead of copying them.
+pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> SentDelivery {
+    let Prepared { headers, body, provider_id, .. } = prepared;
+    let mut delivery = NewDelivery::request(Source::Send, "POST", run.uri.path(), headers, body);
+    delivery.received_at = outcome.started_at;
+    delivery.query = run.uri.query().map(str::to_owned);
+    delivery.provider = Some(run.provider.clone());
+    delivery.profile = run.profile.clone();
+    delivery.event = run.event.clone();
+    delivery.provider_delivery_id = Some(provider_id);
+    delivery.signature = run.signature;
+    delivery.target = Some(run.url.clone());
+    let state = if outcome.is_ok() { State::Forwarded } else { State::Failed };
+    delivery.state = state;
+    let (status, response_headers, response_body, error) = match outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(a.headers), Some(a.body), None),
+        Err(e) => (None, None, None, Some(e.to_string())),
+    };
+    let attempt = NewAttempt {
+        delivery_id: delivery.id.clone(),
+        kind: "send",
+        target: run.url.clone(),
+        started_at: outcome.started_at,
+        duration_us: i64::try_from(outcome.latency.as_micros()).unwrap_or(i64::MAX),
+        status,
+        response_headers,
+        response_body,
+        error,
+    };
+    SentDelivery { delivery, attempt, state }
+}

@@ -1,0 +1,174 @@
+//! What `send` prints: one request's result (a line plus the response body, or
+//! one JSON object) and the catalog listing (a table or JSON).
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::deliver::Outcome;
+use crate::catalog::{EventSource, EventSpec};
+use crate::logging::paint;
+
+/// How much of a response body the human output shows.
+pub const BODY_PREVIEW: usize = 500;
+
+/// What one result line describes besides the outcome.
+#[derive(Debug, Clone)]
+pub struct Sent<'a> {
+    /// Target URL.
+    pub url: &'a str,
+    /// Provider name.
+    pub provider: &'a str,
+    /// Event type.
+    pub event: Option<&'a str>,
+    /// hooktap's id for the recorded delivery (for `replay`), when recorded.
+    pub delivery_id: Option<&'a str>,
+    /// The provider delivery id signed with.
+    pub provider_delivery_id: &'a str,
+}
+
+/// `200 OK  12.3 ms  POST url  provider event`, then the body or error indented.
+pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
+    let ms = outcome.latency.as_secs_f64() * 1000.0;
+    let event = sent.event.unwrap_or("-");
+    let (head, detail) = match &outcome.result {
+        Ok(a) => {
+            let text = format!("{} {}", a.status.as_u16(), a.status.canonical_reason().unwrap_or(""));
+            let colour = if a.status.is_success() { "32" } else { "31" };
+            let body = crate::util::preview(&a.body, BODY_PREVIEW);
+            (paint(text.trim_end(), colour), body)
+        }
+        Err(e) => (paint(e.kind(), "31"), format!("error: {e}")),
+    };
+    let mut out = format!("{head}  {ms:.1} ms  POST {}  {} {event}\n", sent.url, sent.provider);
+    for line in detail.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
+/// The result as one JSON object.
+pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
+    let (status, body, error) = match &outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(String::from_utf8_lossy(&a.body).into_owned()), None),
+        Err(e) => (None, None, Some(json!({"kind": e.kind(), "message": e.to_string()}))),
+    };
+    json!({
+        "status": status,
+        "ok": outcome.is_ok(),
+        "latency_ms": (outcome.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
+        "url": sent.url,
+        "provider": sent.provider,
+        "event": sent.event,
+        "delivery_id": sent.delivery_id,
+        "provider_delivery_id": sent.provider_delivery_id,
+        "response_body": body,
+        "error": error,
+    })
+}
+
+/// The catalog as an aligned table; events hooktap named itself are marked `*`.
+pub fn list_table<'a>(events: impl IntoIterator<Item = &'a EventSpec>) -> String {
+    let rows: Vec<[String; 4]> = events
+        .into_iter()
+        .map(|e| {
+            let mark = if e.named_by_provider { "" } else { "*" };
+            [e.provider.clone(), format!("{}{mark}", e.name), e.content_type.clone(), e.description.clone()]
+        })
+        .collect();
+    let header = ["PROVIDER", "EVENT", "CONTENT TYPE", "DESCRIPTION"].map(String::from);
+    let mut widths = [0; 3];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let _ = writeln!(
+            out,
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    }
+    if rows.iter().any(|r| r[1].ends_with('*')) {
+        out.push_str("* named by hooktap: the provider documents the kind of event, not this name\n");
+    }
+    out
+}
+
+/// The catalog as a JSON array.
+pub fn list_json<'a>(events: impl IntoIterator<Item = &'a EventSpec>) -> serde_json::Value {
+    events
+        .into_iter()
+        .map(|e| {
+            let source = match &e.source {
+                EventSource::Builtin => json!("builtin"),
+                EventSource::UserDir(path) => json!(path.display().to_string()),
+            };
+            json!({
+                "provider": e.provider,
+                "name": e.name,
+                "description": e.description,
+                "named_by_provider": e.named_by_provider,
+                "content_type": e.content_type,
+                "source": source,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use http::{HeaderMap, StatusCode};
+
+    use super::super::deliver::{Answer, SendError};
+    use super::*;
+
+    fn sent() -> Sent<'static> {
+        Sent {
+            url: "http://127.0.0.1:1/h",
+            provider: "nexadesk",
+            event: Some("lead.created"),
+            delivery_id: None,
+            provider_delivery_id: "p1",
+        }
+    }
+
+    #[test]
+    fn human_line_has_status_latency_target_and_indented_body() {
+        let long = "x".repeat(BODY_PREVIEW + 10);
+        let outcome = Outcome {
+            started_at: 0,
+            latency: Duration::from_micros(12_340),
+            result: Ok(Answer {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                body: Bytes::from(long.clone()),
+                size: long.len(),
+            }),
+        };
+        let text = human(&sent(), &outcome);
+        assert!(text.starts_with("200 OK  12.3 ms  POST http://127.0.0.1:1/h  nexadesk lead.created\n  x"), "{text}");
+        assert!(text.contains("…(+10 bytes)"), "{text}");
+        let failed = Outcome {
+            started_at: 0,
+            latency: Duration::from_secs(1),
+            result: Err(SendError::Connect("connection refused".into())),
+        };
+        let j = json(&sent(), &failed);
+        assert_eq!(j["ok"], false);
+        assert_eq!(j["status"], serde_json::Value::Null);
+        assert_eq!(j["error"]["kind"], "connect");
+        assert!(human(&sent(), &failed).contains("  error: could not connect: connection refused"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Building one signed request: the body (a fresh catalog render or the user's
+//! bytes), `--set` edits, the provider's signature headers, content type,
+//! profile `Authorization` and `-H` headers.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+
+use super::edit::{self, Edit, EditError};
+use crate::catalog::{EventSpec, TemplateError};
+use crate::provider::{Field, Provider, SecretError, SignInput};
+use crate::secret::Secret;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT_VALUE: &str = concat!("hooktap/", env!("CARGO_PKG_VERSION"));
+
+/// Where the body comes from.
+#[derive(Debug, Clone)]
+pub enum BodySource {
+    /// A catalog event, rendered afresh for every request (new ids and times).
+    Event(EventSpec),
+    /// The user's bytes (`--data`), sent as given.
+    Fixed(Bytes),
+}
+
+/// Everything needed to build requests; [`RequestPlan::build`] makes one.
+#[derive(Debug, Clone)]
+pub struct RequestPlan {
+    /// The signing scheme.
+    pub provider: Arc<dyn Provider>,
+    /// The signing secret.
+    pub secret: Secret,
+    /// Event type, for providers that send it in a header.
+    pub event: Option<String>,
+    /// The body.
+    pub body: BodySource,
+    /// `--set` edits, applied in order.
+    pub edits: Vec<Edit>,
+    /// `Content-Type` of the body.
+    pub content_type: String,
+    /// A profile's `Authorization` value.
+    pub auth: Option<Secret>,
+    /// `-H` headers; each name given replaces the computed headers of that name,
+    /// so a test can send a deliberately wrong signature.
+    pub extra: HeaderMap,
+}
+
+/// One request, ready to send.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Every header to send (hyper adds `Host` and `Content-Length`).
+    pub headers: HeaderMap,
+    /// The exact body bytes that were signed.
+    pub body: Bytes,
+    /// The provider delivery id signed with (or found in the body's envelope).
+    pub provider_id: String,
+    /// The unix time signed with.
+    pub timestamp: i64,
+}
+
+/// Why a request could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The fixture's template is broken.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A `--set` edit cannot be applied.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The secret cannot sign for this provider.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// The provider produced a header hyper cannot send (a bug in the provider).
+    #[error("header {0} has an invalid value")]
+    Header(String),
+}
+
+impl RequestPlan {
+    /// Builds a request signed now, with a fresh delivery id.
+    pub fn build(&self) -> Result<Prepared, BuildError> {
+        self.build_at(crate::util::unix_now())
+    }
+
+    /// Builds a request signed at `timestamp` (unix seconds).
+    pub fn build_at(&self, timestamp: i64) -> Result<Prepared, BuildError> {
+        let rendered = match &self.body {
+            BodySource::Event(spec) => Bytes::from(spec.render()?),
+            BodySource::Fixed(bytes) => bytes.clone(),
+        };
+        let body = if self.edits.is_empty() { rendered } else { Bytes::from(edit::apply_all(&rendered, &self.edits)?) };
+        let info = self.provider.info();
+        // Providers that carry their delivery id in the envelope (Nudj's `id`)
+        // must be recorded with that id, not with one that appears nowhere.
+        let provider_id = match &info.delivery_id {
+            Field::Json(_) => self.provider.delivery_id(&HeaderMap::new(), &body),
+            _ => None,
+        }
+        .unwrap_or_else(|| fresh_id(&info.name));
+        let signed = self.provider.sign(&SignInput {
+            body: &body,
+            secret: &self.secret,
+            timestamp,
+            id: &provider_id,
+            event: self.event.as_deref(),
+        })?;
+        let mut headers = HeaderMap::with_capacity(signed.len() + self.extra.len() + 3);
+        let content_type =
+            HeaderValue::from_str(&self.content_type).map_err(|_| BuildError::Header(CONTENT_TYPE.to_string()))?;
+        headers.insert(CONTENT_TYPE, content_type);
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        for (name, value) in &signed {
+            headers.append(name.clone(), value.clone());
+        }
+        if let Some(auth) = &self.auth {
+            let mut value =
+                HeaderValue::from_str(auth.expose()).map_err(|_| BuildError::Header(AUTHORIZATION.to_string()))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        for name in self.extra.keys() {
+            headers.remove(name);
+            for value in self.extra.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        Ok(Prepared { headers, body, provider_id, timestamp })
+    }
+}
+
+/// A fresh provider delivery id: Standard Webhooks conventionally uses
+/// `msg_`-prefixed ids; every other provider we know of sends a UUID. Both are
+/// time-ordered (ULID, UUIDv7), so a load test's ids land at the end of the
+/// store's id index instead of at random pages of it.
+pub fn fresh_id(provider: &str) -> String {
+    if provider == "standard" { format!("msg_{}", ulid::Ulid::generate()) } else { uuid_v7() }
+}
+
+/// An RFC 9562 version 7 UUID: 48 bits of unix milliseconds, then random bits.
+fn uuid_v7() -> String {
+    use rand::RngExt;
+    let millis = u128::try_from(crate::util::unix_ms_now()).unwrap_or(0) & ((1 << 48) - 1);
+    let random: u128 = rand::rng().random();
+    let bits = (millis << 80) | (random & ((1 << 80) - 1));
+    // Version 7 at bits 76..80, variant 0b10 at bits 62..64.
+    let bits = (bits & !(0xf << 76)) | (0x7 << 76);
+    let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// Whether `body` looks valid for `content_type`; `Some(reason)` when it does not.
+/// Only the formats providers use are checked (JSON, XML, form encoding).
+pub fn content_problem(content_type: &str, body: &[u8]) -> Option<String> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return serde_json::from_slice::<serde::de::IgnoredAny>(body)
+            .err()
+            .map(|e| format!("the body is not valid JSON ({e})"));
+    }
+    if essence.ends_with("/xml") || essence.ends_with("+xml") {
+        let text = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+        let starts_with_tag = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+        return (!starts_with_tag || std::str::from_utf8(text).is_err())
+            .then(|| "the body does not look like XML (it should start with '<' and be UTF-8)".to_string());
+    }
+    if essence == "application/x-www-form-urlencoded" {
+        let ok = body.iter().all(|b| b.is_ascii_graphic());
+        return (!ok).then(|| "the body is not form-encoded (spaces, line breaks or non-ASCII bytes)".to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_checks_catch_the_usual_mistakes() {
+        assert!(content_problem("application/json", br#"{"a":1}"#).is_none());
+        assert!(content_problem("application/json; charset=utf-8", b"{oops").is_some());
+        assert!(content_problem("text/xml", b"\n <a/>").is_none());
+        assert!(content_problem("text/xml", br#"{"a":1}"#).is_some());
+        assert!(content_problem("application/x-www-form-urlencoded", b"a=1&b=%20").is_none());
+        assert!(content_problem("application/x-www-form-urlencoded", b"a=1 b").is_some());
+        assert!(content_problem("application/octet-stream", b"\x00\xff").is_none());
+    }
+
+    #[test]
+    fn fresh_ids_are_distinct_time_ordered_and_standard_ids_are_prefixed() {
+        let (a, b) = (fresh_id("github"), fresh_id("github"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "7", "version 7: {a}");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "RFC variant: {a}");
+        let millis = i64::from_str_radix(&a.replace('-', "")[..12], 16).unwrap();
+        assert!((crate::util::unix_ms_now() - millis).abs() < 60_000, "carries the current time: {a}");
+        assert!(fresh_id("standard").starts_with("msg_"));
+    }
+}

@@ -1,0 +1,342 @@
+//! End-to-end tests of `hooktap send`: the real binary against an in-process receiver.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{Answer, Env, Receiver};
+use hooktap::catalog::Catalog;
+use hooktap::provider::{self, VerifyInput};
+use hooktap::secret::Secret;
+use hooktap::store::{Filter, Store};
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// Usable by every scheme (Standard Webhooks needs `whsec_` + base64).
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn verify(provider: &str, captured: &common::Captured) -> Result<(), String> {
+    let p = provider::lookup(provider).map_err(|e| e.to_string())?;
+    p.verify(&VerifyInput {
+        headers: &captured.headers,
+        body: &captured.body,
+        secret: &Secret::new(SECRET),
+        now: hooktap::util::unix_now(),
+        tolerance: None,
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+fn stdout_json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+#[test]
+fn every_provider_sends_an_event_that_verifies_and_is_recorded() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "thanks"));
+    let catalog = Catalog::builtin();
+    let providers = provider::builtins();
+    for p in &providers {
+        let name = &p.info().name;
+        let spec = catalog.events(Some(name)).next().unwrap_or_else(|| panic!("{name} has no catalog"));
+        let out = env
+            .cmd()
+            .args(["--json", "send", &spec.name, "--provider", name, "--secret", SECRET])
+            .args(["--to", &receiver.url(&format!("/hooks/{name}?src=test"))])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let result = stdout_json(&out);
+        assert_eq!(result["status"], 200);
+        assert_eq!(result["response_body"], "thanks");
+        let got = receiver.next();
+        assert_eq!(got.method, "POST");
+        assert_eq!(got.uri, format!("/hooks/{name}?src=test"));
+        assert_eq!(got.headers["content-type"], spec.content_type.as_str(), "{name}");
+        verify(name, &got).unwrap_or_else(|e| panic!("{name} {}: {e}", spec.name));
+
+        let store = Store::open(&env.db()).unwrap();
+        let id = result["delivery_id"].as_str().expect("recorded delivery id");
+        let d = store.get(id).unwrap();
+        assert_eq!((d.source.as_str(), d.state.as_str(), d.signature.as_str()), ("send", "forwarded", "valid"));
+        assert_eq!(d.path, format!("/hooks/{name}"));
+        assert_eq!(d.query.as_deref(), Some("src=test"));
+        assert_eq!(d.body, got.body, "{name}: the stored body is the sent body");
+        assert_eq!(d.provider.as_deref(), Some(name.as_str()));
+        assert_eq!(d.provider_delivery_id.as_deref(), result["provider_delivery_id"].as_str());
+        assert_eq!(d.last_status, Some(200));
+        let attempts = store.attempts(id).unwrap();
+        assert_eq!(attempts.len(), 1);
+        assert_eq!(attempts[0].kind, "send");
+        assert_eq!(attempts[0].response_body.as_ref(), b"thanks");
+    }
+    let store = Store::open(&env.db()).unwrap();
+    assert_eq!(store.list(&Filter::default(), None).unwrap().len(), providers.len());
+}
+
+#[test]
+fn set_edits_land_in_the_signed_body() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    env.cmd()
+        .args(["send", "lead.created", "--provider", "nexadesk", "--secret", SECRET, "--to", &receiver.url("/h")])
+        .args(["--set", "data.pipeline_stage=won", "--set", "data.value=9900", "--set", "data.notes=\"42\""])
+        .args(["--set", "data.owner.name=Ana Lima", "--set", "data.tags.0=null"])
+        .assert()
+        .success();
+    let got = receiver.next();
+    verify("nexadesk", &got).unwrap();
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["data"]["pipeline_stage"], "won");
+    assert_eq!(body["data"]["value"], 9900);
+    assert_eq!(body["data"]["notes"], "42");
+    assert_eq!(body["data"]["owner"]["name"], "Ana Lima");
+    assert_eq!(body["data"]["tags"][0], Value::Null);
+    assert_eq!(body["event"], "lead.created", "untouched fields stay");
+
+    // Nexudus bodies are arrays: numeric segments index them.
+    env.cmd()
+        .args(["send", "Coworker Update", "--provider", "nexudus", "--secret", SECRET, "--to", &receiver.url("/n")])
+        .args(["--set", "0.FullName=Jane Roe"])
+        .assert()
+        .success();
+    let got = receiver.next();
+    verify("nexudus", &got).unwrap();
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body[0]["FullName"], "Jane Roe");
+}
+
+#[test]
+fn exit_codes_follow_the_answer() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let send = |url: &str, extra: &[&str]| {
+        env.cmd()
+            .args(["send", "push", "--provider", "github", "--secret", SECRET, "--to", url])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(send(&receiver.url("/a"), &[]).status.code(), Some(0));
+
+    receiver.set_answer(Answer::Status(500, "boom"));
+    let out = send(&receiver.url("/b"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("500 Internal Server Error"), "{text}");
+    assert!(text.contains("  boom"), "{text}");
+
+    receiver.set_answer(Answer::Hang);
+    let out = send(&receiver.url("/c"), &["--timeout", "300ms", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_json(&out)["error"]["kind"], "timeout");
+
+    // A port nobody listens on: bind one, note it, let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = send(&format!("http://127.0.0.1:{port}/d"), &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_json(&out)["error"]["kind"], "connect");
+
+    // Each failure was recorded as failed, with its error.
+    let store = Store::open(&env.db()).unwrap();
+    let all = store.list(&Filter::default(), None).unwrap();
+    let states: Vec<&str> = all.iter().map(|d| d.state.as_str()).collect();
+    assert_eq!(states, ["forwarded", "failed", "failed", "failed"]);
+    assert!(all[3].last_error.as_deref().unwrap_or_default().contains("connect"));
+}
+
+#[test]
+fn count_and_concurrency_send_exactly_n_distinct_deliveries() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let out = env
+        .cmd()
+        .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/load")])
+        .args(["--count", "60", "--concurrency", "8"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = stdout_json(&out);
+    assert_eq!(
+        (summary["sent"].as_u64(), summary["ok"].as_u64(), summary["failed"].as_u64()),
+        (Some(60), Some(60), Some(0))
+    );
+    assert_eq!(summary["status"]["200"], 60);
+    assert_eq!(summary["recorded"], 60);
+    assert!(summary["latency_ms"]["p50"].as_f64().unwrap() <= summary["latency_ms"]["max"].as_f64().unwrap());
+    // The binary has exited, so everything it sent has been captured.
+    let got: Vec<_> = receiver.requests.try_iter().collect();
+    assert_eq!(got.len(), 60);
+    let ids: HashSet<_> = got.iter().map(|c| c.headers["x-github-delivery"].clone()).collect();
+    assert_eq!(ids.len(), 60, "each delivery has its own id");
+    for c in &got {
+        verify("github", c).unwrap();
+    }
+    let store = Store::open(&env.db()).unwrap();
+    assert_eq!(store.list(&Filter::default(), None).unwrap().len(), 60);
+}
+
+#[test]
+fn load_failures_are_summarised_and_exit_one() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(503, "busy"));
+    env.cmd()
+        .args(["send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/x")])
+        .args(["--count", "5", "--concurrency", "2", "--no-record"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("failed    5").and(predicate::str::contains("503 ×5")));
+    assert!(!env.db().exists(), "--no-record leaves no database");
+}
+
+#[test]
+fn duration_and_rate_bound_the_run() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let out = env
+        .cmd()
+        .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/r")])
+        .args(["--duration", "300ms", "--rate", "40/s", "--concurrency", "4", "--no-record"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let sent = stdout_json(&out)["sent"].as_u64().unwrap();
+    // Slots are 25 ms apart from the start, and none are started after 300 ms.
+    assert!((1..=13).contains(&sent), "sent {sent}");
+    assert_eq!(receiver.requests.try_iter().count() as u64, sent);
+}
+
+#[test]
+fn dry_run_prints_curl_and_hides_credentials() {
+    let env = Env::new();
+    env.write_user_config("[profiles.kb]\nprovider = \"nexus\"\nsecret_env = \"KB_SECRET\"\nauth_env = \"KB_AUTH\"\n");
+    let run = |extra: &[&str]| {
+        env.cmd()
+            .env("KB_SECRET", SECRET)
+            .env("KB_AUTH", "Bearer eyJ.sup3r.s3cret")
+            .args(["send", "page-create", "--profile", "kb", "--dry-run", "--to", "http://127.0.0.1:9/kb"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("curl -sS -X POST http://127.0.0.1:9/kb"), "{text}");
+    assert!(text.contains("'authorization: <redacted>'"), "{text}");
+    assert!(!text.contains("s3cret") && !text.contains(SECRET), "{text}");
+    assert!(text.contains("x-nexus-signature-256: sha256="), "{text}");
+    assert!(text.contains("<webhookEvent>"), "{text}");
+    assert!(!env.db().exists(), "a dry run records nothing");
+    let shown = run(&["--show-secrets"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("authorization: Bearer eyJ.sup3r.s3cret"));
+}
+
+#[test]
+fn profile_auth_and_dash_h_headers_are_sent() {
+    let env = Env::new();
+    env.write_user_config("[profiles.kb]\nprovider = \"nexus\"\nsecret_env = \"KB_SECRET\"\nauth_env = \"KB_AUTH\"\n");
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    env.cmd()
+        .env("KB_SECRET", SECRET)
+        .env("KB_AUTH", "Basic dXNlcjpwYXNz")
+        .args(["send", "Page Create", "--profile", "kb", "--to", &receiver.url("/kb"), "-H", "X-Trace: abc"])
+        .assert()
+        .success();
+    let got = receiver.next();
+    assert_eq!(got.headers["authorization"], "Basic dXNlcjpwYXNz");
+    assert_eq!(got.headers["x-trace"], "abc");
+    assert_eq!(got.headers["x-nexus-event-type"], "Page_Create");
+    verify("nexus", &got).unwrap();
+}
+
+#[test]
+fn data_bodies_are_sent_as_given_with_a_warning_when_invalid() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    env.cmd()
+        .args(["send", "--provider", "nudj", "--secret", SECRET, "--data", "-", "--to", &receiver.url("/n")])
+        .write_stdin("not json at all")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not valid JSON"));
+    let got = receiver.next();
+    assert_eq!(got.body.as_ref(), b"not json at all");
+    verify("nudj", &got).unwrap();
+
+    // --set cannot edit a body that is not JSON: an input error, nothing sent.
+    env.cmd()
+        .args(["send", "--provider", "nudj", "--secret", SECRET, "--data", "plain", "--set", "a=1"])
+        .args(["--to", &receiver.url("/n")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--set needs a JSON body"));
+}
+
+#[test]
+fn input_errors_exit_two_with_a_hint() {
+    let env = Env::new();
+    let base = ["send", "--provider", "nexudus", "--secret", "s"];
+    env.cmd()
+        .args(base)
+        .args(["Coworker Updat", "--to", "http://127.0.0.1:9/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("closest: Coworker Update"));
+    env.cmd()
+        .args(base)
+        .arg("coworker-update")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--to URL is required").and(predicate::str::contains("hint:")));
+    env.cmd().args(base).args(["CoworkerUpdate", "--to", "localhost:3000/x"]).assert().code(2);
+    env.cmd().args(base).args(["coworker update", "--to", "http://x/", "--count", "0"]).assert().code(2);
+    env.cmd()
+        .args(["send", "push", "--provider", "github", "--to", "http://127.0.0.1:9/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no secret"));
+}
+
+#[test]
+fn list_prints_the_catalog_as_a_table_or_json() {
+    let env = Env::new();
+    env.cmd()
+        .args(["send", "--list", "--provider", "nexadesk"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lead.created").and(predicate::str::contains("PROVIDER")));
+    let out = env.cmd().args(["--json", "send", "--list", "--provider", "nudj"]).output().unwrap();
+    let list = stdout_json(&out);
+    let expected = Catalog::builtin().events(Some("nudj")).count();
+    assert_eq!(list.as_array().map(Vec::len), Some(expected));
+    assert!(list.as_array().unwrap().iter().all(|e| e["provider"] == "nudj"));
+    env.cmd().args(["send", "--list", "--provider", "nexdesk"]).assert().code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_load_prints_the_summary_and_exits_130() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Hang);
+    let child = env
+        .std_cmd()
+        .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/h")])
+        .args(["--count", "100", "--concurrency", "2", "--timeout", "60s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once a request has arrived the run is under way.
+    receiver.next();
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let summary = stdout_json(&out);
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(summary["sent"], 0, "hanging requests never finished");
+}
