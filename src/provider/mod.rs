@@ -85,6 +85,8 @@ pub enum Field {
     Header(String),
     /// A field of the JSON body, as a dotted path (`data.id`, `0.Id`).
     Json(String),
+    /// The first of these that is present (envelopes whose shape depends on the message).
+    Any(Vec<Field>),
     /// The provider does not send it.
     Absent,
 }
@@ -159,6 +161,7 @@ pub trait Provider: Send + Sync + fmt::Debug {
 pub fn extract(field: &Field, headers: &HeaderMap, body: &[u8]) -> Option<String> {
     match field {
         Field::Absent => None,
+        Field::Any(fields) => fields.iter().find_map(|f| extract(f, headers, body)),
         Field::Header(name) => headers.get(name.as_str())?.to_str().ok().map(str::to_owned),
         Field::Json(path) => {
             let value: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -213,6 +216,17 @@ mod tests {
         assert_eq!(lookup("GitHub").unwrap().info().name, "github");
         let err = lookup("githib").unwrap_err();
         assert_eq!(err.known[0], "github");
+    }
+
+    #[test]
+    fn any_takes_the_first_field_present() {
+        let field = Field::Any(vec![Field::Json("event.type".into()), Field::Json("type".into())]);
+        let h = HeaderMap::new();
+        let wrapped = br#"{"type": "event_callback", "event": {"type": "app_mention"}}"#;
+        assert_eq!(extract(&field, &h, wrapped).as_deref(), Some("app_mention"));
+        let bare = br#"{"type": "url_verification", "challenge": "x"}"#;
+        assert_eq!(extract(&field, &h, bare).as_deref(), Some("url_verification"));
+        assert_eq!(extract(&field, &h, b"command=%2Fweather"), None);
     }
 
     #[test]

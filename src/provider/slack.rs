@@ -20,8 +20,9 @@ pub fn provider() -> Arc<dyn Provider> {
                 attempts: Some(4),
                 schedule: "3 retries: nearly immediately, after 1 minute, after 5 minutes".into(),
             },
-            // Events API envelope; slash commands are form-encoded and carry neither.
-            event: Field::Json("event.type".into()),
+            // Events API: the wrapped event's type, else the envelope's own (url_verification);
+            // slash commands are form-encoded and carry neither.
+            event: Field::Any(vec![Field::Json("event.type".into()), Field::Json("type".into())]),
             delivery_id: Field::Json("event_id".into()),
             ping_event: None,
         },
