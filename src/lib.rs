@@ -8,6 +8,7 @@ pub mod error;
 pub mod logging;
 pub mod net;
 pub mod provider;
+pub mod relay;
 pub mod secret;
 pub mod send;
 pub mod store;

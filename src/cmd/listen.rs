@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::error::Exit;
+use crate::relay::RelayConfig;
 
 /// Arguments of `hooktap listen`.
 #[derive(Debug, Args)]
@@ -80,7 +82,75 @@ pub enum TlsMode {
     SelfSigned,
 }
 
-/// Runs `hooktap listen`.
-pub fn run(_args: ListenArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
-    Err(super::not_implemented("listen"))
+/// Which signal stopped the relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// Ctrl-C: exit 130.
+    Interrupt,
+    /// SIGTERM: a requested stop, exit 0.
+    Terminate,
+}
+
+/// Runs `hooktap listen` until Ctrl-C or SIGTERM.
+pub fn run(args: ListenArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let config = crate::config::load(global)?;
+    let relay_config = RelayConfig::from_args(&args, global, &config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("hooktap-relay")
+        .build()
+        .context("starting the async runtime")?;
+    let signal = runtime.block_on(async move {
+        // Handlers go in before the banner, so a signal right after it is never the default (kill).
+        let signals = Signals::install()?;
+        crate::relay::run(relay_config, signals.recv()).await
+    })?;
+    tracing::info!(?signal, "stopped");
+    Ok(match signal {
+        Signal::Interrupt => Exit::Interrupted,
+        Signal::Terminate => Exit::Success,
+    })
+}
+
+/// The stop signals: Ctrl-C and, on unix, SIGTERM; one place for both.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt()).context("installing the Ctrl-C handler")?,
+                terminate: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// Waits for the first stop signal.
+    async fn recv(mut self) -> Signal {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Signal::Interrupt,
+                _ = self.terminate.recv() => Signal::Terminate,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => Signal::Interrupt,
+                // Without a handler there is no way to stop gracefully; stop now rather than never.
+                Err(_) => Signal::Interrupt,
+            }
+        }
+    }
 }

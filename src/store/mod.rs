@@ -17,7 +17,7 @@ pub use model::{
     Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, SentDelivery, Source, State, decode_headers,
     encode_headers, new_id,
 };
-pub use writer::{Writer, WriterHandle};
+pub use writer::{Queued, Writer, WriterHandle};
 
 /// Response bodies longer than this are cut before they are stored.
 pub const RESPONSE_BODY_CAP: usize = 64 * 1024;

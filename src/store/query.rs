@@ -194,6 +194,52 @@ impl Store {
     }
 }
 
+/// A pending delivery without its headers and body: enough to schedule it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRef {
+    /// Insertion order, for paging.
+    pub seq: i64,
+    /// Delivery id.
+    pub id: String,
+    /// Forward target.
+    pub target: Option<String>,
+    /// Route prefix.
+    pub route: Option<String>,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Event type.
+    pub event: Option<String>,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// When the next attempt is due (unix ms).
+    pub next_attempt_at: Option<i64>,
+}
+
+impl Store {
+    /// Pending deliveries stored after `after_seq`, in insertion order, without bodies:
+    /// the relay pages through these at start to resume work without loading every body.
+    pub fn pending_refs(&self, after_seq: i64, limit: usize) -> rusqlite::Result<Vec<PendingRef>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, id, target, route, provider, event, attempts, next_attempt_at FROM deliveries
+             WHERE state = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        stmt.query_map(rusqlite::params![State::Pending.as_str(), after_seq, limit], |r| {
+            Ok(PendingRef {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                target: r.get(2)?,
+                route: r.get(3)?,
+                provider: r.get(4)?,
+                event: r.get(5)?,
+                attempts: r.get(6)?,
+                next_attempt_at: r.get(7)?,
+            })
+        })?
+        .collect()
+    }
+}
+
 /// The lenient form of an event name: lowercase, without spaces, dashes, underscores and dots.
 pub fn normalize(event: &str) -> String {
     event.chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '.')).flat_map(char::to_lowercase).collect()

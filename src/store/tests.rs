@@ -196,6 +196,63 @@ async fn writer_reports_failures_per_write() {
     handle.join();
 }
 
+#[test]
+fn pending_refs_page_through_pending_rows_without_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let mut d = delivery("github", None, "push");
+        d.target = Some("http://127.0.0.1:9/t".into());
+        d.route = Some("/gh".into());
+        d.state = if i == 2 { State::Forwarded } else { State::Pending };
+        d.next_attempt_at = Some(1000 + i);
+        store.insert(&d).unwrap();
+        if i != 2 {
+            ids.push(d.id.clone());
+        }
+    }
+    let first = store.pending_refs(0, 3).unwrap();
+    assert_eq!(first.len(), 3);
+    let rest = store.pending_refs(first.last().unwrap().seq, 3).unwrap();
+    let got: Vec<String> = first.iter().chain(&rest).map(|r| r.id.clone()).collect();
+    assert_eq!(got, ids);
+    assert_eq!(first[0].target.as_deref(), Some("http://127.0.0.1:9/t"));
+    assert_eq!(first[0].route.as_deref(), Some("/gh"));
+    assert_eq!(first[0].next_attempt_at, Some(1000));
+    assert!(store.pending_refs(rest.last().unwrap().seq, 3).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn queued_writes_commit_in_order_and_report_when_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.db");
+    let (writer, handle) = Writer::spawn(&path, 8).unwrap();
+    let mut d = delivery("github", None, "push");
+    d.state = State::Pending;
+    let id = d.id.clone();
+    let inserted = writer.queue_insert(d).await.unwrap();
+    // Queued behind the insert, so the attempt never sees a missing delivery.
+    let attempt = NewAttempt {
+        delivery_id: id.clone(),
+        kind: "forward",
+        target: "http://t".into(),
+        started_at: 1,
+        duration_us: 2,
+        status: Some(200),
+        response_headers: None,
+        response_body: None,
+        error: None,
+    };
+    let recorded = writer.queue_attempt(attempt, State::Forwarded, None).await.unwrap();
+    assert_eq!(inserted.committed().await.unwrap().duplicate_of, None);
+    assert!(recorded.committed().await.unwrap() > 0);
+    let store = Store::open(&path).unwrap();
+    assert_eq!((store.get(&id).unwrap().state.as_str(), store.get(&id).unwrap().attempts), ("forwarded", 1));
+    drop(writer);
+    handle.join();
+}
+
 #[tokio::test]
 async fn writer_records_sent_deliveries_with_their_attempts() {
     let dir = tempfile::tempdir().unwrap();

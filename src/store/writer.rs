@@ -88,6 +88,27 @@ impl Writer {
         rx.await.map_err(|_| gone())?.map_err(WriteError)
     }
 
+    /// Queues a delivery behind every write queued before it and returns once it
+    /// is queued, not committed: await [`Queued::committed`] for that. Lets a caller
+    /// overlap the commit with other work while keeping writes in order.
+    pub async fn queue_insert(&self, delivery: NewDelivery) -> Result<Queued<Inserted>, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::Insert(Box::new(delivery), reply)).await?;
+        Ok(Queued(rx))
+    }
+
+    /// Queues an attempt (and the delivery's new state) in order; see [`Writer::queue_insert`].
+    pub async fn queue_attempt(
+        &self,
+        attempt: NewAttempt,
+        state: State,
+        next_attempt_at: Option<i64>,
+    ) -> Result<Queued<i64>, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::Attempt(Box::new(attempt), state, next_attempt_at, reply)).await?;
+        Ok(Queued(rx))
+    }
+
     /// Stores sent deliveries, each with its attempt, in one operation; returns
     /// once committed. One call per batch keeps `send` under load from paying a
     /// round trip per request.
@@ -99,6 +120,17 @@ impl Writer {
 
     async fn send(&self, op: Op) -> Result<(), WriteError> {
         self.tx.send(op).await.map_err(|_| gone())
+    }
+}
+
+/// A write that is queued on the writer thread; [`Queued::committed`] waits for its commit.
+#[derive(Debug)]
+pub struct Queued<T>(oneshot::Receiver<Result<T, String>>);
+
+impl<T> Queued<T> {
+    /// Waits until the write is committed (or failed).
+    pub async fn committed(self) -> Result<T, WriteError> {
+        self.0.await.map_err(|_| gone())?.map_err(WriteError)
     }
 }
 

@@ -206,3 +206,145 @@ impl Drop for Receiver {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Relay (`listen`) helpers: an HTTP client for tests, the relay binary as a
+// child process, and polling with a deadline.
+// ---------------------------------------------------------------------------
+
+/// An answer as a test sees it.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+/// Sends one request over HTTP/1.1 (or h2 with `h2_only`) and reads the whole answer.
+pub async fn request_async(method: &str, url: &str, headers: &http::HeaderMap, body: Bytes, h2_only: bool) -> Reply {
+    let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
+    builder.http2_only(h2_only);
+    let client: hyper_util::client::legacy::Client<_, Full<Bytes>> =
+        builder.build(hyper_util::client::legacy::connect::HttpConnector::new());
+    let mut req = Request::builder().method(method).uri(url).body(Full::new(body)).expect("request");
+    for (name, value) in headers {
+        req.headers_mut().append(name.clone(), value.clone());
+    }
+    let resp = tokio::time::timeout(Duration::from_secs(20), client.request(req))
+        .await
+        .expect("an answer within 20 s")
+        .expect("request sent");
+    let (parts, body) = resp.into_parts();
+    let body = body.collect().await.expect("body").to_bytes();
+    Reply { status: parts.status.as_u16(), headers: parts.headers, body }
+}
+
+/// [`request_async`] for synchronous tests.
+pub fn request(method: &str, url: &str, headers: &http::HeaderMap, body: &[u8]) -> Reply {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+    rt.block_on(request_async(method, url, headers, Bytes::copy_from_slice(body), false))
+}
+
+/// Polls `check` until it returns `Some` or `timeout` passes.
+pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A running `hooktap listen`, killed when dropped. Its stderr and stdout lines are collected.
+pub struct RelayProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT` (or https) from the banner.
+    pub url: String,
+    pub stderr: Arc<Mutex<Vec<String>>>,
+    pub stdout: Arc<Mutex<Vec<String>>>,
+}
+
+impl RelayProcess {
+    /// Starts `hooktap listen --port 0 ARGS` in `env` and waits for the banner.
+    pub fn start(env: &Env, args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+        use std::io::BufRead;
+        let mut cmd = env.std_cmd();
+        cmd.arg("listen").args(["--port", "0"]).args(args);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn hooktap listen");
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let (url_tx, url_rx) = mpsc::channel();
+        let err_pipe = child.stderr.take().expect("stderr");
+        let err_lines = stderr.clone();
+        std::thread::spawn(move || {
+            let mut url = None;
+            for line in std::io::BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("listening on ").nth(1) {
+                    url = Some(rest.trim().to_string());
+                }
+                // The banner ends with the Ctrl-C line; report only once all of it is in.
+                let done = url.is_some() && line.contains("Ctrl-C");
+                err_lines.lock().expect("lock").push(line);
+                if done && let Some(u) = url.take() {
+                    let _ = url_tx.send(u);
+                }
+            }
+        });
+        let out_pipe = child.stdout.take().expect("stdout");
+        let out_lines = stdout.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out_pipe).lines().map_while(Result::ok) {
+                out_lines.lock().expect("lock").push(line);
+            }
+        });
+        let url = match url_rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("no banner within 30 s; stderr: {:?}", stderr.lock().expect("lock"));
+            }
+        };
+        RelayProcess { child, url, stderr, stdout }
+    }
+
+    /// The stderr lines so far.
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().expect("lock").join("\n")
+    }
+
+    /// Sends SIGKILL and waits: a crash, nothing flushed.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends a signal (unix) and waits for the exit status.
+    #[cfg(unix)]
+    pub fn signal(mut self, sig: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let ok = std::process::Command::new("kill").args(["-s", sig, &pid]).status().expect("kill");
+        assert!(ok.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(std::time::Instant::now() < deadline, "relay did not exit within 30 s of SIG{sig}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

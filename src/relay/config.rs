@@ -1,0 +1,229 @@
+//! [`RelayConfig`]: every knob of the relay, resolved from flags (which win) and config.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{GlobalArgs, ProviderArgs};
+use crate::cmd::listen::{AckMode, ListenArgs, TlsMode};
+use crate::config::{Config, Signer};
+use crate::error::{usage, usage_hint};
+
+use super::console::Output;
+use super::forwarder::ForwardSettings;
+use super::routes::{Route, Target};
+use super::tls::TlsSource;
+
+/// Connections served at once; further ones wait in the accept queue.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// In-memory bytes of queued bodies across targets; beyond it queued jobs keep
+/// only their id and reload the body from the database when their turn comes.
+pub const QUEUE_MEMORY: usize = 32 * 1024 * 1024;
+
+/// Everything the relay needs to run.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Address to bind.
+    pub bind: String,
+    /// Port (0 picks a free one).
+    pub port: u16,
+    /// Routes; the longest matching path prefix wins.
+    pub routes: Vec<Route>,
+    /// The database file.
+    pub db: PathBuf,
+    /// Largest accepted body in bytes (413 beyond).
+    pub max_body: u64,
+    /// Time allowed to read request headers (and a TLS handshake).
+    pub header_timeout: Duration,
+    /// Time allowed to read a request body.
+    pub body_timeout: Duration,
+    /// Timeout of one background forward attempt.
+    pub forward_timeout: Duration,
+    /// Forward attempts before a delivery is dead.
+    pub retries: u32,
+    /// First retry delay; doubles per attempt.
+    pub retry_base: Duration,
+    /// Longest retry delay.
+    pub retry_max: Duration,
+    /// Consecutive failures before a target is paused and probed.
+    pub pause_after: u32,
+    /// Forwards in flight per target.
+    pub target_concurrency: usize,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Forward deliveries whose signature is invalid or missing too.
+    pub forward_invalid: bool,
+    /// Re-sign forwarded deliveries with this signer.
+    pub resign: Option<Signer>,
+    /// TLS, when serving https.
+    pub tls: Option<TlsSource>,
+    /// How delivery lines are printed.
+    pub output: Output,
+    /// Prune deliveries older than this many days.
+    pub retain_days: Option<u32>,
+    /// Keep at most this many deliveries.
+    pub retain_count: Option<u64>,
+}
+
+impl RelayConfig {
+    /// A record-only relay on 127.0.0.1 with an ephemeral port and the documented defaults.
+    pub fn new(db: PathBuf) -> RelayConfig {
+        RelayConfig {
+            bind: "127.0.0.1".into(),
+            port: 0,
+            routes: vec![Route::record_only("/")],
+            db,
+            max_body: 5 * 1024 * 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            forward_timeout: Duration::from_secs(10),
+            retries: 10,
+            retry_base: Duration::from_secs(1),
+            retry_max: Duration::from_secs(60),
+            pause_after: 5,
+            target_concurrency: 8,
+            max_connections: MAX_CONNECTIONS,
+            forward_invalid: false,
+            resign: None,
+            tls: None,
+            output: Output::Quiet,
+            retain_days: None,
+            retain_count: None,
+        }
+    }
+
+    /// The forwarder's part.
+    pub fn forward_settings(&self) -> ForwardSettings {
+        ForwardSettings {
+            timeout: self.forward_timeout,
+            retries: self.retries,
+            retry_base: self.retry_base,
+            retry_max: self.retry_max,
+            pause_after: self.pause_after,
+            concurrency: self.target_concurrency,
+            max_response: self.max_body as usize,
+            memory_cap: QUEUE_MEMORY,
+            resign: self.resign.clone(),
+        }
+    }
+
+    /// Resolves `hooktap listen` flags and the configuration into a relay config.
+    pub fn from_args(args: &ListenArgs, global: &GlobalArgs, config: &Config) -> anyhow::Result<RelayConfig> {
+        if args.tunnel.is_some() || args.channel.is_some() {
+            return Err(usage_hint(
+                "`listen --tunnel` is not implemented yet",
+                "run the relay on a reachable host, or expose it with another tunnel for now",
+            ));
+        }
+        let duration = |key: &str| -> anyhow::Result<Duration> {
+            let raw = config.get_str(key).ok_or_else(|| usage(format!("setting {key} has no value")))?;
+            crate::util::parse_duration(raw).map_err(|e| usage(format!("setting {key}: {e}")))
+        };
+        let int = |key: &str| config.get_int(key).ok_or_else(|| usage(format!("setting {key} has no value")));
+        let port = match args.port {
+            Some(p) => p,
+            None => u16::try_from(int("listen.port")?).map_err(|_| usage("listen.port is out of range"))?,
+        };
+        let bind = args.bind.clone().or_else(|| config.get_str("listen.bind").map(str::to_owned));
+        let default_ack = match (args.ack, config.get_str("listen.ack")) {
+            (Some(a), _) => a,
+            (None, Some("passthrough")) => AckMode::Passthrough,
+            _ => AckMode::Immediate,
+        };
+        let flag_timeout = args.forward_timeout;
+        let mut routes = Vec::new();
+        for (i, r) in config.routes.iter().enumerate() {
+            let signer = match &r.profile {
+                Some(name) => Some(
+                    config
+                        .signer(&ProviderArgs { profile: Some(name.clone()), ..ProviderArgs::default() })
+                        .map_err(|e| e.context(format!("routes[{i}] ({})", r.path)))?
+                        .ok_or_else(|| usage(format!("routes[{i}]: profile {name:?} has no provider")))?,
+                ),
+                None => None,
+            };
+            let target = r.forward_to.as_deref().map(Target::parse).transpose()?;
+            let ack = args.ack.or(r.ack).unwrap_or(default_ack);
+            routes.push(Route::new(&r.path, signer, target, &r.events, ack, r.event.clone(), flag_timeout)?);
+        }
+        let named = args.provider.profile.is_some() || args.provider.provider.is_some();
+        if !named && (args.provider.secret_env.is_some() || args.provider.secret_file.is_some()) {
+            return Err(usage_hint(
+                "a secret was given but no provider to check it with",
+                "add --provider P (e.g. --provider github) or --profile NAME",
+            ));
+        }
+        let cli_route = args.forward_to.is_some()
+            || args.provider.profile.is_some()
+            || args.provider.provider.is_some()
+            || !args.events.is_empty();
+        if cli_route || routes.is_empty() {
+            let signer = config.signer(&args.provider)?;
+            let target = args.forward_to.as_deref().map(Target::parse).transpose()?;
+            // Flags describe the catch-all route; they replace a configured "/" route.
+            routes.retain(|r| r.path != "/");
+            routes.push(Route::new("/", signer, target, &args.events, default_ack, None, flag_timeout)?);
+        }
+        for route in &routes {
+            if let Some(signer) = &route.signer {
+                signer.require_secret().map_err(|e| e.context(format!("route {}", route.path)))?;
+            }
+        }
+        let resign = match &args.resign {
+            Some(profile) => {
+                let signer = config
+                    .signer(&ProviderArgs { profile: Some(profile.clone()), ..ProviderArgs::default() })?
+                    .ok_or_else(|| usage(format!("--resign {profile}: the profile has no provider")))?;
+                signer.require_secret().map_err(|e| e.context(format!("--resign {profile}")))?;
+                Some(signer)
+            }
+            None => None,
+        };
+        let tls = match (&args.tls_cert, &args.tls_key, args.tls) {
+            (Some(cert), Some(key), _) => Some(TlsSource::Files { cert: cert.clone(), key: key.clone() }),
+            (_, _, Some(TlsMode::SelfSigned)) => Some(TlsSource::SelfSigned),
+            _ => None,
+        };
+        let output = if global.quiet {
+            Output::Quiet
+        } else if global.json {
+            Output::Json
+        } else {
+            Output::Human
+        };
+        let retries = u32::try_from(int("listen.retries")?).map_err(|_| usage("listen.retries is out of range"))?;
+        let pause_after =
+            u32::try_from(int("listen.pause_after")?).map_err(|_| usage("listen.pause_after is out of range"))?;
+        let concurrency = usize::try_from(int("listen.target_concurrency")?)
+            .map_err(|_| usage("listen.target_concurrency is out of range"))?;
+        let max_body = match args.max_body {
+            Some(n) => n,
+            None => u64::try_from(int("listen.max_body")?).map_err(|_| usage("listen.max_body is out of range"))?,
+        };
+        if max_body == 0 {
+            return Err(usage_hint("--max-body must be more than 0 bytes", "e.g. --max-body 5MiB"));
+        }
+        Ok(RelayConfig {
+            bind: bind.unwrap_or_else(|| "127.0.0.1".into()),
+            port,
+            routes,
+            db: config.db_path()?,
+            max_body,
+            header_timeout: duration("listen.header_timeout")?,
+            body_timeout: Duration::from_secs(30),
+            forward_timeout: flag_timeout.map_or_else(|| duration("listen.forward_timeout"), Ok)?,
+            retries,
+            retry_base: duration("listen.retry_base")?,
+            retry_max: duration("listen.retry_max")?,
+            pause_after,
+            target_concurrency: concurrency,
+            max_connections: MAX_CONNECTIONS,
+            forward_invalid: args.forward_invalid,
+            resign,
+            tls,
+            output,
+            retain_days: config.get_int("retain_days").and_then(|d| u32::try_from(d).ok()),
+            retain_count: config.get_int("retain_count").and_then(|c| u64::try_from(c).ok()),
+        })
+    }
+}

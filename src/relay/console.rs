@@ -1,0 +1,250 @@
+//! What the relay prints: the start banner and notices on stderr, one line per
+//! delivery event on stdout (human, or NDJSON with `--json`).
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::logging::paint;
+use crate::provider::SignatureState;
+
+use super::RelayConfig;
+use super::attempt::{Failure, Meta, Outcome, Verdict};
+use super::routes::RouteTable;
+
+/// How delivery lines are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// One aligned line per event.
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// Nothing but errors.
+    Quiet,
+}
+
+/// The relay's printer; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Console {
+    output: Output,
+}
+
+/// A delivery as it was received.
+#[derive(Debug)]
+pub struct Received<'a> {
+    /// Delivery id.
+    pub id: &'a str,
+    /// Method.
+    pub method: &'a str,
+    /// Path.
+    pub path: &'a str,
+    /// Provider.
+    pub provider: Option<&'a str>,
+    /// Event.
+    pub event: Option<&'a str>,
+    /// Signature result.
+    pub signature: SignatureState,
+    /// Why it failed.
+    pub reason: Option<&'a str>,
+    /// Stored state.
+    pub state: &'a str,
+    /// What the sender was answered.
+    pub answered: u16,
+    /// Earlier delivery with the same provider id.
+    pub duplicate_of: Option<&'a str>,
+}
+
+impl Console {
+    /// A printer for `output`.
+    pub fn new(output: Output) -> Console {
+        Console { output }
+    }
+
+    /// The start banner (stderr): where to point the provider, the routes, the database.
+    pub fn banner(
+        &self,
+        config: &RelayConfig,
+        routes: &RouteTable,
+        url: &str,
+        fingerprint: Option<&str>,
+        resumed: usize,
+    ) {
+        if self.output == Output::Quiet {
+            return;
+        }
+        let mut out = String::new();
+        out.push_str(&format!("hooktap relay listening on {url}\n"));
+        if let Some(fp) = fingerprint {
+            out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
+        }
+        out.push_str("  routes (give the provider the URL on the left):\n");
+        for r in routes.iter() {
+            let verify = match &r.signer {
+                Some(s) => match &s.profile {
+                    Some(p) => format!("verify {} (profile {p})", s.provider.info().name),
+                    None => format!("verify {}", s.provider.info().name),
+                },
+                None => "no verification".into(),
+            };
+            let target = r.target.as_ref().map_or("record only, answer 200".into(), |t| format!("→ {}", t.as_str()));
+            let ack = match r.ack {
+                crate::cmd::listen::AckMode::Immediate => "ack immediate",
+                crate::cmd::listen::AckMode::Passthrough => "ack passthrough",
+            };
+            let events = if r.events.is_empty() { String::new() } else { format!(", events {}", r.events.join(",")) };
+            out.push_str(&format!("    {url}{}  {verify}, {target}, {ack}{events}\n", r.path));
+        }
+        out.push_str(&format!("  health: {url}{}\n", super::health::HEALTH_PATH));
+        out.push_str(&format!("  database: {}\n", config.db.display()));
+        if resumed > 0 {
+            out.push_str(&format!("  resuming {resumed} pending deliveries from an earlier run\n"));
+        }
+        out.push_str("  Ctrl-C stops after committing what was received\n");
+        let _ = std::io::stderr().write_all(out.as_bytes());
+    }
+
+    /// A notice for the person watching (stderr).
+    pub fn notice(&self, text: &str) {
+        if self.output != Output::Quiet {
+            let _ = writeln!(std::io::stderr(), "hooktap: {text}");
+        }
+    }
+
+    /// A delivery was received and stored (or refused).
+    pub fn received(&self, r: &Received<'_>) {
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => self.json(serde_json::json!({
+                "time": now_rfc3339(),
+                "kind": "received",
+                "id": r.id,
+                "method": r.method,
+                "path": r.path,
+                "provider": r.provider,
+                "event": r.event,
+                "signature": r.signature.as_str(),
+                "signature_reason": r.reason,
+                "state": r.state,
+                "answered": r.answered,
+                "duplicate_of": r.duplicate_of,
+            })),
+            Output::Human => {
+                let mut note = format!("{} {} answered {}", r.method, r.path, r.answered);
+                if let Some(reason) = r.reason {
+                    note = format!("{note}: {reason}");
+                }
+                if let Some(d) = r.duplicate_of {
+                    note.push_str(&format!(" (duplicate of {d})"));
+                }
+                self.human(r.provider, r.event, r.signature, r.state, "-", "", r.id, &note);
+            }
+        }
+    }
+
+    /// A forward attempt finished.
+    pub fn attempt(
+        &self,
+        meta: &Meta,
+        signature: SignatureState,
+        outcome: &Outcome,
+        verdict: Verdict,
+        attempt: u32,
+        max: u32,
+    ) {
+        let status = outcome.result.as_ref().ok().map(|a| a.status.as_u16());
+        let error = outcome.result.as_ref().err().map(Failure::to_string);
+        let retry_in = match verdict {
+            Verdict::Retry(d) => Some(d),
+            _ => None,
+        };
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => self.json(serde_json::json!({
+                "time": now_rfc3339(),
+                "kind": "forward",
+                "id": meta.id,
+                "provider": meta.provider,
+                "event": meta.event,
+                "signature": signature.as_str(),
+                "state": verdict.state().as_str(),
+                "target": outcome.url,
+                "status": status,
+                "latency_ms": ms(outcome.duration),
+                "attempt": attempt,
+                "retry_in_ms": retry_in.map(ms),
+                "error": error,
+            })),
+            Output::Human => {
+                let status = status.map_or("---".into(), |s| s.to_string());
+                let mut note = outcome.url.clone();
+                if let Some(e) = &error {
+                    note = format!("{note}: {e}");
+                }
+                if let Some(d) = retry_in {
+                    note.push_str(&format!(" (attempt {attempt}/{max}, retry in {})", human_duration(d)));
+                }
+                let latency = format!("{:.1}ms", outcome.duration.as_secs_f64() * 1000.0);
+                let state = verdict.state().as_str();
+                self.human(
+                    meta.provider.as_deref(),
+                    meta.event.as_deref(),
+                    signature,
+                    state,
+                    &status,
+                    &latency,
+                    &meta.id,
+                    &note,
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn human(
+        &self,
+        provider: Option<&str>,
+        event: Option<&str>,
+        signature: SignatureState,
+        state: &str,
+        status: &str,
+        latency: &str,
+        id: &str,
+        note: &str,
+    ) {
+        let mark = match signature {
+            SignatureState::Valid => paint("✓", "32"),
+            SignatureState::Invalid | SignatureState::Missing => paint("✗", "31"),
+            SignatureState::Unchecked => "·".to_string(),
+        };
+        let state_text = format!("{state:<9}");
+        let state_text = match state {
+            "forwarded" | "recorded" => paint(&state_text, "32"),
+            "pending" => paint(&state_text, "33"),
+            _ => paint(&state_text, "31"),
+        };
+        let time = chrono::Local::now().format("%H:%M:%S%.3f");
+        let line = format!(
+            "{time}  {:<9} {:<24} {mark} {state_text} {status:>3} {latency:>8}  {id}  {note}\n",
+            provider.unwrap_or("-"),
+            event.unwrap_or("-"),
+        );
+        let _ = std::io::stdout().lock().write_all(line.as_bytes());
+    }
+
+    fn json(&self, value: serde_json::Value) {
+        let mut line = value.to_string();
+        line.push('\n');
+        let _ = std::io::stdout().lock().write_all(line.as_bytes());
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+fn human_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) { format!("{} ms", d.as_millis()) } else { format!("{:.1} s", d.as_secs_f64()) }
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

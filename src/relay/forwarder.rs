@@ -1,0 +1,349 @@
+//! Forwarding: one worker per target, a concurrency limit per target, retries,
+//! pause-and-probe, inline attempts for passthrough, and resuming stored work.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinHandle;
+
+use crate::config::Signer;
+use crate::net::client::HttpClient;
+use crate::store::{NewAttempt, Writer};
+
+use super::attempt::{self, Answer, Failure, Job, Meta, Outcome, Verdict};
+use super::console::Console;
+use super::health::Stats;
+use super::{Reader, Shutdown, worker};
+
+/// Jobs waiting to enter one target's worker.
+const TARGET_QUEUE: usize = 1024;
+
+/// Pending rows loaded per query when resuming.
+const RESUME_PAGE: usize = 1000;
+
+/// How the forwarder behaves.
+#[derive(Debug, Clone)]
+pub struct ForwardSettings {
+    /// Timeout of one background attempt.
+    pub timeout: Duration,
+    /// Attempts before a delivery is dead.
+    pub retries: u32,
+    /// First retry delay.
+    pub retry_base: Duration,
+    /// Longest retry delay.
+    pub retry_max: Duration,
+    /// Consecutive failures before a target is paused and probed.
+    pub pause_after: u32,
+    /// Attempts in flight per target.
+    pub concurrency: usize,
+    /// Largest response body read.
+    pub max_response: usize,
+    /// Bytes of queued bodies kept in memory across targets.
+    pub memory_cap: usize,
+    /// Re-sign with this signer.
+    pub resign: Option<Signer>,
+}
+
+/// Cheap-to-clone handle on the forwarding machinery.
+#[derive(Debug, Clone)]
+pub struct Forwarder {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub settings: ForwardSettings,
+    pub client: HttpClient,
+    pub writer: Writer,
+    pub reader: Reader,
+    pub stats: Arc<Stats>,
+    pub console: Console,
+    pub shutdown: Shutdown,
+    /// Bytes of bodies held by queued jobs.
+    pub memory: AtomicUsize,
+    targets: Mutex<HashMap<String, Arc<TargetHandle>>>,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// One target's mailbox, permits and visible state.
+#[derive(Debug)]
+pub(crate) struct TargetHandle {
+    pub url: String,
+    pub tx: mpsc::Sender<Msg>,
+    pub permits: Arc<Semaphore>,
+    pub paused: AtomicBool,
+    pub consecutive: AtomicU32,
+    pub queued: AtomicUsize,
+}
+
+/// What a worker is told.
+#[derive(Debug)]
+pub(crate) enum Msg {
+    /// Schedule this job at this time.
+    Job(Job, Instant),
+    /// An attempt made elsewhere (passthrough) finished.
+    Done(Done),
+}
+
+/// How an attempt ended, for the worker's bookkeeping.
+#[derive(Debug)]
+pub(crate) struct Done {
+    pub job: Job,
+    pub verdict: Option<Verdict>,
+    pub retryable: bool,
+    pub probe: bool,
+}
+
+/// One target as the health endpoint shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TargetSnapshot {
+    /// Target URL.
+    pub url: String,
+    /// Paused after consecutive failures, being probed.
+    pub paused: bool,
+    /// Consecutive failures.
+    pub consecutive_failures: u32,
+    /// Deliveries queued or in flight.
+    pub queued: usize,
+}
+
+/// Whether an attempt counts towards the retry limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A normal attempt.
+    Counted,
+    /// A probe of a paused target; a failure costs the delivery nothing, next try after this delay.
+    Probe(Duration),
+}
+
+impl Forwarder {
+    /// A forwarder with no targets yet; workers start on first use.
+    pub fn new(
+        settings: ForwardSettings,
+        writer: Writer,
+        reader: Reader,
+        stats: Arc<Stats>,
+        console: Console,
+        shutdown: Shutdown,
+    ) -> Forwarder {
+        let client = crate::net::client(settings.concurrency.max(1) * 2);
+        Forwarder {
+            inner: Arc::new(Inner {
+                settings,
+                client,
+                writer,
+                reader,
+                stats,
+                console,
+                shutdown,
+                memory: AtomicUsize::new(0),
+                targets: Mutex::new(HashMap::new()),
+                workers: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    fn target(&self, url: &str) -> Arc<TargetHandle> {
+        let mut targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = targets.get(url) {
+            return t.clone();
+        }
+        let (tx, rx) = mpsc::channel(TARGET_QUEUE);
+        let handle = Arc::new(TargetHandle {
+            url: url.to_string(),
+            tx,
+            permits: Arc::new(Semaphore::new(self.inner.settings.concurrency.max(1))),
+            paused: AtomicBool::new(false),
+            consecutive: AtomicU32::new(0),
+            queued: AtomicUsize::new(0),
+        });
+        targets.insert(url.to_string(), handle.clone());
+        let task = tokio::spawn(worker::run(self.inner.clone(), handle.clone(), rx));
+        self.inner.workers.lock().unwrap_or_else(|p| p.into_inner()).push(task);
+        handle
+    }
+
+    /// Queues a stored, pending delivery for background forwarding now.
+    pub async fn enqueue(&self, job: Job) {
+        self.enqueue_at(job, Instant::now()).await;
+    }
+
+    async fn enqueue_at(&self, job: Job, due: Instant) {
+        let target = self.target(&job.meta.target);
+        // A closed mailbox means we are shutting down; the row stays pending and resumes next start.
+        let _ = target.tx.send(Msg::Job(job, due)).await;
+    }
+
+    /// Forwards now and returns the target's answer, within `timeout` (waiting for a
+    /// permit included). A failed delivery continues through the normal retries.
+    pub async fn passthrough(&self, job: Job, timeout: Duration) -> Result<Answer, Failure> {
+        let target = self.target(&job.meta.target);
+        let begun = Instant::now();
+        let permit = match tokio::time::timeout(timeout, target.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                let _ = target.tx.send(Msg::Job(job, Instant::now())).await;
+                return Err(Failure::Timeout(timeout));
+            }
+        };
+        target.queued.fetch_add(1, Ordering::Relaxed);
+        let remaining = timeout.saturating_sub(begun.elapsed());
+        let mut job = job;
+        let (verdict, outcome) = run_attempt(&self.inner, &mut job, Mode::Counted, remaining).await;
+        drop(permit);
+        let retryable = outcome.as_ref().is_none_or(|o| attempt::is_retryable(&o.result));
+        let _ = target.tx.send(Msg::Done(Done { job, verdict, retryable, probe: false })).await;
+        match outcome {
+            Some(o) => o.result,
+            None => Err(Failure::Other("the delivery could not be loaded".into())),
+        }
+    }
+
+    /// Schedules every delivery left `pending` by an earlier run; returns how many.
+    pub async fn resume(&self) -> anyhow::Result<usize> {
+        let mut after = 0i64;
+        let mut count = 0;
+        let retries = self.inner.settings.retries;
+        loop {
+            let refs = self.inner.reader.with(move |s| Ok(s.pending_refs(after, RESUME_PAGE)?)).await?;
+            let Some(last) = refs.last() else { break };
+            after = last.seq;
+            let now_ms = crate::util::unix_ms_now();
+            for r in refs {
+                let Some(target) = r.target else {
+                    tracing::warn!(id = %r.id, "pending delivery has no target; leaving it");
+                    continue;
+                };
+                let wait = r.next_attempt_at.map_or(0, |at| (at - now_ms).max(0));
+                let due = Instant::now() + Duration::from_millis(wait as u64);
+                // Everyone resumed gets at least one more try, whatever was counted before.
+                let attempts = u32::try_from(r.attempts).unwrap_or(u32::MAX).min(retries.saturating_sub(1));
+                let meta = Meta {
+                    id: r.id,
+                    target,
+                    route: r.route.unwrap_or_else(|| "/".into()),
+                    provider: r.provider,
+                    event: r.event,
+                };
+                self.enqueue_at(Job { meta: Arc::new(meta), payload: None, attempts }, due).await;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Deliveries queued or in flight, across targets.
+    pub fn queue_depth(&self) -> usize {
+        let targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
+        targets.values().map(|t| t.queued.load(Ordering::Relaxed)).sum()
+    }
+
+    /// Every target's state.
+    pub fn snapshot(&self) -> Vec<TargetSnapshot> {
+        let targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<TargetSnapshot> = targets
+            .values()
+            .map(|t| TargetSnapshot {
+                url: t.url.clone(),
+                paused: t.paused.load(Ordering::Relaxed),
+                consecutive_failures: t.consecutive.load(Ordering::Relaxed),
+                queued: t.queued.load(Ordering::Relaxed),
+            })
+            .collect();
+        out.sort_by(|a, b| a.url.cmp(&b.url));
+        out
+    }
+
+    /// Waits for every worker to stop at a safe point (after shutdown was signalled).
+    pub async fn stop(&self) {
+        let workers: Vec<JoinHandle<()>> =
+            std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|p| p.into_inner()));
+        for w in workers {
+            let _ = w.await;
+        }
+    }
+}
+
+/// Makes one attempt: loads the body if it was dropped from memory, sends, judges,
+/// records the attempt and the new state, reports it. `None` verdict: the row is gone.
+pub(crate) async fn run_attempt(
+    inner: &Inner,
+    job: &mut Job,
+    mode: Mode,
+    timeout: Duration,
+) -> (Option<Verdict>, Option<Outcome>) {
+    let payload = match &job.payload {
+        Some(p) => p.clone(),
+        None => {
+            let id = job.meta.id.clone();
+            match inner.reader.with(move |s| Ok(s.get(&id)?)).await.map(|d| attempt::payload_from(&d)) {
+                Ok(Some(p)) => Arc::new(p),
+                Ok(None) => {
+                    tracing::warn!(id = %job.meta.id, "stored delivery has an unknown method; not forwarding");
+                    return (None, None);
+                }
+                Err(e) => {
+                    tracing::warn!(id = %job.meta.id, "cannot load the delivery to forward it: {e:#}");
+                    return (None, None);
+                }
+            }
+        }
+    };
+    let settings = &inner.settings;
+    let outcome = match attempt::build_request(&job.meta, &payload, settings.resign.as_ref()) {
+        Ok(req) => attempt::send(&inner.client, req, timeout, settings.max_response).await,
+        Err(e) => Outcome {
+            url: job.meta.target.clone(),
+            started_at: crate::util::unix_ms_now(),
+            duration: Duration::ZERO,
+            result: Err(Failure::Request(e)),
+        },
+    };
+    let verdict = match mode {
+        Mode::Counted => {
+            job.attempts += 1;
+            let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
+            attempt::judge(&outcome.result, job.attempts, settings.retries, delay)
+        }
+        Mode::Probe(next) => attempt::judge(&outcome.result, 0, u32::MAX, next),
+    };
+    let next_at = match verdict {
+        Verdict::Retry(delay) => Some(crate::util::unix_ms_now() + delay.as_millis() as i64),
+        _ => None,
+    };
+    let (status, headers, body, error) = match &outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(a.headers.clone()), Some(a.body.clone()), None),
+        Err(f) => (None, None, None, Some(f.to_string())),
+    };
+    let record = NewAttempt {
+        delivery_id: job.meta.id.clone(),
+        kind: "forward",
+        target: outcome.url.clone(),
+        started_at: outcome.started_at,
+        duration_us: outcome.duration.as_micros() as i64,
+        status,
+        response_headers: headers,
+        response_body: body,
+        error,
+    };
+    // Queued in order behind the delivery's insert, but not waited for: holding the
+    // target's permit across an fsync would cap forwarding at one commit per attempt.
+    // If it fails the row stays pending and a restart forwards it again (at least once).
+    match inner.writer.queue_attempt(record, verdict.state(), next_at).await {
+        Ok(queued) => {
+            let id = job.meta.id.clone();
+            tokio::spawn(async move {
+                if let Err(e) = queued.committed().await {
+                    tracing::warn!(%id, "recording a forward attempt: {e}");
+                }
+            });
+        }
+        Err(e) => tracing::warn!(id = %job.meta.id, "recording a forward attempt: {e}"),
+    }
+    inner.stats.attempt(&outcome.result, verdict);
+    inner.console.attempt(&job.meta, payload.signature, &outcome, verdict, job.attempts, settings.retries);
+    (Some(verdict), Some(outcome))
+}

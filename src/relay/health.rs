@@ -1,0 +1,133 @@
+//! Counters since start and the `GET /_hooktap/health` JSON built from them.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Instant;
+
+use super::App;
+use super::attempt::{Answer, Failure, Verdict};
+
+/// The health endpoint's path; requests to it are not recorded.
+pub const HEALTH_PATH: &str = "/_hooktap/health";
+
+/// How many recent forward attempts the error rate looks at.
+const RATE_WINDOW: usize = 100;
+
+/// Counters the relay keeps while it runs.
+#[derive(Debug)]
+pub struct Stats {
+    started: Instant,
+    received: AtomicU64,
+    forwarded: AtomicU64,
+    failed: AtomicU64,
+    rejected: AtomicU64,
+    storage_errors: AtomicU64,
+    last_delivery_ms: AtomicI64,
+    recent: Mutex<VecDeque<bool>>,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Stats {
+    /// Zeroed counters, started now.
+    pub fn new() -> Stats {
+        Stats {
+            started: Instant::now(),
+            received: AtomicU64::new(0),
+            forwarded: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+            storage_errors: AtomicU64::new(0),
+            last_delivery_ms: AtomicI64::new(0),
+            recent: Mutex::new(VecDeque::with_capacity(RATE_WINDOW)),
+        }
+    }
+
+    /// A delivery was stored.
+    pub fn received(&self, rejected: bool) {
+        self.received.fetch_add(1, Ordering::Relaxed);
+        if rejected {
+            self.rejected.fetch_add(1, Ordering::Relaxed);
+        }
+        self.last_delivery_ms.store(crate::util::unix_ms_now(), Ordering::Relaxed);
+    }
+
+    /// A delivery could not be stored (the sender got 503).
+    pub fn storage_error(&self) {
+        self.storage_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A forward attempt finished.
+    pub fn attempt(&self, result: &Result<Answer, Failure>, verdict: Verdict) {
+        match verdict {
+            Verdict::Forwarded => {
+                self.forwarded.fetch_add(1, Ordering::Relaxed);
+            }
+            Verdict::Failed | Verdict::Dead => {
+                self.failed.fetch_add(1, Ordering::Relaxed);
+            }
+            Verdict::Retry(_) => {}
+        }
+        let ok = matches!(result, Ok(a) if a.status.is_success());
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() == RATE_WINDOW {
+            recent.pop_front();
+        }
+        recent.push_back(ok);
+    }
+
+    /// Deliveries stored since start.
+    pub fn received_count(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
+    }
+
+    /// Deliveries forwarded (2xx) since start.
+    pub fn forwarded_count(&self) -> u64 {
+        self.forwarded.load(Ordering::Relaxed)
+    }
+
+    /// Share of the last attempts that did not get a 2xx.
+    pub fn error_rate(&self) -> f64 {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.is_empty() {
+            return 0.0;
+        }
+        recent.iter().filter(|ok| !**ok).count() as f64 / recent.len() as f64
+    }
+}
+
+/// The health document.
+pub fn report(app: &App) -> serde_json::Value {
+    let s = &app.stats;
+    let last = s.last_delivery_ms.load(Ordering::Relaxed);
+    let last_delivery_at = (last > 0)
+        .then(|| chrono::DateTime::from_timestamp_millis(last))
+        .flatten()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    let targets = app.forwarder.snapshot();
+    let status = if targets.iter().any(|t| t.paused) || s.storage_errors.load(Ordering::Relaxed) > 0 {
+        "degraded"
+    } else {
+        "ok"
+    };
+    let error_rate = (s.error_rate() * 1000.0).round() / 1000.0;
+    serde_json::json!({
+        "status": status,
+        "received": s.received.load(Ordering::Relaxed),
+        "forwarded": s.forwarded.load(Ordering::Relaxed),
+        "failed": s.failed.load(Ordering::Relaxed),
+        "rejected": s.rejected.load(Ordering::Relaxed),
+        "storage_errors": s.storage_errors.load(Ordering::Relaxed),
+        "queue_depth": app.forwarder.queue_depth(),
+        "last_delivery_at": last_delivery_at,
+        "error_rate": error_rate,
+        "uptime_secs": s.started.elapsed().as_secs(),
+        "db": app.db.display().to_string(),
+        "targets": targets,
+    })
+}

@@ -1,0 +1,244 @@
+//! One received request: verify with the route's profile, store it (committed
+//! before any 2xx), then answer according to the route's ack mode.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use http::{HeaderMap, Response, StatusCode};
+use http_body_util::Full;
+use subtle::ConstantTimeEq;
+
+use crate::cmd::listen::AckMode;
+use crate::provider::{Provider, SignatureState, VerifyInput};
+use crate::store::{NewDelivery, Source, State};
+
+use super::App;
+use super::attempt::{Failure, Job, Meta, Payload};
+use super::console::Received;
+use super::routes::{Route, suffix};
+
+/// What verification found out about a request.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Provider name.
+    pub provider: Option<String>,
+    /// Profile name.
+    pub profile: Option<String>,
+    /// Event type.
+    pub event: Option<String>,
+    /// The provider's delivery id.
+    pub delivery_id: Option<String>,
+    /// Signature result.
+    pub signature: Option<SignatureState>,
+    /// Why it failed.
+    pub reason: Option<String>,
+}
+
+/// Stores the request and answers it.
+pub async fn ingest(
+    app: &App,
+    parts: http::request::Parts,
+    body: Bytes,
+    remote: Option<SocketAddr>,
+) -> Response<Full<Bytes>> {
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_owned);
+    let route = app.routes.find(&path).cloned();
+    let checked = match &route {
+        Some(r) => verify(r, &parts.headers, &body, &path),
+        None => detect(&parts.headers, &body),
+    };
+    let signature = checked.signature.unwrap_or(SignatureState::Unchecked);
+    let refused = matches!(signature, SignatureState::Invalid | SignatureState::Missing) && !app.forward_invalid;
+    let target = route
+        .as_ref()
+        .filter(|r| !refused && r.wants(checked.event.as_deref()))
+        .and_then(|r| r.target.as_ref())
+        .map(|t| t.as_str().to_string());
+    let state = match (&route, refused, &target) {
+        (_, true, _) => State::Rejected,
+        (_, false, Some(_)) => State::Pending,
+        _ => State::Recorded,
+    };
+    let mut d = NewDelivery::request(Source::Listen, parts.method.as_str(), &path, parts.headers, body);
+    d.query = query;
+    d.remote_addr = remote.map(|a| a.to_string());
+    d.route = route.as_ref().map(|r| r.path.clone());
+    d.provider = checked.provider.clone();
+    d.profile = checked.profile;
+    d.event = checked.event.clone();
+    d.provider_delivery_id = checked.delivery_id.clone();
+    d.signature = signature;
+    d.signature_reason = checked.reason.clone();
+    d.state = state;
+    d.target = target.clone();
+    d.next_attempt_at = target.as_ref().map(|_| d.received_at);
+    let job = target.map(|target| Job {
+        meta: Arc::new(Meta {
+            id: d.id.clone(),
+            target,
+            route: route.as_ref().map_or_else(|| "/".into(), |r| r.path.clone()),
+            provider: checked.provider.clone(),
+            event: checked.event.clone(),
+        }),
+        payload: Some(Arc::new(Payload {
+            method: parts.method.clone(),
+            path: path.clone(),
+            query: d.query.clone(),
+            headers: d.headers.clone(),
+            body: d.body.clone(),
+            signature,
+            provider_delivery_id: checked.delivery_id.clone(),
+        })),
+        attempts: 0,
+    });
+    let id = d.id.clone();
+    let inserted = match app.writer.insert(d).await {
+        Ok(i) => i,
+        Err(e) => {
+            app.stats.storage_error();
+            app.console.notice(&format!("{e}; answered 503 so the sender retries"));
+            return text(StatusCode::SERVICE_UNAVAILABLE, "hooktap could not store this delivery; retry later\n");
+        }
+    };
+    app.stats.received(state == State::Rejected);
+    let response = match (state, job, &route) {
+        (State::Rejected, _, _) => {
+            let reason = checked.reason.as_deref().unwrap_or("signature check failed");
+            text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}\n"))
+        }
+        (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => {
+            passthrough(app.forwarder.passthrough(job, r.passthrough_timeout).await)
+        }
+        (State::Pending, Some(job), _) => {
+            app.forwarder.enqueue(job).await;
+            empty(StatusCode::OK)
+        }
+        _ if route.is_none() => text(StatusCode::NOT_FOUND, &format!("no hooktap route matches {path}\n")),
+        _ => empty(StatusCode::OK),
+    };
+    let mut response = response;
+    if let Ok(value) = http::HeaderValue::from_str(&id) {
+        // Lets whoever sent it find the stored delivery (`hooktap replay ID`).
+        response.headers_mut().insert(super::attempt::DELIVERY_HEADER, value);
+    }
+    if state != State::Pending || inserted.duplicate_of.is_some() {
+        app.console.received(&Received {
+            id: &id,
+            method: parts.method.as_str(),
+            path: &path,
+            provider: checked.provider.as_deref(),
+            event: checked.event.as_deref(),
+            signature,
+            reason: checked.reason.as_deref(),
+            state: state.as_str(),
+            answered: response.status().as_u16(),
+            duplicate_of: inserted.duplicate_of.as_deref(),
+        });
+    }
+    response
+}
+
+/// Checks the signature (and the expected Authorization value) with the route's signer,
+/// and finds the event type and the provider's delivery id.
+pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Checked {
+    let Some(signer) = &route.signer else {
+        let mut checked = detect(headers, body);
+        checked.event = route.event.clone().or(checked.event);
+        return checked;
+    };
+    let provider = &signer.provider;
+    let (signature, reason) = match &signer.secret {
+        None => (SignatureState::Unchecked, None),
+        Some(secret) => {
+            let input =
+                VerifyInput { headers, body, secret, now: crate::util::unix_now(), tolerance: signer.tolerance };
+            match provider.verify(&input) {
+                Err(e) => (e.signature_state(), Some(e.to_string())),
+                Ok(_) => match &signer.auth {
+                    None => (SignatureState::Valid, None),
+                    Some(expected) => match headers.get(http::header::AUTHORIZATION) {
+                        None => (
+                            SignatureState::Missing,
+                            Some("header Authorization is missing (the profile expects one)".into()),
+                        ),
+                        Some(v) if bool::from(v.as_bytes().ct_eq(expected.as_bytes())) => (SignatureState::Valid, None),
+                        Some(_) => (
+                            SignatureState::Invalid,
+                            Some("header Authorization does not match the profile's auth_env value".into()),
+                        ),
+                    },
+                },
+            }
+        }
+    };
+    let from_path = || {
+        let rest = suffix(&route.path, path);
+        rest.rsplit('/').find(|s| !s.is_empty()).map(str::to_owned)
+    };
+    Checked {
+        provider: Some(provider.info().name.clone()),
+        profile: signer.profile.clone(),
+        event: route.event.clone().or_else(|| provider.event_type(headers, body)).or_else(from_path),
+        delivery_id: provider.delivery_id(headers, body),
+        signature: Some(signature),
+        reason,
+    }
+}
+
+/// Without a profile: names the provider whose signature header is present, unchecked.
+pub fn detect(headers: &HeaderMap, body: &[u8]) -> Checked {
+    static BUILTINS: OnceLock<Vec<Arc<dyn Provider>>> = OnceLock::new();
+    let builtins = BUILTINS.get_or_init(crate::provider::builtins);
+    match builtins.iter().find(|p| headers.contains_key(p.info().signature_header.as_str())) {
+        Some(p) => Checked {
+            provider: Some(p.info().name.clone()),
+            event: p.event_type(headers, body),
+            delivery_id: p.delivery_id(headers, body),
+            ..Checked::default()
+        },
+        None => Checked::default(),
+    }
+}
+
+fn passthrough(result: Result<super::attempt::Answer, Failure>) -> Response<Full<Bytes>> {
+    match result {
+        Ok(answer) => {
+            let mut resp = Response::new(Full::new(answer.body));
+            *resp.status_mut() = answer.status;
+            for (name, value) in &answer.headers {
+                let n = name.as_str();
+                if matches!(n, "connection" | "keep-alive" | "transfer-encoding" | "content-length" | "upgrade" | "te")
+                {
+                    continue;
+                }
+                resp.headers_mut().append(name.clone(), value.clone());
+            }
+            resp
+        }
+        Err(Failure::Timeout(d)) => text(
+            StatusCode::GATEWAY_TIMEOUT,
+            &format!("the local app did not answer within {} ms; hooktap keeps retrying\n", d.as_millis()),
+        ),
+        Err(e) => text(
+            StatusCode::BAD_GATEWAY,
+            &format!("the local app could not be reached ({e}); hooktap keeps retrying\n"),
+        ),
+    }
+}
+
+/// An empty answer.
+pub fn empty(status: StatusCode) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::new()));
+    *resp.status_mut() = status;
+    resp
+}
+
+/// A short plain-text answer.
+pub fn text(status: StatusCode, body: &str) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+    resp
+}

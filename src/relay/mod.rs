@@ -1,0 +1,255 @@
+//! The durable local relay behind `hooktap listen`: receive, verify, store, forward, retry.
+//!
+//! [`start`] opens the database, resumes pending work, binds the socket and
+//! returns a [`Running`] relay; [`run`] does the same and stops it when a
+//! shutdown future resolves. Nothing is acknowledged before it is committed.
+
+pub mod attempt;
+pub mod config;
+pub mod console;
+pub mod forwarder;
+pub mod health;
+pub mod ingest;
+pub mod routes;
+pub mod server;
+pub mod tls;
+mod worker;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::sync::watch;
+
+pub use config::RelayConfig;
+
+use crate::store::{Store, Writer};
+
+/// How many writes may wait for the writer thread before senders feel back-pressure.
+const WRITE_QUEUE: usize = 4096;
+
+/// How often retention pruning runs when `retain_days`/`retain_count` are set.
+const PRUNE_EVERY: Duration = Duration::from_secs(300);
+
+/// A shutdown signal every long task can wait on; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+/// The side that fires a [`Shutdown`].
+#[derive(Debug)]
+pub struct ShutdownTrigger(watch::Sender<bool>);
+
+/// A connected trigger and signal.
+pub fn shutdown_pair() -> (ShutdownTrigger, Shutdown) {
+    let (tx, rx) = watch::channel(false);
+    (ShutdownTrigger(tx), Shutdown(rx))
+}
+
+impl ShutdownTrigger {
+    /// Tells every holder of the signal to stop.
+    pub fn fire(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Shutdown {
+    /// Resolves once shutdown was requested (or the trigger is gone).
+    pub async fn wait(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+
+    /// Whether shutdown was requested.
+    pub fn is_set(&self) -> bool {
+        *self.0.borrow()
+    }
+}
+
+/// A read connection shared by the tasks that look rows up; used only through `spawn_blocking`.
+#[derive(Debug, Clone)]
+pub struct Reader(Arc<Mutex<Store>>);
+
+impl Reader {
+    /// Opens a second connection to the database for reads.
+    pub fn open(path: &std::path::Path) -> anyhow::Result<Reader> {
+        let store = Store::open(path).map_err(crate::store::StoreError::into_user_error)?;
+        Ok(Reader(Arc::new(Mutex::new(store))))
+    }
+
+    /// Runs `f` with the connection on the blocking pool, off the reactor.
+    pub async fn with<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> anyhow::Result<T> + Send + 'static,
+    {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&store)
+        })
+        .await
+        .context("database read task failed")?
+    }
+}
+
+/// What the request handlers share.
+#[derive(Debug)]
+pub struct App {
+    /// The route table.
+    pub routes: routes::RouteTable,
+    /// The group-committing writer.
+    pub writer: Writer,
+    /// Background and inline forwarding.
+    pub forwarder: forwarder::Forwarder,
+    /// Counters for the health endpoint.
+    pub stats: Arc<health::Stats>,
+    /// Where delivery lines go.
+    pub console: console::Console,
+    /// Largest accepted body.
+    pub max_body: u64,
+    /// Time allowed to read a body once headers are in.
+    pub body_timeout: Duration,
+    /// Forward deliveries whose signature failed too.
+    pub forward_invalid: bool,
+    /// The database file, shown by the health endpoint.
+    pub db: PathBuf,
+}
+
+impl App {
+    /// Opens the database (writer thread plus a read connection) and builds the
+    /// shared state; the caller joins the returned writer thread after the last
+    /// [`Writer`] is dropped.
+    pub fn open(config: &RelayConfig, shutdown: Shutdown) -> anyhow::Result<(Arc<App>, crate::store::WriterHandle)> {
+        let (writer, writer_thread) =
+            Writer::spawn(&config.db, WRITE_QUEUE).map_err(crate::store::StoreError::into_user_error)?;
+        let reader = Reader::open(&config.db)?;
+        let stats = Arc::new(health::Stats::new());
+        let console = console::Console::new(config.output);
+        let forwarder = forwarder::Forwarder::new(
+            config.forward_settings(),
+            writer.clone(),
+            reader,
+            stats.clone(),
+            console.clone(),
+            shutdown,
+        );
+        let app = App {
+            routes: routes::RouteTable::new(config.routes.clone())?,
+            writer,
+            forwarder,
+            stats,
+            console,
+            max_body: config.max_body,
+            body_timeout: config.body_timeout,
+            forward_invalid: config.forward_invalid,
+            db: config.db.clone(),
+        };
+        Ok((Arc::new(app), writer_thread))
+    }
+}
+
+/// A relay that is accepting connections.
+#[derive(Debug)]
+pub struct Running {
+    /// The bound address (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    /// `http://addr` or `https://addr`.
+    pub url: String,
+    /// SHA-256 fingerprint of the TLS certificate, when serving TLS.
+    pub fingerprint: Option<String>,
+    /// Counters, for tests and the caller.
+    pub stats: Arc<health::Stats>,
+    trigger: ShutdownTrigger,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests commit and answer, stops the
+    /// forwarders at a safe point and waits for the last commit.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.trigger.fire();
+        self.task.await.context("relay task failed")?
+    }
+}
+
+/// Starts the relay described by `config` and prints its banner.
+pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
+    crate::net::client::install_crypto_provider();
+    let (trigger, shutdown) = shutdown_pair();
+    let (app, writer_thread) = App::open(&config, shutdown.clone())?;
+    let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
+    let tls = config.tls.as_ref().map(tls::load).transpose()?;
+    let bind = format!("{}:{}", config.bind, config.port);
+    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| {
+        crate::error::usage_hint(
+            format!("cannot listen on {bind}: {e}"),
+            "another process may use this port; pass --port (0 picks a free one) or --bind",
+        )
+    })?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{addr}");
+    let fingerprint = tls.as_ref().map(|t| t.fingerprint.clone());
+
+    let stats = app.stats.clone();
+    let console = app.console.clone();
+    console.banner(&config, &app.routes, &url, fingerprint.as_deref(), resumed);
+
+    let limits = server::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
+    let acceptor = tls.map(|t| t.acceptor);
+    let pruner = (config.retain_days.is_some() || config.retain_count.is_some()).then(|| {
+        tokio::spawn(prune_loop(config.db.clone(), config.retain_days, config.retain_count, shutdown.clone()))
+    });
+    let task = tokio::spawn(async move {
+        let served = server::serve(listener, acceptor, app.clone(), limits, shutdown.clone()).await;
+        let forwarder = app.forwarder.clone();
+        drop(app);
+        forwarder.stop().await;
+        drop(forwarder);
+        if let Some(p) = pruner {
+            let _ = p.await;
+        }
+        // Every writer handle is gone now, so the thread commits what is queued and exits.
+        tokio::task::spawn_blocking(move || writer_thread.join()).await.context("joining the database writer")?;
+        served
+    });
+    Ok(Running { addr, url, fingerprint, stats, trigger, task })
+}
+
+/// Runs the relay until `shutdown` resolves, then stops it gracefully; returns what `shutdown` gave.
+pub async fn run<T>(config: RelayConfig, shutdown: impl Future<Output = T>) -> anyhow::Result<T> {
+    let console = console::Console::new(config.output);
+    let running = start(config).await?;
+    let value = shutdown.await;
+    let begun = Instant::now();
+    console.notice("stopping: finishing in-flight requests and commits");
+    running.stop().await?;
+    console.notice(&format!("stopped in {} ms; everything received is stored", begun.elapsed().as_millis()));
+    Ok(value)
+}
+
+async fn prune_loop(db: PathBuf, days: Option<u32>, count: Option<u64>, shutdown: Shutdown) {
+    loop {
+        let path = db.clone();
+        let pruned = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut store = Store::open(&path).map_err(crate::store::StoreError::into_user_error)?;
+            Ok(store.prune(days, count)?)
+        })
+        .await;
+        match pruned {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(removed = n, "pruned old deliveries"),
+            Ok(Err(e)) => tracing::warn!("pruning failed: {e:#}"),
+            Err(e) => tracing::warn!("pruning task failed: {e}"),
+        }
+        tokio::select! {
+            _ = shutdown.wait() => return,
+            _ = tokio::time::sleep(PRUNE_EVERY) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

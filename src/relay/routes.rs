@@ -1,0 +1,228 @@
+//! The route table: path prefix → signer, target, event filter, ack mode. Longest prefix wins.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cmd::listen::AckMode;
+use crate::config::Signer;
+use crate::error::usage_hint;
+use crate::store::query::normalize;
+
+/// Where a route forwards to: an absolute `http://` or `https://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target(String);
+
+impl Target {
+    /// Checks that `url` is an absolute http(s) URL.
+    pub fn parse(url: &str) -> anyhow::Result<Target> {
+        let hint = "give an absolute URL such as http://localhost:3000/webhooks";
+        let uri: http::Uri =
+            url.parse().map_err(|e| usage_hint(format!("forward target {url:?} is not a valid URL: {e}"), hint))?;
+        match (uri.scheme_str(), uri.authority()) {
+            (Some("http" | "https"), Some(_)) => Ok(Target(url.to_string())),
+            _ => Err(usage_hint(format!("forward target {url:?} must be an http:// or https:// URL"), hint)),
+        }
+    }
+
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One route.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Path prefix, without a trailing slash (except the root `/`).
+    pub path: String,
+    /// Verifies deliveries; `None` records them unchecked.
+    pub signer: Option<Signer>,
+    /// Where deliveries go; `None` records and answers 200.
+    pub target: Option<Target>,
+    /// Event types to forward, in lenient form; empty forwards all.
+    pub events: Vec<String>,
+    /// When the provider gets its answer.
+    pub ack: AckMode,
+    /// Event name for providers that send none.
+    pub event: Option<String>,
+    /// How long a passthrough answer may take: `--forward-timeout`, else the provider's timeout.
+    pub passthrough_timeout: Duration,
+}
+
+impl Route {
+    /// A route that records everything under `path` and forwards nothing.
+    pub fn record_only(path: &str) -> Route {
+        Route {
+            path: normalize_prefix(path),
+            signer: None,
+            target: None,
+            events: Vec::new(),
+            ack: AckMode::Immediate,
+            event: None,
+            passthrough_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// A route; `forward_timeout` (the flag) overrides the provider's timeout for passthrough.
+    pub fn new(
+        path: &str,
+        signer: Option<Signer>,
+        target: Option<Target>,
+        events: &[String],
+        ack: AckMode,
+        event: Option<String>,
+        forward_timeout: Option<Duration>,
+    ) -> anyhow::Result<Route> {
+        if !path.starts_with('/') {
+            return Err(usage_hint(
+                format!("route path {path:?} must start with '/'"),
+                "e.g. path = \"/webhooks/github\"",
+            ));
+        }
+        let provider_timeout = signer.as_ref().map(|s| s.provider.info().timeout);
+        Ok(Route {
+            path: normalize_prefix(path),
+            signer,
+            target,
+            events: events.iter().map(|e| normalize(e)).filter(|e| !e.is_empty()).collect(),
+            ack,
+            event,
+            passthrough_timeout: forward_timeout.or(provider_timeout).unwrap_or(Duration::from_secs(10)),
+        })
+    }
+
+    /// Whether `path` falls under this route (on a segment boundary).
+    pub fn matches(&self, path: &str) -> bool {
+        self.path == "/"
+            || path == self.path
+            || (path.starts_with(&self.path) && path.as_bytes().get(self.path.len()) == Some(&b'/'))
+    }
+
+    /// Whether deliveries of `event` are forwarded.
+    pub fn wants(&self, event: Option<&str>) -> bool {
+        self.events.is_empty() || event.is_some_and(|e| self.events.contains(&normalize(e)))
+    }
+
+    /// The provider's name, when the route has a signer.
+    pub fn provider_name(&self) -> Option<&str> {
+        self.signer.as_ref().map(|s| s.provider.info().name.as_str())
+    }
+}
+
+fn normalize_prefix(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() { "/".into() } else { trimmed.to_string() }
+}
+
+/// The routes, longest prefix first.
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    routes: Vec<Arc<Route>>,
+}
+
+impl RouteTable {
+    /// Builds the table; two routes on the same prefix are an error.
+    pub fn new(routes: Vec<Route>) -> anyhow::Result<RouteTable> {
+        let mut routes: Vec<Arc<Route>> = routes.into_iter().map(Arc::new).collect();
+        routes.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then_with(|| a.path.cmp(&b.path)));
+        if let Some(pair) = routes.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(usage_hint(
+                format!("two routes share the path prefix {}", pair[0].path),
+                "give each [[routes]] entry its own path",
+            ));
+        }
+        Ok(RouteTable { routes })
+    }
+
+    /// The route for a request path: the longest prefix that matches.
+    pub fn find(&self, path: &str) -> Option<&Arc<Route>> {
+        self.routes.iter().find(|r| r.matches(path))
+    }
+
+    /// Every route, longest prefix first.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Route>> {
+        self.routes.iter()
+    }
+}
+
+/// The part of `path` after the route prefix (`""` or starting with `/`).
+pub fn suffix<'a>(route: &str, path: &'a str) -> &'a str {
+    if route == "/" { path } else { path.strip_prefix(route).unwrap_or("") }
+}
+
+/// The URL a delivery is forwarded to: target + path suffix + original query.
+pub fn forward_url(target: &str, route: &str, path: &str, query: Option<&str>) -> String {
+    let rest = suffix(route, path);
+    let (base, target_query) = match target.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (target, None),
+    };
+    let mut url = String::with_capacity(target.len() + path.len() + 16);
+    url.push_str(base);
+    if !rest.is_empty() && rest != "/" {
+        if url.ends_with('/') {
+            url.pop();
+        }
+        url.push_str(rest);
+    } else if rest == "/" && !url.ends_with('/') && route != "/" {
+        url.push('/');
+    }
+    let queries: Vec<&str> = [target_query, query].into_iter().flatten().filter(|q| !q.is_empty()).collect();
+    if !queries.is_empty() {
+        url.push('?');
+        url.push_str(&queries.join("&"));
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(paths: &[&str]) -> RouteTable {
+        RouteTable::new(paths.iter().map(|p| Route::record_only(p)).collect()).unwrap()
+    }
+
+    #[test]
+    fn longest_prefix_wins_on_segment_boundaries() {
+        let t = table(&["/", "/webhooks", "/webhooks/github/"]);
+        assert_eq!(t.find("/webhooks/github").unwrap().path, "/webhooks/github");
+        assert_eq!(t.find("/webhooks/github/push").unwrap().path, "/webhooks/github");
+        assert_eq!(t.find("/webhooks/githubx").unwrap().path, "/webhooks");
+        assert_eq!(t.find("/other").unwrap().path, "/");
+        assert!(table(&["/a"]).find("/b").is_none());
+    }
+
+    #[test]
+    fn duplicate_prefixes_are_rejected() {
+        let err = RouteTable::new(vec![Route::record_only("/a/"), Route::record_only("/a")]).unwrap_err();
+        assert!(err.to_string().contains("/a"));
+    }
+
+    #[test]
+    fn forward_url_appends_suffix_and_query() {
+        let t = "http://localhost:3000/hook";
+        assert_eq!(forward_url(t, "/", "/", None), "http://localhost:3000/hook");
+        assert_eq!(forward_url(t, "/", "/x/y", Some("a=1&a=2")), "http://localhost:3000/hook/x/y?a=1&a=2");
+        assert_eq!(forward_url(t, "/gh", "/gh", Some("q")), "http://localhost:3000/hook?q");
+        assert_eq!(forward_url(t, "/gh", "/gh/push", None), "http://localhost:3000/hook/push");
+        assert_eq!(forward_url("http://h/?k=v", "/", "/p", Some("q=1")), "http://h/p?k=v&q=1");
+        assert_eq!(forward_url("http://h/base/", "/", "/p", None), "http://h/base/p");
+    }
+
+    #[test]
+    fn event_filter_is_lenient() {
+        let r = Route::new("/", None, None, &["Coworker Update".into()], AckMode::Immediate, None, None).unwrap();
+        assert!(r.wants(Some("coworker-update")));
+        assert!(!r.wants(Some("coworker-create")));
+        assert!(!r.wants(None));
+        assert!(Route::record_only("/").wants(None));
+    }
+
+    #[test]
+    fn targets_must_be_absolute_http_urls() {
+        assert!(Target::parse("http://localhost:3000/x").is_ok());
+        assert!(Target::parse("localhost:3000").is_err());
+        assert!(Target::parse("ftp://h/x").is_err());
+    }
+}

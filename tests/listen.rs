@@ -1,0 +1,379 @@
+//! The relay in process on 127.0.0.1:0: forwarding, verification, retries, pausing, resuming.
+
+mod common;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{Answer, Captured, Receiver, request_async};
+use hooktap::cmd::listen::AckMode;
+use hooktap::config::Signer;
+use hooktap::provider::SignInput;
+use hooktap::relay::routes::{Route, Target};
+use hooktap::relay::{self, RelayConfig, Running};
+use hooktap::secret::Secret;
+use hooktap::store::Store;
+use http::HeaderMap;
+
+const SECRET: &str = "listen-test-secret";
+
+fn github() -> Signer {
+    Signer {
+        provider: hooktap::provider::lookup("github").unwrap(),
+        secret: Some(Secret::new(SECRET)),
+        profile: Some("gh".into()),
+        auth: None,
+        tolerance: None,
+    }
+}
+
+fn signed(body: &[u8], delivery: &str, event: &str) -> HeaderMap {
+    github()
+        .provider
+        .sign(&SignInput { body, secret: &Secret::new(SECRET), timestamp: 0, id: delivery, event: Some(event) })
+        .unwrap()
+}
+
+fn route(path: &str, target: &Receiver, target_path: &str, ack: AckMode) -> Route {
+    let target = Target::parse(&target.url(target_path)).unwrap();
+    Route::new(path, Some(github()), Some(target), &[], ack, None, None).unwrap()
+}
+
+/// A relay config with fast retries on a temp database.
+fn config(dir: &tempfile::TempDir, routes: Vec<Route>) -> RelayConfig {
+    let mut c = RelayConfig::new(dir.path().join("relay.db"));
+    c.routes = routes;
+    c.retry_base = Duration::from_millis(10);
+    c.retry_max = Duration::from_millis(40);
+    c.forward_timeout = Duration::from_secs(5);
+    c
+}
+
+async fn post(relay: &Running, path: &str, headers: &HeaderMap, body: &[u8]) -> common::Reply {
+    request_async("POST", &format!("{}{path}", relay.url), headers, Bytes::copy_from_slice(body), false).await
+}
+
+fn id_of(reply: &common::Reply) -> String {
+    reply.headers["x-hooktap-delivery"].to_str().unwrap().to_string()
+}
+
+/// The next request the receiver got, without blocking the runtime.
+fn next(rx: &Receiver) -> Captured {
+    tokio::task::block_in_place(|| rx.next())
+}
+
+/// Polls the database until `id` is in `state`.
+fn wait_state(db: &std::path::Path, id: &str, state: &str) -> hooktap::store::Delivery {
+    tokio::task::block_in_place(|| {
+        let store = Store::open(db).unwrap();
+        common::wait_for(&format!("{id} to be {state}"), Duration::from_secs(15), || {
+            store.get(id).ok().filter(|d| d.state == state)
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn valid_deliveries_are_forwarded_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let relay = relay::start(config(&dir, vec![route("/", &app, "/app", AckMode::Immediate)])).await.unwrap();
+    let body: Vec<u8> = (0..=255u8).chain(b"{\"tail\":1}".iter().copied()).collect();
+    let mut headers = signed(&body, "d-1", "push");
+    headers.append("x-multi", "one".parse().unwrap());
+    headers.append("x-multi", "two".parse().unwrap());
+    headers.append("content-type", "application/octet-stream".parse().unwrap());
+    let reply = request_async(
+        "PATCH",
+        &format!("{}/hooks/repo?a=1&a=2&b=%20x", relay.url),
+        &headers,
+        Bytes::from(body.clone()),
+        false,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.is_empty());
+    let got = next(&app);
+    assert_eq!(got.method, "PATCH");
+    assert_eq!(got.uri, "/app/hooks/repo?a=1&a=2&b=%20x");
+    assert_eq!(&got.body[..], &body[..]);
+    assert_eq!(got.headers.get_all("x-multi").iter().collect::<Vec<_>>(), ["one", "two"]);
+    for name in ["x-hub-signature-256", "x-github-event", "x-github-delivery", "content-type"] {
+        assert_eq!(got.headers[name], headers[name], "{name}");
+    }
+    assert_eq!(got.headers["host"], app.addr.to_string());
+    assert_eq!(got.headers["x-hooktap-signature"], "valid");
+    let id = id_of(&reply);
+    assert_eq!(got.headers["x-hooktap-delivery"], id.as_str());
+    let d = wait_state(&dir.path().join("relay.db"), &id, "forwarded");
+    assert_eq!((d.event.as_deref(), d.last_status, d.attempts), (Some("push"), Some(200), 1));
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rejected_deliveries_are_not_forwarded_unless_asked_and_duplicates_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(204, ""));
+    let relay = relay::start(config(&dir, vec![route("/", &app, "/", AckMode::Immediate)])).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let mut forged = signed(b"{\"a\":1}", "dup-1", "push");
+    forged.insert("x-hub-signature-256", format!("sha256={}", "ab".repeat(32)).parse().unwrap());
+    let bad = post(&relay, "/", &forged, b"{\"a\":1}").await;
+    assert_eq!(bad.status, 401);
+    assert_eq!(wait_state(&db, &id_of(&bad), "rejected").signature, "invalid");
+    // The first request the app sees is the valid one: the forged one never left.
+    let first = post(&relay, "/", &signed(b"{\"a\":2}", "dup-1", "push"), b"{\"a\":2}").await;
+    assert_eq!(first.status, 200);
+    assert_eq!(next(&app).headers["x-hooktap-delivery"], id_of(&first).as_str());
+    let again = post(&relay, "/", &signed(b"{\"a\":2}", "dup-1", "push"), b"{\"a\":2}").await;
+    assert_eq!(again.status, 200);
+    assert_eq!(next(&app).headers["x-hooktap-delivery"], id_of(&again).as_str());
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.get(&id_of(&again)).unwrap().duplicate_of, Some(id_of(&bad)));
+    relay.stop().await.unwrap();
+
+    // --forward-invalid sends them on, marked.
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    c.forward_invalid = true;
+    let relay = relay::start(c).await.unwrap();
+    let reply = post(&relay, "/", &HeaderMap::new(), b"unsigned").await;
+    assert_eq!(reply.status, 200);
+    let got = next(&app);
+    assert_eq!(got.headers["x-hooktap-signature"], "missing");
+    assert_eq!(&got.body[..], b"unsigned");
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn passthrough_returns_the_local_answer_or_502_504() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(202, "taken by the app"));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down = Target::parse(&format!("http://{closed}/gone")).unwrap();
+    let mut routes = vec![route("/up", &app, "/in", AckMode::Passthrough)];
+    routes.push(Route::new("/down", Some(github()), Some(down), &[], AckMode::Passthrough, None, None).unwrap());
+    let mut c = config(&dir, routes);
+    c.retries = 1;
+    // The flag form of --forward-timeout bounds passthrough for every route.
+    for r in &mut c.routes {
+        r.passthrough_timeout = Duration::from_millis(300);
+    }
+    let relay = relay::start(c).await.unwrap();
+    let body = b"{\"x\":true}";
+    let reply = post(&relay, "/up/x", &signed(body, "p-1", "push"), body).await;
+    assert_eq!((reply.status, &reply.body[..]), (202, &b"taken by the app"[..]));
+    assert_eq!(next(&app).uri, "/in/x");
+
+    app.set_answer(Answer::Status(500, "boom"));
+    let reply = post(&relay, "/up", &signed(body, "p-2", "push"), body).await;
+    assert_eq!((reply.status, &reply.body[..]), (500, &b"boom"[..]));
+    next(&app);
+
+    app.set_answer(Answer::Hang);
+    let reply = post(&relay, "/up", &signed(body, "p-3", "push"), body).await;
+    assert_eq!(reply.status, 504);
+    next(&app);
+
+    let reply = post(&relay, "/down", &signed(body, "p-4", "push"), body).await;
+    assert_eq!(reply.status, 502);
+    let d = wait_state(&dir.path().join("relay.db"), &id_of(&reply), "dead");
+    assert!(d.last_error.unwrap().contains("connect"));
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn retries_end_dead_against_a_500_target_and_4xx_is_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(500, "nope"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    c.retries = 3;
+    c.pause_after = 100;
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let reply = post(&relay, "/", &signed(b"1", "r-1", "push"), b"1").await;
+    for _ in 0..3 {
+        assert_eq!(next(&app).headers["x-hooktap-delivery"], id_of(&reply).as_str());
+    }
+    let d = wait_state(&db, &id_of(&reply), "dead");
+    assert_eq!((d.attempts, d.last_status), (3, Some(500)));
+    let attempts = Store::open(&db).unwrap().attempts(&d.id).unwrap();
+    assert_eq!(attempts.iter().map(|a| a.status).collect::<Vec<_>>(), [Some(500); 3]);
+    assert_eq!(&attempts[0].response_body[..], b"nope");
+
+    app.set_answer(Answer::Status(422, "bad"));
+    let reply = post(&relay, "/", &signed(b"2", "r-2", "push"), b"2").await;
+    next(&app);
+    let d = wait_state(&db, &id_of(&reply), "failed");
+    assert_eq!((d.attempts, d.last_status), (1, Some(422)));
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failing_target_is_paused_and_its_queue_delivered_when_it_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(503, "down"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    c.retries = 1000;
+    c.pause_after = 3;
+    c.target_concurrency = 2;
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let body = format!("{{\"n\":{i}}}");
+        ids.push(id_of(&post(&relay, "/", &signed(body.as_bytes(), &format!("q-{i}"), "push"), body.as_bytes()).await));
+    }
+    let health_url = format!("{}/_hooktap/health", relay.url);
+    let health = || async {
+        let r = request_async("GET", &health_url, &HeaderMap::new(), Bytes::new(), false).await;
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let h = health().await;
+        if h["targets"][0]["paused"] == true {
+            assert_eq!(h["status"], "degraded");
+            assert_eq!(h["queue_depth"], 6);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "target never paused: {h}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.set_answer(Answer::Status(200, "back"));
+    for id in &ids {
+        wait_state(&db, id, "forwarded");
+    }
+    let h = health().await;
+    assert_eq!(
+        (h["status"].as_str(), h["queue_depth"].as_u64(), h["forwarded"].as_u64()),
+        (Some("ok"), Some(0), Some(6))
+    );
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pending_work_resumes_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(503, "later"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    // One quick failure, then a retry far in the future: the work is left pending at stop.
+    c.retry_base = Duration::from_secs(3600);
+    c.retry_max = Duration::from_secs(3600);
+    let relay = relay::start(c.clone()).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let reply = post(&relay, "/", &signed(b"{}", &format!("s-{i}"), "push"), b"{}").await;
+        ids.push(id_of(&reply));
+        next(&app);
+    }
+    let db = dir.path().join("relay.db");
+    for id in &ids {
+        tokio::task::block_in_place(|| {
+            let store = Store::open(&db).unwrap();
+            common::wait_for("the first attempt to be recorded", Duration::from_secs(10), || {
+                store.get(id).ok().filter(|d| d.attempts == 1 && d.state == "pending")
+            });
+        });
+    }
+    relay.stop().await.unwrap();
+
+    app.set_answer(Answer::Status(200, "ok"));
+    // Due times are kept, so pretend the hour has passed.
+    rusqlite_set_due_now(&db);
+    c.retry_base = Duration::from_millis(10);
+    let relay = relay::start(c).await.unwrap();
+    for id in &ids {
+        let d = wait_state(&db, id, "forwarded");
+        assert_eq!(d.attempts, 2);
+    }
+    relay.stop().await.unwrap();
+}
+
+fn rusqlite_set_due_now(db: &std::path::Path) {
+    let mut store = Store::open(db).unwrap();
+    for d in store.pending_refs(0, 100).unwrap() {
+        store.set_state(&d.id, hooktap::store::State::Pending, Some(0)).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn h2_with_prior_knowledge_is_served_on_the_same_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay::start(config(&dir, vec![Route::record_only("/")])).await.unwrap();
+    let reply =
+        request_async("POST", &format!("{}/h2", relay.url), &HeaderMap::new(), Bytes::from_static(b"x"), true).await;
+    assert_eq!(reply.status, 200);
+    let d = Store::open(&dir.path().join("relay.db")).unwrap().get(&id_of(&reply)).unwrap();
+    assert_eq!((d.path.as_str(), &d.body[..]), ("/h2", &b"x"[..]));
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn everything_acknowledged_before_stop_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = relay::start(config(&dir, vec![Route::record_only("/")])).await.unwrap();
+    let url = relay.url.clone();
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            request_async("POST", &format!("{url}/n/{i}"), &HeaderMap::new(), Bytes::from(vec![b'x'; 1024]), false)
+                .await
+        }));
+    }
+    let mut acked = Vec::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.status, 200);
+        acked.push(id_of(&r));
+    }
+    assert_eq!(relay.stats.received_count(), 200);
+    relay.stop().await.unwrap();
+    let store = Store::open(&dir.path().join("relay.db")).unwrap();
+    for id in acked {
+        assert_eq!(store.get(&id).unwrap().body.len(), 1024);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resign_replaces_the_signature_with_one_for_the_local_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    let mut local = github();
+    local.secret = Some(Secret::new("local-dev-secret"));
+    c.resign = Some(local.clone());
+    let relay = relay::start(c).await.unwrap();
+    let body = b"{\"resign\":true}";
+    let original = signed(body, "rs-1", "push");
+    assert_eq!(post(&relay, "/", &original, body).await.status, 200);
+    let got = next(&app);
+    assert_ne!(got.headers["x-hub-signature-256"], original["x-hub-signature-256"]);
+    assert_eq!(got.headers.get_all("x-hub-signature-256").iter().count(), 1);
+    let check = hooktap::provider::VerifyInput {
+        headers: &got.headers,
+        body: &got.body,
+        secret: local.secret.as_ref().unwrap(),
+        now: hooktap::util::unix_now(),
+        tolerance: None,
+    };
+    assert!(local.provider.verify(&check).is_ok(), "the app's own secret must verify the forwarded request");
+    assert_eq!(got.headers["x-github-delivery"], "rs-1");
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, vec![Route::record_only("/")]);
+    c.header_timeout = Duration::from_millis(200);
+    let relay = relay::start(c).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    // The relay closes the connection (after an optional 408); a read that never ends fails the test.
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "connection still open after the header timeout");
+    assert!(buf.is_empty() || buf.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&buf));
+    relay.stop().await.unwrap();
+}

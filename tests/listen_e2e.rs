@@ -1,0 +1,288 @@
+//! `hooktap listen` as a real process in a temp HOME: banner, routes from config,
+//! health, signals, crash-and-resume, TLS.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{Answer, Env, Receiver, RelayProcess, request, wait_for};
+use hooktap::provider::SignInput;
+use hooktap::secret::Secret;
+use hooktap::store::Store;
+use http::HeaderMap;
+use predicates::prelude::*;
+
+fn github_headers(secret: &str, body: &[u8], delivery: &str, event: &str) -> HeaderMap {
+    hooktap::provider::lookup("github")
+        .unwrap()
+        .sign(&SignInput { body, secret: &Secret::new(secret), timestamp: 0, id: delivery, event: Some(event) })
+        .unwrap()
+}
+
+fn id_of(reply: &common::Reply) -> String {
+    reply.headers["x-hooktap-delivery"].to_str().unwrap().to_string()
+}
+
+fn wait_state(db: &std::path::Path, id: &str, state: &str) -> hooktap::store::Delivery {
+    wait_for(&format!("{id} to be {state}"), Duration::from_secs(20), || {
+        Store::open(db).ok()?.get(id).ok().filter(|d| d.state == state)
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn with_no_flags_it_records_everything_prints_ndjson_and_stops_cleanly() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--json"], &[]);
+    assert!(relay.stderr_text().contains("record only, answer 200"), "{}", relay.stderr_text());
+    assert!(relay.stderr_text().contains(&env.db().display().to_string()));
+    let reply = request("POST", &format!("{}/any/where?q=1", relay.url), &HeaderMap::new(), b"\x00\x01raw");
+    assert_eq!((reply.status, reply.body.len()), (200, 0));
+    let id = id_of(&reply);
+    let line = wait_for("an NDJSON line", Duration::from_secs(10), || {
+        relay.stdout.lock().unwrap().iter().find(|l| l.contains(&id)).cloned()
+    });
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (v["kind"].as_str(), v["state"].as_str(), v["answered"].as_u64()),
+        (Some("received"), Some("recorded"), Some(200))
+    );
+    let status = relay.signal("TERM");
+    assert_eq!(status.code(), Some(0), "SIGTERM is a requested stop");
+    let d = Store::open(&env.db()).unwrap().get(&id).unwrap();
+    assert_eq!((&d.body[..], d.query.as_deref()), (&b"\x00\x01raw"[..], Some("q=1")));
+
+    let relay = RelayProcess::start(&env, &[], &[]);
+    assert_eq!(relay.signal("INT").code(), Some(130), "Ctrl-C exits 130");
+}
+
+#[test]
+fn routes_for_two_providers_share_one_port_and_health_counts_them() {
+    let env = Env::new();
+    let github_app = Receiver::start(Answer::Status(200, "gh ok"));
+    let acme_app = Receiver::start(Answer::Status(200, "acme ok"));
+    env.write_project_config(&format!(
+        r#"
+[profiles.gh]
+provider = "github"
+secret_env = "GH_SECRET"
+
+[profiles.acme]
+provider = "custom"
+secret = "acme-secret"
+
+[profiles.acme.scheme]
+header = "X-Acme-Signature"
+prefix = "sha256="
+id_header = "X-Acme-Id"
+template = "{{id}}.{{body}}"
+
+[[routes]]
+path = "/webhooks/github"
+profile = "gh"
+forward_to = "{}"
+
+[[routes]]
+path = "/webhooks/acme"
+profile = "acme"
+forward_to = "{}"
+event = "acme.thing"
+"#,
+        github_app.url("/github"),
+        acme_app.url("/acme"),
+    ));
+    let relay = RelayProcess::start(&env, &[], &[("GH_SECRET", "gh-secret")]);
+    let banner = relay.stderr_text();
+    for path in ["/webhooks/github ", "/webhooks/acme "] {
+        assert!(banner.contains(&format!("{}{path}", relay.url)), "{path} missing from banner:\n{banner}");
+    }
+
+    let body = br#"{"action":"opened"}"#;
+    let gh = request(
+        "POST",
+        &format!("{}/webhooks/github/repo", relay.url),
+        &github_headers("gh-secret", body, "g1", "issues"),
+        body,
+    );
+    assert_eq!(gh.status, 200);
+    let got = github_app.next();
+    assert_eq!((got.uri.as_str(), &got.body[..]), ("/github/repo", &body[..]));
+    assert_eq!(got.headers["x-hooktap-signature"], "valid");
+
+    let scheme: hooktap::provider::CustomScheme = toml::from_str(
+        "header = \"X-Acme-Signature\"\nprefix = \"sha256=\"\nid_header = \"X-Acme-Id\"\ntemplate = \"{id}.{body}\"",
+    )
+    .unwrap();
+    let acme_headers = scheme
+        .build()
+        .unwrap()
+        .sign(&SignInput { body, secret: &Secret::new("acme-secret"), timestamp: 0, id: "a-1", event: None })
+        .unwrap();
+    let acme = request("POST", &format!("{}/webhooks/acme", relay.url), &acme_headers, body);
+    assert_eq!(acme.status, 200);
+    let got = acme_app.next();
+    assert_eq!((got.uri.as_str(), got.headers["x-acme-id"].to_str().unwrap()), ("/acme", "a-1"));
+
+    // A GitHub signature on the acme route is not an acme signature.
+    let wrong =
+        request("POST", &format!("{}/webhooks/acme", relay.url), &github_headers("gh-secret", body, "g2", "x"), body);
+    assert_eq!(wrong.status, 401);
+
+    let db = env.db();
+    assert_eq!(wait_state(&db, &id_of(&acme), "forwarded").event.as_deref(), Some("acme.thing"));
+    assert_eq!(wait_state(&db, &id_of(&gh), "forwarded").event.as_deref(), Some("issues"));
+    let health = request("GET", &format!("{}/_hooktap/health", relay.url), &HeaderMap::new(), b"");
+    let h: serde_json::Value = serde_json::from_slice(&health.body).unwrap();
+    assert_eq!(h["status"], "ok");
+    assert_eq!((h["received"].as_u64(), h["forwarded"].as_u64(), h["rejected"].as_u64()), (Some(3), Some(2), Some(1)));
+    assert_eq!((h["queue_depth"].as_u64(), h["error_rate"].as_f64()), (Some(0), Some(0.0)));
+    assert!(h["last_delivery_at"].is_string() && h["uptime_secs"].is_u64());
+    assert_eq!(h["db"], db.display().to_string());
+}
+
+#[test]
+fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(503, "busy"));
+    let target = app.url("/hook");
+    let retry = [("HOOKTAP_LISTEN_RETRY_BASE", "300ms"), ("HOOKTAP_LISTEN_PAUSE_AFTER", "1000")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &retry);
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            let reply = request("POST", &format!("{}/e/{i}", relay.url), &HeaderMap::new(), format!("{i}").as_bytes());
+            assert_eq!(reply.status, 200);
+            id_of(&reply)
+        })
+        .collect();
+    for _ in 0..3 {
+        app.next();
+    }
+    // SIGKILL: no graceful anything. The acknowledged deliveries must survive it.
+    relay.kill();
+    app.set_answer(Answer::Status(200, "ok"));
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &retry);
+    assert!(relay.stderr_text().contains("resuming 3 pending deliveries"), "{}", relay.stderr_text());
+    for id in &ids {
+        let d = wait_state(&env.db(), id, "forwarded");
+        assert_eq!(d.last_status, Some(200));
+    }
+}
+
+#[test]
+fn bad_listen_flags_are_usage_errors_with_a_reason() {
+    let env = Env::new();
+    env.cmd()
+        .args(["listen", "--port", "0", "--forward-to", "localhost:3000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("http:// or https://"));
+    env.cmd()
+        .args(["listen", "--port", "0", "--tunnel", "wss://example.com", "--channel", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not implemented yet"));
+    env.cmd()
+        .args(["listen", "--port", "0", "--provider", "github"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no secret").and(predicate::str::contains("hint")));
+    env.cmd()
+        .args(["listen", "--port", "0", "--secret-env", "SOME_VAR"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no provider"));
+}
+
+/// Trusts exactly one certificate, by SHA-256 fingerprint, as the banner printed it.
+#[derive(Debug)]
+struct Pinned {
+    fingerprint: String,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if hooktap::relay::tls::fingerprint(end_entity) == self.fingerprint {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General("certificate fingerprint differs from the banner".into()))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[test]
+fn tls_self_signed_serves_https_with_the_printed_fingerprint() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--tls", "self-signed"], &[]);
+    assert!(relay.url.starts_with("https://127.0.0.1:"), "{}", relay.url);
+    let banner = relay.stderr_text();
+    let fingerprint = banner
+        .lines()
+        .find_map(|l| l.split("fingerprint: ").nth(1))
+        .unwrap_or_else(|| panic!("no fingerprint in banner:\n{banner}"))
+        .trim()
+        .to_string();
+    let addr = relay.url.trim_start_matches("https://").to_string();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (status, alpn, id) = rt.block_on(async {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(Pinned { fingerprint, provider }))
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await.unwrap();
+        let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+        let (mut sender, conn) = hyper::client::conn::http2::handshake(
+            hyper_util::rt::TokioExecutor::new(),
+            hyper_util::rt::TokioIo::new(tls),
+        )
+        .await
+        .unwrap();
+        tokio::spawn(conn);
+        let req = http::Request::post(format!("https://{addr}/secure"))
+            .body(http_body_util::Full::new(Bytes::from_static(b"over tls")))
+            .unwrap();
+        let resp = sender.send_request(req).await.unwrap();
+        let id = resp.headers()["x-hooktap-delivery"].to_str().unwrap().to_string();
+        (resp.status().as_u16(), alpn, id)
+    });
+    assert_eq!((status, alpn.as_deref()), (200, Some(&b"h2"[..])));
+    let d = Store::open(&env.db()).unwrap().get(&id).unwrap();
+    assert_eq!((d.path.as_str(), &d.body[..]), ("/secure", &b"over tls"[..]));
+}
