@@ -63,10 +63,14 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// The stored signature result for this failure: `missing` or `invalid`.
-    pub fn signature_state(&self) -> SignatureState {
+    /// The stored signature result for this failure: `missing` when the signature header
+    /// itself (`signature_header`) is absent; `invalid` for everything else, including a
+    /// signed request whose timestamp or id header is missing.
+    pub fn signature_state(&self, signature_header: &str) -> SignatureState {
         match self {
-            VerifyError::MissingHeader { .. } => SignatureState::Missing,
+            VerifyError::MissingHeader { header } if header.eq_ignore_ascii_case(signature_header) => {
+                SignatureState::Missing
+            }
             _ => SignatureState::Invalid,
         }
     }
@@ -159,8 +163,11 @@ mod tests {
 
     #[test]
     fn only_a_missing_header_is_stored_as_missing() {
-        assert_eq!(VerifyError::MissingHeader { header: "x".into() }.signature_state(), SignatureState::Missing);
-        assert_eq!(VerifyError::Unauthorized { detail: "x".into() }.signature_state(), SignatureState::Invalid);
+        let missing = |h: &str| VerifyError::MissingHeader { header: h.into() };
+        assert_eq!(missing("x-hub-signature-256").signature_state("x-hub-signature-256"), SignatureState::Missing);
+        // Signed, but the timestamp header is gone: that is a bad request, not an unsigned one.
+        assert_eq!(missing("x-slack-request-timestamp").signature_state("x-slack-signature"), SignatureState::Invalid);
+        assert_eq!(VerifyError::Unauthorized { detail: "x".into() }.signature_state("x"), SignatureState::Invalid);
         for s in [SignatureState::Valid, SignatureState::Invalid, SignatureState::Missing, SignatureState::Unchecked] {
             assert_eq!(SignatureState::parse(s.as_str()), Some(s));
         }

@@ -7,7 +7,6 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use http::{HeaderMap, Response, StatusCode};
 use http_body_util::Full;
-use subtle::ConstantTimeEq;
 
 use crate::cmd::listen::AckMode;
 use crate::provider::{Provider, SignatureState, VerifyInput};
@@ -154,22 +153,14 @@ pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Ch
         Some(secret) => {
             let input =
                 VerifyInput { headers, body, secret, now: crate::util::unix_now(), tolerance: signer.tolerance };
-            match provider.verify(&input) {
-                Err(e) => (e.signature_state(), Some(e.to_string())),
-                Ok(_) => match &signer.auth {
-                    None => (SignatureState::Valid, None),
-                    Some(expected) => match headers.get(http::header::AUTHORIZATION) {
-                        None => (
-                            SignatureState::Missing,
-                            Some("header Authorization is missing (the profile expects one)".into()),
-                        ),
-                        Some(v) if bool::from(v.as_bytes().ct_eq(expected.as_bytes())) => (SignatureState::Valid, None),
-                        Some(_) => (
-                            SignatureState::Invalid,
-                            Some("header Authorization does not match the profile's auth_env value".into()),
-                        ),
-                    },
-                },
+            // A profile's expected Authorization (Nexus Bearer/Basic) is checked like the signature.
+            let outcome = provider.verify(&input).and_then(|verified| match &signer.auth {
+                Some(expected) => crate::provider::check_authorization(headers, expected).map(|()| verified),
+                None => Ok(verified),
+            });
+            match outcome {
+                Ok(_) => (SignatureState::Valid, None),
+                Err(e) => (e.signature_state(&provider.info().signature_header), Some(e.to_string())),
             }
         }
     };

@@ -198,20 +198,23 @@ impl Store {
     }
 
     /// Deletes deliveries older than `days` and beyond the newest `count`; returns how many went.
+    /// Deliveries still waiting to be forwarded are never pruned: retention must not lose work.
     pub fn prune(&mut self, days: Option<u32>, count: Option<u64>) -> rusqlite::Result<usize> {
         let mut removed = 0;
         if let Some(days) = days {
             let cutoff = crate::util::unix_ms_now() - i64::from(days) * 86_400_000;
-            removed += self.conn.execute("DELETE FROM deliveries WHERE received_at < ?1", [cutoff])?;
+            removed +=
+                self.conn.execute("DELETE FROM deliveries WHERE received_at < ?1 AND state != 'pending'", [cutoff])?;
         }
         if let Some(count) = count {
             let keep = i64::try_from(count).unwrap_or(i64::MAX);
-            let cutoff: Option<String> = self
+            let cutoff: Option<i64> = self
                 .conn
-                .query_row("SELECT id FROM deliveries ORDER BY id DESC LIMIT 1 OFFSET ?1", [keep], |r| r.get(0))
+                .query_row("SELECT seq FROM deliveries ORDER BY seq DESC LIMIT 1 OFFSET ?1", [keep], |r| r.get(0))
                 .optional()?;
             if let Some(cutoff) = cutoff {
-                removed += self.conn.execute("DELETE FROM deliveries WHERE id <= ?1", [cutoff])?;
+                removed +=
+                    self.conn.execute("DELETE FROM deliveries WHERE seq <= ?1 AND state != 'pending'", [cutoff])?;
             }
         }
         Ok(removed)

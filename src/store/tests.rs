@@ -149,6 +149,23 @@ fn attempts_move_state_and_cap_response_bodies() {
 }
 
 #[test]
+fn prune_never_removes_deliveries_waiting_to_be_forwarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let mut rows: Vec<_> = (0..4).map(|_| delivery("github", None, "push")).collect();
+    rows[0].state = State::Pending;
+    rows[0].received_at = 0;
+    rows[1].received_at = 0;
+    store.insert_batch(&rows).unwrap();
+    // By age: the old pending one stays, the old recorded one goes.
+    assert_eq!(store.prune(Some(1), None).unwrap(), 1);
+    // By count: keep 1 newest, but never the pending one.
+    assert_eq!(store.prune(None, Some(1)).unwrap(), 1);
+    let left: Vec<String> = store.list(&Filter::default(), None).unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(left, [rows[0].id.clone(), rows[3].id.clone()]);
+}
+
+#[test]
 fn prune_keeps_the_newest_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("d.db")).unwrap();
