@@ -61,8 +61,8 @@ wait_for_line() { # FILE PATTERN
 
 "$BIN/examples/sink" > sink.addr &
 PIDS+=($!)
-wait_for_line sink.addr 127.0.0.1
-SINK="http://$(cat sink.addr)"
+wait_for_line sink.addr '^listening on'
+SINK="http://$(sed -n 's/^listening on //p' sink.addr)"
 
 RELAY_PID=""
 RELAY=""

@@ -20,11 +20,11 @@ SECRET=bench-secret
 
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install -y wrk)" >&2; exit 2; }
 if [ -z "${SKIP_BUILD:-}" ]; then
-  cargo build --release --quiet --bin hooktap --example send_target
+  cargo build --release --quiet --bin hooktap --example sink
 fi
 target_dir=${CARGO_TARGET_DIR:-target}
 hooktap="$target_dir/release/hooktap"
-sink="$target_dir/release/examples/send_target"
+sink="$target_dir/release/examples/sink"
 
 tmp=$(mktemp -d)
 target_pid=
@@ -36,7 +36,9 @@ trap cleanup EXIT INT TERM
 # No user config or database leaks in.
 export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" HOOKTAP_SECRET="$SECRET"
 
-"$sink" 127.0.0.1:0 > "$tmp/target.out" &
+# One worker thread: client and target share the machine, and both clients meet the
+# same target, so its cost cancels out in the ratio.
+TARGET_THREADS=${TARGET_THREADS:-1} "$sink" 127.0.0.1:0 > "$tmp/target.out" &
 target_pid=$!
 i=0
 until grep -q '^listening on' "$tmp/target.out" 2>/dev/null; do
@@ -89,7 +91,7 @@ while [ "$r" -lt "$ROUNDS" ]; do
 done
 
 echo
-echo "target: examples/send_target on $addr; body $(wc -c < "$tmp/body") bytes ($PROVIDER $EVENT); best of $ROUNDS"
+echo "target: examples/sink on $addr; body $(wc -c < "$tmp/body") bytes ($PROVIDER $EVENT); best of $ROUNDS"
 echo "reference  wrk -t$WRK_THREADS -c$CONCURRENCY -d$WRK_DURATION                            $ref req/s"
 echo "hooktap    send --count $COUNT --concurrency $CONCURRENCY (recording)   $rec req/s ($recwall whole process)"
 echo "hooktap    send --count $COUNT --concurrency $CONCURRENCY --no-record   $norec req/s"

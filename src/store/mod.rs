@@ -22,6 +22,17 @@ pub use writer::{Queued, Writer, WriterHandle};
 /// Response bodies longer than this are cut before they are stored.
 pub const RESPONSE_BODY_CAP: usize = 64 * 1024;
 
+/// How far a commit is guaranteed to survive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Survives power loss: every commit is synced (`synchronous=FULL`). The relay
+    /// acknowledges deliveries on commit, so it uses this.
+    PowerLoss,
+    /// Survives a crash of hooktap but not of the machine (`synchronous=NORMAL` in WAL):
+    /// for records nobody was promised, such as what `send` fired.
+    ProcessCrash,
+}
+
 /// What can go wrong opening the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -115,6 +126,15 @@ impl Store {
         // which cost a fifth of the writer's time under load.
         self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(())
+    }
+
+    /// Sets how far this connection's commits are guaranteed to survive.
+    pub fn set_durability(&self, durability: Durability) -> rusqlite::Result<()> {
+        let level = match durability {
+            Durability::PowerLoss => "FULL",
+            Durability::ProcessCrash => "NORMAL",
+        };
+        self.conn.pragma_update(None, "synchronous", level)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {

@@ -327,3 +327,13 @@ fn duplicate_checks_are_not_re_prepared_per_delivery_id() {
     assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 5);
 }
+
+#[test]
+fn durability_sets_the_sync_level_of_the_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("d.db")).unwrap();
+    let level = |s: &Store| -> i64 { s.conn().pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap() };
+    assert_eq!(level(&store), 2, "opened FULL: the relay's durable-before-ack default");
+    store.set_durability(Durability::ProcessCrash).unwrap();
+    assert_eq!(level(&store), 1);
+}

@@ -11,7 +11,8 @@ use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Inserted, NewAttempt, NewDelivery, SentDelivery, State, Store, StoreError, attempt_in, insert_in, sent_in,
+    Durability, Inserted, NewAttempt, NewDelivery, SentDelivery, State, Store, StoreError, attempt_in, insert_in,
+    sent_in,
 };
 
 /// Most operations committed in one transaction.
@@ -53,7 +54,13 @@ impl Writer {
     /// Opens the database and starts the writer thread. `queue` bounds how many
     /// writes may wait; senders beyond it wait for room (back-pressure).
     pub fn spawn(path: &Path, queue: usize) -> Result<(Writer, WriterHandle), StoreError> {
+        Self::spawn_with(path, queue, Durability::PowerLoss)
+    }
+
+    /// [`Writer::spawn`] with a chosen durability for this connection's commits.
+    pub fn spawn_with(path: &Path, queue: usize, durability: Durability) -> Result<(Writer, WriterHandle), StoreError> {
         let store = Store::open(path)?;
+        store.set_durability(durability).map_err(|source| StoreError::Sqlite { path: path.to_path_buf(), source })?;
         let (tx, rx) = mpsc::channel(queue.max(1));
         let thread = std::thread::Builder::new()
             .name("hooktap-writer".into())
