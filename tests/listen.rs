@@ -232,7 +232,12 @@ async fn a_failing_target_is_paused_and_its_queue_delivered_when_it_recovers() {
         let h = health().await;
         if h["targets"][0]["paused"] == true {
             assert_eq!(h["status"], "degraded");
-            assert_eq!(h["queue_depth"], 6);
+            // While paused, a probe may hold one delivery at a time, so the queue depth
+            // can dip; what matters is that every delivery is still waiting, none lost.
+            assert!(h["queue_depth"].as_u64().is_some_and(|d| (5..=6).contains(&d)), "{h}");
+            for id in &ids {
+                wait_state(&db, id, "pending");
+            }
             break;
         }
         assert!(std::time::Instant::now() < deadline, "target never paused: {h}");

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
 
 /// The GitHub provider.
 pub fn provider() -> Arc<dyn Provider> {
-    Arc::new(HmacScheme {
-        info: ProviderInfo {
+    Arc::new(HmacScheme::over_body(
+        ProviderInfo {
             name: "github".into(),
             aliases: vec![],
             title: "GitHub".into(),
@@ -21,13 +21,9 @@ pub fn provider() -> Arc<dyn Provider> {
             delivery_id: Field::Header("x-github-delivery".into()),
             ping_event: Some("ping".into()),
         },
-        prefix: "sha256=".into(),
-        template: SignedTemplate::parse("{body}").expect("static template"),
-        encoding: Encoding::Hex,
-        algorithm: Algorithm::Sha256,
-        timestamp_header: None,
-        id_header: None,
-    })
+        "sha256=",
+        Encoding::Hex,
+    ))
 }
 
 #[cfg(test)]

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
 
 /// The Nexudus provider.
 pub fn provider() -> Arc<dyn Provider> {
-    Arc::new(HmacScheme {
-        info: ProviderInfo {
+    Arc::new(HmacScheme::over_body(
+        ProviderInfo {
             name: "nexudus".into(),
             aliases: vec![],
             title: "Nexudus".into(),
@@ -29,13 +29,9 @@ pub fn provider() -> Arc<dyn Provider> {
             delivery_id: Field::Absent,
             ping_event: None,
         },
-        prefix: String::new(),
-        template: SignedTemplate::parse("{body}").expect("static template"),
-        encoding: Encoding::HexUpper,
-        algorithm: Algorithm::Sha256,
-        timestamp_header: None,
-        id_header: None,
-    })
+        "",
+        Encoding::HexUpper,
+    ))
 }
 
 #[cfg(test)]

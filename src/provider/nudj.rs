@@ -3,12 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
 
 /// The Nudj provider.
 pub fn provider() -> Arc<dyn Provider> {
-    Arc::new(HmacScheme {
-        info: ProviderInfo {
+    Arc::new(HmacScheme::over_body(
+        ProviderInfo {
             name: "nudj".into(),
             aliases: vec![],
             title: "Nudj".into(),
@@ -22,13 +22,9 @@ pub fn provider() -> Arc<dyn Provider> {
             delivery_id: Field::Json("id".into()),
             ping_event: None,
         },
-        prefix: "sha256=".into(),
-        template: SignedTemplate::parse("{body}").expect("static template"),
-        encoding: Encoding::Hex,
-        algorithm: Algorithm::Sha256,
-        timestamp_header: None,
-        id_header: None,
-    })
+        "sha256=",
+        Encoding::Hex,
+    ))
 }
 
 #[cfg(test)]

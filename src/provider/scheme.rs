@@ -110,6 +110,19 @@ pub struct HmacScheme {
 }
 
 impl HmacScheme {
+    /// HMAC-SHA256 over the raw body alone, written as `prefix` + `encoding` (the most common scheme).
+    pub fn over_body(info: ProviderInfo, prefix: &str, encoding: Encoding) -> HmacScheme {
+        HmacScheme {
+            info,
+            prefix: prefix.to_string(),
+            template: SignedTemplate::parse("{body}").expect("static template"),
+            encoding,
+            algorithm: Algorithm::Sha256,
+            timestamp_header: None,
+            id_header: None,
+        }
+    }
+
     fn expected_form(&self, mac_len: usize) -> String {
         format!("{}<{}>", self.prefix, self.encoding.describe_len(mac_len))
     }

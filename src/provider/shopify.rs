@@ -3,12 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
 
 /// The Shopify provider.
 pub fn provider() -> Arc<dyn Provider> {
-    Arc::new(HmacScheme {
-        info: ProviderInfo {
+    Arc::new(HmacScheme::over_body(
+        ProviderInfo {
             name: "shopify".into(),
             aliases: vec![],
             title: "Shopify".into(),
@@ -21,13 +21,9 @@ pub fn provider() -> Arc<dyn Provider> {
             delivery_id: Field::Header("x-shopify-webhook-id".into()),
             ping_event: None,
         },
-        prefix: String::new(),
-        template: SignedTemplate::parse("{body}").expect("static template"),
-        encoding: Encoding::Base64,
-        algorithm: Algorithm::Sha256,
-        timestamp_header: None,
-        id_header: None,
-    })
+        "",
+        Encoding::Base64,
+    ))
 }
 
 #[cfg(test)]
