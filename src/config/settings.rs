@@ -154,12 +154,6 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting { key: "listen.retry_max", kind: Kind::Duration, default: Some("60s"), doc: "longest retry delay" },
     Setting {
-        key: "listen.durability",
-        kind: Kind::Choice(&["power-loss", "process-crash"]),
-        default: Some("power-loss"),
-        doc: "what an acknowledged delivery survives: power loss (fsync per commit) or a crash of hooktap",
-    },
-    Setting {
         key: "listen.pause_after",
         kind: Kind::Int(1, 10_000),
         default: Some("5"),

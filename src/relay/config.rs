@@ -31,8 +31,6 @@ pub struct RelayConfig {
     pub routes: Vec<Route>,
     /// The database file.
     pub db: PathBuf,
-    /// How far an acknowledged delivery is guaranteed to survive.
-    pub durability: crate::store::Durability,
     /// Largest accepted body in bytes (413 beyond).
     pub max_body: u64,
     /// Time allowed to read request headers (and a TLS handshake).
@@ -75,7 +73,6 @@ impl RelayConfig {
             port: 0,
             routes: vec![Route::record_only("/")],
             db,
-            durability: crate::store::Durability::PowerLoss,
             max_body: 5 * 1024 * 1024,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
@@ -225,10 +222,6 @@ impl RelayConfig {
             resign,
             tls,
             output,
-            durability: match config.get_str("listen.durability") {
-                Some("process-crash") => crate::store::Durability::ProcessCrash,
-                _ => crate::store::Durability::PowerLoss,
-            },
             retain_days: config.get_int("retain_days").and_then(|d| u32::try_from(d).ok()),
             retain_count: config.get_int("retain_count").and_then(|c| u64::try_from(c).ok()),
         })

@@ -122,8 +122,8 @@ impl App {
     /// shared state; the caller joins the returned writer thread after the last
     /// [`Writer`] is dropped.
     pub fn open(config: &RelayConfig, shutdown: Shutdown) -> anyhow::Result<(Arc<App>, crate::store::WriterHandle)> {
-        let (writer, writer_thread) = Writer::spawn_with(&config.db, WRITE_QUEUE, config.durability)
-            .map_err(crate::store::StoreError::into_user_error)?;
+        let (writer, writer_thread) =
+            Writer::spawn(&config.db, WRITE_QUEUE).map_err(crate::store::StoreError::into_user_error)?;
         let reader = Reader::open(&config.db)?;
         let stats = Arc::new(health::Stats::new());
         let console = console::Console::new(config.output);
