@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
 
 use super::request::Prepared;
 use crate::net::HttpClient;
@@ -96,6 +97,82 @@ pub async fn deliver(client: &HttpClient, uri: &Uri, prepared: &Prepared, timeou
         Err(_) => Err(SendError::Timeout(timeout)),
     };
     Outcome { started_at, latency: start.elapsed(), result }
+}
+
+/// How a load worker reaches its target. For `http://` each worker keeps its own
+/// HTTP/1.1 connection, so workers never contend on a shared pool; `https://` (where
+/// TLS and h2 negotiation live in the pooled client) uses the shared client.
+pub enum Link {
+    /// A connection owned by this worker; reconnected after any failure.
+    Own(Option<SendRequest<Full<Bytes>>>),
+    /// The shared pooled client (boxed: it is much larger than a connection handle).
+    Pooled(Box<HttpClient>),
+}
+
+impl Link {
+    /// The link a worker should use for `uri`.
+    pub fn for_uri(client: &HttpClient, uri: &Uri) -> Link {
+        if uri.scheme_str() == Some("http") && uri.authority().is_some() {
+            Link::Own(None)
+        } else {
+            Link::Pooled(Box::new(client.clone()))
+        }
+    }
+
+    /// POSTs `prepared` to `uri` over this link, giving the whole exchange `timeout`.
+    pub async fn deliver(&mut self, uri: &Uri, prepared: &Prepared, timeout: Duration) -> Outcome {
+        let sender = match self {
+            Link::Pooled(client) => return deliver(client, uri, prepared, timeout).await,
+            Link::Own(sender) => sender,
+        };
+        let started_at = crate::util::unix_ms_now();
+        let start = Instant::now();
+        let result = match tokio::time::timeout(timeout, exchange_own(sender, uri, prepared)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError::Timeout(timeout)),
+        };
+        if result.is_err() {
+            // The connection's state is unknown after a failure: start afresh next time.
+            *sender = None;
+        }
+        Outcome { started_at, latency: start.elapsed(), result }
+    }
+}
+
+async fn exchange_own(
+    sender: &mut Option<SendRequest<Full<Bytes>>>,
+    uri: &Uri,
+    prepared: &Prepared,
+) -> Result<Answer, SendError> {
+    let authority = uri.authority().ok_or_else(|| SendError::Other(format!("{uri} has no host")))?;
+    if sender.as_ref().is_none_or(|s| s.is_closed()) {
+        let addr = if authority.port().is_some() { authority.as_str().to_string() } else { format!("{authority}:80") };
+        let stream = tokio::net::TcpStream::connect(&addr).await.map_err(|e| SendError::Connect(e.to_string()))?;
+        let _ = stream.set_nodelay(true);
+        let (s, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| SendError::Connect(chain(&e)))?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        *sender = Some(s);
+    }
+    let Some(s) = sender.as_mut() else { return Err(SendError::Other("no connection".into())) };
+    s.ready().await.map_err(|e| SendError::Other(chain(&e)))?;
+    let mut request = Request::new(Full::new(prepared.body.clone()));
+    *request.method_mut() = http::Method::POST;
+    // A connection of our own speaks to the origin: origin-form target plus Host.
+    *request.uri_mut() = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/").parse().unwrap_or_default();
+    *request.headers_mut() = prepared.headers.clone();
+    if !request.headers().contains_key(http::header::HOST)
+        && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
+    {
+        request.headers_mut().insert(http::header::HOST, host);
+    }
+    let response = s.send_request(request).await.map_err(|e| SendError::Other(chain(&e)))?;
+    let (parts, body) = response.into_parts();
+    let (body, size) = read_capped(body).await.map_err(|e| SendError::Other(chain(&e)))?;
+    Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
 async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), hyper::Error> {

@@ -10,7 +10,7 @@ use http::Uri;
 use indicatif::ProgressBar;
 use tokio::sync::watch;
 
-use super::deliver::deliver;
+use super::deliver::Link;
 use super::record::{RunInfo, Sink, sent_delivery};
 use super::request::RequestPlan;
 use super::stats::Tally;
@@ -102,6 +102,7 @@ struct Worker {
 impl Worker {
     async fn run(mut self) -> Tally {
         let mut tally = Tally::default();
+        let mut link = Link::for_uri(&self.shared.client, &self.shared.uri);
         let mut warned = false;
         loop {
             if *self.shutdown.borrow() || self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -135,7 +136,7 @@ impl Worker {
                 }
             };
             let outcome = tokio::select! {
-                o = deliver(&self.shared.client, &self.shared.uri, &prepared, self.timeout) => o,
+                o = link.deliver(&self.shared.uri, &prepared, self.timeout) => o,
                 _ = super::stopped(&mut self.shutdown) => break,
             };
             tally.add(&outcome);
