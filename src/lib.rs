@@ -11,5 +11,6 @@ pub mod provider;
 pub mod relay;
 pub mod secret;
 pub mod send;
+pub mod signal;
 pub mod store;
 pub mod util;

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::error::Exit;
 use crate::relay::RelayConfig;
+use crate::signal::{Signal, Signals};
 
 /// Arguments of `hooktap listen`.
 #[derive(Debug, Args)]
@@ -82,15 +83,6 @@ pub enum TlsMode {
     SelfSigned,
 }
 
-/// Which signal stopped the relay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Signal {
-    /// Ctrl-C: exit 130.
-    Interrupt,
-    /// SIGTERM: a requested stop, exit 0.
-    Terminate,
-}
-
 /// Runs `hooktap listen` until Ctrl-C or SIGTERM.
 pub fn run(args: ListenArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let config = crate::config::load(global)?;
@@ -110,47 +102,4 @@ pub fn run(args: ListenArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         Signal::Interrupt => Exit::Interrupted,
         Signal::Terminate => Exit::Success,
     })
-}
-
-/// The stop signals: Ctrl-C and, on unix, SIGTERM; one place for both.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn install() -> anyhow::Result<Signals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                interrupt: signal(SignalKind::interrupt()).context("installing the Ctrl-C handler")?,
-                terminate: signal(SignalKind::terminate()).context("installing the SIGTERM handler")?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    /// Waits for the first stop signal.
-    async fn recv(mut self) -> Signal {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.interrupt.recv() => Signal::Interrupt,
-                _ = self.terminate.recv() => Signal::Terminate,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = &mut self;
-            match tokio::signal::ctrl_c().await {
-                Ok(()) => Signal::Interrupt,
-                // Without a handler there is no way to stop gracefully; stop now rather than never.
-                Err(_) => Signal::Interrupt,
-            }
-        }
-    }
 }

@@ -20,30 +20,18 @@ pub use request::{BodySource, BuildError, Prepared, RequestPlan};
 /// while the first request is in flight is never missed. Call inside a runtime.
 pub fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
     let (tx, rx) = tokio::sync::watch::channel(false);
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
-            (Ok(mut int), Ok(mut term)) => {
-                tokio::spawn(async move {
-                    tokio::select! {
-                        _ = int.recv() => {}
-                        _ = term.recv() => {}
-                    }
-                    let _ = tx.send(true);
-                });
-            }
-            _ => tracing::warn!("cannot listen for Ctrl-C; interrupting will not print a summary"),
+    match crate::signal::Signals::install() {
+        Ok(signals) => {
+            tokio::spawn(async move {
+                signals.recv().await;
+                let _ = tx.send(true);
+            });
         }
+        Err(e) => tracing::warn!("{e:#}; interrupting will not print a summary"),
     }
-    #[cfg(not(unix))]
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = tx.send(true);
-        }
-    });
     rx
 }
+
 /// Resolves once `shutdown` turns true; never, if no signal can arrive any more.
 pub async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
     if shutdown.wait_for(|stop| *stop).await.is_err() {
