@@ -226,6 +226,7 @@ pub async fn run<T>(config: RelayConfig, shutdown: impl Future<Output = T>) -> a
     let begun = Instant::now();
     console.notice("stopping: finishing in-flight requests and commits");
     running.stop().await?;
+    console.flush();
     console.notice(&format!("stopped in {} ms; everything received is stored", begun.elapsed().as_millis()));
     Ok(value)
 }

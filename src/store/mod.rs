@@ -15,7 +15,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 pub use model::{
     Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, SentDelivery, Source, State, decode_headers,
-    encode_headers, new_id,
+    encode_headers, id_floor, new_id,
 };
 pub use writer::{Queued, Writer, WriterHandle};
 
@@ -223,8 +223,11 @@ impl Store {
         let mut removed = 0;
         if let Some(days) = days {
             let cutoff = crate::util::unix_ms_now() - i64::from(days) * 86_400_000;
-            removed +=
-                self.conn.execute("DELETE FROM deliveries WHERE received_at < ?1 AND state != 'pending'", [cutoff])?;
+            // The id bound uses the id index: every id below it was received before the cutoff.
+            removed += self.conn.execute(
+                "DELETE FROM deliveries WHERE id < ?1 AND received_at < ?2 AND state != 'pending'",
+                params![id_floor(cutoff), cutoff],
+            )?;
         }
         if let Some(count) = count {
             let keep = i64::try_from(count).unwrap_or(i64::MAX);
@@ -240,6 +243,10 @@ impl Store {
         Ok(removed)
     }
 }
+
+/// The earliest received delivery with a provider and provider delivery id.
+const DUPLICATE_OF: &str = "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2
+    AND provider_delivery_id IS NOT NULL AND source IN ('listen', 'tunnel') ORDER BY seq LIMIT 1";
 
 fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Result<Inserted> {
     insert_row(tx, d, None)
@@ -258,13 +265,13 @@ fn insert_row(
     d: &NewDelivery,
     last: Option<(&NewAttempt, State)>,
 ) -> rusqlite::Result<Inserted> {
-    let duplicate_of: Option<String> = match (&d.provider, &d.provider_delivery_id) {
-        (Some(p), Some(pid)) => tx
-            .prepare_cached(
-                "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
-            )?
-            .query_row(params![p, pid], |r| r.get(0))
-            .optional()?,
+    // Only what was received can be a duplicate: `send` makes fresh ids, and a replay
+    // repeats its original's id on purpose. DUPLICATE_OF's clauses match the partial
+    // index `deliveries_received_id`, whose equal keys come in `seq` order: no sort.
+    let duplicate_of: Option<String> = match (&d.provider, &d.provider_delivery_id, d.source) {
+        (Some(p), Some(pid), Source::Listen | Source::Tunnel) => {
+            tx.prepare_cached(DUPLICATE_OF)?.query_row(params![p, pid], |r| r.get(0)).optional()?
+        }
         _ => None,
     };
     tx.prepare_cached(

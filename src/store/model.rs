@@ -120,9 +120,10 @@ pub struct NewDelivery {
 impl NewDelivery {
     /// A delivery with only the request parts set; the rest defaulted (unchecked, recorded).
     pub fn request(source: Source, method: &str, path: &str, headers: HeaderMap, body: Bytes) -> Self {
+        let (id, received_at) = new_id_now();
         NewDelivery {
-            id: new_id(),
-            received_at: crate::util::unix_ms_now(),
+            id,
+            received_at,
             source,
             method: method.to_string(),
             path: path.to_string(),
@@ -298,10 +299,25 @@ pub struct Filter {
 
 /// A new time-sortable delivery id (a ULID), increasing within this process.
 pub fn new_id() -> String {
+    new_id_now().0
+}
+
+/// A new id and the time (unix ms) it was made for. The id's time part is never
+/// earlier than that time, so `id >= id_floor(t)` holds for every delivery received
+/// at or after `t`: time ranges can use the id's index.
+fn new_id_now() -> (String, i64) {
     static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+    let now = std::time::SystemTime::now();
+    let ms = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     let mut generator = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     // Overflow needs 2^80 ids in one millisecond; fall back to a random one if it happens.
-    generator.generate().unwrap_or_else(|_| ulid::Ulid::generate()).to_string()
+    let id = generator.generate_from_datetime(now).unwrap_or_else(|_| ulid::Ulid::from_datetime(now));
+    (id.to_string(), ms)
+}
+
+/// The smallest id a delivery received at `unix_ms` or later can have.
+pub fn id_floor(unix_ms: i64) -> String {
+    ulid::Ulid::from_parts(u64::try_from(unix_ms).unwrap_or(0), 0).to_string()
 }
 
 /// Encodes headers as `name: value\n` lines; values are bytes, so nothing is lost.

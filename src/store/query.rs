@@ -1,8 +1,8 @@
 //! Reading deliveries and attempts back: by id, by filter, and what is due for forwarding.
 
-use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
+use rusqlite::{Row, params_from_iter, types::Value};
 
-use super::{Attempt, Delivery, Filter, State, Store, decode_headers};
+use super::{Attempt, Delivery, Filter, Store, decode_headers};
 
 const DELIVERY_COLUMNS: &str =
     "seq, id, received_at, source, method, path, query, headers, body, body_size, remote_addr,
@@ -92,6 +92,8 @@ impl Store {
             clauses.push(clause.replace('?', &format!("?{}", args.len())));
         };
         if let Some(since) = filter.since {
+            // The id bound lets the id index narrow the scan; received_at is exact.
+            push("id >= ?", super::id_floor(since).into());
             push("received_at >= ?", since.into());
         }
         if let Some(state) = filter.state {
@@ -108,8 +110,8 @@ impl Store {
             push("seq > ?", after.into());
         }
         if let Some(event) = &filter.event {
-            // Lenient: `Coworker Update` finds `coworker-update`. Normalised in SQL so the
-            // index on event still narrows by provider/time first.
+            // Lenient: `Coworker Update` finds `coworker-update`. Normalised in SQL, so
+            // the other clauses (provider, time) do the narrowing.
             push(
                 "lower(replace(replace(replace(replace(event, ' ', ''), '-', ''), '_', ''), '.', '')) = ?",
                 normalize(event).into(),
@@ -170,27 +172,16 @@ impl Store {
     /// Pending deliveries, soonest due first (for resuming after a restart).
     pub fn pending(&self, limit: usize) -> rusqlite::Result<Vec<Delivery>> {
         let sql = format!(
-            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT {limit}"
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE state = 'pending' ORDER BY next_attempt_at, id LIMIT {limit}"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
-        stmt.query_map([State::Pending.as_str()], delivery_from_row)?.collect()
+        stmt.query_map([], delivery_from_row)?.collect()
     }
 
     /// How many deliveries are in each state.
     pub fn count_by_state(&self) -> rusqlite::Result<Vec<(String, i64)>> {
         let mut stmt = self.conn().prepare_cached("SELECT state, count(*) FROM deliveries GROUP BY state")?;
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
-    }
-
-    /// The earliest delivery with this provider delivery id, if any.
-    pub fn find_provider_id(&self, provider: &str, provider_delivery_id: &str) -> rusqlite::Result<Option<String>> {
-        self.conn()
-            .query_row(
-                "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
-                [provider, provider_delivery_id],
-                |r| r.get(0),
-            )
-            .optional()
     }
 }
 
@@ -221,10 +212,10 @@ impl Store {
     pub fn pending_refs(&self, after_seq: i64, limit: usize) -> rusqlite::Result<Vec<PendingRef>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT seq, id, target, route, provider, event, attempts, next_attempt_at FROM deliveries
-             WHERE state = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+             WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        stmt.query_map(rusqlite::params![State::Pending.as_str(), after_seq, limit], |r| {
+        stmt.query_map(rusqlite::params![after_seq, limit], |r| {
             Ok(PendingRef {
                 seq: r.get(0)?,
                 id: r.get(1)?,

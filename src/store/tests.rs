@@ -154,8 +154,11 @@ fn prune_never_removes_deliveries_waiting_to_be_forwarded() {
     let mut store = Store::open(&dir.path().join("d.db")).unwrap();
     let mut rows: Vec<_> = (0..4).map(|_| delivery("github", None, "push")).collect();
     rows[0].state = State::Pending;
-    rows[0].received_at = 0;
-    rows[1].received_at = 0;
+    // Received long ago: the time and the id's time part agree, as for every stored delivery.
+    for (i, row) in rows.iter_mut().take(2).enumerate() {
+        row.received_at = i as i64 + 1;
+        row.id = id_floor(row.received_at);
+    }
     store.insert_batch(&rows).unwrap();
     // By age: the old pending one stays, the old recorded one goes.
     assert_eq!(store.prune(Some(1), None).unwrap(), 1);
@@ -318,12 +321,7 @@ fn duplicate_checks_are_not_re_prepared_per_delivery_id() {
     for i in 0..5 {
         store.insert(&delivery("nudj", Some(&format!("evt-{i}")), "x")).unwrap();
     }
-    let stmt = store
-        .conn()
-        .prepare_cached(
-            "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2 ORDER BY id LIMIT 1",
-        )
-        .unwrap();
+    let stmt = store.conn().prepare_cached(DUPLICATE_OF).unwrap();
     assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 5);
 }
@@ -336,4 +334,84 @@ fn durability_sets_the_sync_level_of_the_connection() {
     assert_eq!(level(&store), 2, "opened FULL: the relay's durable-before-ack default");
     store.set_durability(Durability::ProcessCrash).unwrap();
     assert_eq!(level(&store), 1);
+}
+
+/// The plan SQLite picks for `sql`, one detail line per step.
+fn plan(store: &Store, sql: &str) -> String {
+    let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let n = stmt.parameter_count();
+    let args: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3)).unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+}
+
+#[test]
+fn hot_queries_use_their_indexes_without_sorting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("plan.db")).unwrap();
+    let dup = plan(&store, DUPLICATE_OF);
+    assert!(dup.contains("USING INDEX deliveries_received_id") && !dup.contains("TEMP B-TREE"), "{dup}");
+    let pending = plan(&store, "SELECT seq FROM deliveries WHERE state = 'pending' AND seq > ?1 ORDER BY seq");
+    assert!(pending.contains("deliveries_pending") || pending.contains("USING INTEGER PRIMARY KEY"), "{pending}");
+    let since = plan(&store, "SELECT seq FROM deliveries WHERE id >= ?1 AND received_at >= ?2");
+    assert!(since.contains("USING INDEX sqlite_autoindex_deliveries_1 (id>?)"), "{since}");
+}
+
+#[test]
+fn sent_and_replayed_deliveries_are_never_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let received = delivery("nudj", Some("evt_1"), "x");
+    store.insert(&received).unwrap();
+    for source in [Source::Send, Source::Replay] {
+        let mut d = delivery("nudj", Some("evt_1"), "x");
+        d.source = source;
+        assert_eq!(store.insert(&d).unwrap().duplicate_of, None, "{source:?}");
+    }
+    // A second receipt is still caught, and points at the first receipt.
+    let again = delivery("nudj", Some("evt_1"), "x");
+    assert_eq!(store.insert(&again).unwrap().duplicate_of.as_deref(), Some(received.id.as_str()));
+}
+
+#[test]
+fn ids_never_sort_before_their_receipt_time() {
+    for _ in 0..1000 {
+        let d = delivery("nudj", None, "x");
+        assert!(d.id >= id_floor(d.received_at), "{} received at {}", d.id, d.received_at);
+        assert!(d.id < id_floor(d.received_at + 1000), "the id's time is the receipt time, not later");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("d.db")).unwrap();
+    let mut old = delivery("nudj", None, "x");
+    old.received_at -= 60_000;
+    let new = delivery("nudj", None, "x");
+    store.insert_batch(&[old, new.clone()]).unwrap();
+    let since = store.list(&Filter { since: Some(new.received_at), ..Filter::default() }, None).unwrap();
+    assert_eq!(since.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [new.id]);
+}
+
+#[test]
+fn a_version_1_database_moves_to_the_leaner_indexes_keeping_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO deliveries (id, received_at, source, method, path, headers, body, body_size, signature, state)
+             VALUES ('01K0000000000000000000000A', 1, 'listen', 'POST', '/', x'', x'00', 1, 'valid', 'pending')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::CURRENT);
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let names: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_id"]);
+    assert_eq!(store.pending_refs(0, 10).unwrap().len(), 1, "the pending row is still queued");
 }
