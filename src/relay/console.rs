@@ -10,7 +10,6 @@ use std::io::Write;
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::logging::paint;
 use crate::provider::SignatureState;
 
 use super::RelayConfig;
@@ -216,24 +215,8 @@ impl Console {
         id: &str,
         note: &str,
     ) {
-        let mark = match signature {
-            SignatureState::Valid => paint("✓", "32"),
-            SignatureState::Invalid | SignatureState::Missing => paint("✗", "31"),
-            SignatureState::Unchecked => "·".to_string(),
-        };
-        let state_text = format!("{state:<9}");
-        let state_text = match state {
-            "forwarded" | "recorded" => paint(&state_text, "32"),
-            "pending" => paint(&state_text, "33"),
-            _ => paint(&state_text, "31"),
-        };
-        let time = chrono::Local::now().format("%H:%M:%S%.3f");
-        let line = format!(
-            "{time}  {:<9} {:<24} {mark} {state_text} {status:>3} {latency:>8}  {id}  {note}\n",
-            provider.unwrap_or("-"),
-            event.unwrap_or("-"),
-        );
-        printer().print(line.as_bytes());
+        let line = HumanLine { provider, event, signature, state, status, latency, id, note };
+        printer().print(line.render(crate::logging::color()).as_bytes());
     }
 
     fn json(&self, value: serde_json::Value) {
@@ -339,6 +322,60 @@ fn printer_loop(printer: &Printer) {
     }
 }
 
+/// The fields of one human-readable delivery line.
+struct HumanLine<'a> {
+    provider: Option<&'a str>,
+    event: Option<&'a str>,
+    signature: SignatureState,
+    state: &'a str,
+    status: &'a str,
+    latency: &'a str,
+    id: &'a str,
+    note: &'a str,
+}
+
+impl HumanLine<'_> {
+    /// The line with its newline; `color` adds ANSI colours to the mark and the state.
+    fn render(&self, color: bool) -> String {
+        use std::fmt::Write as _;
+        let (mark, mark_color) = match self.signature {
+            SignatureState::Valid => ("✓", Some("32")),
+            SignatureState::Invalid | SignatureState::Missing => ("✗", Some("31")),
+            SignatureState::Unchecked => ("·", None),
+        };
+        let state_color = match self.state {
+            "forwarded" | "recorded" => "32",
+            "pending" => "33",
+            _ => "31",
+        };
+        // One buffer per line: this runs for every delivery.
+        let mut line = String::with_capacity(160 + self.note.len());
+        let time = chrono::Local::now().format("%H:%M:%S%.3f");
+        let (provider, event) = (self.provider.unwrap_or("-"), self.event.unwrap_or("-"));
+        let _ = write!(line, "{time}  {provider:<9} {event:<24} ");
+        painted(&mut line, mark_color.filter(|_| color), format_args!("{mark}"));
+        line.push(' ');
+        let state = self.state;
+        painted(&mut line, Some(state_color).filter(|_| color), format_args!("{state:<9}"));
+        let (status, latency, id, note) = (self.status, self.latency, self.id, self.note);
+        let _ = writeln!(line, " {status:>3} {latency:>8}  {id}  {note}");
+        line
+    }
+}
+
+/// Appends `text`, wrapped in the ANSI `color` if there is one.
+fn painted(line: &mut String, color: Option<&str>, text: std::fmt::Arguments<'_>) {
+    use std::fmt::Write as _;
+    match color {
+        Some(c) => {
+            let _ = write!(line, "\x1b[{c}m{text}\x1b[0m");
+        }
+        None => {
+            let _ = line.write_fmt(text);
+        }
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
@@ -349,4 +386,35 @@ fn human_duration(d: Duration) -> String {
 
 fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(signature: SignatureState, state: &'static str) -> HumanLine<'static> {
+        HumanLine {
+            provider: Some("github"),
+            event: None,
+            signature,
+            state,
+            status: "200",
+            latency: "1.5ms",
+            id: "01ABC",
+            note: "POST /hook answered 200",
+        }
+    }
+
+    #[test]
+    fn a_human_line_has_every_field_aligned_and_colours_only_when_asked() {
+        let plain = line(SignatureState::Valid, "forwarded").render(false);
+        let fields = plain.split_once("  ").expect("time first").1;
+        assert_eq!(
+            fields,
+            format!("{:<9} {:<24} ✓ forwarded 200    1.5ms  01ABC  POST /hook answered 200\n", "github", "-")
+        );
+        assert!(!plain.contains('\x1b'));
+        let colored = line(SignatureState::Invalid, "rejected").render(true);
+        assert!(colored.contains("\x1b[31m✗\x1b[0m \x1b[31mrejected \x1b[0m"), "{colored:?}");
+    }
 }

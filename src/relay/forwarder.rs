@@ -331,17 +331,10 @@ pub(crate) async fn run_attempt(
     };
     // Queued in order behind the delivery's insert, but not waited for: holding the
     // target's permit across an fsync would cap forwarding at one commit per attempt.
-    // If it fails the row stays pending and a restart forwards it again (at least once).
-    match inner.writer.queue_attempt(record, verdict.state(), next_at).await {
-        Ok(queued) => {
-            let id = job.meta.id.clone();
-            tokio::spawn(async move {
-                if let Err(e) = queued.committed().await {
-                    tracing::warn!(%id, "recording a forward attempt: {e}");
-                }
-            });
-        }
-        Err(e) => tracing::warn!(id = %job.meta.id, "recording a forward attempt: {e}"),
+    // The writer logs a failure; the row then stays pending and a restart forwards it
+    // again (at least once).
+    if let Err(e) = inner.writer.queue_attempt(record, verdict.state(), next_at).await {
+        tracing::warn!(id = %job.meta.id, "recording a forward attempt: {e}");
     }
     inner.stats.attempt(&outcome.result, verdict);
     inner.console.attempt(&job.meta, payload.signature, &outcome, verdict, job.attempts, settings.retries);

@@ -415,3 +415,32 @@ fn a_version_1_database_moves_to_the_leaner_indexes_keeping_its_rows() {
     assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_id"]);
     assert_eq!(store.pending_refs(0, 10).unwrap().len(), 1, "the pending row is still queued");
 }
+
+#[tokio::test]
+async fn a_detached_write_still_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("detached.db");
+    let (writer, handle) = Writer::spawn(&path, 8).unwrap();
+    let mut d = delivery("github", None, "push");
+    d.state = State::Pending;
+    let id = d.id.clone();
+    writer.insert(d).await.unwrap();
+    let attempt = NewAttempt {
+        delivery_id: id.clone(),
+        kind: "forward",
+        target: "http://t".into(),
+        started_at: 1,
+        duration_us: 2,
+        status: Some(200),
+        response_headers: None,
+        response_body: None,
+        error: None,
+    };
+    // Nobody waits for this one, as the forwarder does not.
+    drop(writer.queue_attempt(attempt, State::Forwarded, None).await.unwrap());
+    drop(writer);
+    handle.join();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.get(&id).unwrap().state, "forwarded");
+    assert_eq!(store.attempts(&id).unwrap().len(), 1);
+}

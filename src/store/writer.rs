@@ -105,6 +105,8 @@ impl Writer {
     }
 
     /// Queues an attempt (and the delivery's new state) in order; see [`Writer::queue_insert`].
+    /// Dropping the returned [`Queued`] detaches the write: it still commits, and a
+    /// failure is logged by the writer.
     pub async fn queue_attempt(
         &self,
         attempt: NewAttempt,
@@ -208,16 +210,20 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) {
             tracing::warn!(error = %e, size = batch.len(), "batch commit failed; retrying one by one");
             for op in batch.drain(..) {
                 match op {
-                    Op::Insert(d, reply) => drop(reply.send(store.insert(&d).map_err(|e| e.to_string()))),
-                    Op::Attempt(a, s, n, reply) => {
-                        drop(reply.send(store.record_attempt(&a, s, n).map_err(|e| e.to_string())))
-                    }
-                    Op::SetState(id, s, n, reply) => {
-                        drop(reply.send(store.set_state(&id, s, n).map_err(|e| e.to_string())))
-                    }
-                    Op::Sent(sent, reply) => drop(reply.send(store.insert_sent(&sent).map_err(|e| e.to_string()))),
+                    Op::Insert(d, reply) => answer(reply, store.insert(&d)),
+                    Op::Attempt(a, s, n, reply) => answer(reply, store.record_attempt(&a, s, n)),
+                    Op::SetState(id, s, n, reply) => answer(reply, store.set_state(&id, s, n)),
+                    Op::Sent(sent, reply) => answer(reply, store.insert_sent(&sent)),
                 }
             }
         }
+    }
+}
+
+/// Sends a write's result to whoever waits for it; a failure nobody waits for
+/// (a detached write) is logged instead of lost.
+fn answer<T>(reply: oneshot::Sender<Result<T, String>>, result: rusqlite::Result<T>) {
+    if let Err(Err(e)) = reply.send(result.map_err(|e| e.to_string())) {
+        tracing::warn!("a write nobody waited for failed: {e}");
     }
 }
