@@ -135,7 +135,7 @@ pub(crate) fn provider(
         };
         let label = payloads.label(&entry.file);
         let text = payloads.read(&entry.file).with_context(|| format!("{at}: reading {label}"))?;
-        template::check(&text, &label)?;
+        let template = template::Template::compile(text, &label)?;
         index.insert(key, events.len());
         events.push(EventSpec {
             provider: provider.clone(),
@@ -144,7 +144,7 @@ pub(crate) fn provider(
             named_by_provider: entry.named_by_provider,
             content_type,
             source: payloads.origin(&entry.file),
-            template: text,
+            template,
             file: label,
         });
     }

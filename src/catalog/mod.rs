@@ -16,7 +16,9 @@ use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 
 pub use names::normalize_name;
-pub use template::{TemplateError, new_uuid};
+pub use template::{TemplateError, new_uuid, push_uuid};
+
+use template::Template;
 
 // `include_dir!` tracks the files it embeds, so edits rebuild the crate; a
 // brand-new file is picked up once its catalog.toml entry is added.
@@ -54,7 +56,7 @@ pub struct EventSpec {
     pub content_type: String,
     /// Where the fixture came from.
     pub source: EventSource,
-    template: String,
+    template: Template,
     /// The payload file as error messages name it.
     file: String,
 }
@@ -216,12 +218,12 @@ impl EventSpec {
     /// # Errors
     /// A broken placeholder, naming the payload file and line.
     pub fn render_at(&self, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
-        template::render(&self.template, &self.file, &self.name, now)
+        self.template.render(&self.file, &self.name, now)
     }
 
     /// The payload template before rendering.
     pub fn template(&self) -> &str {
-        &self.template
+        self.template.text()
     }
 }
 

@@ -6,6 +6,9 @@
 //! line with no `{` or `"` in between, so a stray `{{` is reported where it
 //! is instead of swallowing JSON up to the next `}}`.
 
+use std::fmt::Write as _;
+use std::ops::Range;
+
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use rand::RngExt;
 
@@ -47,32 +50,114 @@ enum Slot {
 /// Longest `{{hex N}}` accepted; anything longer is a typo, not a fixture.
 const MAX_HEX: usize = 1024;
 
-/// Checks a template without rendering it, so that a broken fixture is
-/// reported when the catalog loads rather than at the first send.
+/// Checks a template without rendering it. The catalog compiles each
+/// template as it loads ([`Template::compile`]), which checks it the same way.
+#[cfg(test)]
 pub(crate) fn check(text: &str, file: &str) -> Result<(), TemplateError> {
     scan(text, file, |_, _| Ok(()))
 }
 
 /// Renders `text`, replacing each placeholder with a fresh value. Times are
 /// relative to `now`; `{{event}}` becomes `event`.
+#[cfg(test)]
 pub(crate) fn render(text: &str, file: &str, event: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
-    let mut rng = rand::rng();
-    let mut out = String::with_capacity(text.len() + 64);
-    scan(text, file, |piece, at| {
-        match piece {
-            Piece::Text(text) => out.push_str(text),
-            Piece::Slot(slot) => {
-                expand(slot, event, now, &mut rng, &mut out).map_err(|reason| TemplateError::BadArgument {
-                    file: file.to_owned(),
-                    line: at.line,
-                    placeholder: at.inner.trim().to_owned(),
-                    reason,
-                })?
+    Template::compile(text.to_owned(), file)?.render(file, event, now)
+}
+
+/// A template parsed once, so that each render only copies text and
+/// expands placeholders.
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    text: String,
+    pieces: Vec<Compiled>,
+    /// Roughly the rendered size, so a render allocates once.
+    size_hint: usize,
+}
+
+/// One piece of a parsed template; ranges index the template text.
+#[derive(Debug, Clone)]
+enum Compiled {
+    Text(Range<usize>),
+    Slot { slot: Slot, line: usize, inner: Range<usize> },
+}
+
+impl Template {
+    /// Parses `text`; errors name `file` and the line.
+    pub(crate) fn compile(text: String, file: &str) -> Result<Template, TemplateError> {
+        let base = text.as_ptr() as usize;
+        let range = |piece: &str| {
+            let start = piece.as_ptr() as usize - base;
+            start..start + piece.len()
+        };
+        let mut pieces = Vec::new();
+        let mut size_hint = 0;
+        scan(&text, file, |piece, at| {
+            match piece {
+                Piece::Text("") => {}
+                Piece::Text(literal) => {
+                    size_hint += literal.len();
+                    pieces.push(Compiled::Text(range(literal)));
+                }
+                Piece::Slot(slot) => {
+                    size_hint += slot.size_hint();
+                    pieces.push(Compiled::Slot { slot, line: at.line, inner: range(at.inner) });
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Template { text, pieces, size_hint })
+    }
+
+    /// The template as written.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Renders with a fresh value for each placeholder. Times are relative to
+    /// `now`; `{{event}}` becomes `event`. Placeholders that do not draw random
+    /// values (times, the event name) are expanded once and then copied.
+    pub(crate) fn render(&self, file: &str, event: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
+        let mut rng = rand::rng();
+        let mut out = String::with_capacity(self.size_hint);
+        let mut done: Vec<(Slot, Range<usize>)> = Vec::new();
+        for piece in &self.pieces {
+            match piece {
+                Compiled::Text(range) => out.push_str(&self.text[range.clone()]),
+                Compiled::Slot { slot, line, inner } => {
+                    if let Some((_, range)) = done.iter().find(|(s, _)| s == slot) {
+                        out.extend_from_within(range.clone());
+                        continue;
+                    }
+                    let start = out.len();
+                    expand(*slot, event, now, &mut rng, &mut out).map_err(|reason| TemplateError::BadArgument {
+                        file: file.to_owned(),
+                        line: *line,
+                        placeholder: self.text[inner.clone()].trim().to_owned(),
+                        reason,
+                    })?;
+                    if !slot.is_random() {
+                        done.push((*slot, start..out.len()));
+                    }
+                }
             }
         }
-        Ok(())
-    })?;
-    Ok(out.into_bytes())
+        Ok(out.into_bytes())
+    }
+}
+
+impl Slot {
+    /// Whether each expansion draws fresh random values.
+    fn is_random(self) -> bool {
+        matches!(self, Slot::Uuid | Slot::Ulid | Slot::Int(..) | Slot::Hex(_))
+    }
+
+    /// About how long the expansion is.
+    fn size_hint(self) -> usize {
+        match self {
+            Slot::Hex(len) => len,
+            _ => 36,
+        }
+    }
 }
 
 enum Piece<'t> {
@@ -172,41 +257,64 @@ fn expand<R: RngExt + ?Sized>(
             .and_then(|delta| now.checked_add_signed(delta))
             .ok_or_else(|| format!("an offset of {seconds} seconds is out of range"))
     };
+    // Writing to a String cannot fail.
     match slot {
-        Slot::Uuid => out.push_str(&uuid_v4(rng.random())),
+        Slot::Uuid => push_uuid(out, version_4(rng.random())),
         Slot::Ulid => {
             let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-            out.push_str(&ulid::Ulid::from_parts(millis, rng.random()).to_string());
+            let _ = write!(out, "{}", ulid::Ulid::from_parts(millis, rng.random()));
         }
         Slot::Now(offset) => out.push_str(&shifted(offset)?.to_rfc3339_opts(SecondsFormat::Millis, true)),
-        Slot::Unix(offset) => out.push_str(&shifted(offset)?.timestamp().to_string()),
-        Slot::UnixMs(offset) => out.push_str(&shifted(offset)?.timestamp_millis().to_string()),
+        Slot::Unix(offset) => {
+            let _ = write!(out, "{}", shifted(offset)?.timestamp());
+        }
+        Slot::UnixMs(offset) => {
+            let _ = write!(out, "{}", shifted(offset)?.timestamp_millis());
+        }
         Slot::Date(days) => {
             let date = TimeDelta::try_days(days)
                 .and_then(|delta| now.checked_add_signed(delta))
                 .ok_or_else(|| format!("an offset of {days} days is out of range"))?;
-            out.push_str(&date.format("%Y-%m-%d").to_string());
+            let _ = write!(out, "{}", date.format("%Y-%m-%d"));
         }
-        Slot::Int(low, high) => out.push_str(&rng.random_range(low..=high).to_string()),
-        Slot::Hex(len) => {
-            const DIGITS: &[u8; 16] = b"0123456789abcdef";
-            out.extend((0..len).map(|_| char::from(DIGITS[rng.random_range(0..16)])));
+        Slot::Int(low, high) => {
+            let _ = write!(out, "{}", rng.random_range(low..=high));
         }
+        Slot::Hex(len) => out.extend((0..len).map(|_| char::from(HEX_DIGITS[rng.random_range(0..16)]))),
         Slot::Event => out.push_str(event),
     }
     Ok(())
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// A fresh random (version 4) UUID, as `{{uuid}}` renders it.
 pub fn new_uuid() -> String {
-    uuid_v4(rand::rng().random())
+    let mut out = String::with_capacity(36);
+    push_uuid(&mut out, version_4(rand::rng().random()));
+    out
 }
 
-/// Formats 128 random bits as an RFC 9562 version 4 UUID.
-fn uuid_v4(bits: u128) -> String {
+/// Marks 128 random bits as an RFC 9562 version 4 UUID.
+fn version_4(bits: u128) -> u128 {
     // Version nibble 4 at bits 76..80, variant 0b10 at bits 62..64.
     let bits = (bits & !(0xf << 76)) | (0x4 << 76);
-    let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    (bits & !(0x3 << 62)) | (0x2 << 62)
+}
+
+/// Appends 128 bits in the UUID text form: 32 lowercase hex digits grouped
+/// 8-4-4-4-12 by hyphens.
+pub fn push_uuid(out: &mut String, bits: u128) {
+    let mut text = [b'-'; 36];
+    let mut digit = 0;
+    for (at, byte) in text.iter_mut().enumerate() {
+        if matches!(at, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        let shift = 124 - 4 * digit;
+        *byte = HEX_DIGITS[((bits >> shift) & 0xf) as usize];
+        digit += 1;
+    }
+    // Only ASCII hex digits and hyphens were written.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }

@@ -77,6 +77,21 @@ impl Encoding {
         }
     }
 
+    /// Appends signature bytes to `out`, as [`Encoding::encode`] writes them.
+    pub fn encode_into(self, bytes: &[u8], out: &mut String) {
+        match self {
+            Encoding::Hex | Encoding::HexUpper => {
+                let digits: &[u8; 16] = if self == Encoding::Hex { b"0123456789abcdef" } else { b"0123456789ABCDEF" };
+                out.reserve(bytes.len() * 2);
+                for b in bytes {
+                    out.push(char::from(digits[usize::from(b >> 4)]));
+                    out.push(char::from(digits[usize::from(b & 0xf)]));
+                }
+            }
+            Encoding::Base64 => B64.encode_string(bytes, out),
+        }
+    }
+
     /// Reads signature bytes; hex is read case-insensitively.
     pub fn decode(self, text: &str) -> Option<Vec<u8>> {
         match self {
@@ -127,6 +142,16 @@ mod tests {
         assert_eq!(decode_base64("aGk"), Some(b"hi".to_vec()));
         assert_eq!(Encoding::Base64.decode("aG!="), None);
         assert_eq!(Encoding::Base64.describe_len(32), "44 base64 characters");
+    }
+
+    #[test]
+    fn encode_into_appends_what_encode_returns() {
+        let bytes = [0x00, 0x9f, 0xab, 0xff, 0x10];
+        for encoding in [Encoding::Hex, Encoding::HexUpper, Encoding::Base64] {
+            let mut out = String::from("v1=");
+            encoding.encode_into(&bytes, &mut out);
+            assert_eq!(out, format!("v1={}", encoding.encode(&bytes)), "{encoding:?}");
+        }
     }
 
     #[test]

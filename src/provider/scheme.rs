@@ -144,16 +144,19 @@ impl Provider for HmacScheme {
     fn sign(&self, input: &SignInput<'_>) -> Result<HeaderMap, SecretError> {
         let ts = input.timestamp.to_string();
         let mac = self.algorithm.mac(input.secret.as_bytes(), &self.template.pieces(input.id, &ts, input.body));
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(4);
         let mut put = |name: &str, value: String| {
             // Names come from built-in data or validated config; values are ASCII we produced.
-            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::try_from(value)) {
                 headers.insert(n, v);
             }
         };
-        put(&self.info.signature_header, format!("{}{}", self.prefix, self.encoding.encode(&mac)));
+        let mut signature = String::with_capacity(self.prefix.len() + mac.len() * 2);
+        signature.push_str(&self.prefix);
+        self.encoding.encode_into(&mac, &mut signature);
+        put(&self.info.signature_header, signature);
         if let Some(h) = &self.timestamp_header {
-            put(h, ts.clone());
+            put(h, ts);
         }
         if let Some(h) = &self.id_header {
             put(h, input.id.to_string());

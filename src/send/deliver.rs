@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 
@@ -78,12 +78,17 @@ impl SendError {
 
 /// POSTs `prepared` to `uri`, giving the whole exchange `timeout`.
 pub async fn deliver(client: &HttpClient, uri: &Uri, prepared: &Prepared, timeout: Duration) -> Outcome {
+    deliver_parts(client, uri, prepared.body.clone(), prepared.headers.clone(), timeout).await
+}
+
+/// POSTs `body` with `headers` to `uri` through the pooled client.
+async fn deliver_parts(client: &HttpClient, uri: &Uri, body: Bytes, headers: HeaderMap, timeout: Duration) -> Outcome {
     let started_at = crate::util::unix_ms_now();
     let start = Instant::now();
-    let mut request = Request::new(Full::new(prepared.body.clone()));
+    let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = uri.clone();
-    *request.headers_mut() = prepared.headers.clone();
+    *request.headers_mut() = headers;
     let exchange = async {
         let response = client.request(request).await.map_err(|e| {
             if e.is_connect() { SendError::Connect(innermost(&e)) } else { SendError::Other(chain(&e)) }
@@ -104,75 +109,98 @@ pub async fn deliver(client: &HttpClient, uri: &Uri, prepared: &Prepared, timeou
 /// TLS and h2 negotiation live in the pooled client) uses the shared client.
 pub enum Link {
     /// A connection owned by this worker; reconnected after any failure.
-    Own(Option<SendRequest<Full<Bytes>>>),
+    Own(Own),
     /// The shared pooled client (boxed: it is much larger than a connection handle).
     Pooled(Box<HttpClient>),
+}
+
+/// A worker's own HTTP/1.1 connection to one origin, with what every request
+/// to it shares worked out once.
+pub struct Own {
+    /// The open connection, if any.
+    sender: Option<SendRequest<Full<Bytes>>>,
+    /// `host:port` to connect to.
+    addr: String,
+    /// The origin-form request target: path and query.
+    target: Uri,
+    /// The `Host` header, unless the authority cannot be one.
+    host: Option<HeaderValue>,
+}
+
+impl Own {
+    /// Nothing connected yet; `None` if `uri` has no authority.
+    fn new(uri: &Uri) -> Option<Own> {
+        let authority = uri.authority()?;
+        let addr = if authority.port().is_some() { authority.as_str().to_string() } else { format!("{authority}:80") };
+        // A connection of our own speaks to the origin: origin-form target plus Host.
+        let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/").parse().unwrap_or_default();
+        let host = HeaderValue::from_str(authority.as_str()).ok();
+        Some(Own { sender: None, addr, target, host })
+    }
 }
 
 impl Link {
     /// The link a worker should use for `uri`.
     pub fn for_uri(client: &HttpClient, uri: &Uri) -> Link {
-        if uri.scheme_str() == Some("http") && uri.authority().is_some() {
-            Link::Own(None)
-        } else {
-            Link::Pooled(Box::new(client.clone()))
+        match Own::new(uri) {
+            Some(own) if uri.scheme_str() == Some("http") => Link::Own(own),
+            _ => Link::Pooled(Box::new(client.clone())),
         }
     }
 
-    /// POSTs `prepared` to `uri` over this link, giving the whole exchange `timeout`.
-    pub async fn deliver(&mut self, uri: &Uri, prepared: &Prepared, timeout: Duration) -> Outcome {
-        let sender = match self {
-            Link::Pooled(client) => return deliver(client, uri, prepared, timeout).await,
-            Link::Own(sender) => sender,
+    /// POSTs `body` with `headers` to `uri` over this link, giving the whole
+    /// exchange `timeout`. (A link of its own always sends to the `uri` it was made for.)
+    pub async fn send(&mut self, uri: &Uri, body: Bytes, headers: HeaderMap, timeout: Duration) -> Outcome {
+        let own = match self {
+            Link::Pooled(client) => return deliver_parts(client, uri, body, headers, timeout).await,
+            Link::Own(own) => own,
         };
         let started_at = crate::util::unix_ms_now();
         let start = Instant::now();
-        let result = match tokio::time::timeout(timeout, exchange_own(sender, uri, prepared)).await {
+        let result = match tokio::time::timeout(timeout, exchange_own(own, body, headers)).await {
             Ok(result) => result,
             Err(_) => Err(SendError::Timeout(timeout)),
         };
         if result.is_err() {
             // The connection's state is unknown after a failure: start afresh next time.
-            *sender = None;
+            own.sender = None;
         }
         Outcome { started_at, latency: start.elapsed(), result }
     }
 }
 
-async fn exchange_own(
-    sender: &mut Option<SendRequest<Full<Bytes>>>,
-    uri: &Uri,
-    prepared: &Prepared,
-) -> Result<Answer, SendError> {
-    let authority = uri.authority().ok_or_else(|| SendError::Other(format!("{uri} has no host")))?;
-    if sender.as_ref().is_none_or(|s| s.is_closed()) {
-        let addr = if authority.port().is_some() { authority.as_str().to_string() } else { format!("{authority}:80") };
-        let stream = tokio::net::TcpStream::connect(&addr).await.map_err(|e| SendError::Connect(e.to_string()))?;
-        let _ = stream.set_nodelay(true);
-        let (s, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .map_err(|e| SendError::Connect(chain(&e)))?;
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        *sender = Some(s);
+async fn exchange_own(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<Answer, SendError> {
+    if own.sender.as_ref().is_none_or(|s| s.is_closed()) {
+        own.sender = Some(connect(&own.addr).await?);
     }
-    let Some(s) = sender.as_mut() else { return Err(SendError::Other("no connection".into())) };
+    let Some(s) = own.sender.as_mut() else { return Err(SendError::Other("no connection".into())) };
     s.ready().await.map_err(|e| SendError::Other(chain(&e)))?;
-    let mut request = Request::new(Full::new(prepared.body.clone()));
+    let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
-    // A connection of our own speaks to the origin: origin-form target plus Host.
-    *request.uri_mut() = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/").parse().unwrap_or_default();
-    *request.headers_mut() = prepared.headers.clone();
-    if !request.headers().contains_key(http::header::HOST)
-        && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
+    *request.uri_mut() = own.target.clone();
+    *request.headers_mut() = headers;
+    if let Some(host) = &own.host
+        && !request.headers().contains_key(http::header::HOST)
     {
-        request.headers_mut().insert(http::header::HOST, host);
+        request.headers_mut().insert(http::header::HOST, host.clone());
     }
     let response = s.send_request(request).await.map_err(|e| SendError::Other(chain(&e)))?;
     let (parts, body) = response.into_parts();
     let (body, size) = read_capped(body).await.map_err(|e| SendError::Other(chain(&e)))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
+}
+
+/// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.
+async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
+    let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| SendError::Connect(e.to_string()))?;
+    let _ = stream.set_nodelay(true);
+    let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .map_err(|e| SendError::Connect(chain(&e)))?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
 }
 
 async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), hyper::Error> {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, Entry, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
 use super::edit::{self, Edit, EditError};
@@ -110,9 +110,7 @@ impl RequestPlan {
             HeaderValue::from_str(&self.content_type).map_err(|_| BuildError::Header(CONTENT_TYPE.to_string()))?;
         headers.insert(CONTENT_TYPE, content_type);
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        for (name, value) in &signed {
-            headers.append(name.clone(), value.clone());
-        }
+        append_all(&mut headers, signed);
         if let Some(auth) = &self.auth {
             let mut value =
                 HeaderValue::from_str(auth.expose()).map_err(|_| BuildError::Header(AUTHORIZATION.to_string()))?;
@@ -126,6 +124,30 @@ impl RequestPlan {
             }
         }
         Ok(Prepared { headers, body, provider_id, timestamp })
+    }
+}
+
+/// Moves every header of `from` to the end of `headers`, keeping repeats.
+fn append_all(headers: &mut HeaderMap, from: HeaderMap) {
+    let mut current = None;
+    for (name, value) in from {
+        // Iteration yields a name with its first value and `None` with each repeat.
+        match name {
+            Some(name) => {
+                current = Some(match headers.entry(name) {
+                    Entry::Occupied(mut entry) => {
+                        entry.append(value);
+                        entry
+                    }
+                    Entry::Vacant(entry) => entry.insert_entry(value),
+                });
+            }
+            None => {
+                if let Some(entry) = current.as_mut() {
+                    entry.append(value);
+                }
+            }
+        }
     }
 }
 
@@ -146,8 +168,9 @@ fn uuid_v7() -> String {
     // Version 7 at bits 76..80, variant 0b10 at bits 62..64.
     let bits = (bits & !(0xf << 76)) | (0x7 << 76);
     let bits = (bits & !(0x3 << 62)) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    let mut id = String::with_capacity(36);
+    crate::catalog::push_uuid(&mut id, bits);
+    id
 }
 
 /// Whether `body` looks valid for `content_type`; `Some(reason)` when it does not.
@@ -185,6 +208,21 @@ mod tests {
         assert!(content_problem("application/x-www-form-urlencoded", b"a=1&b=%20").is_none());
         assert!(content_problem("application/x-www-form-urlencoded", b"a=1 b").is_some());
         assert!(content_problem("application/octet-stream", b"\x00\xff").is_none());
+    }
+
+    #[test]
+    fn append_all_moves_every_value_after_the_existing_ones() {
+        let mut headers = HeaderMap::new();
+        headers.insert("a", HeaderValue::from_static("0"));
+        let mut from = HeaderMap::new();
+        from.append("a", HeaderValue::from_static("1"));
+        from.append("b", HeaderValue::from_static("2"));
+        from.append("b", HeaderValue::from_static("3"));
+        append_all(&mut headers, from);
+        let a: Vec<_> = headers.get_all("a").iter().collect();
+        let b: Vec<_> = headers.get_all("b").iter().collect();
+        assert_eq!(a, ["0", "1"]);
+        assert_eq!(b, ["2", "3"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::catalog::template::{TemplateError, check, render};
+use crate::catalog::template::{TemplateError, check, push_uuid, render};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap()
@@ -72,6 +72,27 @@ fn uuids_are_version_4() {
     assert!(groups[2].starts_with('4'), "{out}");
     assert!(groups[3].starts_with(['8', '9', 'a', 'b']), "{out}");
     assert_ne!(out, render_str("{{uuid}}").unwrap());
+}
+
+#[test]
+fn uuid_text_groups_32_hex_digits() {
+    for bits in [0u128, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210, 1 << 127 | 1] {
+        let mut out = String::from("id:");
+        push_uuid(&mut out, bits);
+        let hex = format!("{bits:032x}");
+        let want = format!("id:{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+        assert_eq!(out, want);
+    }
+}
+
+#[test]
+fn repeated_time_placeholders_agree_and_random_ones_differ() {
+    let out = render_str("{{now}} {{uuid}} {{now}} {{uuid}} {{now +1}} {{event}} {{event}}").unwrap();
+    let words: Vec<&str> = out.split(' ').collect();
+    assert_eq!(words[0], words[2]);
+    assert_ne!(words[1], words[3]);
+    assert_eq!(words[4], "2026-03-20T14:00:01.000Z");
+    assert_eq!(words[5..], ["lead.created", "lead.created"]);
 }
 
 #[test]
