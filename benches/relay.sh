@@ -60,7 +60,8 @@ wait_for_line() { # FILE PATTERN
 }
 
 "$BIN/examples/sink" > sink.addr &
-PIDS+=($!)
+SINK_PID=$!
+PIDS+=("$SINK_PID")
 wait_for_line sink.addr '^listening on'
 SINK="http://$(sed -n 's/^listening on //p' sink.addr)"
 
@@ -86,9 +87,16 @@ wait_drained() { # prints seconds spent waiting for the forward queue to empty
   python3 -c "import sys;print(f'{float(sys.argv[2])-float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)"
 }
 
-run_wrk() { # URL NAME → prints req/s; keeps the full output in NAME.wrk
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process
+run_wrk() { # URL NAME SERVER_PID → prints req/s; keeps wrk's output in NAME.wrk and the
+            # server's CPU time per answered request (µs) in NAME.cpu
+  local before; before=$(cpu_ticks "$3")
   wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$ROOT/benches/post.lua" "$1" > "$2.wrk"
-  awk '/Requests\/sec/ {print $2}' "$2.wrk"
+  local rps; rps=$(awk '/Requests\/sec/ {print $2}' "$2.wrk")
+  python3 -c "import sys;print(f'{(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3])*1e6/(float(sys.argv[4])*float(sys.argv[5])):.1f}')" \
+    "$before" "$(cpu_ticks "$3")" "$TICK" "$rps" "$DURATION" > "$2.cpu"
+  echo "$rps"
 }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1.wrk"; }
 PACE_ARGS=(--body "$BENCH_BODY" -H "Content-Type: application/json" -H "X-Hub-Signature-256: $BENCH_SIG" -H "X-GitHub-Event: push")
@@ -96,17 +104,17 @@ pace() { "$BIN/examples/pace" "$1" --rate "$RATE" --duration "$DURATION" "${PACE
 field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 
 echo "wrk: $THREADS threads, $CONNS connections, ${DURATION}s each; body 1024 bytes; $(nproc) cores" >&2
-C=$(run_wrk "$SINK/" direct)
+C=$(run_wrk "$SINK/" direct "$SINK_PID")
 start_relay record
-A=$(run_wrk "$RELAY/" record)
+A=$(run_wrk "$RELAY/" record "$RELAY_PID")
 stop_relay
 start_relay forward --forward-to "$SINK/"
-B=$(run_wrk "$RELAY/" forward)
+B=$(run_wrk "$RELAY/" forward "$RELAY_PID")
 B_DRAIN=$(wait_drained)
 B_FWD=$(health forwarded)
 stop_relay
 start_relay passthrough --forward-to "$SINK/" --ack passthrough
-P=$(run_wrk "$RELAY/" passthrough)
+P=$(run_wrk "$RELAY/" passthrough "$RELAY_PID")
 stop_relay
 
 echo "paced latency at $RATE req/s for ${DURATION}s..." >&2
@@ -135,12 +143,13 @@ ratio() { python3 -c "import sys;print(f'{float(sys.argv[1])/float(sys.argv[2])*
 fwd_rate=$(python3 -c "import sys;print(f'{float(sys.argv[1])/(float(sys.argv[2])+float(sys.argv[3])):.0f}')" "$B_FWD" "$DURATION" "$B_DRAIN")
 echo
 echo "== throughput (wrk -t$THREADS -c$CONNS -d${DURATION}s, 1 KiB signed body) =="
-printf '%-34s %10s %8s %9s %9s\n' case req/s "vs (c)" p50 p99
-printf '%-34s %10s %8s %9s %9s\n' "(c) sink directly" "$C" "100%" "$(pct direct 50%)" "$(pct direct 99%)"
-printf '%-34s %10s %8s %9s %9s\n' "(a) relay, record only" "$A" "$(ratio "$A" "$C")" "$(pct record 50%)" "$(pct record 99%)"
-printf '%-34s %10s %8s %9s %9s\n' "(b) relay → sink, ack immediate" "$B" "$(ratio "$B" "$C")" "$(pct forward 50%)" "$(pct forward 99%)"
+printf '%-34s %10s %8s %9s %9s %12s\n' case req/s "vs (c)" p50 p99 "server µs/req"
+printf '%-34s %10s %8s %9s %9s %12s\n' "(c) sink directly" "$C" "100%" "$(pct direct 50%)" "$(pct direct 99%)" "$(cat direct.cpu)"
+printf '%-34s %10s %8s %9s %9s %12s\n' "(a) relay, record only" "$A" "$(ratio "$A" "$C")" "$(pct record 50%)" "$(pct record 99%)" "$(cat record.cpu)"
+printf '%-34s %10s %8s %9s %9s %12s\n' "(b) relay → sink, ack immediate" "$B" "$(ratio "$B" "$C")" "$(pct forward 50%)" "$(pct forward 99%)" "$(cat forward.cpu)"
 printf '%-34s %10s %8s\n' "    forwarded incl. drain ($B_DRAIN s)" "$fwd_rate" "$(ratio "$fwd_rate" "$C")"
-printf '%-34s %10s %8s %9s %9s\n' "(p) relay → sink, passthrough" "$P" "$(ratio "$P" "$C")" "$(pct passthrough 50%)" "$(pct passthrough 99%)"
+printf '%-34s %10s %8s %9s %9s %12s\n' "(p) relay → sink, passthrough" "$P" "$(ratio "$P" "$C")" "$(pct passthrough 50%)" "$(pct passthrough 99%)" "$(cat passthrough.cpu)"
+echo "server µs/req: CPU time (user + system) of the sink in (c), of the relay in (a), (b), (p), per answered request"
 echo
 echo "== latency at a constant $RATE req/s (open loop, from scheduled start; ms) =="
 printf '%-34s %8s %8s %8s %8s %8s\n' case p50 p90 p99 p99.9 "added p99"
