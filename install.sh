@@ -39,7 +39,9 @@ case "$shell_name" in
     fish) install_file completions/hooktap.fish "$config/fish/completions/hooktap.fish" ;;
     *) echo "completions for bash, zsh, fish, powershell and elvish are in completions/ (shell '$shell_name' not set up)" ;;
 esac
-install_file completions/hooktap.1 "$data/man/man1/hooktap.1"
+for page in completions/*.1; do
+    install_file "$page" "$data/man/man1/$(basename "$page")"
+done
 
 case ":$PATH:" in
     *":$(dirname "$bin"):"*) ;;

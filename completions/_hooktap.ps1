@@ -505,6 +505,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;completions' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')

@@ -235,12 +235,16 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__completions)
-            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version bash zsh fish powershell elvish man"
+            opts="-q -v -h -V --dir --config --db --color --json --quiet --verbose --help --version bash zsh fish powershell elvish man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -462,6 +462,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --version 'Print version'
         }
         &'hooktap;completions'= {
+            cand --dir 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory'
             cand --config 'Use this config file instead of the user and project files'
             cand --db 'SQLite database to record to and read from'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'

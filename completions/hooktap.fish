@@ -291,6 +291,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s q -l quiet -d 
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l dir -d 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l db -d 'SQLite database to record to and read from' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'

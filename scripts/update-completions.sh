@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# Regenerates completions/ and the man page from the CLI definition.
+# Regenerates completions/ and the man pages from the CLI definition.
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --quiet
@@ -9,5 +9,6 @@ bin=target/debug/hooktap
 "$bin" completions fish > completions/hooktap.fish
 "$bin" completions powershell > completions/_hooktap.ps1
 "$bin" completions elvish > completions/hooktap.elv
-"$bin" completions man > completions/hooktap.1
+rm -f completions/*.1
+"$bin" completions man --dir completions
 echo "completions/ updated"

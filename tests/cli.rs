@@ -43,6 +43,31 @@ fn committed_completions_match_the_cli() {
 }
 
 #[test]
+fn committed_man_pages_cover_every_command_and_match_the_cli() {
+    let env = Env::new();
+    let out_dir = env.root.path().join("man");
+    let out = env.cmd().args(["completions", "man", "--dir"]).arg(&out_dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages = |dir: &std::path::Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".1"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    };
+    let generated = pages(&out_dir);
+    for name in ["hooktap.1", "hooktap-send.1", "hooktap-listen.1", "hooktap-config-profile-add.1"] {
+        assert!(generated.contains_key(name), "no {name} among {:?}", generated.keys());
+    }
+    let committed = pages(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions"));
+    assert!(
+        committed == generated,
+        "completions/*.1 are out of date with the CLI; regenerate with scripts/update-completions.sh"
+    );
+}
+
+#[test]
 fn a_closed_stdout_exits_quietly() {
     // The read end is closed before the program gets to print, so its write meets EPIPE.
     // (Should it win the race, it exits 0 anyway: the test cannot fail spuriously.)
