@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds hooktap from this checkout and installs it for the current user,
-# with shell completions and the man page. Safe to run again.
+# with shell completions and the man pages. Safe to run again.
 #
 #   ./install.sh                  # into cargo's bin dir (~/.cargo/bin)
 #   PREFIX=~/.local ./install.sh  # into $PREFIX/bin
