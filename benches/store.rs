@@ -1,9 +1,10 @@
 //! Insert throughput: one transaction per delivery (autocommit) against group commits of 64 and 512,
-//! all with synchronous=FULL as the relay uses it. Criterion reports each as elements/s.
+//! all with synchronous=FULL as the relay uses it; and what `send` records per request (a delivery
+//! with its attempt, batches of 2048, synchronous=NORMAL). Criterion reports each as elements/s.
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use hooktap::store::{NewDelivery, Source, Store};
+use hooktap::store::{Durability, NewAttempt, NewDelivery, SentDelivery, Source, State, Store};
 
 fn delivery() -> NewDelivery {
     let mut headers = http::HeaderMap::new();
@@ -51,5 +52,46 @@ fn inserts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, inserts);
+/// A sent request and the target's answer, shaped as `send` records them.
+fn sent() -> SentDelivery {
+    let mut d = delivery();
+    d.source = Source::Send;
+    d.provider_delivery_id = Some(format!("evt_{}", d.id));
+    d.target = Some("http://127.0.0.1:9/webhooks/nudj".into());
+    let mut answer = http::HeaderMap::new();
+    answer.insert("content-length", "0".parse().unwrap());
+    answer.insert("date", "Sun, 22 Nov 2026 12:00:00 GMT".parse().unwrap());
+    let attempt = NewAttempt {
+        delivery_id: d.id.clone(),
+        kind: "send",
+        target: "http://127.0.0.1:9/webhooks/nudj".into(),
+        started_at: d.received_at,
+        duration_us: 250,
+        status: Some(200),
+        response_headers: Some(answer),
+        response_body: Some(Bytes::new()),
+        error: None,
+    };
+    SentDelivery { delivery: d, attempt, state: State::Forwarded }
+}
+
+fn sends(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut group = c.benchmark_group("store_sent");
+    group.sample_size(10);
+    const ROWS: usize = 2048;
+    group.throughput(Throughput::Elements(ROWS as u64));
+    let mut store = Store::open(&dir.path().join("sent.db")).unwrap();
+    store.set_durability(Durability::ProcessCrash).unwrap();
+    group.bench_function("batched_2048", |b| {
+        b.iter_batched(
+            || (0..ROWS).map(|_| sent()).collect::<Vec<_>>(),
+            |rows| store.insert_sent(&rows).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, inserts, sends);
 criterion_main!(benches);
