@@ -140,7 +140,16 @@ impl Console {
                 if let Some(d) = r.duplicate_of {
                     note.push_str(&format!(" (duplicate of {d})"));
                 }
-                self.human(r.provider, r.event, r.signature, r.state, "-", "", r.id, &note);
+                print_human(&HumanLine {
+                    provider: r.provider,
+                    event: r.event,
+                    signature: r.signature,
+                    state: r.state,
+                    status: "-",
+                    latency: "",
+                    id: r.id,
+                    note: &note,
+                });
             }
         }
     }
@@ -188,35 +197,18 @@ impl Console {
                     note.push_str(&format!(" (attempt {attempt}/{max}, retry in {})", human_duration(d)));
                 }
                 let latency = format!("{:.1}ms", outcome.duration.as_secs_f64() * 1000.0);
-                let state = verdict.state().as_str();
-                self.human(
-                    meta.provider.as_deref(),
-                    meta.event.as_deref(),
+                print_human(&HumanLine {
+                    provider: meta.provider.as_deref(),
+                    event: meta.event.as_deref(),
                     signature,
-                    state,
-                    &status,
-                    &latency,
-                    &meta.id,
-                    &note,
-                );
+                    state: verdict.state().as_str(),
+                    status: &status,
+                    latency: &latency,
+                    id: &meta.id,
+                    note: &note,
+                });
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn human(
-        &self,
-        provider: Option<&str>,
-        event: Option<&str>,
-        signature: SignatureState,
-        state: &str,
-        status: &str,
-        latency: &str,
-        id: &str,
-        note: &str,
-    ) {
-        let line = HumanLine { provider, event, signature, state, status, latency, id, note };
-        printer().print(line.render(crate::logging::color()).as_bytes());
     }
 
     fn json(&self, value: serde_json::Value) {
@@ -320,6 +312,10 @@ fn printer_loop(printer: &Printer) {
         printer.lock().writing = false;
         printer.changed.notify_all();
     }
+}
+
+fn print_human(line: &HumanLine<'_>) {
+    printer().print(line.render(crate::logging::color()).as_bytes());
 }
 
 /// The fields of one human-readable delivery line.
