@@ -333,6 +333,7 @@ struct HumanLine<'a> {
 impl HumanLine<'_> {
     /// The line with its newline; `color` adds ANSI colours to the mark and the state.
     fn render(&self, color: bool) -> String {
+        use chrono::Timelike as _;
         use std::fmt::Write as _;
         let (mark, mark_color) = match self.signature {
             SignatureState::Valid => ("✓", Some("32")),
@@ -346,9 +347,11 @@ impl HumanLine<'_> {
         };
         // One buffer per line: this runs for every delivery.
         let mut line = String::with_capacity(160 + self.note.len());
-        let time = chrono::Local::now().format("%H:%M:%S%.3f");
         let (provider, event) = (self.provider.unwrap_or("-"), self.event.unwrap_or("-"));
-        let _ = write!(line, "{time}  {provider:<9} {event:<24} ");
+        // HH:MM:SS.mmm written field by field: a strftime pattern is parsed on every use.
+        let now = chrono::Local::now();
+        let (h, m, s, ms) = (now.hour(), now.minute(), now.second(), now.timestamp_subsec_millis().min(999));
+        let _ = write!(line, "{h:02}:{m:02}:{s:02}.{ms:03}  {provider:<9} {event:<24} ");
         painted(&mut line, mark_color.filter(|_| color), format_args!("{mark}"));
         line.push(' ');
         let state = self.state;
@@ -404,7 +407,9 @@ mod tests {
     #[test]
     fn a_human_line_has_every_field_aligned_and_colours_only_when_asked() {
         let plain = line(SignatureState::Valid, "forwarded").render(false);
-        let fields = plain.split_once("  ").expect("time first").1;
+        let (time, fields) = plain.split_once("  ").expect("time first");
+        let shape: String = time.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect();
+        assert_eq!(shape, "99:99:99.999", "local time with milliseconds: {time}");
         assert_eq!(
             fields,
             format!("{:<9} {:<24} ✓ forwarded 200    1.5ms  01ABC  POST /hook answered 200\n", "github", "-")
