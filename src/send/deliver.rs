@@ -119,6 +119,8 @@ pub enum Link {
 pub struct Own {
     /// The open connection, if any.
     sender: Option<SendRequest<Full<Bytes>>>,
+    /// Answers received on that connection so far.
+    served: u32,
     /// `host:port` to connect to.
     addr: String,
     /// The origin-form request target: path and query.
@@ -135,7 +137,7 @@ impl Own {
         // A connection of our own speaks to the origin: origin-form target plus Host.
         let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/").parse().unwrap_or_default();
         let host = HeaderValue::from_str(authority.as_str()).ok();
-        Some(Own { sender: None, addr, target, host })
+        Some(Own { sender: None, served: 0, addr, target, host })
     }
 }
 
@@ -170,11 +172,44 @@ impl Link {
 }
 
 async fn exchange_own(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<Answer, SendError> {
-    if own.sender.as_ref().is_none_or(|s| s.is_closed()) {
-        own.sender = Some(connect(&own.addr).await?);
+    match exchange_once(own, body.clone(), headers.clone()).await {
+        // The server closed a kept-alive connection as the request went out (it may
+        // close an idle one at any time without saying so): the request reached no
+        // application, so it goes again, once, on a fresh connection, as curl does.
+        Err(Exchange::Stale(_)) => {
+            own.sender = None;
+            exchange_once(own, body, headers).await.map_err(Exchange::into_error)
+        }
+        result => result.map_err(Exchange::into_error),
     }
-    let Some(s) = own.sender.as_mut() else { return Err(SendError::Other("no connection".into())) };
-    s.ready().await.map_err(|e| SendError::Other(chain(&e)))?;
+}
+
+/// How one try on a worker's connection failed.
+enum Exchange {
+    /// A reused connection was found closed before any answer came: safe to try again.
+    Stale(String),
+    /// Anything else: reported as it is.
+    Failed(SendError),
+}
+
+impl Exchange {
+    fn into_error(self) -> SendError {
+        match self {
+            Exchange::Stale(e) => SendError::Other(e),
+            Exchange::Failed(e) => e,
+        }
+    }
+}
+
+async fn exchange_once(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<Answer, Exchange> {
+    if own.sender.as_ref().is_none_or(|s| s.is_closed()) {
+        own.sender = Some(connect(&own.addr).await.map_err(Exchange::Failed)?);
+        own.served = 0;
+    }
+    let reused = own.served > 0;
+    let Some(s) = own.sender.as_mut() else { return Err(Exchange::Failed(SendError::Other("no connection".into()))) };
+    // Not ready means closed, and nothing has been written yet.
+    s.ready().await.map_err(|e| Exchange::Stale(chain(&e)))?;
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = own.target.clone();
@@ -184,10 +219,32 @@ async fn exchange_own(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<
     {
         request.headers_mut().insert(http::header::HOST, host.clone());
     }
-    let response = s.send_request(request).await.map_err(|e| SendError::Other(chain(&e)))?;
+    let response = s.send_request(request).await.map_err(|e| {
+        if e.is_canceled() || (reused && (e.is_incomplete_message() || closed_by_peer(&e))) {
+            Exchange::Stale(chain(&e))
+        } else {
+            Exchange::Failed(SendError::Other(chain(&e)))
+        }
+    })?;
+    own.served += 1;
     let (parts, body) = response.into_parts();
-    let (body, size) = read_capped(body).await.map_err(|e| SendError::Other(chain(&e)))?;
+    let (body, size) = read_capped(body).await.map_err(|e| Exchange::Failed(SendError::Other(chain(&e))))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
+}
+
+/// Whether the peer had closed the connection (reset, broken pipe) under the exchange.
+fn closed_by_peer(err: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    let mut at = Some(err);
+    while let Some(e) = at {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(io.kind(), ConnectionReset | BrokenPipe | ConnectionAborted)
+        {
+            return true;
+        }
+        at = e.source();
+    }
+    false
 }
 
 /// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.

@@ -131,7 +131,7 @@ impl Worker {
                         tracing::warn!("could not build a request: {e}");
                         warned = true;
                     }
-                    tally.fail("other");
+                    tally.fail("other", format!("could not build the request: {e}"));
                     continue;
                 }
             };

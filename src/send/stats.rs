@@ -21,6 +21,8 @@ pub struct Tally {
     pub statuses: BTreeMap<u16, u64>,
     /// Failures without an answer, by kind (`timeout`, `connect`, `other`).
     pub errors: BTreeMap<&'static str, u64>,
+    /// The first message seen for each kind of failure, so a summary can say what went wrong.
+    pub error_samples: BTreeMap<&'static str, String>,
     /// Latency of every answered request, in microseconds.
     pub latencies_us: Vec<u32>,
 }
@@ -38,14 +40,18 @@ impl Tally {
                 let micros = u32::try_from(outcome.latency.as_micros()).unwrap_or(u32::MAX);
                 self.latencies_us.push(micros);
             }
-            Err(e) => *self.errors.entry(e.kind()).or_default() += 1,
+            Err(e) => {
+                *self.errors.entry(e.kind()).or_default() += 1;
+                self.error_samples.entry(e.kind()).or_insert_with(|| e.to_string());
+            }
         }
     }
 
     /// Counts a request that failed before it could be sent.
-    pub fn fail(&mut self, kind: &'static str) {
+    pub fn fail(&mut self, kind: &'static str, message: impl std::fmt::Display) {
         self.sent += 1;
         *self.errors.entry(kind).or_default() += 1;
+        self.error_samples.entry(kind).or_insert_with(|| message.to_string());
     }
 
     /// Adds another worker's tally to this one.
@@ -57,6 +63,9 @@ impl Tally {
         }
         for (kind, n) in other.errors {
             *self.errors.entry(kind).or_default() += n;
+        }
+        for (kind, message) in other.error_samples {
+            self.error_samples.entry(kind).or_insert(message);
         }
         self.latencies_us.extend(other.latencies_us);
     }
@@ -125,6 +134,7 @@ impl Summary {
             "failed": self.failed(),
             "status": statuses,
             "errors": errors,
+            "error_samples": self.tally.error_samples,
             "elapsed_s": round(self.elapsed.as_secs_f64(), 3),
             "throughput_rps": round(self.throughput(), 1),
             "latency_ms": {
@@ -154,6 +164,9 @@ impl Summary {
         if !t.errors.is_empty() {
             let list: Vec<String> = t.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let _ = writeln!(out, "errors    {}", list.join(", "));
+            for (kind, message) in &t.error_samples {
+                let _ = writeln!(out, "          {kind}: {message}");
+            }
         }
         if let (Some(p50), Some(p90), Some(p99), Some(max)) =
             (self.latency_ms(50.0), self.latency_ms(90.0), self.latency_ms(99.0), self.latency_ms(100.0))
@@ -239,9 +252,10 @@ mod tests {
         assert_eq!(j["status"]["200"], 50);
         assert_eq!(j["status"]["500"], 49);
         assert_eq!(j["errors"]["timeout"], 1);
+        assert_eq!(j["error_samples"]["timeout"], "timed out after 1s", "what went wrong, not only how often");
         assert_eq!(j["latency_ms"]["p90"], 90.0);
         let human = s.to_human();
         assert!(human.contains("200 ×50, 500 ×49"), "{human}");
-        assert!(human.contains("timeout 1"), "{human}");
+        assert!(human.contains("errors    timeout 1\n          timeout: timed out after 1s\n"), "{human}");
     }
 }
