@@ -171,6 +171,31 @@ fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
 }
 
 #[test]
+fn an_app_closing_kept_alive_connections_costs_no_failed_attempts() {
+    let env = Env::new();
+    let (target, answered) = common::closing_server("/hook");
+    let retry = [("HOOKTAP_LISTEN_RETRY_BASE", "60s")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &retry);
+    // One at a time, so every forward after the first finds the pooled connection dead.
+    let ids: Vec<String> = (0..10)
+        .map(|i| {
+            let reply = request("POST", &format!("{}/e/{i}", relay.url), &HeaderMap::new(), b"{}");
+            assert_eq!(reply.status, 200);
+            let id = id_of(&reply);
+            wait_state(&env.db(), &id, "forwarded");
+            id
+        })
+        .collect();
+    let store = Store::open(&env.db()).unwrap();
+    for id in &ids {
+        let attempts = store.attempts(id).unwrap();
+        assert_eq!(attempts.len(), 1, "{id}: {attempts:?}");
+        assert_eq!(attempts[0].status, Some(200));
+    }
+    assert_eq!(answered.load(std::sync::atomic::Ordering::SeqCst), 10, "each delivery reached the app once");
+}
+
+#[test]
 fn bad_listen_flags_are_usage_errors_with_a_reason() {
     let env = Env::new();
     env.cmd()

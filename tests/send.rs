@@ -179,60 +179,10 @@ fn count_and_concurrency_send_exactly_n_distinct_deliveries() {
     assert_eq!(store.list(&Filter::default(), None).unwrap().len(), 60);
 }
 
-/// A server that answers one request per connection with `HTTP/1.1 200`, without
-/// `Connection: close`, then closes the connection as soon as the next request
-/// arrives on it, unanswered: what a server closing an idle kept-alive connection
-/// looks like to a client whose request crossed the close. Counts the requests it
-/// read in full and answered.
-fn start_closing_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{Read, Write};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/closing", listener.local_addr().unwrap());
-    let answered = std::sync::Arc::new(AtomicUsize::new(0));
-    let counter = answered.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let counter = counter.clone();
-            std::thread::spawn(move || {
-                let mut data = Vec::new();
-                let mut buf = [0u8; 8192];
-                let head_end = loop {
-                    if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => data.extend_from_slice(&buf[..n]),
-                    }
-                };
-                let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map_or(0, |v| v.trim().parse().unwrap());
-                while data.len() < head_end + length {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => data.extend_from_slice(&buf[..n]),
-                    }
-                }
-                if stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").is_ok() {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                }
-                // Wait for the next request (or the client's own close), then drop it.
-                let _ = stream.read(&mut buf);
-            });
-        }
-    });
-    (url, answered)
-}
-
 #[test]
 fn load_survives_a_server_that_closes_kept_alive_connections() {
     let env = Env::new();
-    let (url, answered) = start_closing_server();
+    let (url, answered) = common::closing_server("/closing");
     let out = env
         .cmd()
         .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &url])

@@ -107,6 +107,8 @@ pub enum Failure {
     Connect(String),
     /// No answer within the timeout.
     Timeout(Duration),
+    /// The target closed the connection before answering (reset, or ended early).
+    Closed(String),
     /// The connection broke while sending or reading.
     Other(String),
     /// The request could not be built (a bad target URL); retrying cannot help.
@@ -118,7 +120,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Connect(e) => write!(f, "connect: {e}"),
             Failure::Timeout(d) => write!(f, "no answer within {} ms", d.as_millis()),
-            Failure::Other(e) => f.write_str(e),
+            Failure::Closed(e) | Failure::Other(e) => f.write_str(e),
             Failure::Request(e) => write!(f, "request: {e}"),
         }
     }
@@ -216,7 +218,13 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
     let work = async {
         let resp = client.request(req).await.map_err(|e| {
             let detail = error_chain(&e);
-            if e.is_connect() { Failure::Connect(detail) } else { Failure::Other(detail) }
+            if e.is_connect() {
+                Failure::Connect(detail)
+            } else if crate::net::client::peer_closed(&e) {
+                Failure::Closed(detail)
+            } else {
+                Failure::Other(detail)
+            }
         })?;
         let (parts, body) = resp.into_parts();
         let body = match Limited::new(body, max_body).collect().await {

@@ -24,6 +24,10 @@ const TARGET_QUEUE: usize = 1024;
 /// Pending rows loaded per query when resuming.
 const RESUME_PAGE: usize = 1000;
 
+/// How many times an attempt that met a connection the target had closed is sent
+/// again at once (each try drops one dead pooled connection).
+const STALE_RESENDS: usize = 3;
+
 /// How the forwarder behaves.
 #[derive(Debug, Clone)]
 pub struct ForwardSettings {
@@ -293,8 +297,22 @@ pub(crate) async fn run_attempt(
         }
     };
     let settings = &inner.settings;
-    let outcome = match attempt::build_request(&job.meta, &payload, settings.resign.as_ref()) {
-        Ok(req) => attempt::send(&inner.client, req, timeout, settings.max_response).await,
+    let request = || attempt::build_request(&job.meta, &payload, settings.resign.as_ref());
+    let outcome = match request() {
+        Ok(req) => {
+            let mut outcome = attempt::send(&inner.client, req, timeout, settings.max_response).await;
+            // A pooled connection the app had just closed: the request reached no
+            // application, so it goes again now rather than after a backoff, as curl
+            // does. Each try discards one dead connection, so a few reach a fresh one.
+            for _ in 0..STALE_RESENDS {
+                if !matches!(outcome.result, Err(Failure::Closed(_))) {
+                    break;
+                }
+                let Ok(again) = request() else { break };
+                outcome = attempt::send(&inner.client, again, timeout, settings.max_response).await;
+            }
+            outcome
+        }
         Err(e) => Outcome {
             url: job.meta.target.clone(),
             started_at: crate::util::unix_ms_now(),

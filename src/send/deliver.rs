@@ -220,7 +220,7 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result
         request.headers_mut().insert(http::header::HOST, host.clone());
     }
     let response = s.send_request(request).await.map_err(|e| {
-        if e.is_canceled() || (reused && (e.is_incomplete_message() || closed_by_peer(&e))) {
+        if e.is_canceled() || (reused && crate::net::client::peer_closed(&e)) {
             Exchange::Stale(chain(&e))
         } else {
             Exchange::Failed(SendError::Other(chain(&e)))
@@ -230,21 +230,6 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result
     let (parts, body) = response.into_parts();
     let (body, size) = read_capped(body).await.map_err(|e| Exchange::Failed(SendError::Other(chain(&e))))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
-}
-
-/// Whether the peer had closed the connection (reset, broken pipe) under the exchange.
-fn closed_by_peer(err: &(dyn std::error::Error + 'static)) -> bool {
-    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
-    let mut at = Some(err);
-    while let Some(e) = at {
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && matches!(io.kind(), ConnectionReset | BrokenPipe | ConnectionAborted)
-        {
-            return true;
-        }
-        at = e.source();
-    }
-    false
 }
 
 /// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.
