@@ -316,6 +316,12 @@ fn input_errors_exit_two_with_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no secret"));
+    // A misspelt event is named before the missing secret, with its suggestions.
+    env.cmd()
+        .args(["send", "pushh", "--provider", "github", "--to", "http://127.0.0.1:9/"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("closest: push").and(predicate::str::contains("no secret").not()));
 }
 
 #[test]

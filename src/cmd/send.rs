@@ -92,13 +92,14 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let signer = config
         .signer(&args.provider)?
         .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
-    let secret = signer.require_secret()?.clone();
     let info = signer.provider.info().clone();
+    // The event first: a misspelt name gets its suggestions even before a secret is set up.
     let (body, event, content_type) = input::resolve_body(
         BodyArgs { event: args.event.as_deref(), data: args.data.as_deref(), ping: args.ping },
         &signer,
         &catalog,
     )?;
+    let secret = signer.require_secret()?.clone();
     let edits =
         args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
     let extra = util::parse_header_args(&args.headers)?;
