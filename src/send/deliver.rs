@@ -152,9 +152,11 @@ impl Link {
 
     /// POSTs `body` with `headers` to `uri` over this link, giving the whole
     /// exchange `timeout`. (A link of its own always sends to the `uri` it was made for.)
-    pub async fn send(&mut self, uri: &Uri, body: Bytes, headers: HeaderMap, timeout: Duration) -> Outcome {
+    /// The headers are borrowed: the caller records them afterwards, and a request
+    /// sent again after a stale connection needs them twice.
+    pub async fn send(&mut self, uri: &Uri, body: Bytes, headers: &HeaderMap, timeout: Duration) -> Outcome {
         let own = match self {
-            Link::Pooled(client) => return deliver_parts(client, uri, body, headers, timeout).await,
+            Link::Pooled(client) => return deliver_parts(client, uri, body, headers.clone(), timeout).await,
             Link::Own(own) => own,
         };
         let started_at = crate::util::unix_ms_now();
@@ -171,8 +173,8 @@ impl Link {
     }
 }
 
-async fn exchange_own(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<Answer, SendError> {
-    match exchange_once(own, body.clone(), headers.clone()).await {
+async fn exchange_own(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, SendError> {
+    match exchange_once(own, body.clone(), headers).await {
         // The server closed a kept-alive connection as the request went out (it may
         // close an idle one at any time without saying so): the request reached no
         // application, so it goes again, once, on a fresh connection, as curl does.
@@ -201,7 +203,7 @@ impl Exchange {
     }
 }
 
-async fn exchange_once(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result<Answer, Exchange> {
+async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, Exchange> {
     if own.sender.as_ref().is_none_or(|s| s.is_closed()) {
         own.sender = Some(connect(&own.addr).await.map_err(Exchange::Failed)?);
         own.served = 0;
@@ -213,7 +215,7 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: HeaderMap) -> Result
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = own.target.clone();
-    *request.headers_mut() = headers;
+    *request.headers_mut() = headers.clone();
     if let Some(host) = &own.host
         && !request.headers().contains_key(http::header::HOST)
     {

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use http::{HeaderMap, Uri};
+use http::Uri;
 use indicatif::ProgressBar;
 use tokio::sync::watch;
 
 use super::deliver::Link;
 use super::record::{RunInfo, Sink, sent_delivery};
-use super::request::{Prepared, RequestPlan};
+use super::request::RequestPlan;
 use super::stats::Tally;
 use crate::net::HttpClient;
 
@@ -122,7 +122,7 @@ impl Worker {
                     break;
                 }
             }
-            let mut prepared = match self.shared.plan.build() {
+            let prepared = match self.shared.plan.build() {
                 Ok(p) => p,
                 Err(e) => {
                     // The first request was built before the run started, so this
@@ -135,9 +135,8 @@ impl Worker {
                     continue;
                 }
             };
-            let headers = headers_to_send(&mut prepared, self.shared.sink.is_some());
             let outcome = tokio::select! {
-                o = link.send(&self.shared.uri, prepared.body.clone(), headers, self.timeout) => o,
+                o = link.send(&self.shared.uri, prepared.body.clone(), &prepared.headers, self.timeout) => o,
                 _ = super::stopped(&mut self.shutdown) => break,
             };
             tally.add(&outcome);
@@ -150,12 +149,6 @@ impl Worker {
         }
         tally
     }
-}
-
-/// The headers to send: a copy when the request is recorded afterwards, else
-/// moved out of `prepared`, which is dropped once the request is sent.
-fn headers_to_send(prepared: &mut Prepared, recorded: bool) -> HeaderMap {
-    if recorded { prepared.headers.clone() } else { std::mem::take(&mut prepared.headers) }
 }
 
 /// Hands out start times `1/rate` apart. After a stall it does not bank the
