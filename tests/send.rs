@@ -322,6 +322,25 @@ fn input_errors_exit_two_with_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("closest: push").and(predicate::str::contains("no secret").not()));
+    // hooktap frames the body: a -H Content-Length would split it into a second request.
+    for header in ["Content-Length: 5", "transfer-encoding: chunked"] {
+        env.cmd()
+            .args([
+                "send",
+                "push",
+                "--provider",
+                "github",
+                "--secret",
+                "s",
+                "--to",
+                "http://127.0.0.1:9/",
+                "-H",
+                header,
+            ])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("frames the body").and(predicate::str::contains("hint:")));
+    }
 }
 
 #[test]
@@ -362,4 +381,27 @@ fn ctrl_c_during_load_prints_the_summary_and_exits_130() {
     let summary = stdout_json(&out);
     assert_eq!(summary["interrupted"], true);
     assert_eq!(summary["sent"], 0, "hanging requests never finished");
+}
+
+#[test]
+fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, ""));
+    let url = receiver.url("/hook").replacen("http://", "http://ops:s%3Acret@", 1);
+    let out =
+        env.cmd().args(["send", "push", "--provider", "github", "--secret", SECRET, "--to", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = receiver.next();
+    // base64("ops:s:cret"), as curl would send it; the request line carries no credentials.
+    assert_eq!(got.headers["authorization"], "Basic b3BzOnM6Y3JldA==");
+    assert_eq!(got.uri, "/hook");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&receiver.url("/hook")) && !stdout.contains("s%3Acret"), "{stdout}");
+    let dry = env
+        .cmd()
+        .args(["send", "push", "--provider", "github", "--secret", SECRET, "--dry-run", "--to", &url])
+        .output();
+    let dry = dry.unwrap();
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(text.contains("authorization: <redacted>") && !text.contains("s%3Acret"), "{text}");
 }

@@ -18,7 +18,7 @@ use include_dir::{Dir, include_dir};
 pub use names::normalize_name;
 pub use template::{TemplateError, new_uuid, push_uuid};
 
-use template::Template;
+use template::{Names, Template};
 
 // `include_dir!` tracks the files it embeds, so edits rebuild the crate; a
 // brand-new file is picked up once its catalog.toml entry is added.
@@ -204,12 +204,13 @@ impl ProviderEvents {
 }
 
 impl EventSpec {
-    /// Renders the payload with fresh ids and the current time.
+    /// Renders the payload with fresh ids and the current time; `{{delivery_id}}`
+    /// becomes `delivery_id`, the id the request's headers carry.
     ///
     /// # Errors
     /// A broken placeholder, naming the payload file and line.
-    pub fn render(&self) -> Result<Vec<u8>, TemplateError> {
-        self.render_at(Utc::now())
+    pub fn render(&self, delivery_id: &str) -> Result<Vec<u8>, TemplateError> {
+        self.render_at(delivery_id, Utc::now())
     }
 
     /// Renders the payload with fresh ids, taking `now` as the current time
@@ -217,8 +218,8 @@ impl EventSpec {
     ///
     /// # Errors
     /// A broken placeholder, naming the payload file and line.
-    pub fn render_at(&self, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
-        self.template.render(&self.file, &self.name, now)
+    pub fn render_at(&self, delivery_id: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
+        self.template.render(&self.file, Names { event: &self.name, delivery_id }, now)
     }
 
     /// The payload template before rendering.

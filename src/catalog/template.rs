@@ -1,7 +1,8 @@
 //! Payload templates: `{{placeholder}}` substitution with fresh values.
 //!
 //! Fixture payloads carry placeholders such as `{{uuid}}`, `{{now}}` or
-//! `{{int 1 100}}` so that every render is a distinct, current delivery.
+//! `{{int 1 100}}` so that every render is a distinct, current delivery;
+//! `{{delivery_id}}` repeats the id the request carries in its headers.
 //! `{{` always opens a placeholder; the closing `}}` must follow on the same
 //! line with no `{` or `"` in between, so a stray `{{` is reported where it
 //! is instead of swallowing JSON up to the next `}}`.
@@ -45,6 +46,7 @@ enum Slot {
     /// Number of lowercase hex digits.
     Hex(usize),
     Event,
+    DeliveryId,
 }
 
 /// Longest `{{hex N}}` accepted; anything longer is a typo, not a fixture.
@@ -58,10 +60,19 @@ pub(crate) fn check(text: &str, file: &str) -> Result<(), TemplateError> {
 }
 
 /// Renders `text`, replacing each placeholder with a fresh value. Times are
-/// relative to `now`; `{{event}}` becomes `event`.
+/// relative to `now`; `{{event}}` and `{{delivery_id}}` become `names`' values.
 #[cfg(test)]
-pub(crate) fn render(text: &str, file: &str, event: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
-    Template::compile(text.to_owned(), file)?.render(file, event, now)
+pub(crate) fn render(text: &str, file: &str, names: Names<'_>, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
+    Template::compile(text.to_owned(), file)?.render(file, names, now)
+}
+
+/// The values of the placeholders that name this delivery rather than draw fresh ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Names<'a> {
+    /// What `{{event}}` becomes: the event's name.
+    pub event: &'a str,
+    /// What `{{delivery_id}}` becomes: the provider delivery id the request's headers carry.
+    pub delivery_id: &'a str,
 }
 
 /// A template parsed once, so that each render only copies text and
@@ -114,9 +125,9 @@ impl Template {
     }
 
     /// Renders with a fresh value for each placeholder. Times are relative to
-    /// `now`; `{{event}}` becomes `event`. Placeholders that do not draw random
-    /// values (times, the event name) are expanded once and then copied.
-    pub(crate) fn render(&self, file: &str, event: &str, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
+    /// `now`; `{{event}}` and `{{delivery_id}}` come from `names`. Placeholders that
+    /// do not draw random values (times, names) are expanded once and then copied.
+    pub(crate) fn render(&self, file: &str, names: Names<'_>, now: DateTime<Utc>) -> Result<Vec<u8>, TemplateError> {
         let mut rng = rand::rng();
         let mut out = String::with_capacity(self.size_hint);
         let mut done: Vec<(Slot, Range<usize>)> = Vec::new();
@@ -129,7 +140,7 @@ impl Template {
                         continue;
                     }
                     let start = out.len();
-                    expand(*slot, event, now, &mut rng, &mut out).map_err(|reason| TemplateError::BadArgument {
+                    expand(*slot, names, now, &mut rng, &mut out).map_err(|reason| TemplateError::BadArgument {
                         file: file.to_owned(),
                         line: *line,
                         placeholder: self.text[inner.clone()].trim().to_owned(),
@@ -220,6 +231,7 @@ fn parse(inner: &str, file: &str, line: usize) -> Result<Slot, TemplateError> {
         "uuid" => none(&args, Slot::Uuid),
         "ulid" => none(&args, Slot::Ulid),
         "event" => none(&args, Slot::Event),
+        "delivery_id" => none(&args, Slot::DeliveryId),
         "now" => offset(&args).map(Slot::Now),
         "unix" => offset(&args).map(Slot::Unix),
         "unix_ms" => offset(&args).map(Slot::UnixMs),
@@ -247,7 +259,7 @@ fn parse(inner: &str, file: &str, line: usize) -> Result<Slot, TemplateError> {
 
 fn expand<R: RngExt + ?Sized>(
     slot: Slot,
-    event: &str,
+    names: Names<'_>,
     now: DateTime<Utc>,
     rng: &mut R,
     out: &mut String,
@@ -281,7 +293,8 @@ fn expand<R: RngExt + ?Sized>(
             let _ = write!(out, "{}", rng.random_range(low..=high));
         }
         Slot::Hex(len) => out.extend((0..len).map(|_| char::from(HEX_DIGITS[rng.random_range(0..16)]))),
-        Slot::Event => out.push_str(event),
+        Slot::Event => out.push_str(names.event),
+        Slot::DeliveryId => out.push_str(names.delivery_id),
     }
     Ok(())
 }

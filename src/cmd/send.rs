@@ -103,11 +103,21 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let edits =
         args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
     let extra = util::parse_header_args(&args.headers)?;
+    if let Some(name) = FRAMING.iter().find(|name| extra.contains_key(**name)) {
+        return Err(usage_hint(
+            format!(
+                "-H {name} cannot be set: hooktap frames the body itself, and a different value would send a malformed request"
+            ),
+            "drop that -H; change the body with --data or --set",
+        ));
+    }
     let signature = if extra.contains_key(info.signature_header.as_str()) {
         SignatureState::Unchecked
     } else {
         SignatureState::Valid
     };
+    // Before the plan: credentials in the URL become its Authorization.
+    let target = args.to.as_deref().map(input::parse_url).transpose()?;
     let plan = RequestPlan {
         provider: signer.provider.clone(),
         secret,
@@ -115,7 +125,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         body,
         edits,
         content_type: content_type.clone(),
-        auth: signer.auth.clone(),
+        auth: target.as_ref().and_then(|t| t.basic.clone()).or_else(|| signer.auth.clone()),
         extra,
     };
     // Build one up front: a broken template, an edit that cannot apply or an
@@ -130,9 +140,8 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     if let Some(problem) = request::content_problem(&content_type, &first.body) {
         tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
     }
-    let uri = args.to.as_deref().map(input::parse_url).transpose()?;
     if args.dry_run {
-        let url = args.to.as_deref().unwrap_or("<URL>");
+        let url = target.as_ref().map_or("<URL>", |t| t.url.as_str());
         let curl = curl::render(url, &first, args.show_secrets);
         print!("{}", curl.command);
         if curl.redacted {
@@ -140,7 +149,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         }
         return Ok(Exit::Success);
     }
-    let (Some(url), Some(uri)) = (args.to.clone(), uri) else {
+    let Some(input::Target { url, uri, .. }) = target else {
         return Err(usage_hint(
             "--to URL is required to send",
             "e.g. --to http://localhost:3000/webhooks, or --dry-run to print the request as curl",
@@ -201,7 +210,7 @@ async fn once(
         provider: &run.provider,
         event: run.event.as_deref(),
         delivery_id: delivery_id.as_deref(),
-        provider_delivery_id: &prepared.provider_id,
+        provider_delivery_id: prepared.provider_id.as_deref(),
     };
     let mut stdout = std::io::stdout().lock();
     if global.json {
@@ -211,6 +220,9 @@ async fn once(
     }
     Ok(if outcome.is_ok() { Exit::Success } else { Exit::Negative })
 }
+
+/// Headers that frame the body on the wire; `-H` may not set them.
+const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
 
 /// Sends under load and prints the summary.
 #[allow(clippy::too_many_arguments)]

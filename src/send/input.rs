@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use anyhow::Context;
+use base64::Engine as _;
 use bytes::Bytes;
 use http::Uri;
 
@@ -11,6 +12,7 @@ use super::request::BodySource;
 use crate::catalog::Catalog;
 use crate::config::Signer;
 use crate::error::usage_hint;
+use crate::secret::Secret;
 
 /// What `resolve_body` needs from the command line.
 #[derive(Debug, Clone, Copy)]
@@ -88,17 +90,38 @@ pub fn read_data(data: &str) -> anyhow::Result<Bytes> {
     Ok(Bytes::copy_from_slice(data.as_bytes()))
 }
 
-/// `--to`: an absolute http(s) URL.
-pub fn parse_url(text: &str) -> anyhow::Result<Uri> {
+/// `--to`, parsed.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Where to send, without any `user:password@`.
+    pub uri: Uri,
+    /// The URL as shown and recorded: as typed, or without its credentials.
+    pub url: String,
+    /// `Authorization: Basic …` from the URL's `user:password@`, as curl sends it.
+    pub basic: Option<Secret>,
+}
+
+/// `--to`: an absolute http(s) URL. Credentials in it (`http://user:pw@host/`)
+/// become Basic authorization, as curl makes them, and leave the URL.
+pub fn parse_url(text: &str) -> anyhow::Result<Target> {
     let hint = "use an absolute URL such as http://localhost:3000/webhooks";
     let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
-    match (uri.scheme_str(), uri.authority()) {
-        (Some("http" | "https"), Some(_)) => Ok(uri),
+    let authority = match (uri.scheme_str(), uri.authority()) {
+        (Some("http" | "https"), Some(authority)) => authority.as_str().to_owned(),
         (Some(other), Some(_)) => {
-            Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"))
+            return Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"));
         }
-        _ => Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
-    }
+        _ => return Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
+    };
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return Ok(Target { uri, url: text.to_owned(), basic: None });
+    };
+    let credentials = percent_encoding::percent_decode_str(userinfo).collect::<Vec<u8>>();
+    let basic = Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials)));
+    let mut parts = uri.into_parts();
+    parts.authority = Some(host.parse().map_err(|e| usage_hint(format!("invalid --to URL host {host:?}: {e}"), hint))?);
+    let uri = Uri::from_parts(parts).map_err(|e| usage_hint(format!("invalid --to URL: {e}"), hint))?;
+    Ok(Target { url: uri.to_string(), uri, basic: Some(basic) })
 }
 
 /// `--rate`: `200`, `200/s` or `600/m`.
@@ -130,6 +153,17 @@ mod tests {
         assert_eq!(parse_rate("600/m").unwrap(), 10.0);
         assert!(parse_rate("0").is_err());
         assert!(parse_rate("5/h").is_err());
+    }
+
+    #[test]
+    fn credentials_in_the_url_become_basic_authorization() {
+        let target = parse_url("http://us%40er:p%3Aw@127.0.0.1:3000/hook?x=1").unwrap();
+        assert_eq!(target.uri.to_string(), "http://127.0.0.1:3000/hook?x=1");
+        assert_eq!(target.url, "http://127.0.0.1:3000/hook?x=1");
+        // base64("us@er:p:w"): percent-escapes are decoded first, as curl does.
+        assert_eq!(target.basic.unwrap().expose(), "Basic dXNAZXI6cDp3");
+        let plain = parse_url("http://localhost:3000").unwrap();
+        assert_eq!((plain.url.as_str(), plain.basic.is_none()), ("http://localhost:3000", true));
     }
 
     #[test]

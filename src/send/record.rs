@@ -125,7 +125,7 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
     delivery.provider = Some(run.provider.clone());
     delivery.profile = run.profile.clone();
     delivery.event = run.event.clone();
-    delivery.provider_delivery_id = Some(provider_id);
+    delivery.provider_delivery_id = provider_id;
     delivery.signature = run.signature;
     delivery.target = Some(run.url.clone());
     let state = if outcome.is_ok() { State::Forwarded } else { State::Failed };

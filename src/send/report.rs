@@ -23,8 +23,8 @@ pub struct Sent<'a> {
     pub event: Option<&'a str>,
     /// hooktap's id for the recorded delivery (for `replay`), when recorded.
     pub delivery_id: Option<&'a str>,
-    /// The provider delivery id signed with.
-    pub provider_delivery_id: &'a str,
+    /// The provider delivery id the request carries, if any.
+    pub provider_delivery_id: Option<&'a str>,
 }
 
 /// `200 OK  12.3 ms  POST url  provider event`, then the body or error indented.
@@ -140,7 +140,7 @@ mod tests {
             provider: "nexadesk",
             event: Some("lead.created"),
             delivery_id: None,
-            provider_delivery_id: "p1",
+            provider_delivery_id: Some("p1"),
         }
     }
 

@@ -54,8 +54,10 @@ pub struct Prepared {
     pub headers: HeaderMap,
     /// The exact body bytes that were signed.
     pub body: Bytes,
-    /// The provider delivery id signed with (or found in the body's envelope).
-    pub provider_id: String,
+    /// The provider delivery id the request carries: in the provider's header (a
+    /// fresh one), or found in the body's envelope. `None` when the provider sends
+    /// none (Nexudus, NexaDesk) or the body does not carry one.
+    pub provider_id: Option<String>,
     /// The unix time signed with.
     pub timestamp: i64,
 }
@@ -85,24 +87,26 @@ impl RequestPlan {
 
     /// Builds a request signed at `timestamp` (unix seconds).
     pub fn build_at(&self, timestamp: i64) -> Result<Prepared, BuildError> {
+        let info = self.provider.info();
+        // The id a header carries; a fixture repeats it in its body with `{{delivery_id}}`.
+        let fresh = fresh_id(&info.name);
         let rendered = match &self.body {
-            BodySource::Event(spec) => Bytes::from(spec.render()?),
+            BodySource::Event(spec) => Bytes::from(spec.render(&fresh)?),
             BodySource::Fixed(bytes) => bytes.clone(),
         };
         let body = if self.edits.is_empty() { rendered } else { Bytes::from(edit::apply_all(&rendered, &self.edits)?) };
-        let info = self.provider.info();
-        // Providers that carry their delivery id in the envelope (Nudj's `id`)
-        // must be recorded with that id, not with one that appears nowhere.
+        // Recorded and reported is the id a receiver finds: the header's, or the one in
+        // the envelope (Nudj's `id`), never one that appears nowhere in the request.
         let provider_id = match &info.delivery_id {
-            Field::Json(_) => self.provider.delivery_id(&HeaderMap::new(), &body),
-            _ => None,
-        }
-        .unwrap_or_else(|| fresh_id(&info.name));
+            Field::Header(_) => Some(fresh.clone()),
+            Field::Absent => None,
+            Field::Json(_) | Field::Any(_) => self.provider.delivery_id(&HeaderMap::new(), &body),
+        };
         let signed = self.provider.sign(&SignInput {
             body: &body,
             secret: &self.secret,
             timestamp,
-            id: &provider_id,
+            id: provider_id.as_deref().unwrap_or(&fresh),
             event: self.event.as_deref(),
         })?;
         let mut headers = HeaderMap::with_capacity(signed.len() + self.extra.len() + 3);

@@ -61,9 +61,16 @@ fn every_fixture_signs_and_verifies_with_its_provider() {
             if let Some(found) = p.event_type(&sent.headers, &sent.body) {
                 assert_eq!(normalize_name(&found), normalize_name(&spec.name), "{what}");
             }
+            // The id recorded and reported is exactly the one a receiver finds (none
+            // when the provider sends none), and a body that repeats it agrees.
             let found = p.delivery_id(&sent.headers, &sent.body);
-            if matches!(info.delivery_id, Field::Header(_)) || found.is_some() {
-                assert_eq!(found, Some(sent.provider_id.clone()), "{what}");
+            assert_eq!(found, sent.provider_id, "{what}");
+            if matches!(info.delivery_id, Field::Header(_)) {
+                assert!(found.is_some(), "{what}: no delivery id header");
+            }
+            if spec.template().contains("{{delivery_id}}") {
+                let id = found.unwrap_or_else(|| panic!("{what}: the body repeats an id the headers lack"));
+                assert!(String::from_utf8_lossy(&sent.body).contains(&id), "{what}: the body's id differs");
             }
             // Tampering with one byte must break the signature.
             let mut tampered = sent.body.to_vec();
@@ -98,7 +105,9 @@ fn repeated_builds_are_distinct_deliveries() {
             extra: HeaderMap::new(),
         };
         let (a, b) = (plan.build().unwrap(), plan.build().unwrap());
-        assert_ne!(a.provider_id, b.provider_id, "{}", p.info().name);
+        if a.provider_id.is_some() {
+            assert_ne!(a.provider_id, b.provider_id, "{}", p.info().name);
+        }
         assert_ne!(a.body, b.body, "{}: the fixture should carry fresh ids", p.info().name);
     }
 }
@@ -128,4 +137,26 @@ fn dash_h_replaces_computed_headers_and_auth_is_sensitive() {
     assert_eq!(sent.headers["authorization"], "Bearer t0k3n");
     assert!(sent.headers["authorization"].is_sensitive());
     assert_eq!(sent.headers["x-github-event"], "push");
+}
+
+#[test]
+fn nexus_bodies_repeat_the_delivery_id_of_their_header() {
+    let catalog = Catalog::builtin();
+    let p = provider::lookup("nexus").unwrap();
+    for spec in catalog.events(Some("nexus")) {
+        let plan = RequestPlan {
+            provider: p.clone(),
+            secret: Secret::new(SECRET),
+            event: Some(spec.name.clone()),
+            body: BodySource::Event(spec.clone()),
+            edits: Vec::new(),
+            content_type: spec.content_type.clone(),
+            auth: None,
+            extra: HeaderMap::new(),
+        };
+        let sent = plan.build().unwrap();
+        let header = sent.headers["x-nexus-delivery-id"].to_str().unwrap();
+        let body = String::from_utf8_lossy(&sent.body);
+        assert!(body.contains(&format!("<deliveryId>{header}</deliveryId>")), "{}: {body}", spec.name);
+    }
 }

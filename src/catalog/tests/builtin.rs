@@ -145,7 +145,7 @@ fn every_builtin_event_renders_a_valid_body() {
         let what = format!("{}/{}", event.provider, event.name);
         assert!(!event.description.is_empty(), "{what}: no description");
         assert_eq!(event.source, EventSource::Builtin, "{what}");
-        let body = event.render().unwrap_or_else(|err| panic!("{what}: {err}"));
+        let body = event.render("d-1").unwrap_or_else(|err| panic!("{what}: {err}"));
         let text = String::from_utf8(body).unwrap_or_else(|_| panic!("{what}: not UTF-8"));
         match event.content_type.as_str() {
             "application/json" => {
@@ -229,8 +229,8 @@ fn builtin_names_do_not_collide_within_a_provider() {
 fn two_renders_are_distinct_deliveries() {
     let catalog = Catalog::builtin();
     for event in catalog.events(None) {
-        let first = event.render().unwrap();
-        let second = event.render().unwrap();
+        let first = event.render("d-1").unwrap();
+        let second = event.render("d-1").unwrap();
         assert_ne!(first, second, "{}/{} renders identically", event.provider, event.name);
     }
 }
@@ -241,15 +241,15 @@ fn render_at_uses_the_given_time() {
     let at = Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap();
 
     let lead = catalog.find("nexadesk", "lead.created").unwrap();
-    let json: Value = serde_json::from_slice(&lead.render_at(at).unwrap()).unwrap();
+    let json: Value = serde_json::from_slice(&lead.render_at("d-1", at).unwrap()).unwrap();
     assert_eq!(json["timestamp"], "2026-03-20T14:00:00.000Z");
     assert_eq!(json["data"]["created_at"], "2026-03-20T14:00:00.000Z");
 
     let paid = catalog.find("stripe", "payment_intent.succeeded").unwrap();
-    let json: Value = serde_json::from_slice(&paid.render_at(at).unwrap()).unwrap();
+    let json: Value = serde_json::from_slice(&paid.render_at("d-1", at).unwrap()).unwrap();
     assert_eq!(json["created"], 1_774_015_200);
 
     let page = catalog.find("nexus", "Page_Create").unwrap();
-    let xml = String::from_utf8(page.render_at(at).unwrap()).unwrap();
+    let xml = String::from_utf8(page.render_at("d-1", at).unwrap()).unwrap();
     assert!(xml.contains("<timestamp>2026-03-20T14:00:00.000Z</timestamp>"), "{xml}");
 }

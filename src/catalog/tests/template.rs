@@ -2,14 +2,15 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::catalog::template::{TemplateError, check, push_uuid, render};
+use crate::catalog::template::{Names, TemplateError, check, push_uuid, render};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 20, 14, 0, 0).unwrap()
 }
 
 fn render_str(text: &str) -> Result<String, TemplateError> {
-    render(text, "t.json", "lead.created", at()).map(|bytes| String::from_utf8(bytes).unwrap())
+    let names = Names { event: "lead.created", delivery_id: "0192b6e4-5c1a-7d3e-9f00-1a2b3c4d5e6f" };
+    render(text, "t.json", names, at()).map(|bytes| String::from_utf8(bytes).unwrap())
 }
 
 #[test]
@@ -93,6 +94,16 @@ fn repeated_time_placeholders_agree_and_random_ones_differ() {
     assert_ne!(words[1], words[3]);
     assert_eq!(words[4], "2026-03-20T14:00:01.000Z");
     assert_eq!(words[5..], ["lead.created", "lead.created"]);
+}
+
+#[test]
+fn delivery_id_repeats_the_id_the_headers_carry() {
+    let out = render_str("<deliveryId>{{delivery_id}}</deliveryId> {{ delivery_id }}").unwrap();
+    assert_eq!(
+        out,
+        "<deliveryId>0192b6e4-5c1a-7d3e-9f00-1a2b3c4d5e6f</deliveryId> 0192b6e4-5c1a-7d3e-9f00-1a2b3c4d5e6f"
+    );
+    assert!(render_str("{{delivery_id 3}}").is_err(), "takes no arguments");
 }
 
 #[test]

@@ -52,7 +52,7 @@ file = "lead.json"
     assert_eq!(made.source, EventSource::UserDir(dir.path().join("acme").join("made.xml")));
 
     let escalated = catalog.find("nexadesk", "ticket-escalated").unwrap();
-    let body = String::from_utf8(escalated.render().unwrap()).unwrap();
+    let body = String::from_utf8(escalated.render("d-1").unwrap()).unwrap();
     assert!(body.starts_with(r#"{"event": "ticket.escalated""#), "{body}");
 
     // "Lead Created" normalizes like "lead.created", so it replaces the built-in one in place.
