@@ -1367,7 +1367,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__send)
-            opts="-H -q -v -h -V --profile --provider --secret-env --secret-file --secret --to --list --data --set --header --ping --timeout --dry-run --show-secrets --count --concurrency --rate --duration --no-record --config --db --color --json --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --to --list --data --set --header --ping --timeout --insecure --dry-run --show-secrets --count --concurrency --rate --duration --no-record --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

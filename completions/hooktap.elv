@@ -328,6 +328,8 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --list 'List the event catalog instead of sending'
             cand --ping 'Send the provider''s test ping (e.g. NexaDesk''s setup check)'
+            cand -k 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)'
+            cand --insecure 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)'
             cand --dry-run 'Print the exact request as a curl command instead of sending it'
             cand --show-secrets 'Show secrets in --dry-run output'
             cand --no-record 'Do not record sent deliveries in the database'

@@ -405,3 +405,26 @@ fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
     let text = String::from_utf8_lossy(&dry.stdout);
     assert!(text.contains("authorization: <redacted>") && !text.contains("s%3Acret"), "{text}");
 }
+
+#[test]
+fn insecure_accepts_a_self_signed_certificate_and_its_absence_says_so() {
+    let env = Env::new();
+    let relay = common::RelayProcess::start(&env, &["--tls", "self-signed"], &[]);
+    let url = format!("{}/hook", relay.url);
+    let send = |extra: &[&str]| {
+        env.cmd()
+            .args(["send", "push", "--provider", "github", "--secret", SECRET, "--no-record", "--to", &url])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let refused = send(&[]);
+    assert_eq!(refused.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&refused.stdout);
+    assert!(text.contains("certificate") && text.contains("hint: add --insecure"), "{text}");
+    let accepted = send(&["-k"]);
+    let text = String::from_utf8_lossy(&accepted.stdout);
+    assert_eq!(accepted.status.code(), Some(0), "{text}");
+    assert!(text.starts_with("200"), "{text}");
+    relay.kill();
+}

@@ -58,6 +58,9 @@ pub struct SendArgs {
     /// Request timeout (default: the provider's documented timeout)
     #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
     pub timeout: Option<Duration>,
+    /// Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// Print the exact request as a curl command instead of sending it
     #[arg(long)]
     pub dry_run: bool,
@@ -142,7 +145,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     if args.dry_run {
         let url = target.as_ref().map_or("<URL>", |t| t.url.as_str());
-        let curl = curl::render(url, &first, args.show_secrets);
+        let curl = curl::render(url, &first, args.show_secrets, args.insecure);
         print!("{}", curl.command);
         if curl.redacted {
             eprintln!("note: credentials are shown as {}; add --show-secrets to include them", curl::REDACTED);
@@ -169,7 +172,8 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let load_mode = args.duration.is_some() || args.count.is_some_and(|n| n != 1);
     runtime.block_on(async move {
         let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
-        let client = net::client(args.concurrency);
+        let trust = if args.insecure { net::Trust::AnyCertificate } else { net::Trust::WebRoots };
+        let client = net::client_with(args.concurrency, trust);
         let shutdown = send::shutdown_signal();
         if load_mode {
             load(&args, global, Arc::new(plan), run, client, recorder, shutdown, timeout).await

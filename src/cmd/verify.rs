@@ -146,7 +146,10 @@ fn load_delivery(config: &Config, id: &str) -> anyhow::Result<Delivery> {
     let store = config.open_store()?;
     store.get(id).map_err(|e| match e {
         crate::store::query::IdError::Sqlite(_) => anyhow::Error::new(e).context(format!("reading delivery {id}")),
-        other => usage_hint(other.to_string(), "list recorded deliveries with `hooktap tail --no-follow`"),
+        other => usage_hint(
+            other.to_string(),
+            "delivery ids are printed by `hooktap listen --json` (id) and `hooktap send --json` (delivery_id)",
+        ),
     })
 }
 

@@ -2,4 +2,4 @@
 
 pub mod client;
 
-pub use client::{Body, HttpClient, client};
+pub use client::{Body, HttpClient, Trust, client, client_with};

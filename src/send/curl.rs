@@ -25,9 +25,10 @@ pub struct Curl {
     pub redacted: bool,
 }
 
-/// Renders `prepared` as a curl command POSTing to `url`.
-pub fn render(url: &str, prepared: &Prepared, show_secrets: bool) -> Curl {
-    let mut out = format!("curl -sS -X POST {}", quote(url));
+/// Renders `prepared` as a curl command POSTing to `url`; `insecure` adds `-k`.
+pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool) -> Curl {
+    let flags = if insecure { "-sSk" } else { "-sS" };
+    let mut out = format!("curl {flags} -X POST {}", quote(url));
     let mut redacted = false;
     for (name, value) in &prepared.headers {
         let shown = if !show_secrets && is_credential(name, value.is_sensitive()) {
@@ -105,20 +106,22 @@ mod tests {
 
     #[test]
     fn credentials_are_redacted_but_signatures_are_not() {
-        let curl = render("http://h/x", &prepared(br#"{"a":"it's"}"#), false);
+        let curl = render("http://h/x", &prepared(br#"{"a":"it's"}"#), false, false);
         assert!(curl.redacted);
         assert!(!curl.command.contains("s3cr3t"), "{}", curl.command);
         assert!(curl.command.contains("'authorization: <redacted>'"));
         assert!(curl.command.contains("'x-hub-signature-256: sha256=abc'"));
         assert!(curl.command.contains(r#"--data-binary '{"a":"it'\''s"}'"#), "{}", curl.command);
-        let shown = render("http://h/x", &prepared(b"{}"), true);
+        let shown = render("https://h/x", &prepared(b"{}"), true, true);
         assert!(!shown.redacted);
         assert!(shown.command.contains("Bearer s3cr3t"));
+        assert!(shown.command.starts_with("curl -sSk -X POST https://h/x"), "{}", shown.command);
+        assert!(curl.command.starts_with("curl -sS -X POST"), "{}", curl.command);
     }
 
     #[test]
     fn binary_bodies_go_through_printf() {
-        let curl = render("http://h/x", &prepared(b"@a\x00\xff%\\"), true);
+        let curl = render("http://h/x", &prepared(b"@a\x00\xff%\\"), true, false);
         assert!(curl.command.starts_with(r"printf '@a\000\377\045\134' | curl"), "{}", curl.command);
         assert!(curl.command.ends_with("--data-binary @-\n"));
     }

@@ -74,6 +74,22 @@ impl SendError {
             SendError::Other(_) => "other",
         }
     }
+
+    /// What to try, for the failures whose cause the user can fix from the command line.
+    pub fn hint(&self) -> Option<&'static str> {
+        let SendError::Connect(message) = self else { return None };
+        if message.contains("certificate") {
+            Some(
+                "add --insecure (-k) to accept a certificate no public authority signed, such as listen --tls self-signed",
+            )
+        } else if message.contains("InvalidContentType") || message.contains("corrupt message") {
+            Some("the server did not answer in TLS; if it speaks plain HTTP, use an http:// URL")
+        } else if message.contains("refused") {
+            Some("nothing is listening there; check the host and port, and that the server is running")
+        } else {
+            None
+        }
+    }
 }
 
 /// POSTs `prepared` to `uri`, giving the whole exchange `timeout`.

@@ -38,7 +38,10 @@ pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
             let body = crate::util::preview(&a.body, BODY_PREVIEW);
             (paint(text.trim_end(), colour), body)
         }
-        Err(e) => (paint(e.kind(), "31"), format!("error: {e}")),
+        Err(e) => {
+            let hint = e.hint().map(|h| format!("\nhint: {h}")).unwrap_or_default();
+            (paint(e.kind(), "31"), format!("error: {e}{hint}"))
+        }
     };
     let mut out = format!("{head}  {ms:.1} ms  POST {}  {} {event}\n", sent.url, sent.provider);
     for line in detail.lines() {
