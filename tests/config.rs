@@ -192,3 +192,48 @@ fn a_newer_database_is_refused_with_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("newer than this hooktap understands"));
 }
+
+/// The text between `[header]` and the next table header (or the end of the file).
+fn table_body<'t>(text: &'t str, header: &str) -> &'t str {
+    let start = text.find(&format!("\n{header}\n")).unwrap_or_else(|| panic!("no {header} in:\n{text}")) + 1;
+    let body = &text[start + header.len()..];
+    let end = body.match_indices("\n[").map(|(i, _)| i + 1).next().unwrap_or(body.len());
+    &body[..end]
+}
+
+#[test]
+fn edits_of_the_init_template_keep_its_comments_in_their_tables() {
+    let env = Env::new();
+    env.cmd().args(["config", "init"]).assert().success();
+    let template = std::fs::read_to_string(env.user_config()).unwrap();
+    let header = template.split("\n\n").next().unwrap().to_string();
+    assert!(header.starts_with("# hooktap configuration."), "{header}");
+    let listen_comments = "# port = 5757\n# bind = \"127.0.0.1\"";
+    let check = |step: &str| {
+        let text = std::fs::read_to_string(env.user_config()).unwrap();
+        assert!(text.starts_with(&header), "after {step}, the header moved or went:\n{text}");
+        assert!(table_body(&text, "[listen]").contains(listen_comments), "after {step}:\n{text}");
+        if text.contains("\n[profiles.desk]\n") {
+            assert!(!table_body(&text, "[profiles.desk]").contains('#'), "after {step}:\n{text}");
+        }
+        text
+    };
+    env.cmd()
+        .args(["config", "profile", "add", "desk", "--provider", "nexadesk", "--secret-env", "NEXADESK_WEBHOOK_SECRET"])
+        .assert()
+        .success();
+    check("profile add");
+    env.cmd().args(["config", "set", "listen.port", "8080"]).assert().success();
+    let text = check("set listen.port");
+    assert!(table_body(&text, "[listen]").contains("port = 8080\n"), "{text}");
+    env.cmd().args(["config", "unset", "listen.port"]).assert().success();
+    check("unset listen.port");
+    env.cmd().args(["config", "set", "profile", "desk"]).assert().success();
+    let text = check("set profile");
+    assert!(text[..text.find("[listen]").unwrap()].contains("\nprofile = \"desk\"\n"), "{text}");
+    env.cmd().args(["config", "unset", "profile"]).assert().success();
+    check("unset profile");
+    env.cmd().args(["config", "profile", "remove", "desk"]).assert().success();
+    // Undoing every edit gives the template back.
+    assert_eq!(check("profile remove"), template);
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Table};
 
+use super::layout;
 use crate::error::{UsageError, usage, usage_hint};
 
 /// A config file loaded for editing.
@@ -28,57 +29,104 @@ impl Editable {
     }
 
     /// Sets a dotted key (`listen.port`, `profiles.desk.secret_env`) to a value.
+    ///
+    /// A table that does not exist yet is added after every other table; the
+    /// comments around existing items stay where they are (see [`layout`]).
     pub fn set(&mut self, key: &str, value: toml_edit::Value) -> anyhow::Result<()> {
         let parts: Vec<&str> = key.split('.').collect();
         let (last, tables) = parts.split_last().ok_or_else(|| usage("empty key"))?;
+        let existing = self.existing_prefix(tables);
+        let mut new_table = (existing < tables.len()).then(|| layout::new_last_table(&mut self.doc));
+        let is_new_root_key = tables.is_empty() && !self.doc.as_table().contains_key(last);
+        let position = new_table.as_ref().and_then(Table::position);
         let mut table: &mut Table = self.doc.as_table_mut();
-        for name in tables {
+        for (i, name) in tables.iter().enumerate() {
             let entry = table.entry(name).or_insert_with(|| {
-                let mut t = Table::new();
-                t.set_implicit(true);
-                Item::Table(t)
+                // Only the table that receives the value gets a header; its parents stay implicit.
+                let t = if i + 1 == tables.len() { new_table.take() } else { None };
+                Item::Table(t.unwrap_or_else(|| {
+                    let mut t = Table::new();
+                    t.set_implicit(true);
+                    t.set_position(position);
+                    t
+                }))
             });
             table = entry
                 .as_table_mut()
                 .ok_or_else(|| usage_hint(format!("`{name}` in {key} is not a table"), "edit the file by hand"))?;
         }
         table.insert(last, Item::Value(value));
+        if is_new_root_key {
+            layout::lift_header(&mut self.doc, last);
+        }
         Ok(())
     }
 
-    /// Removes a dotted key; returns whether it was there. Empty parent tables are removed too.
-    pub fn unset(&mut self, key: &str) -> bool {
-        fn remove(table: &mut Table, parts: &[&str]) -> bool {
-            match parts {
-                [] => false,
-                [last] => table.remove(last).is_some(),
-                [first, rest @ ..] => {
-                    let Some(child) = table.get_mut(first).and_then(Item::as_table_mut) else { return false };
-                    let removed = remove(child, rest);
-                    if removed && child.is_empty() {
-                        table.remove(first);
-                    }
-                    removed
-                }
+    /// How many of the leading `tables` already exist as tables.
+    fn existing_prefix(&self, tables: &[&str]) -> usize {
+        let mut table = self.doc.as_table();
+        for (i, name) in tables.iter().enumerate() {
+            match table.get(name).and_then(Item::as_table) {
+                Some(t) => table = t,
+                None => return i,
             }
         }
-        let parts: Vec<&str> = key.split('.').collect();
-        remove(self.doc.as_table_mut(), &parts)
+        tables.len()
     }
 
-    /// Replaces (or adds) `[profiles.NAME]` with these fields.
+    /// Removes a dotted key, or a whole table; returns whether it was there.
+    ///
+    /// A table left empty keeps its header when comments go with it (the
+    /// template's `[listen]` and the commented settings below it); a bare one goes.
+    pub fn unset(&mut self, key: &str) -> bool {
+        let parts: Vec<&str> = key.split('.').collect();
+        let Some((last, tables)) = parts.split_last() else { return false };
+        let path: layout::TablePath = tables.iter().map(|t| (t.to_string(), None)).collect();
+        let Some(parent) = layout::table_mut(&mut self.doc, &path) else { return false };
+        let slot = match parent.get(last) {
+            Some(Item::Value(_)) => layout::Slot::Key(path.clone(), last.to_string()),
+            Some(Item::Table(_)) => {
+                let mut p = path.clone();
+                p.push((last.to_string(), None));
+                layout::Slot::Table(p)
+            }
+            Some(_) => return parent.remove(last).is_some(),
+            None => return false,
+        };
+        let removed = layout::remove(&mut self.doc, &slot);
+        for depth in (1..=path.len()).rev() {
+            let Some(t) = layout::table_mut(&mut self.doc, &path[..depth]) else { break };
+            if !t.is_empty() || !(t.is_implicit() || layout::is_bare(&self.doc, &path[..depth])) {
+                break;
+            }
+            if let Some(parent) = layout::table_mut(&mut self.doc, &path[..depth - 1]) {
+                parent.remove(&path[depth - 1].0);
+            }
+        }
+        removed
+    }
+
+    /// Replaces (or adds) `[profiles.NAME]` with these fields. A replaced profile
+    /// keeps its place and its comments; a new one goes after every other table.
     pub fn put_profile(&mut self, name: &str, fields: &[(&str, toml_edit::Value)]) {
+        let fresh = (!self.has_profile(name)).then(|| layout::new_last_table(&mut self.doc));
+        let position = fresh.as_ref().and_then(Table::position);
         let profiles = self.doc.entry("profiles").or_insert_with(|| {
             let mut t = Table::new();
             t.set_implicit(true);
+            t.set_position(position);
             Item::Table(t)
         });
-        if let Some(profiles) = profiles.as_table_mut() {
-            let mut table = Table::new();
+        let Some(profiles) = profiles.as_table_mut() else { return };
+        let table = match fresh {
+            Some(t) => profiles.entry(name).or_insert(Item::Table(t)),
+            None => profiles.entry(name).or_insert_with(|| Item::Table(Table::new())),
+        };
+        if let Some(table) = table.as_table_mut() {
+            table.clear();
             for (k, v) in fields {
                 table.insert(k, Item::Value(v.clone()));
             }
-            profiles.insert(name, Item::Table(table));
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod edit;
 mod file;
+mod layout;
 mod profile;
 pub mod settings;
 
