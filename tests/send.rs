@@ -312,6 +312,19 @@ fn input_errors_exit_two_with_a_hint() {
     env.cmd().args(base).args(["CoworkerUpdate", "--to", "localhost:3000/x"]).assert().code(2);
     env.cmd().args(base).args(["coworker update", "--to", "http://x/", "--count", "0"]).assert().code(2);
     env.cmd()
+        .args(base)
+        .args(["coworker update", "--to", "http://x/", "--duration", "0s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--duration must be longer than zero"));
+    // A dry run prints one request: load options would be silently ignored.
+    env.cmd()
+        .args(base)
+        .args(["coworker update", "--dry-run", "--count", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--dry-run prints one request"));
+    env.cmd()
         .args(["send", "push", "--provider", "github", "--to", "http://127.0.0.1:9/"])
         .assert()
         .code(2)
@@ -357,6 +370,14 @@ fn list_prints_the_catalog_as_a_table_or_json() {
     assert_eq!(list.as_array().map(Vec::len), Some(expected));
     assert!(list.as_array().unwrap().iter().all(|e| e["provider"] == "nudj"));
     env.cmd().args(["send", "--list", "--provider", "nexdesk"]).assert().code(2);
+    // `send --list nudj` lists that provider's catalog, not everything.
+    let out = env.cmd().args(["--json", "send", "--list", "nudj"]).output().unwrap();
+    assert_eq!(stdout_json(&out).as_array().map(Vec::len), Some(expected));
+    env.cmd()
+        .args(["send", "--list", "lead.created", "--provider", "nexadesk"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("takes no event"));
 }
 
 #[cfg(unix)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::watch;
 
 use crate::catalog::{Catalog, EventSpec};
@@ -283,11 +283,15 @@ async fn load(
 
 fn progress_bar(count: Option<u64>) -> ProgressBar {
     let (bar, template) = match count {
-        Some(n) => (ProgressBar::new(n), "{bar:30} {pos}/{len}  {per_sec}  {elapsed}"),
-        None => (ProgressBar::no_length(), "{spinner} {pos} sent  {per_sec}  {elapsed}"),
+        Some(n) => (ProgressBar::new(n), "{bar:30} {pos}/{len}  {rate}  {elapsed}"),
+        None => (ProgressBar::no_length(), "{spinner} {pos} sent  {rate}  {elapsed}"),
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        // Whole requests per second: indicatif's {per_sec} shows four decimals.
+        let rate = |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        };
+        bar.set_style(style.with_key("rate", rate));
     }
     bar
 }
@@ -304,11 +308,21 @@ fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
 }
 
 fn list(args: &SendArgs, global: &GlobalArgs, config: &Config, catalog: &Catalog) -> anyhow::Result<Exit> {
-    let provider = match (&args.provider.provider, &args.provider.profile) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Some(name)) => Some(config.profile(name)?.provider.clone()),
-        (None, None) => None,
+    let provider = match (&args.provider.provider, &args.provider.profile, &args.event) {
+        (Some(p), _, _) => Some(p.clone()),
+        (None, Some(name), _) => Some(config.profile(name)?.provider.clone()),
+        // `send --list nexudus`: a provider where an event would go.
+        (None, None, Some(name)) => Some(name.clone()),
+        (None, None, None) => None,
     };
+    if let (Some(event), Some(p)) = (&args.event, &provider)
+        && (args.provider.provider.is_some() || args.provider.profile.is_some())
+    {
+        return Err(usage_hint(
+            format!("--list lists a provider's whole catalog; it takes no event ({event:?})"),
+            format!("hooktap send --list --provider {p}"),
+        ));
+    }
     let events: Vec<&EventSpec> = catalog.events(provider.as_deref()).collect();
     if let (Some(p), true) = (&provider, events.is_empty()) {
         return Err(usage_hint(
@@ -331,6 +345,15 @@ fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
     }
     if args.concurrency == 0 {
         return Err(usage("--concurrency must be at least 1"));
+    }
+    if args.duration == Some(Duration::ZERO) {
+        return Err(usage_hint("--duration must be longer than zero", "e.g. --duration 30s"));
+    }
+    if args.dry_run && (args.count.is_some_and(|n| n > 1) || args.duration.is_some() || args.rate.is_some()) {
+        return Err(usage_hint(
+            "--dry-run prints one request; --count, --duration and --rate do not apply",
+            "drop --dry-run to send, or the load options to print the request",
+        ));
     }
     if args.ping && args.event.is_some() {
         return Err(usage_hint("--ping and EVENT both name what to send", "drop one of them"));
