@@ -237,3 +237,46 @@ fn edits_of_the_init_template_keep_its_comments_in_their_tables() {
     // Undoing every edit gives the template back.
     assert_eq!(check("profile remove"), template);
 }
+
+#[test]
+fn a_default_profile_that_names_no_profile_is_refused_reported_and_explained() {
+    let env = Env::new();
+    env.cmd().args(["config", "profile", "add", "gh", "--provider", "github", "--secret", "x"]).assert().success();
+    env.cmd()
+        .args(["config", "set", "profile", "nosuchprofile"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no profile named \"nosuchprofile\"").and(predicate::str::contains("gh")));
+    assert!(!std::fs::read_to_string(env.user_config()).unwrap().contains("nosuchprofile"));
+    env.cmd().args(["config", "set", "profile", "gh"]).assert().success();
+
+    // Written by hand (or the profile removed later): validate and every command say where it came from.
+    let file = env.user_config().display().to_string();
+    env.write_user_config("profile = \"nosuchprofile\"\n[profiles.gh]\nprovider = \"github\"\nsecret = \"x\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains(format!("profile = \"nosuchprofile\" in {file} names no profile"))
+            .and(predicate::str::contains("known profiles: gh")),
+    );
+    env.cmd().args(["verify", "-H", "X-Hub-Signature-256: sha256=00"]).write_stdin("{}").assert().code(2).stderr(
+        predicate::str::contains(format!(
+            "no profile named \"nosuchprofile\" (the default, set by `profile =` in {file})"
+        ))
+        .and(predicate::str::contains("hooktap config profile list")),
+    );
+}
+
+#[test]
+fn validate_reports_a_fixtures_dir_that_is_no_directory() {
+    let env = Env::new();
+    env.write_user_config("fixtures_dir = \"/nonexistent/hooktap-fixtures\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("fixtures_dir = \"/nonexistent/hooktap-fixtures\"")
+            .and(predicate::str::contains("does not exist")),
+    );
+    let file = env.path("plain-file");
+    common::write(&file, "");
+    env.write_user_config(&format!("fixtures_dir = {:?}\n", file.display().to_string()));
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(predicate::str::contains("is not a directory"));
+    env.write_user_config(&format!("fixtures_dir = {:?}\n", env.work().display().to_string()));
+    env.cmd().args(["config", "validate"]).assert().success();
+}

@@ -283,6 +283,13 @@ fn typed_value(key: &str, raw: &str) -> anyhow::Result<toml_edit::Value> {
 
 fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Result<Exit> {
     let value = typed_value(key, raw)?;
+    if key == "profile" {
+        // A default that names no profile would break every command that uses it.
+        let cfg = config::load(global)?;
+        if !cfg.profiles.contains_key(raw.trim()) {
+            return Err(usage_hint(format!("no profile named {:?}", raw.trim()), cfg.profiles_hint()));
+        }
+    }
     let path = target(global, project)?;
     let mut doc = Editable::load(&path)?;
     doc.set(key, value)?;
@@ -318,6 +325,26 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
             Ok(Some(signer)) if signer.secret.is_none() => problems.push(format!("profile {name}: no secret source")),
             Ok(_) => {}
             Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    if let Some((name, origin)) = cfg.default_profile()
+        && !cfg.profiles.contains_key(name)
+    {
+        problems.push(format!(
+            "profile = {name:?} {} names no profile; {}",
+            config::origin_phrase(origin),
+            cfg.profiles_hint()
+        ));
+    }
+    if let Some((Value::Str(dir), origin)) = cfg.settings.get("fixtures_dir") {
+        let path = config::expand_home(dir);
+        if !path.is_dir() {
+            let what = if path.exists() { "is not a directory" } else { "does not exist" };
+            problems.push(format!(
+                "fixtures_dir = {dir:?} {}: {} {what}",
+                config::origin_phrase(origin),
+                path.display()
+            ));
         }
     }
     for (i, route) in cfg.routes.iter().enumerate() {

@@ -171,15 +171,48 @@ impl Config {
 
     /// A profile by name, with the known names in the error.
     pub fn profile(&self, name: &str) -> anyhow::Result<&Profile> {
-        self.profiles.get(name).ok_or_else(|| {
+        self.profiles
+            .get(name)
+            .ok_or_else(|| crate::error::usage_hint(format!("no profile named {name:?}"), self.profiles_hint()))
+    }
+
+    /// The default profile's name (the `profile` setting) and where it was set.
+    pub fn default_profile(&self) -> Option<(&str, &Origin)> {
+        match self.settings.get("profile")? {
+            (Value::Str(name), origin) => Some((name, origin)),
+            _ => None,
+        }
+    }
+
+    /// The default profile, with the file or variable that named it in the error.
+    pub fn default_profile_resolved(&self) -> anyhow::Result<Option<(&str, &Profile)>> {
+        let Some((name, origin)) = self.default_profile() else { return Ok(None) };
+        match self.profiles.get(name) {
+            Some(p) => Ok(Some((name, p))),
+            None => Err(crate::error::usage_hint(
+                format!("no profile named {name:?} (the default, set by `profile =` {})", origin_phrase(origin)),
+                self.profiles_hint(),
+            )),
+        }
+    }
+
+    /// Which profiles exist, and how to see or add them.
+    pub fn profiles_hint(&self) -> String {
+        if self.profiles.is_empty() {
+            "no profiles exist; add one with `hooktap config profile add NAME --provider P --secret-env VAR`".into()
+        } else {
             let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
-            let hint = if known.is_empty() {
-                "add one with `hooktap config profile add NAME --provider P --secret-env VAR`".to_string()
-            } else {
-                format!("known profiles: {}", known.join(", "))
-            };
-            crate::error::usage_hint(format!("no profile named {name:?}"), hint)
-        })
+            format!("known profiles: {} (`hooktap config profile list`)", known.join(", "))
+        }
+    }
+}
+
+/// Where a setting came from, as a phrase: `in FILE`, `from HOOKTAP_X`.
+pub fn origin_phrase(origin: &Origin) -> String {
+    match origin {
+        Origin::File(path) => format!("in {}", path.display()),
+        Origin::Env(var) => format!("from {var}"),
+        Origin::Default => "by default".into(),
     }
 }
 

@@ -124,11 +124,15 @@ impl super::Config {
     /// Resolves `--profile`/`--provider`/`--secret*` (and the default profile) into a signer.
     /// `Ok(None)` when neither a profile nor a provider is known.
     pub fn signer(&self, args: &ProviderArgs) -> anyhow::Result<Option<Signer>> {
-        let profile_name = args.profile.clone().or_else(|| {
+        let (profile_name, profile) = match (&args.profile, &args.provider) {
+            (Some(name), _) => (Some(name.clone()), Some(self.profile(name)?)),
             // The default profile applies only when no provider was named on the command line.
-            args.provider.is_none().then(|| self.get_str("profile").map(str::to_owned)).flatten()
-        });
-        let profile = profile_name.as_deref().map(|n| self.profile(n)).transpose()?;
+            (None, None) => match self.default_profile_resolved()? {
+                Some((name, p)) => (Some(name.to_string()), Some(p)),
+                None => (None, None),
+            },
+            (None, Some(_)) => (None, None),
+        };
         let provider = match (&args.provider, profile) {
             (Some(p), Some(prof)) if !p.eq_ignore_ascii_case(&prof.provider) => {
                 return Err(usage(format!(
