@@ -65,6 +65,10 @@ fn every_provider_sends_an_event_that_verifies_and_is_recorded() {
         assert_eq!(d.path, format!("/hooks/{name}"));
         assert_eq!(d.query.as_deref(), Some("src=test"));
         assert_eq!(d.body, got.body, "{name}: the stored body is the sent body");
+        assert_eq!(
+            d.headers, got.headers,
+            "{name}: the stored headers are those received, Host and Content-Length too"
+        );
         assert_eq!(d.provider.as_deref(), Some(name.as_str()));
         assert_eq!(d.provider_delivery_id.as_deref(), result["provider_delivery_id"].as_str());
         assert_eq!(d.last_status, Some(200));

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use http::Uri;
+use http::header::{CONTENT_LENGTH, HOST};
+use http::{HeaderValue, Uri};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -118,7 +119,14 @@ pub struct RunInfo {
 /// The record of one request and its outcome; takes both by value so the
 /// hot path moves headers and bodies instead of copying them.
 pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> SentDelivery {
-    let Prepared { headers, body, provider_id, .. } = prepared;
+    let Prepared { mut headers, body, provider_id, .. } = prepared;
+    // Recorded as they went on the wire: hyper adds these two after ours.
+    if !headers.contains_key(HOST)
+        && let Some(host) = run.uri.authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+    {
+        headers.insert(HOST, host);
+    }
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut delivery = NewDelivery::request(Source::Send, "POST", run.uri.path(), headers, body);
     delivery.received_at = outcome.started_at;
     delivery.query = run.uri.query().map(str::to_owned);
