@@ -280,3 +280,36 @@ fn validate_reports_a_fixtures_dir_that_is_no_directory() {
     env.write_user_config(&format!("fixtures_dir = {:?}\n", env.work().display().to_string()));
     env.cmd().args(["config", "validate"]).assert().success();
 }
+
+#[test]
+fn relative_paths_are_stored_absolute_so_the_config_works_from_any_directory() {
+    let env = Env::new();
+    common::write(&env.work().join("sec.txt"), "s3cr3t\n");
+    std::fs::create_dir_all(env.work().join("fx")).unwrap();
+    let elsewhere = env.path("home");
+    env.cmd()
+        .args(["config", "profile", "add", "gh", "--provider", "github", "--secret-file", "sec.txt"])
+        .assert()
+        .success();
+    env.cmd().args(["config", "set", "fixtures_dir", "fx"]).assert().success();
+    env.cmd().args(["config", "set", "db", "my.db"]).assert().success();
+    env.cmd().args(["config", "set", "profiles.gh.secret_file", "./sec.txt"]).assert().success();
+    let text = std::fs::read_to_string(env.user_config()).unwrap();
+    // The child sees its working directory without symlinks (getcwd).
+    let work = std::fs::canonicalize(env.work()).unwrap().display().to_string();
+    for stored in [format!("secret_file = \"{work}/sec.txt\""), format!("fixtures_dir = \"{work}/fx\"")] {
+        assert!(text.contains(&stored), "{stored} in:\n{text}");
+    }
+    env.cmd().args(["config", "validate"]).current_dir(&elsewhere).assert().success();
+    // The db setting is the database `config path` shows.
+    env.cmd()
+        .args(["config", "path"])
+        .current_dir(&elsewhere)
+        .assert()
+        .stdout(predicate::str::contains(format!("db      {work}/my.db")));
+    // `~/` is kept as typed; a project file is read only in its directory, so it keeps relative paths.
+    env.cmd().args(["config", "set", "fixtures_dir", "~/fx"]).assert().success();
+    assert!(std::fs::read_to_string(env.user_config()).unwrap().contains("fixtures_dir = \"~/fx\""));
+    env.cmd().args(["config", "set", "--project", "fixtures_dir", "fx"]).assert().success();
+    assert!(std::fs::read_to_string(env.work().join("hooktap.toml")).unwrap().contains("fixtures_dir = \"fx\""));
+}

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::cli::GlobalArgs;
 use crate::config::edit::{Editable, TEMPLATE, write_private};
+use crate::config::settings::Kind;
 use crate::config::{self, Config, Setting, Value};
 use crate::error::{Exit, usage, usage_hint};
 
@@ -257,7 +258,8 @@ const PROFILE_FIELDS: &[(&str, bool)] = &[
     ("tolerance", true),
 ];
 
-fn typed_value(key: &str, raw: &str) -> anyhow::Result<toml_edit::Value> {
+/// The value `config set` writes; paths are made absolute unless `project` (see [`config::path_for_file`]).
+fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit::Value> {
     if let Some(rest) = key.strip_prefix("profiles.") {
         let field = rest.rsplit_once('.').map(|(_, f)| f).ok_or_else(|| {
             usage_hint(
@@ -275,14 +277,21 @@ fn typed_value(key: &str, raw: &str) -> anyhow::Result<toml_edit::Value> {
             let n: i64 = raw.parse().map_err(|_| usage(format!("{key} expects a whole number, got {raw:?}")))?;
             return Ok(n.into());
         }
+        if field == "secret_file" {
+            return Ok(config::path_for_file(raw, project)?.into());
+        }
         return Ok(raw.into());
     }
     let setting = find_setting(key)?;
-    Ok(setting.parse(raw).map_err(usage)?.to_toml())
+    let value = setting.parse(raw).map_err(usage)?;
+    match (setting.kind, value) {
+        (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
+        (_, value) => Ok(value.to_toml()),
+    }
 }
 
 fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Result<Exit> {
-    let value = typed_value(key, raw)?;
+    let value = typed_value(key, raw, project)?;
     if key == "profile" {
         // A default that names no profile would break every command that uses it.
         let cfg = config::load(global)?;
@@ -415,7 +424,7 @@ fn profile_add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
         fields.push(("secret_env", v.as_str().into()));
     }
     if let Some(v) = &add.secret_file {
-        fields.push(("secret_file", v.display().to_string().into()));
+        fields.push(("secret_file", config::path_for_file(&v.to_string_lossy(), add.project)?.into()));
     }
     if let Some(v) = &add.secret {
         fields.push(("secret", v.as_str().into()));

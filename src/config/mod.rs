@@ -151,12 +151,12 @@ impl Config {
         }
     }
 
-    /// The database path: `--db`, then the `store.path` setting, then the XDG default.
+    /// The database path: `--db`, then the `db` setting, then the XDG default.
     pub fn db_path(&self) -> anyhow::Result<PathBuf> {
         if let Some(p) = &self.db_flag {
             return Ok(p.clone());
         }
-        if let Some(p) = self.get_str("store.path") {
+        if let Some(p) = self.get_str("db") {
             return Ok(expand_home(p));
         }
         crate::store::default_path()
@@ -222,6 +222,19 @@ pub fn expand_home(path: &str) -> PathBuf {
         (Some(rest), Some(home)) => home.join(rest),
         _ => PathBuf::from(path),
     }
+}
+
+/// A path as `config set`/`profile add` write it: `~/...` as typed (expanded
+/// at use), anything else made absolute against the current directory, since
+/// the file is read from other directories. A project file (`./hooktap.toml`)
+/// is read only in its own directory, so there a relative path stays relative.
+pub fn path_for_file(raw: &str, project: bool) -> anyhow::Result<String> {
+    if project || raw.starts_with("~/") || raw == "~" {
+        return Ok(raw.to_string());
+    }
+    let abs = std::path::absolute(raw)
+        .map_err(|e| crate::error::usage(format!("cannot make {raw:?} an absolute path: {e}")))?;
+    Ok(abs.display().to_string())
 }
 
 /// Whether a file is readable by group or others (unix); secrets in such a file are warned about.

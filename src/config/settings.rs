@@ -62,6 +62,8 @@ impl fmt::Display for Origin {
 pub enum Kind {
     /// Any text.
     Str,
+    /// A file or directory; `config set` writes it absolute (or `~/...` as typed).
+    Path,
     /// A whole number in a range.
     Int(i64, i64),
     /// true/false.
@@ -92,7 +94,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting { key: "profile", kind: Kind::Str, default: None, doc: "profile used when a command is given none" },
     Setting {
         key: "db",
-        kind: Kind::Str,
+        kind: Kind::Path,
         default: None,
         doc: "SQLite database (default $XDG_DATA_HOME/hooktap/hooktap.db)",
     },
@@ -110,7 +112,7 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "fixtures_dir",
-        kind: Kind::Str,
+        kind: Kind::Path,
         default: None,
         doc: "extra event fixtures, laid out like fixtures/<provider>/",
     },
@@ -194,7 +196,7 @@ impl Setting {
     pub fn parse(&self, raw: &str) -> Result<Value, String> {
         let raw = raw.trim();
         match self.kind {
-            Kind::Str => Ok(Value::Str(raw.to_string())),
+            Kind::Str | Kind::Path => Ok(Value::Str(raw.to_string())),
             Kind::Int(lo, hi) => {
                 let n: i64 = raw.parse().map_err(|_| format!("{} expects a whole number, got {raw:?}", self.key))?;
                 if n < lo || n > hi {
@@ -229,7 +231,9 @@ impl Setting {
             (Kind::Int(..), toml::Value::Integer(n)) => self.parse(&n.to_string()),
             (Kind::Size, toml::Value::Integer(n)) if *n >= 0 => Ok(Value::Int(*n)),
             (Kind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
-            (Kind::Str | Kind::Duration | Kind::Size | Kind::Choice(_), toml::Value::String(s)) => self.parse(s),
+            (Kind::Str | Kind::Path | Kind::Duration | Kind::Size | Kind::Choice(_), toml::Value::String(s)) => {
+                self.parse(s)
+            }
             (_, other) => Err(format!("{} expects {}, got {} {}", self.key, self.kind_name(), other.type_str(), other)),
         }
     }
@@ -237,6 +241,7 @@ impl Setting {
     fn kind_name(&self) -> &'static str {
         match self.kind {
             Kind::Str => "a string",
+            Kind::Path => "a path string",
             Kind::Int(..) => "an integer",
             Kind::Bool => "true or false",
             Kind::Duration => "a duration string such as \"10s\"",
