@@ -313,3 +313,42 @@ fn relative_paths_are_stored_absolute_so_the_config_works_from_any_directory() {
     env.cmd().args(["config", "set", "--project", "fixtures_dir", "fx"]).assert().success();
     assert!(std::fs::read_to_string(env.work().join("hooktap.toml")).unwrap().contains("fixtures_dir = \"fx\""));
 }
+
+#[test]
+fn an_empty_secret_is_refused_from_every_source() {
+    let env = Env::new();
+    common::write(&env.work().join("empty.txt"), "\n");
+    env.write_user_config("[profiles.inl]\nprovider = \"github\"\nsecret = \"\"\n");
+    let verify = ["verify", "-H", "X-Hub-Signature-256: sha256=00"];
+    let cases: [(&[&str], &str); 4] = [
+        (&["--provider", "github", "--secret", ""], "--secret (or HOOKTAP_SECRET) is empty"),
+        (&["--provider", "github", "--secret-env", "MT"], "environment variable MT is empty"),
+        (&["--provider", "github", "--secret-file", "empty.txt"], "secret file empty.txt is empty"),
+        (&["--profile", "inl"], "profile inl: secret is empty"),
+    ];
+    for (args, message) in cases {
+        env.cmd()
+            .args(verify)
+            .args(args)
+            .env("MT", "")
+            .write_stdin("{}")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message).and(predicate::str::contains("hint:")));
+    }
+    // Unset is still told apart from empty.
+    env.cmd()
+        .args(verify)
+        .args(["--provider", "github", "--secret-env", "MT"])
+        .env_remove("MT")
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("MT is not set"));
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(predicate::str::contains("secret is empty"));
+    env.cmd()
+        .args(["config", "profile", "add", "e", "--provider", "github", "--secret", ""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--secret is empty"));
+}

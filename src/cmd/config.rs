@@ -408,6 +408,9 @@ fn profile_add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
         ));
     }
     let provider = crate::provider::lookup(&add.provider).map_err(|e| usage(e.to_string()))?;
+    if add.secret.as_deref() == Some("") {
+        return Err(usage_hint("--secret is empty", "pass the secret, or use --secret-env VAR"));
+    }
     if !valid_name(&add.name) {
         return Err(usage(format!("profile name {:?} may only hold letters, digits, '-' and '_'", add.name)));
     }

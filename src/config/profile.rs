@@ -99,25 +99,47 @@ impl Signer {
     }
 }
 
-/// Reads a secret from the environment.
+/// Reads a secret from the environment; an unset or empty variable is an error.
 pub fn secret_from_env(var: &str, what: &str) -> anyhow::Result<Secret> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-        _ => Err(usage_hint(
+    match std::env::var_os(var) {
+        None => Err(usage_hint(
             format!("{what}: environment variable {var} is not set"),
             format!("export {var}=..., or choose another secret source"),
         )),
+        Some(v) if v.is_empty() => Err(usage_hint(
+            format!("{what}: environment variable {var} is empty"),
+            format!("export {var} with the secret as its value, or choose another secret source"),
+        )),
+        Some(v) => v.into_string().map(Secret::new).map_err(|_| {
+            usage_hint(format!("{what}: environment variable {var} is not valid UTF-8"), "export the secret as text")
+        }),
     }
 }
 
-/// Reads a secret from a file, ignoring one trailing newline.
+/// Reads a secret from a file, ignoring one trailing newline; an empty file is an error.
 pub fn secret_from_file(path: &std::path::Path, what: &str) -> anyhow::Result<Secret> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| usage(format!("{what}: cannot read secret file {}: {e}", path.display())))?;
     if super::is_shared_readable(path) {
         tracing::warn!("secret file {} is readable by other users; run: chmod 600 {}", path.display(), path.display());
     }
-    Ok(Secret::new(text.strip_suffix('\n').unwrap_or(&text).trim_end_matches('\r')))
+    let secret = text.strip_suffix('\n').unwrap_or(&text).trim_end_matches('\r');
+    if secret.is_empty() {
+        return Err(usage_hint(
+            format!("{what}: secret file {} is empty", path.display()),
+            "write the secret into the file (one line), or choose another secret source",
+        ));
+    }
+    Ok(Secret::new(secret))
+}
+
+/// A secret given as text (a flag or a profile's inline `secret`); empty is an error,
+/// since signing with an empty key "works" and hides the mistake.
+pub fn secret_from_text(text: &str, what: &str, hint: &str) -> anyhow::Result<Secret> {
+    if text.is_empty() {
+        return Err(usage_hint(format!("{what} is empty"), hint));
+    }
+    Ok(Secret::new(text))
 }
 
 impl super::Config {
@@ -156,12 +178,16 @@ impl super::Config {
         } else if let Some(file) = &args.secret_file {
             Some(secret_from_file(file, "--secret-file")?)
         } else if let Some(s) = &args.secret {
-            Some(Secret::new(s.clone()))
+            Some(secret_from_text(s, "--secret (or HOOKTAP_SECRET)", "pass the secret, or use --secret-env VAR")?)
         } else if let Some(prof) = profile {
             match (&prof.secret_env, &prof.secret_file, &prof.secret) {
                 (Some(var), _, _) => Some(secret_from_env(var, &what)?),
                 (_, Some(file), _) => Some(secret_from_file(&super::expand_home(&file.to_string_lossy()), &what)?),
-                (_, _, Some(s)) => Some(s.clone()),
+                (_, _, Some(s)) => Some(secret_from_text(
+                    s.expose(),
+                    &format!("{what}: secret"),
+                    "put the secret in the profile's `secret`, or use secret_env / secret_file",
+                )?),
                 _ => None,
             }
         } else {
