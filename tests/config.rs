@@ -148,7 +148,9 @@ fn validate_reports_unresolvable_secrets_and_dangling_routes() {
     env.cmd().args(["config", "validate"]).assert().code(2).stderr(
         predicate::str::contains("HOOKTAP_E2E_UNSET is not set")
             .and(predicate::str::contains("no profile named \"nope\""))
-            .and(predicate::str::contains("not an http(s) URL")),
+            .and(predicate::str::contains("forward_to = \"localhost:3000\" is not an http(s) URL"))
+            .and(predicate::str::contains("\"http://localhost:3000/hook\""))
+            .and(predicate::str::contains("Some(").not()),
     );
     env.cmd()
         .args(["config", "validate"])

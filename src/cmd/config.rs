@@ -365,8 +365,10 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
         if let Some(url) = &route.forward_to
             && !is_http_url(url)
         {
-            problems
-                .push(format!("routes[{i}] ({}): forward_to {:?} is not an http(s) URL", route.path, route.forward_to));
+            problems.push(format!(
+                "routes[{i}] ({}): forward_to = {url:?} is not an http(s) URL; write it like \"http://localhost:3000/hook\"",
+                route.path
+            ));
         }
     }
     if global.json {
