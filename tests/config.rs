@@ -354,3 +354,18 @@ fn an_empty_secret_is_refused_from_every_source() {
         .code(2)
         .stderr(predicate::str::contains("--secret is empty"));
 }
+
+#[test]
+fn provider_custom_on_the_command_line_points_to_profiles() {
+    let env = Env::new();
+    env.cmd()
+        .args(["verify", "--provider", "custom", "--secret", "x", "-H", "X-Sig: 00"])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("a custom scheme is defined in a profile")
+                .and(predicate::str::contains("--profile NAME"))
+                .and(predicate::str::contains("unknown provider").not()),
+        );
+}

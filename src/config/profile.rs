@@ -164,9 +164,7 @@ impl super::Config {
                 )));
             }
             (_, Some(prof)) => prof.provider()?,
-            (Some(p), None) => crate::provider::lookup(p).map_err(|e| {
-                usage_hint(e.to_string(), "custom schemes are defined in a profile (provider = \"custom\")")
-            })?,
+            (Some(p), None) => crate::provider::lookup(p).map_err(|e| usage_hint(e.to_string(), e.hint()))?,
             (None, None) => return Ok(None),
         };
         let what = match &profile_name {

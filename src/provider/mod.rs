@@ -180,12 +180,40 @@ pub fn extract(field: &Field, headers: &HeaderMap, body: &[u8]) -> Option<String
 
 /// An unknown provider name, with the nearest known names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown provider {name:?}; known: {}", .known.join(", "))]
+#[error("{}", self.message())]
 pub struct UnknownProvider {
     /// What was asked for.
     pub name: String,
-    /// Known names, closest first.
+    /// Known names, closest first (ties in alphabetical order).
     pub known: Vec<String>,
+}
+
+impl UnknownProvider {
+    /// Whether the name was `custom`, which is a kind of profile rather than a provider of its own.
+    pub fn is_custom(&self) -> bool {
+        self.name.trim().eq_ignore_ascii_case("custom")
+    }
+
+    fn message(&self) -> String {
+        if self.is_custom() {
+            return "provider \"custom\" has no scheme of its own: a custom scheme is defined in a profile \
+                    (provider = \"custom\" plus a [profiles.NAME.scheme] table)"
+                .into();
+        }
+        format!("unknown provider {:?}; known: {}", self.name, self.known.join(", "))
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        if self.is_custom() {
+            "describe the scheme in a profile (README.md, Configuration, shows one), then pass --profile NAME".into()
+        } else {
+            format!(
+                "did you mean {}? a scheme of your own is a profile with provider = \"custom\"",
+                self.known.first().map_or("", String::as_str)
+            )
+        }
+    }
 }
 
 /// Every built-in provider, built once and shared.
@@ -203,7 +231,9 @@ pub fn lookup(name: &str) -> Result<Arc<dyn Provider>, UnknownProvider> {
     }
     let mut known: Vec<String> = all.iter().map(|p| p.info().name.clone()).collect();
     known.push("custom".into());
-    known.sort_by(|a, b| strsim::jaro_winkler(b, &wanted).total_cmp(&strsim::jaro_winkler(a, &wanted)));
+    known.sort_by(|a, b| {
+        strsim::jaro_winkler(b, &wanted).total_cmp(&strsim::jaro_winkler(a, &wanted)).then_with(|| a.cmp(b))
+    });
     Err(UnknownProvider { name: name.to_string(), known })
 }
 
@@ -216,6 +246,26 @@ mod tests {
         assert_eq!(lookup("GitHub").unwrap().info().name, "github");
         let err = lookup("githib").unwrap_err();
         assert_eq!(err.known[0], "github");
+    }
+
+    #[test]
+    fn unknown_names_list_known_ones_by_closeness_then_alphabetically() {
+        for name in ["githib", "x", "zzzz", "nex"] {
+            let known = lookup(name).unwrap_err().known;
+            let score = |k: &String| strsim::jaro_winkler(k, name);
+            for pair in known.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                assert!(score(a) > score(b) || (score(a) == score(b) && a < b), "{name}: {known:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn custom_is_explained_as_a_kind_of_profile_not_listed_as_unknown() {
+        let err = lookup("Custom").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("defined in a profile") && !message.contains("unknown"), "{message}");
+        assert!(err.hint().contains("--profile"), "{}", err.hint());
     }
 
     #[test]
