@@ -137,10 +137,17 @@ impl Editable {
 
     /// Checks the edited text parses as a valid config, then writes it atomically with mode 0600.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        let text = self.doc.to_string();
+        let text = self.to_string();
         super::file::parse(path, &text)
             .map_err(|e| UsageError::new(format!("the change would make the config invalid: {}", e.message)))?;
         write_private(path, text.as_bytes())
+    }
+}
+
+/// The file's text as it would be saved.
+impl std::fmt::Display for Editable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.doc.fmt(f)
     }
 }
 

@@ -222,6 +222,10 @@ pub fn lift_header(doc: &mut DocumentMut, key: &str) {
         _ => split_detached(&text),
     };
     if !has_comment(header) {
+        // Still set the new key apart from the table that used to open the file.
+        if matches!(first, Slot::Table(_)) && !text.starts_with('\n') {
+            set_prefix(doc, &first, join("\n", &text));
+        }
         return;
     }
     let header = join(header, "\n");

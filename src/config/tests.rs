@@ -182,3 +182,25 @@ fn every_example_in_the_template_parses_when_uncommented() {
     let layer = parse(Path::new("t.toml"), &uncommented).unwrap_or_else(|e| panic!("{}", e.message));
     assert_eq!(layer.file.routes.map(|r| r.len()), Some(1));
 }
+
+#[test]
+fn comments_below_a_table_stay_with_it_when_neighbours_come_and_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let text = "[profiles.a]\nprovider = \"github\"\n# a's note\n\n# b's own comment\n[profiles.b]\nprovider = \"stripe\"\n# b's note\n";
+    std::fs::write(&path, text).unwrap();
+    let mut doc = edit::Editable::load(&path).unwrap();
+    doc.put_profile("c", &[("provider", "slack".into())]);
+    doc.set("listen.port", 1.into()).unwrap();
+    let out = doc.to_string();
+    let b_note = out.find("# b's note").unwrap();
+    assert!(out.find("[profiles.b]").unwrap() < b_note && b_note < out.find("[profiles.c]").unwrap(), "{out}");
+    assert!(out.find("[profiles.c]").unwrap() < out.find("[listen]").unwrap(), "{out}");
+    // Removing b drops the comment right on top of it, and keeps a's note (separated by a blank line) and b's note.
+    assert!(doc.unset("profiles.b"));
+    let out = doc.to_string();
+    assert!(!out.contains("b's own comment"), "{out}");
+    let a_note = out.find("# a's note").unwrap();
+    assert!(out.find("[profiles.a]").unwrap() < a_note && a_note < out.find("[profiles.c]").unwrap(), "{out}");
+    assert!(out.contains("# b's note"), "{out}");
+}
