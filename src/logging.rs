@@ -3,7 +3,11 @@
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 
@@ -25,12 +29,42 @@ pub fn init(global: &GlobalArgs) {
         .ok()
         .and_then(|s| EnvFilter::try_new(s).ok())
         .unwrap_or_else(|| EnvFilter::new(format!("hooktap={level},warn")));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(color)
-        .with_target(false)
-        .try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(color);
+    // Warnings read like errors (`hooktap: warning: ...`); asking for more (-v) gets
+    // the full format, with times and levels, for following what happens.
+    let _ = if global.verbose == 0 {
+        builder.event_format(Plain { color }).try_init()
+    } else {
+        builder.with_target(false).try_init()
+    };
+}
+
+/// `hooktap: warning: message key=value`, as the one-line errors print.
+struct Plain {
+    color: bool,
+}
+
+impl<S, N> FormatEvent<S, N> for Plain
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> std::fmt::Result {
+        let (level, ansi) = match *event.metadata().level() {
+            Level::ERROR => ("error", "1;31"),
+            Level::WARN => ("warning", "1;33"),
+            Level::INFO => ("info", "1"),
+            Level::DEBUG => ("debug", "2"),
+            Level::TRACE => ("trace", "2"),
+        };
+        if self.color {
+            write!(writer, "hooktap: \x1b[{ansi}m{level}\x1b[0m: ")?;
+        } else {
+            write!(writer, "hooktap: {level}: ")?;
+        }
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
 }
 
 /// Whether to colour: `--color` wins, then `NO_COLOR`, then whether stderr is a terminal.

@@ -84,3 +84,15 @@ fn a_closed_stdout_exits_quietly() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn warnings_read_like_errors_unless_asked_for_detail() {
+    let env = Env::new();
+    let args = ["send", "--provider", "nexadesk", "--secret", "s", "--data", "not json", "--dry-run"];
+    let out = env.cmd().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("hooktap: warning: the body is not valid JSON"), "{stderr}");
+    let out = env.cmd().arg("-v").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(" WARN ") && stderr.contains("the body is not valid JSON"), "{stderr}");
+}
