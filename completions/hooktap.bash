@@ -1215,7 +1215,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__listen)
-            opts="-q -v -h -V --port --bind --forward-to --profile --provider --secret-env --secret-file --secret --events --ack --forward-timeout --max-body --forward-invalid --resign --tls-cert --tls-key --tls --tunnel --channel --config --db --color --json --quiet --verbose --help --version"
+            opts="-k -q -v -h -V --port --bind --forward-to --profile --provider --secret-env --secret-file --secret --events --ack --forward-timeout --max-body --forward-invalid --insecure --resign --tls-cert --tls-key --tls --tunnel --channel --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -391,6 +391,8 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --db 'SQLite database to record to and read from'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --forward-invalid 'Forward deliveries whose signature is invalid or missing too'
+            cand -k 'Accept any TLS certificate from forward targets (a local app''s self-signed one)'
+            cand --insecure 'Accept any TLS certificate from forward targets (a local app''s self-signed one)'
             cand --json 'Print results as JSON where a command prints results'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'

@@ -235,6 +235,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l color -d 'Whe
 always\t'Always colour'
 never\t'Never colour'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-invalid -d 'Forward deliveries whose signature is invalid or missing too'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s k -l insecure -d 'Accept any TLS certificate from forward targets (a local app\'s self-signed one)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l json -d 'Print results as JSON where a command prints results'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s q -l quiet -d 'Only print errors'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'

@@ -218,6 +218,87 @@ fn bad_listen_flags_are_usage_errors_with_a_reason() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no provider"));
+    // A secret with nothing to check it would leave verification silently off.
+    env.cmd()
+        .args(["listen", "--port", "0", "--secret", "abc"])
+        .env_remove("HOOKTAP_SECRET")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no provider"));
+    // NexaDesk's catalog is every event it sends: a filter naming another is a typo.
+    env.cmd()
+        .args(["listen", "--port", "0", "--provider", "nexadesk", "--secret", "s", "--events", "lead.craeted"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("closest: lead.created").and(predicate::str::contains("send --list")));
+}
+
+#[test]
+fn an_events_filter_warns_of_names_it_does_not_know_and_says_what_it_left_out() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let args = ["--provider", "github", "--secret", "s", "--events", "pushh", "--forward-to", &app.url("/")];
+    let relay = RelayProcess::start(&env, &args, &[]);
+    let banner = relay.stderr_text();
+    assert!(banner.contains("hooktap: warning: --events: unknown github event \"pushh\"; closest: push"), "{banner}");
+    let body = br#"{"zen":"x"}"#;
+    let reply = request("POST", &format!("{}/", relay.url), &github_headers("s", body, "d-1", "push"), body);
+    assert_eq!(reply.status, 200);
+    wait_for("the console line", Duration::from_secs(20), || {
+        let lines = relay.stdout.lock().unwrap().join("\n");
+        lines.contains("not forwarded: the route's events filter leaves this event out").then_some(())
+    });
+    assert_eq!(Store::open(&env.db()).unwrap().get(&id_of(&reply)).unwrap().state, "recorded");
+    relay.kill();
+}
+
+#[test]
+fn pending_work_follows_a_corrected_target_after_a_restart() {
+    let env = Env::new();
+    let wrong = Receiver::start(Answer::Status(503, "wrong app"));
+    let right = Receiver::start(Answer::Status(200, "ok"));
+    // Backoffs long enough that nothing is retried while the test runs.
+    let slow = [("HOOKTAP_LISTEN_RETRY_BASE", "60s"), ("HOOKTAP_LISTEN_RETRY_MAX", "60s")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &wrong.url("/hook")], &slow);
+    let reply = request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 200);
+    let id = id_of(&reply);
+    assert_eq!(wrong.next().uri, "/hook/e");
+    relay.kill();
+    let relay = RelayProcess::start(&env, &["--forward-to", &right.url("/hook")], &slow);
+    let banner = relay.stderr_text();
+    assert!(banner.contains(&format!("now going to {}", right.url("/hook"))), "{banner}");
+    // Tried at once at the new target, not after the old one's 60 s backoff.
+    let d = wait_state(&env.db(), &id, "forwarded");
+    assert_eq!(d.target.as_deref(), Some(right.url("/hook").as_str()));
+    assert_eq!(right.next().uri, "/hook/e");
+    relay.kill();
+}
+
+#[test]
+fn insecure_forwards_to_an_app_with_a_self_signed_certificate() {
+    let app_env = Env::new();
+    let app = RelayProcess::start(&app_env, &["--tls", "self-signed"], &[]);
+    let env = Env::new();
+    let slow = [("HOOKTAP_LISTEN_RETRY_BASE", "60s"), ("HOOKTAP_LISTEN_RETRY_MAX", "60s")];
+    let target = format!("{}/app", app.url);
+    // Without --insecure the certificate is refused, and the error says what to do.
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &slow);
+    let reply = request("POST", &format!("{}/a", relay.url), &HeaderMap::new(), b"{}");
+    let id = id_of(&reply);
+    let refused = wait_for("a failed attempt", Duration::from_secs(20), || {
+        Store::open(&env.db()).ok()?.attempts(&id).ok()?.into_iter().next()
+    });
+    let error = refused.error.unwrap_or_default();
+    assert!(error.contains("certificate") && error.contains("--insecure"), "{error}");
+    relay.kill();
+    // With it, deliveries go through.
+    let relay = RelayProcess::start(&env, &["--forward-to", &target, "--insecure"], &slow);
+    let reply = request("POST", &format!("{}/b", relay.url), &HeaderMap::new(), b"{}");
+    let d = wait_state(&env.db(), &id_of(&reply), "forwarded");
+    assert_eq!(d.last_status, Some(200));
+    relay.kill();
+    app.kill();
 }
 
 /// Trusts exactly one certificate, by SHA-256 fingerprint, as the banner printed it.

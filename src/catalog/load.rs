@@ -18,6 +18,9 @@ pub(crate) const MANIFEST: &str = "catalog.toml";
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
+    /// The list is every event the provider sends (not a sample of them).
+    #[serde(default)]
+    complete: bool,
     #[serde(default)]
     event: Vec<Spanned<Entry>>,
 }
@@ -148,7 +151,7 @@ pub(crate) fn provider(
             file: label,
         });
     }
-    Ok(ProviderEvents { name: provider, events, index })
+    Ok(ProviderEvents { name: provider, events, index, complete: manifest.complete })
 }
 
 /// Reads every `<provider>/catalog.toml` under a user's fixtures directory.

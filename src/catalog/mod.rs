@@ -37,6 +37,8 @@ struct ProviderEvents {
     name: String,
     events: Vec<EventSpec>,
     index: HashMap<String, usize>,
+    /// Every event the provider sends is listed, so an unknown name is a mistake.
+    complete: bool,
 }
 
 /// One event a provider can send: its name, what it means, and the payload
@@ -157,6 +159,13 @@ impl Catalog {
             .iter()
             .filter(move |p| wanted.as_ref().is_none_or(|wanted| *wanted == p.name))
             .flat_map(|p| p.events.iter())
+    }
+
+    /// Whether the catalog lists every event `provider` sends (Nexudus, NexaDesk),
+    /// rather than a sample of them.
+    pub fn is_complete(&self, provider: &str) -> bool {
+        let key = names::provider_key(provider);
+        self.providers.iter().any(|p| p.name == key && p.complete)
     }
 
     /// Looks an event up by lenient name: case, spaces and punctuation are

@@ -46,6 +46,9 @@ pub struct ListenArgs {
     /// Forward deliveries whose signature is invalid or missing too
     #[arg(long)]
     pub forward_invalid: bool,
+    /// Accept any TLS certificate from forward targets (a local app's self-signed one)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// Re-sign forwarded deliveries with this profile's secret
     #[arg(long, value_name = "PROFILE")]
     pub resign: Option<String>,

@@ -218,7 +218,11 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
     let work = async {
         let resp = client.request(req).await.map_err(|e| {
             let detail = error_chain(&e);
-            if e.is_connect() {
+            if e.is_connect() && detail.contains("certificate") {
+                Failure::Connect(format!(
+                    "{detail}; add --insecure (-k) to accept a certificate no public authority signed"
+                ))
+            } else if e.is_connect() {
                 Failure::Connect(detail)
             } else if crate::net::client::peer_closed(&e) {
                 Failure::Closed(detail)

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::catalog::Catalog;
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::cmd::listen::{AckMode, ListenArgs, TlsMode};
 use crate::config::{Config, Signer};
@@ -53,6 +54,8 @@ pub struct RelayConfig {
     pub max_connections: usize,
     /// Forward deliveries whose signature is invalid or missing too.
     pub forward_invalid: bool,
+    /// Accept any TLS certificate from forward targets (`--insecure`).
+    pub insecure: bool,
     /// Re-sign forwarded deliveries with this signer.
     pub resign: Option<Signer>,
     /// TLS, when serving https.
@@ -84,6 +87,7 @@ impl RelayConfig {
             target_concurrency: 8,
             max_connections: MAX_CONNECTIONS,
             forward_invalid: false,
+            insecure: false,
             resign: None,
             tls: None,
             output: Output::Quiet,
@@ -104,6 +108,7 @@ impl RelayConfig {
             max_response: self.max_body as usize,
             memory_cap: QUEUE_MEMORY,
             resign: self.resign.clone(),
+            trust: if self.insecure { crate::net::Trust::AnyCertificate } else { crate::net::Trust::WebRoots },
         }
     }
 
@@ -132,6 +137,7 @@ impl RelayConfig {
         };
         let flag_timeout = args.forward_timeout;
         let mut routes = Vec::new();
+        let catalog = Catalog::builtin();
         for (i, r) in config.routes.iter().enumerate() {
             let signer = match &r.profile {
                 Some(name) => Some(
@@ -144,10 +150,15 @@ impl RelayConfig {
             };
             let target = r.forward_to.as_deref().map(Target::parse).transpose()?;
             let ack = args.ack.or(r.ack).unwrap_or(default_ack);
+            let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());
+            check_events(&catalog, provider, &r.events, &format!("routes[{i}] ({})", r.path))?;
             routes.push(Route::new(&r.path, signer, target, &r.events, ack, r.event.clone(), flag_timeout)?);
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
-        if !named && (args.provider.secret_env.is_some() || args.provider.secret_file.is_some()) {
+        // A --secret that only came from HOOKTAP_SECRET is a default, not a request to verify.
+        let secret_flag =
+            args.provider.secret.as_ref().is_some_and(|s| std::env::var("HOOKTAP_SECRET").ok().as_ref() != Some(s));
+        if !named && (args.provider.secret_env.is_some() || args.provider.secret_file.is_some() || secret_flag) {
             return Err(usage_hint(
                 "a secret was given but no provider to check it with",
                 "add --provider P (e.g. --provider github) or --profile NAME",
@@ -162,6 +173,8 @@ impl RelayConfig {
             let target = args.forward_to.as_deref().map(Target::parse).transpose()?;
             // Flags describe the catch-all route; they replace a configured "/" route.
             routes.retain(|r| r.path != "/");
+            let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());
+            check_events(&catalog, provider, &args.events, "--events")?;
             routes.push(Route::new("/", signer, target, &args.events, default_ack, None, flag_timeout)?);
         }
         for route in &routes {
@@ -169,6 +182,7 @@ impl RelayConfig {
                 signer.require_secret().map_err(|e| e.context(format!("route {}", route.path)))?;
             }
         }
+
         let resign = match &args.resign {
             Some(profile) => {
                 let signer = config
@@ -219,6 +233,7 @@ impl RelayConfig {
             target_concurrency: concurrency,
             max_connections: MAX_CONNECTIONS,
             forward_invalid: args.forward_invalid,
+            insecure: args.insecure,
             resign,
             tls,
             output,
@@ -226,4 +241,25 @@ impl RelayConfig {
             retain_count: config.get_int("retain_count").and_then(|c| u64::try_from(c).ok()),
         })
     }
+}
+
+/// Checks an event filter against the provider's catalog: a name the catalog lacks
+/// is an error where the catalog lists every event the provider sends, and a
+/// warning where it lists a sample; both name the closest events.
+fn check_events(catalog: &Catalog, provider: Option<&str>, events: &[String], what: &str) -> anyhow::Result<()> {
+    let Some(provider) = provider else { return Ok(()) };
+    for event in events {
+        let Err(unknown) = catalog.find(provider, event) else { continue };
+        if unknown.unknown_provider {
+            return Ok(());
+        }
+        if catalog.is_complete(provider) {
+            return Err(usage_hint(
+                format!("{what}: {unknown}"),
+                format!("`hooktap send --list --provider {provider}` lists every event {provider} sends"),
+            ));
+        }
+        tracing::warn!("{what}: {unknown}; deliveries of other events are recorded but not forwarded");
+    }
+    Ok(())
 }

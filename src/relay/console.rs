@@ -56,6 +56,8 @@ pub struct Received<'a> {
     pub answered: u16,
     /// Earlier delivery with the same provider id.
     pub duplicate_of: Option<&'a str>,
+    /// The route forwards, but not this event (its `events` filter).
+    pub filtered: bool,
 }
 
 impl Console {
@@ -72,6 +74,7 @@ impl Console {
         url: &str,
         fingerprint: Option<&str>,
         resumed: usize,
+        retargeted: &[(String, usize)],
     ) {
         if self.output == Output::Quiet {
             return;
@@ -101,7 +104,10 @@ impl Console {
         out.push_str(&format!("  health: {url}{}\n", super::health::HEALTH_PATH));
         out.push_str(&format!("  database: {}\n", config.db.display()));
         if resumed > 0 {
-            out.push_str(&format!("  resuming {resumed} pending deliveries from an earlier run\n"));
+            out.push_str(&format!("  resuming {resumed} pending {} from an earlier run\n", deliveries(resumed)));
+            for (target, n) in retargeted {
+                out.push_str(&format!("    {n} queued for another target before; now going to {target}\n"));
+            }
         }
         out.push_str("  Ctrl-C stops after committing what was received\n");
         let _ = std::io::stderr().write_all(out.as_bytes());
@@ -131,6 +137,7 @@ impl Console {
                 "state": r.state,
                 "answered": r.answered,
                 "duplicate_of": r.duplicate_of,
+                "filtered": r.filtered,
             })),
             Output::Human => {
                 let mut note = format!("{} {} answered {}", r.method, r.path, r.answered);
@@ -139,6 +146,9 @@ impl Console {
                 }
                 if let Some(d) = r.duplicate_of {
                     note.push_str(&format!(" (duplicate of {d})"));
+                }
+                if r.filtered {
+                    note.push_str(" (not forwarded: the route's events filter leaves this event out)");
                 }
                 print_human(&HumanLine {
                     provider: r.provider,
@@ -385,6 +395,10 @@ fn human_duration(d: Duration) -> String {
 
 fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn deliveries(n: usize) -> &'static str {
+    if n == 1 { "delivery" } else { "deliveries" }
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub struct ForwardSettings {
     pub memory_cap: usize,
     /// Re-sign with this signer.
     pub resign: Option<Signer>,
+    /// Which targets' certificates are accepted.
+    pub trust: crate::net::Trust,
 }
 
 /// Cheap-to-clone handle on the forwarding machinery.
@@ -133,7 +135,7 @@ impl Forwarder {
         console: Console,
         shutdown: Shutdown,
     ) -> Forwarder {
-        let client = crate::net::client(settings.concurrency.max(1) * 2);
+        let client = crate::net::client_with(settings.concurrency.max(1) * 2, settings.trust);
         Forwarder {
             inner: Arc::new(Inner {
                 settings,

@@ -50,11 +50,10 @@ pub async fn ingest(
     };
     let signature = checked.signature.unwrap_or(SignatureState::Unchecked);
     let refused = matches!(signature, SignatureState::Invalid | SignatureState::Missing) && !app.forward_invalid;
-    let target = route
-        .as_ref()
-        .filter(|r| !refused && r.wants(checked.event.as_deref()))
-        .and_then(|r| r.target.as_ref())
-        .map(|t| t.as_str().to_string());
+    let wanted = route.as_ref().is_some_and(|r| r.wants(checked.event.as_deref()));
+    let filtered = !refused && !wanted && route.as_ref().is_some_and(|r| r.target.is_some());
+    let target =
+        route.as_ref().filter(|_| !refused && wanted).and_then(|r| r.target.as_ref()).map(|t| t.as_str().to_string());
     let state = match (&route, refused, &target) {
         (_, true, _) => State::Rejected,
         (_, false, Some(_)) => State::Pending,
@@ -134,6 +133,7 @@ pub async fn ingest(
             state: state.as_str(),
             answered: response.status().as_u16(),
             duplicate_of: inserted.duplicate_of.as_deref(),
+            filtered,
         });
     }
     response

@@ -174,10 +174,33 @@ impl Running {
     }
 }
 
+/// Points work left pending by an earlier run at its route's target in this one:
+/// after a restart with a corrected `--forward-to`, queued deliveries go to the
+/// app that now listens, at once, not to the old address after its backoff. A
+/// route that is gone or forwards nowhere leaves its deliveries as they were.
+/// Returns each new target with how many deliveries it took over.
+fn retarget_pending(config: &RelayConfig) -> anyhow::Result<Vec<(String, usize)>> {
+    if !config.db.exists() {
+        return Ok(Vec::new());
+    }
+    let mut store = crate::store::Store::open(&config.db).map_err(crate::store::StoreError::into_user_error)?;
+    let mut moved = Vec::new();
+    for route in &config.routes {
+        if let Some(target) = &route.target {
+            let n = store.retarget_pending(&route.path, target.as_str()).context("re-pointing pending deliveries")?;
+            if n > 0 {
+                moved.push((target.as_str().to_owned(), n));
+            }
+        }
+    }
+    Ok(moved)
+}
+
 /// Starts the relay described by `config` and prints its banner.
 pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     crate::net::client::install_crypto_provider();
     let (trigger, shutdown) = shutdown_pair();
+    let retargeted = retarget_pending(&config)?;
     let (app, writer_thread) = App::open(&config, shutdown.clone())?;
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
     let tls = config.tls.as_ref().map(tls::load).transpose()?;
@@ -195,7 +218,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
 
     let stats = app.stats.clone();
     let console = app.console.clone();
-    console.banner(&config, &app.routes, &url, fingerprint.as_deref(), resumed);
+    console.banner(&config, &app.routes, &url, fingerprint.as_deref(), resumed, &retargeted);
 
     let limits = server::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
     let acceptor = tls.map(|t| t.acceptor);

@@ -79,7 +79,9 @@ impl Route {
                 "e.g. path = \"/webhooks/github\"",
             ));
         }
-        let provider_timeout = signer.as_ref().map(|s| s.provider.info().timeout);
+        // A tenth of the provider's timeout is left for the network, so the provider
+        // hears our 504 before it gives up on its own (Nexus: 900 ms of its 1 s).
+        let provider_timeout = signer.as_ref().map(|s| s.provider.info().timeout.mul_f64(0.9));
         Ok(Route {
             path: normalize_prefix(path),
             signer,
@@ -217,6 +219,21 @@ mod tests {
         assert!(!r.wants(Some("coworker-create")));
         assert!(!r.wants(None));
         assert!(Route::record_only("/").wants(None));
+    }
+
+    #[test]
+    fn passthrough_answers_before_the_provider_gives_up() {
+        let signer = Signer {
+            provider: crate::provider::lookup("nexus").unwrap(),
+            secret: None,
+            profile: None,
+            auth: None,
+            tolerance: None,
+        };
+        let nexus = Route::new("/", Some(signer), None, &[], AckMode::Passthrough, None, None).unwrap();
+        assert_eq!(nexus.passthrough_timeout, Duration::from_millis(900), "Nexus waits 1 s");
+        let flag = Route::new("/", None, None, &[], AckMode::Passthrough, None, Some(Duration::from_secs(3))).unwrap();
+        assert_eq!(flag.passthrough_timeout, Duration::from_secs(3), "--forward-timeout is taken as given");
     }
 
     #[test]

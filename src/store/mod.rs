@@ -203,6 +203,16 @@ impl Store {
         Ok(sent.len())
     }
 
+    /// Points the deliveries still pending on `route` at `target` when they were
+    /// queued for another (a corrected `--forward-to`), due now; returns how many.
+    pub fn retarget_pending(&mut self, route: &str, target: &str) -> rusqlite::Result<usize> {
+        self.conn.execute(
+            "UPDATE deliveries SET target = ?2, next_attempt_at = ?3
+             WHERE state = 'pending' AND route = ?1 AND target IS NOT ?2",
+            params![route, target, crate::util::unix_ms_now()],
+        )
+    }
+
     /// Moves a delivery to `state` without an attempt (e.g. pausing or resuming).
     pub fn set_state(&mut self, id: &str, state: State, next_attempt_at: Option<i64>) -> rusqlite::Result<bool> {
         let n = self.conn.execute(
