@@ -90,13 +90,67 @@ pub fn classify(err: &anyhow::Error) -> Classified {
         }
     }
     if let Some(u) = err.chain().find_map(|c| c.downcast_ref::<UsageError>()) {
-        return Classified { code: USAGE_CODE, message: Some(format!("{err:#}")), hint: u.hint.clone() };
+        return Classified { code: USAGE_CODE, message: Some(render(err)), hint: u.hint.clone() };
     }
     if let Some(n) = err.downcast_ref::<Negative>() {
         return Classified { code: 1, message: (!n.0.is_empty()).then(|| n.0.clone()), hint: None };
     }
     let hint = err.chain().find_map(hint_for);
-    Classified { code: 1, message: Some(format!("{err:#}")), hint }
+    Classified { code: 1, message: Some(render(err)), hint }
+}
+
+/// An error and its causes on one line, joined by `": "` as `{err:#}` does, but
+/// saying each thing once.
+///
+/// Errors often put their source's text in their own message and also return it
+/// as the source (thiserror's `{source}`; rusqlite repeats SQLite's message, whose
+/// source repeats it again), so the plain chain says it two or three times. A
+/// cause whose text its parent already holds is left out; a cause ending in
+/// `: parts` its parent holds keeps only what it adds. Nothing is lost: whatever
+/// is dropped is on the line, in the parent's words.
+pub fn render(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    let mut parent = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let new = novel(&parent, &text);
+        if !new.is_empty() {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(new);
+        }
+        parent = text;
+    }
+    line
+}
+
+/// What `text` adds to its parent's text `said`: nothing if `said` holds it, else
+/// `text` without the trailing `": "`-separated parts that `said` holds.
+fn novel<'a>(said: &str, text: &'a str) -> &'a str {
+    let mut text = text.trim();
+    if has_phrase(said, text) {
+        return "";
+    }
+    while let Some((head, tail)) = text.rsplit_once(": ") {
+        if !has_phrase(said, tail.trim()) {
+            break;
+        }
+        text = head.trim_end();
+    }
+    text
+}
+
+/// Whether `phrase` occurs in `said` as a whole phrase, not inside a longer word or path
+/// (`a` is not in `/tmp/a`).
+fn has_phrase(said: &str, phrase: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '/' | '\\' | '.' | '_' | '-');
+    !phrase.is_empty()
+        && said.match_indices(phrase).any(|(at, _)| {
+            let before = said[..at].chars().next_back();
+            let after = said[at + phrase.len()..].chars().next();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
 }
 
 fn hint_for(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
@@ -176,6 +230,39 @@ mod tests {
         assert_eq!(c.code, 2);
         assert_eq!(c.message.as_deref(), Some("loading profile ci: unknown provider \"strpe\""));
         assert_eq!(c.hint.as_deref(), Some("did you mean stripe?"));
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("database {path}: {source}")]
+    struct Wrapping {
+        path: &'static str,
+        source: rusqlite::Error,
+    }
+
+    #[test]
+    fn a_cause_repeated_by_its_wrappers_is_said_once() {
+        // How `--db /proc/x.db` came out: the wrapper, rusqlite's message and its
+        // source each repeating the last ("unable to open database file" three times).
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some("unable to open database file".into()),
+        );
+        let err = anyhow::Error::new(Wrapping { path: "/proc/x.db", source: sqlite });
+        assert_eq!(format!("{err:#}").matches("unable to open database file").count(), 3);
+        assert_eq!(render(&err), "database /proc/x.db: unable to open database file: Error code 14");
+        assert_eq!(classify(&err).message.as_deref(), Some(render(&err).as_str()));
+    }
+
+    #[test]
+    fn render_keeps_causes_that_say_something_new() {
+        let err = anyhow::anyhow!("No such file or directory").context("opening /tmp/a").context("reading a");
+        assert_eq!(render(&err), "reading a: opening /tmp/a: No such file or directory");
+        // Only a parent's words count: a grandparent saying the same is another matter.
+        let err = anyhow::anyhow!("invalid").context("field b").context("field a: invalid");
+        assert_eq!(render(&err), "field a: invalid: field b: invalid");
+        // `a` is inside the path, not said on its own.
+        let err = anyhow::anyhow!("a").context("reading /tmp/a");
+        assert_eq!(render(&err), "reading /tmp/a: a");
     }
 
     #[test]

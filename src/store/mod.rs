@@ -54,7 +54,17 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
-    /// SQLite refused.
+    /// The path cannot hold hooktap's database: the user has to pick another or fix it.
+    #[error("cannot open database {path}: {reason}")]
+    Unusable {
+        /// The database file.
+        path: PathBuf,
+        /// Which way it is unusable.
+        kind: Unusable,
+        /// Why, in the operating system's or SQLite's words.
+        reason: String,
+    },
+    /// SQLite refused for another reason (busy, locked, I/O).
     #[error("database {path}: {source}")]
     Sqlite {
         /// The database file.
@@ -62,6 +72,30 @@ pub enum StoreError {
         /// SQLite's error.
         source: rusqlite::Error,
     },
+}
+
+/// Ways a path fails to be a usable database, each with its own advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusable {
+    /// SQLite cannot open or create the file (a directory, a missing or unwritable place).
+    CannotOpen,
+    /// The file or its directory is read-only.
+    ReadOnly,
+    /// The file is something other than a SQLite database.
+    NotADatabase,
+    /// The file is a damaged SQLite database.
+    Corrupt,
+}
+
+impl Unusable {
+    fn hint(self) -> &'static str {
+        match self {
+            Unusable::CannotOpen => "pass --db with a writable file path",
+            Unusable::ReadOnly => "make the file and its directory writable, or pass --db with a writable file path",
+            Unusable::NotADatabase => "this file is not a hooktap database; pass --db with another path",
+            Unusable::Corrupt => "the database is damaged; restore it from a copy, or pass --db with another path",
+        }
+    }
 }
 
 impl StoreError {
@@ -74,9 +108,50 @@ impl StoreError {
             StoreError::CreateDir { .. } => {
                 crate::error::usage_hint(self.to_string(), "pass --db with a writable path")
             }
+            StoreError::Unusable { kind, .. } => crate::error::usage_hint(self.to_string(), kind.hint()),
             StoreError::Sqlite { .. } => anyhow::Error::new(self),
         }
     }
+
+    /// Sorts an SQLite error met while opening `path` into what the user can fix and what they cannot.
+    fn opening(path: &Path, source: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        let kind = match source.sqlite_error_code() {
+            Some(ErrorCode::CannotOpen) => Unusable::CannotOpen,
+            Some(ErrorCode::ReadOnly) => Unusable::ReadOnly,
+            Some(ErrorCode::NotADatabase) => Unusable::NotADatabase,
+            Some(ErrorCode::DatabaseCorrupt) => Unusable::Corrupt,
+            _ => return StoreError::Sqlite { path: path.to_path_buf(), source },
+        };
+        let reason = match kind {
+            Unusable::CannotOpen => why_cannot_open(path),
+            Unusable::NotADatabase => Some("the file is not a SQLite database".to_owned()),
+            _ => None,
+        };
+        // SQLite's own words, without the path rusqlite appends: the message has it already.
+        let reason = reason.unwrap_or_else(|| match source.sqlite_error() {
+            Some(e) => rusqlite::ffi::code_to_str(e.extended_code).to_owned(),
+            None => source.to_string(),
+        });
+        StoreError::Unusable { path: path.to_path_buf(), kind, reason }
+    }
+}
+
+/// The operating system's reason SQLite could not open `path`, which SQLite itself
+/// reports only as "unable to open database file".
+fn why_cannot_open(path: &Path) -> Option<String> {
+    if path.is_dir() {
+        return Some("it is a directory; the database must be a file".into());
+    }
+    let probe = if path.exists() {
+        std::fs::OpenOptions::new().read(true).write(true).open(path).map(|_| ())
+    } else {
+        // SQLite would have created it; try the same, and leave nothing behind.
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(|_| {
+            let _ = std::fs::remove_file(path);
+        })
+    };
+    probe.err().map(|e| e.to_string())
 }
 
 /// The default database path: `$XDG_DATA_HOME/hooktap/hooktap.db`.
@@ -106,7 +181,7 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         }
-        let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+        let sql = |source| StoreError::opening(path, source);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(sql)?;
@@ -138,7 +213,7 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let sql = |source| StoreError::Sqlite { path: self.path.clone(), source };
+        let sql = |source| StoreError::opening(&self.path, source);
         let found: u32 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
         if found > schema::CURRENT {
             return Err(StoreError::NewerSchema { path: self.path.clone(), found, supported: schema::CURRENT });
@@ -373,3 +448,49 @@ fn attempt_row(tx: &rusqlite::Transaction<'_>, a: &NewAttempt) -> rusqlite::Resu
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod open_errors {
+    use super::*;
+
+    fn unusable(path: &Path) -> (Unusable, String) {
+        match Store::open(path).unwrap_err() {
+            e @ StoreError::Unusable { kind, .. } => (kind, e.to_string()),
+            other => panic!("expected an unusable database, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_directory_is_unusable_and_says_so_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kind, message) = unusable(dir.path());
+        assert_eq!(kind, Unusable::CannotOpen);
+        assert_eq!(
+            message,
+            format!("cannot open database {}: it is a directory; the database must be a file", dir.path().display())
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_sqlite_is_unusable_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, "not a database, but long enough to have a header of sorts\n".repeat(4)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let (kind, message) = unusable(&path);
+        assert_eq!(kind, Unusable::NotADatabase);
+        assert!(message.ends_with("the file is not a SQLite database"), "{message}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let c = crate::error::classify(&StoreError::Unusable { path, kind, reason: "x".into() }.into_user_error());
+        assert_eq!(c.code, crate::error::USAGE_CODE);
+        assert_eq!(c.hint.as_deref(), Some("this file is not a hooktap database; pass --db with another path"));
+    }
+
+    #[test]
+    fn other_sqlite_errors_stay_runtime_errors() {
+        let source = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+        let err = StoreError::opening(Path::new("/x.db"), source);
+        assert!(matches!(err, StoreError::Sqlite { .. }), "{err:?}");
+        assert_eq!(crate::error::classify(&err.into_user_error()).code, 1);
+    }
+}

@@ -1,0 +1,83 @@
+//! How `listen` (and the other commands that open the database) fail at start:
+//! one line saying what and where, a hint that fits the cause, exit 2.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Answer, Env, Receiver};
+
+/// Runs `hooktap ARGS` to its end, or kills it after 30 s if it starts serving instead.
+fn run(env: &Env, args: &[&str]) -> (Option<i32>, String) {
+    let out = env.cmd().args(args).timeout(Duration::from_secs(30)).output().expect("run hooktap");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The `hooktap: error:` line and the hint line, asserting there is nothing else.
+fn error_and_hint(stderr: &str) -> (&str, &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one error line and one hint line: {stderr}");
+    let error = lines[0].strip_prefix("hooktap: error: ").unwrap_or_else(|| panic!("error line: {stderr}"));
+    let hint = lines[1].strip_prefix("  hint: ").unwrap_or_else(|| panic!("hint line: {stderr}"));
+    (error, hint)
+}
+
+#[test]
+fn a_directory_as_database_exits_two_with_one_line_and_a_hint() {
+    let env = Env::new();
+    let dir = env.path("a-directory");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.to_str().unwrap();
+    let (code, stderr) = run(&env, &["listen", "--port", "0", "--db", db]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert_eq!(error, format!("cannot open database {db}: it is a directory; the database must be a file"));
+    assert_eq!(hint, "pass --db with a writable file path");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_exits_two_and_is_left_alone() {
+    let env = Env::new();
+    let path = env.path("notes.txt");
+    let text = "these are notes, not a database\n".repeat(10);
+    std::fs::write(&path, &text).unwrap();
+    let db = path.to_str().unwrap();
+    let (code, stderr) = run(&env, &["listen", "--port", "0", "--db", db]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert_eq!(error, format!("cannot open database {db}: the file is not a SQLite database"));
+    assert_eq!(hint, "this file is not a hooktap database; pass --db with another path");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_path_where_no_file_can_be_made_says_why_once() {
+    let env = Env::new();
+    let (code, stderr) = run(&env, &["listen", "--port", "0", "--db", "/proc/hooktap-test.db"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert!(error.starts_with("cannot open database /proc/hooktap-test.db: "), "{error}");
+    assert_eq!(error.matches("/proc/hooktap-test.db").count(), 1, "{error}");
+    assert!(!error.contains("unable to open database file: "), "{error}");
+    assert_eq!(hint, "pass --db with a writable file path");
+}
+
+#[test]
+fn send_and_verify_report_an_unusable_database_the_same_way() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let path = env.path("notes.txt");
+    std::fs::write(&path, "not sqlite\n".repeat(20)).unwrap();
+    let db = path.to_str().unwrap();
+    let url = receiver.url("/hook");
+    let send = ["send", "push", "--provider", "github", "--secret", "s3cr3t", "--to", &url, "--db", db];
+    let verify = ["verify", "--delivery", "01JD3K9Z4X", "--provider", "github", "--secret", "s3cr3t", "--db", db];
+    for args in [&send[..], &verify[..]] {
+        let (code, stderr) = run(&env, args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        let (error, hint) = error_and_hint(&stderr);
+        assert_eq!(error, format!("cannot open database {db}: the file is not a SQLite database"), "{args:?}");
+        assert_eq!(hint, "this file is not a hooktap database; pass --db with another path");
+    }
+}
