@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::App;
 use super::attempt::{Answer, Failure, Verdict};
@@ -14,6 +14,10 @@ pub const HEALTH_PATH: &str = "/_hooktap/health";
 /// How many recent forward attempts the error rate looks at.
 const RATE_WINDOW: usize = 100;
 
+/// How long a storage error keeps the relay `degraded`: long enough for a poll to
+/// see it, short enough that one transient failure does not mark the rest of the run.
+pub const STORAGE_ERROR_WINDOW: Duration = Duration::from_secs(60);
+
 /// Counters the relay keeps while it runs.
 #[derive(Debug)]
 pub struct Stats {
@@ -23,6 +27,8 @@ pub struct Stats {
     failed: AtomicU64,
     rejected: AtomicU64,
     storage_errors: AtomicU64,
+    /// When the last storage error happened, in ms since `started` plus one; 0 for never.
+    last_storage_error: AtomicU64,
     last_delivery_ms: AtomicI64,
     recent: Mutex<VecDeque<bool>>,
 }
@@ -43,6 +49,7 @@ impl Stats {
             failed: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             storage_errors: AtomicU64::new(0),
+            last_storage_error: AtomicU64::new(0),
             last_delivery_ms: AtomicI64::new(0),
             recent: Mutex::new(VecDeque::with_capacity(RATE_WINDOW)),
         }
@@ -59,7 +66,26 @@ impl Stats {
 
     /// A delivery could not be stored (the sender got 503).
     pub fn storage_error(&self) {
+        self.storage_error_at(Instant::now());
+    }
+
+    /// A delivery could not be stored at `at`.
+    pub fn storage_error_at(&self, at: Instant) {
         self.storage_errors.fetch_add(1, Ordering::Relaxed);
+        let since_start = at.saturating_duration_since(self.started).as_millis();
+        let stamp = u64::try_from(since_start).unwrap_or(u64::MAX - 1) + 1;
+        self.last_storage_error.fetch_max(stamp, Ordering::Relaxed);
+    }
+
+    /// Whether a delivery failed to be stored less than `window` before `now`.
+    pub fn storage_failing(&self, now: Instant, window: Duration) -> bool {
+        match self.last_storage_error.load(Ordering::Relaxed) {
+            0 => false,
+            stamp => {
+                let at = self.started + Duration::from_millis(stamp - 1);
+                now.saturating_duration_since(at) < window
+            }
+        }
     }
 
     /// A forward attempt finished.
@@ -110,11 +136,8 @@ pub fn report(app: &App) -> serde_json::Value {
         .flatten()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
     let targets = app.forwarder.snapshot();
-    let status = if targets.iter().any(|t| t.paused) || s.storage_errors.load(Ordering::Relaxed) > 0 {
-        "degraded"
-    } else {
-        "ok"
-    };
+    let storage_failing = s.storage_failing(Instant::now(), STORAGE_ERROR_WINDOW);
+    let status = if targets.iter().any(|t| t.paused) || storage_failing { "degraded" } else { "ok" };
     let error_rate = (s.error_rate() * 1000.0).round() / 1000.0;
     serde_json::json!({
         "status": status,
@@ -130,4 +153,39 @@ pub fn report(app: &App) -> serde_json::Value {
         "db": app.db.display().to_string(),
         "targets": targets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_storage_error_degrades_only_while_it_is_recent() {
+        let stats = Stats::new();
+        let window = Duration::from_secs(60);
+        let at = stats.started + Duration::from_secs(5);
+        assert!(!stats.storage_failing(at, window));
+        stats.storage_error_at(at);
+        assert!(stats.storage_failing(at, window));
+        assert!(stats.storage_failing(at + Duration::from_secs(59), window));
+        assert!(!stats.storage_failing(at + window, window));
+        assert!(!stats.storage_failing(at + Duration::from_secs(3600), window));
+        // The count stays for the record.
+        assert_eq!(stats.storage_errors.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn a_later_storage_error_restarts_the_window_and_an_earlier_one_does_not_shorten_it() {
+        let stats = Stats::new();
+        let window = Duration::from_secs(60);
+        let first = stats.started + Duration::from_secs(1);
+        stats.storage_error_at(first);
+        stats.storage_error_at(first + Duration::from_secs(50));
+        assert!(stats.storage_failing(first + Duration::from_secs(100), window));
+        // Errors may be counted out of order by concurrent requests.
+        stats.storage_error_at(first);
+        assert!(stats.storage_failing(first + Duration::from_secs(100), window));
+        assert!(!stats.storage_failing(first + Duration::from_secs(110), window));
+        assert_eq!(stats.storage_errors.load(Ordering::Relaxed), 3);
+    }
 }
