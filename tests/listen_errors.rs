@@ -81,3 +81,31 @@ fn send_and_verify_report_an_unusable_database_the_same_way() {
         assert_eq!(hint, "this file is not a hooktap database; pass --db with another path");
     }
 }
+
+#[test]
+fn a_port_in_use_points_at_the_other_process() {
+    let env = Env::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (code, stderr) = run(&env, &["listen", "--port", &port]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert!(error.starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")), "{error}");
+    assert!(hint.contains("another process"), "{hint}");
+    assert!(hint.contains("--port"), "{hint}");
+}
+
+#[test]
+#[ignore = "needs relay::start (src/relay/mod.rs) to bind through relay::server::bind"]
+fn a_bad_bind_address_points_at_bind_not_at_another_process() {
+    let env = Env::new();
+    // 999.1.1.1 is no address at all; 192.0.2.1 (TEST-NET-1) is never this machine's.
+    for bind in ["999.1.1.1", "192.0.2.1"] {
+        let (code, stderr) = run(&env, &["listen", "--port", "0", "--bind", bind]);
+        assert_eq!(code, Some(2), "{bind}: {stderr}");
+        let (error, hint) = error_and_hint(&stderr);
+        assert!(error.starts_with(&format!("cannot listen on {bind}:0: ")), "{error}");
+        assert!(hint.starts_with("check --bind"), "{bind}: {hint}");
+        assert!(!hint.contains("another process"), "{bind}: {hint}");
+    }
+}

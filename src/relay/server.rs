@@ -2,7 +2,8 @@
 //! h2 on one port, header read and body timeouts, body limit, graceful drain.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +36,56 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+}
+
+/// Binds the relay's socket on `host` (`--bind`: an IP address, or a name such as
+/// `localhost`) and `port`; a failure is a usage error whose hint fits its cause.
+pub async fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let shown = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+    let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        // Only names are looked up: `999.1.1.1` is a typo, not a name to ask DNS about.
+        Err(_) if host.contains(':') || host.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            return Err(bind_error(&shown, &format!("{host} is not an IP address"), io::ErrorKind::InvalidInput, port));
+        }
+        Err(_) => match tokio::net::lookup_host((host, port)).await {
+            Ok(found) => found.collect(),
+            Err(e) => return Err(bind_error(&shown, &e.to_string(), io::ErrorKind::InvalidInput, port)),
+        },
+    };
+    let mut last = None;
+    for addr in &addrs {
+        match TcpListener::bind(addr).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    let e = last.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{host} has no address")));
+    Err(bind_error(&shown, &e.to_string(), e.kind(), port))
+}
+
+fn bind_error(addr: &str, why: &str, kind: io::ErrorKind, port: u16) -> anyhow::Error {
+    crate::error::usage_hint(format!("cannot listen on {addr}: {why}"), bind_hint(kind, port))
+}
+
+/// What to do about a socket that would not bind, by the kind of failure.
+fn bind_hint(kind: io::ErrorKind, port: u16) -> String {
+    const CHECK_BIND: &str =
+        "check --bind: an address of this machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)";
+    match kind {
+        io::ErrorKind::AddrInUse => {
+            format!("another process uses port {port}; stop it, or pass another --port (0 picks a free one)")
+        }
+        io::ErrorKind::PermissionDenied if (1..1024).contains(&port) => {
+            "ports below 1024 need privileges; pass --port 1024 or above (0 picks a free one)".into()
+        }
+        io::ErrorKind::PermissionDenied => {
+            "the system refused this address and port; check --bind and --port, or a sandbox or firewall policy".into()
+        }
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::InvalidInput => CHECK_BIND.into(),
+        _ => format!("{CHECK_BIND}; and --port (0 picks a free one)"),
+    }
 }
 
 /// Accepts connections until shutdown, then drains them.
@@ -155,4 +206,54 @@ fn health(app: &App, method: &Method) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(body)));
     resp.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn hint_of(host: &str, port: u16) -> (String, String) {
+        let err = bind(host, port).await.expect_err("bind should fail");
+        let c = crate::error::classify(&err);
+        assert_eq!(c.code, crate::error::USAGE_CODE, "{err:#}");
+        (c.message.unwrap_or_default(), c.hint.unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn a_port_in_use_points_at_another_process() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let (message, hint) = hint_of("127.0.0.1", port).await;
+        assert!(message.starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")), "{message}");
+        assert!(hint.starts_with("another process uses port"), "{hint}");
+    }
+
+    #[tokio::test]
+    async fn an_invalid_address_points_at_bind_not_at_the_port() {
+        let (message, hint) = hint_of("999.1.1.1", 0).await;
+        assert_eq!(message, "cannot listen on 999.1.1.1:0: 999.1.1.1 is not an IP address");
+        assert!(hint.starts_with("check --bind"), "{hint}");
+    }
+
+    #[tokio::test]
+    async fn an_address_of_another_machine_points_at_bind() {
+        // TEST-NET-1 (RFC 5737): documentation only, never an address of this machine.
+        let (_, hint) = hint_of("192.0.2.1", 0).await;
+        assert!(hint.starts_with("check --bind"), "{hint}");
+    }
+
+    #[tokio::test]
+    async fn a_name_or_an_ip_address_binds() {
+        for host in ["localhost", "127.0.0.1"] {
+            let listener = bind(host, 0).await.unwrap();
+            assert!(listener.local_addr().unwrap().ip().is_loopback());
+        }
+    }
+
+    #[test]
+    fn a_privileged_port_says_so() {
+        assert!(bind_hint(io::ErrorKind::PermissionDenied, 80).starts_with("ports below 1024 need privileges"));
+        assert!(!bind_hint(io::ErrorKind::PermissionDenied, 8080).contains("1024"));
+        assert!(bind_hint(io::ErrorKind::AddrNotAvailable, 8080).starts_with("check --bind"));
+    }
 }
