@@ -96,7 +96,6 @@ fn a_port_in_use_points_at_the_other_process() {
 }
 
 #[test]
-#[ignore = "needs relay::start (src/relay/mod.rs) to bind through relay::server::bind"]
 fn a_bad_bind_address_points_at_bind_not_at_another_process() {
     let env = Env::new();
     // 999.1.1.1 is no address at all; 192.0.2.1 (TEST-NET-1) is never this machine's.

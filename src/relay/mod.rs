@@ -204,13 +204,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     let (app, writer_thread) = App::open(&config, shutdown.clone())?;
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
     let tls = config.tls.as_ref().map(tls::load).transpose()?;
-    let bind = format!("{}:{}", config.bind, config.port);
-    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| {
-        crate::error::usage_hint(
-            format!("cannot listen on {bind}: {e}"),
-            "another process may use this port; pass --port (0 picks a free one) or --bind",
-        )
-    })?;
+    let listener = server::bind(&config.bind, config.port).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{addr}");
