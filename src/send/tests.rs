@@ -2,16 +2,31 @@
 //! valid for its content type, and verifies with its provider's scheme.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use http::HeaderMap;
 
 use super::request::{BodySource, RequestPlan, content_problem};
-use crate::catalog::{Catalog, normalize_name};
-use crate::provider::{self, Field, VerifyInput};
+use crate::catalog::{Catalog, EventSpec, normalize_name};
+use crate::provider::{self, Field, Provider, VerifyInput};
 use crate::secret::Secret;
 
 /// Valid for every scheme: Standard Webhooks needs `whsec_` + base64; the rest take any bytes.
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A plan that sends `spec` from the catalog as it is, signed with [`SECRET`].
+fn catalog_plan(p: &Arc<dyn Provider>, spec: &EventSpec) -> RequestPlan {
+    RequestPlan {
+        provider: p.clone(),
+        secret: Secret::new(SECRET),
+        event: Some(spec.name.clone()),
+        body: BodySource::Event(spec.clone()),
+        edits: Vec::new(),
+        content_type: spec.content_type.clone(),
+        auth: None,
+        extra: HeaderMap::new(),
+    }
+}
 
 #[test]
 fn every_catalog_provider_has_a_signing_scheme() {
@@ -33,16 +48,7 @@ fn every_fixture_signs_and_verifies_with_its_provider() {
         assert!(!events.is_empty(), "provider {} has no catalog", info.name);
         for spec in events {
             let what = format!("{} {}", info.name, spec.name);
-            let plan = RequestPlan {
-                provider: p.clone(),
-                secret: secret.clone(),
-                event: Some(spec.name.clone()),
-                body: BodySource::Event(spec.clone()),
-                edits: Vec::new(),
-                content_type: spec.content_type.clone(),
-                auth: None,
-                extra: HeaderMap::new(),
-            };
+            let plan = catalog_plan(&p, spec);
             let sent = plan.build().unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(content_problem(&spec.content_type, &sent.body), None, "{what}");
             assert_eq!(sent.headers["content-type"], spec.content_type.as_str(), "{what}");
@@ -94,16 +100,7 @@ fn repeated_builds_are_distinct_deliveries() {
     let catalog = Catalog::builtin();
     for p in provider::builtins() {
         let Some(spec) = catalog.events(Some(&p.info().name)).next() else { continue };
-        let plan = RequestPlan {
-            provider: p.clone(),
-            secret: Secret::new(SECRET),
-            event: Some(spec.name.clone()),
-            body: BodySource::Event(spec.clone()),
-            edits: Vec::new(),
-            content_type: spec.content_type.clone(),
-            auth: None,
-            extra: HeaderMap::new(),
-        };
+        let plan = catalog_plan(&p, spec);
         let (a, b) = (plan.build().unwrap(), plan.build().unwrap());
         if a.provider_id.is_some() {
             assert_ne!(a.provider_id, b.provider_id, "{}", p.info().name);
@@ -144,16 +141,7 @@ fn nexus_bodies_repeat_the_delivery_id_of_their_header() {
     let catalog = Catalog::builtin();
     let p = provider::lookup("nexus").unwrap();
     for spec in catalog.events(Some("nexus")) {
-        let plan = RequestPlan {
-            provider: p.clone(),
-            secret: Secret::new(SECRET),
-            event: Some(spec.name.clone()),
-            body: BodySource::Event(spec.clone()),
-            edits: Vec::new(),
-            content_type: spec.content_type.clone(),
-            auth: None,
-            extra: HeaderMap::new(),
-        };
+        let plan = catalog_plan(&p, spec);
         let sent = plan.build().unwrap();
         let header = sent.headers["x-nexus-delivery-id"].to_str().unwrap();
         let body = String::from_utf8_lossy(&sent.body);
