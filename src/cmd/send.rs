@@ -166,8 +166,16 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         },
     };
     let db = if args.no_record { None } else { Some(config.db_path()?) };
-    let run =
-        Arc::new(RunInfo { url, uri, provider: info.name.clone(), profile: signer.profile.clone(), event, signature });
+    let host = uri.authority().and_then(|a| http::HeaderValue::from_str(a.as_str()).ok());
+    let run = Arc::new(RunInfo {
+        url,
+        uri,
+        host,
+        provider: info.name.clone(),
+        profile: signer.profile.clone(),
+        event,
+        signature,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     let load_mode = args.duration.is_some() || args.count.is_some_and(|n| n != 1);
     runtime.block_on(async move {

@@ -106,6 +106,8 @@ pub struct RunInfo {
     pub url: String,
     /// Its parsed form (path and query are stored).
     pub uri: Uri,
+    /// The `Host` hyper sends for it, made once for every record.
+    pub host: Option<HeaderValue>,
     /// Provider name.
     pub provider: String,
     /// Profile name.
@@ -122,9 +124,9 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
     let Prepared { mut headers, body, provider_id, .. } = prepared;
     // Recorded as they went on the wire: hyper adds these two after ours.
     if !headers.contains_key(HOST)
-        && let Some(host) = run.uri.authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+        && let Some(host) = &run.host
     {
-        headers.insert(HOST, host);
+        headers.insert(HOST, host.clone());
     }
     headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut delivery = NewDelivery::request(Source::Send, "POST", run.uri.path(), headers, body);
