@@ -1,5 +1,6 @@
 //! [`RelayConfig`]: every knob of the relay, resolved from flags (which win) and config.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -137,7 +138,8 @@ impl RelayConfig {
         };
         let flag_timeout = args.forward_timeout;
         let mut routes = Vec::new();
-        let catalog = Catalog::builtin();
+        // Built only if some route filters events: it renders every fixture.
+        let catalog = OnceCell::new();
         for (i, r) in config.routes.iter().enumerate() {
             let signer = match &r.profile {
                 Some(name) => Some(
@@ -246,8 +248,14 @@ impl RelayConfig {
 /// Checks an event filter against the provider's catalog: a name the catalog lacks
 /// is an error where the catalog lists every event the provider sends, and a
 /// warning where it lists a sample; both name the closest events.
-fn check_events(catalog: &Catalog, provider: Option<&str>, events: &[String], what: &str) -> anyhow::Result<()> {
-    let Some(provider) = provider else { return Ok(()) };
+fn check_events(
+    catalog: &OnceCell<Catalog>,
+    provider: Option<&str>,
+    events: &[String],
+    what: &str,
+) -> anyhow::Result<()> {
+    let Some(provider) = provider.filter(|_| !events.is_empty()) else { return Ok(()) };
+    let catalog = catalog.get_or_init(Catalog::builtin);
     for event in events {
         let Err(unknown) = catalog.find(provider, event) else { continue };
         if unknown.unknown_provider {
