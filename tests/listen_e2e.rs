@@ -392,3 +392,49 @@ fn tls_self_signed_serves_https_with_the_printed_fingerprint() {
     let d = Store::open(&env.db()).unwrap().get(&id).unwrap();
     assert_eq!((d.path.as_str(), &d.body[..]), ("/secure", &b"over tls"[..]));
 }
+
+#[test]
+fn plain_http_to_the_tls_port_gets_a_400_that_says_https() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--tls", "self-signed", "--json"], &[]);
+    let plain = relay.url.replace("https://", "http://");
+    let reply = request("POST", &format!("{plain}/hooks?x=1"), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 400);
+    assert!(String::from_utf8_lossy(&reply.body).contains("use https://"), "{:?}", reply.body);
+    // Whoever watches the relay sees what arrived and why it was not stored.
+    let line = wait_for("a refused record on stdout", Duration::from_secs(10), || {
+        relay.stdout.lock().unwrap().iter().find(|l| l.contains("\"refused\"")).cloned()
+    });
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((record["method"].as_str(), record["path"].as_str()), (Some("POST"), Some("/hooks?x=1")));
+    assert_eq!(record["answered"], 400);
+    assert_eq!(Store::open(&env.db()).unwrap().count_by_state().unwrap(), vec![]);
+}
+
+#[test]
+fn quiet_still_prints_the_address_it_listens_on() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args(["-q", "listen", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Reap(std::process::Child);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    let child = Reap(child);
+    let mut first = String::new();
+    std::io::BufReader::new(stderr).read_line(&mut first).unwrap();
+    let url = first.trim().strip_prefix("hooktap relay listening on ").unwrap_or_else(|| panic!("{first:?}"));
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    assert_eq!(request("POST", &format!("{url}/q"), &HeaderMap::new(), b"quiet").status, 200);
+    drop(child);
+}

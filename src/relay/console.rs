@@ -60,6 +60,23 @@ pub struct Received<'a> {
     pub filtered: bool,
 }
 
+/// A request answered before it could be stored: its body was too large, too slow or broken.
+#[derive(Debug)]
+pub struct Refused<'a> {
+    /// Method.
+    pub method: &'a str,
+    /// Path.
+    pub path: &'a str,
+    /// Who sent it.
+    pub remote: Option<std::net::SocketAddr>,
+    /// The status it was answered.
+    pub answered: u16,
+    /// Why, as the sender was told.
+    pub reason: &'a str,
+    /// What the person running the relay can do about it.
+    pub hint: Option<&'a str>,
+}
+
 impl Console {
     /// A printer for `output`.
     pub fn new(output: Output) -> Console {
@@ -76,11 +93,12 @@ impl Console {
         resumed: usize,
         retargeted: &[(String, usize)],
     ) {
+        let mut out = format!("hooktap relay listening on {url}\n");
         if self.output == Output::Quiet {
+            // Even quiet, the one line a script needs to learn the port `--port 0` picked.
+            let _ = std::io::stderr().write_all(out.as_bytes());
             return;
         }
-        let mut out = String::new();
-        out.push_str(&format!("hooktap relay listening on {url}\n"));
         if let Some(fp) = fingerprint {
             out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
         }
@@ -117,6 +135,31 @@ impl Console {
     pub fn notice(&self, text: &str) {
         if self.output != Output::Quiet {
             let _ = writeln!(std::io::stderr(), "hooktap: {text}");
+        }
+    }
+
+    /// A request was refused before it could be stored: a notice on stderr, or an
+    /// NDJSON record (`"kind": "refused"`) so a script watching stdout sees it too.
+    pub fn refused(&self, r: &Refused<'_>) {
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => self.json(serde_json::json!({
+                "time": now_rfc3339(),
+                "kind": "refused",
+                "method": r.method,
+                "path": r.path,
+                "remote_addr": r.remote.map(|a| a.to_string()),
+                "answered": r.answered,
+                "reason": r.reason,
+            })),
+            Output::Human => {
+                let from = r.remote.map(|a| format!(" from {a}")).unwrap_or_default();
+                let hint = r.hint.map(|h| format!("; {h}")).unwrap_or_default();
+                self.notice(&format!(
+                    "refused {} {}{from} (answered {}, nothing stored): {}{hint}",
+                    r.method, r.path, r.answered, r.reason
+                ));
+            }
         }
     }
 

@@ -26,6 +26,8 @@ pub struct Stats {
     forwarded: AtomicU64,
     failed: AtomicU64,
     rejected: AtomicU64,
+    /// Requests answered 4xx before a delivery could be stored (oversize, slow or broken bodies).
+    refused: AtomicU64,
     storage_errors: AtomicU64,
     /// When the last storage error happened, in ms since `started` plus one; 0 for never.
     last_storage_error: AtomicU64,
@@ -48,6 +50,7 @@ impl Stats {
             forwarded: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
             storage_errors: AtomicU64::new(0),
             last_storage_error: AtomicU64::new(0),
             last_delivery_ms: AtomicI64::new(0),
@@ -62,6 +65,16 @@ impl Stats {
             self.rejected.fetch_add(1, Ordering::Relaxed);
         }
         self.last_delivery_ms.store(crate::util::unix_ms_now(), Ordering::Relaxed);
+    }
+
+    /// A request was refused before it could be stored (413, 408, 400).
+    pub fn refused(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests refused before they could be stored.
+    pub fn refused_count(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     /// A delivery could not be stored (the sender got 503).
@@ -145,6 +158,7 @@ pub fn report(app: &App) -> serde_json::Value {
         "forwarded": s.forwarded.load(Ordering::Relaxed),
         "failed": s.failed.load(Ordering::Relaxed),
         "rejected": s.rejected.load(Ordering::Relaxed),
+        "refused": s.refused.load(Ordering::Relaxed),
         "storage_errors": s.storage_errors.load(Ordering::Relaxed),
         "queue_depth": app.forwarder.queue_depth(),
         "last_delivery_at": last_delivery_at,

@@ -19,6 +19,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use super::console::Refused;
 use super::health::HEALTH_PATH;
 use super::ingest::{ingest, text};
 use super::{App, Shutdown};
@@ -131,14 +132,23 @@ pub async fn serve(
         let tls = tls.clone();
         conns.spawn(async move {
             let _permit = permit;
+            let service_app = app.clone();
             let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
-                let app = app.clone();
+                let app = service_app.clone();
                 async move { Ok::<_, Infallible>(handle(&app, req, Some(remote)).await) }
             });
             match tls {
                 Some(acceptor) => {
-                    let Ok(Ok(stream)) = tokio::time::timeout(limits.header_timeout, acceptor.accept(stream)).await
-                    else {
+                    let deadline = tokio::time::Instant::now() + limits.header_timeout;
+                    let mut first = [0u8; 1];
+                    match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
+                        Ok(Ok(1)) if first[0] != TLS_HANDSHAKE => {
+                            return refuse_plain_http(stream, &app, remote, deadline).await;
+                        }
+                        Ok(Ok(1)) => {}
+                        _ => return,
+                    }
+                    let Ok(Ok(stream)) = tokio::time::timeout_at(deadline, acceptor.accept(stream)).await else {
                         return;
                     };
                     let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await;
@@ -163,6 +173,51 @@ pub async fn serve(
     Ok(())
 }
 
+/// The first byte of every TLS connection (a handshake record).
+const TLS_HANDSHAKE: u8 = 0x16;
+
+/// Answers plain HTTP sent to the TLS port with a readable 400 instead of a
+/// dropped connection, so whoever typed `http://` learns to type `https://`.
+async fn refuse_plain_http(
+    mut stream: tokio::net::TcpStream,
+    app: &App,
+    remote: SocketAddr,
+    deadline: tokio::time::Instant,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = [0u8; 1024];
+    let n = match tokio::time::timeout_at(deadline, stream.read(&mut head)).await {
+        Ok(Ok(n)) => n,
+        _ => return,
+    };
+    let line = String::from_utf8_lossy(&head[..n]);
+    let mut words = line.lines().next().unwrap_or_default().split(' ');
+    let (method, path) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
+    let why = "this port speaks HTTPS only; the request was plain HTTP";
+    app.stats.refused();
+    app.console.refused(&Refused {
+        method: if method.is_empty() { "?" } else { method },
+        path: if path.is_empty() { "?" } else { path },
+        remote: Some(remote),
+        answered: 400,
+        reason: why,
+        hint: Some("the sender's URL must start with https://"),
+    });
+    let body = format!("{why}: use https:// in the URL\n");
+    let answer = format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    // Reading what is left lets the answer arrive instead of a reset from unread input.
+    let mut rest = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
+    })
+    .await;
+}
+
 /// Answers one request; callable without a socket.
 pub async fn handle<B>(app: &App, req: Request<B>, remote: Option<SocketAddr>) -> Response<Full<Bytes>>
 where
@@ -178,22 +233,52 @@ where
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > app.max_body) {
-        return too_large(app, req.uri().path(), remote);
+        return too_large(app, req.method(), req.uri().path(), remote);
     }
     let (parts, body) = req.into_parts();
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
     match tokio::time::timeout(app.body_timeout, Limited::new(body, limit).collect()).await {
-        Err(_) => text(StatusCode::REQUEST_TIMEOUT, "the body did not arrive in time\n"),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => too_large(app, parts.uri.path(), remote),
-        Ok(Err(e)) => text(StatusCode::BAD_REQUEST, &format!("could not read the body: {e}\n")),
+        Err(_) => {
+            let why = format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64());
+            refuse(app, StatusCode::REQUEST_TIMEOUT, &parts.method, parts.uri.path(), remote, &why, None)
+        }
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            too_large(app, &parts.method, parts.uri.path(), remote)
+        }
+        Ok(Err(e)) => {
+            let why = format!("could not read the body: {e}");
+            refuse(app, StatusCode::BAD_REQUEST, &parts.method, parts.uri.path(), remote, &why, None)
+        }
         Ok(Ok(collected)) => ingest(app, parts, collected.to_bytes(), remote).await,
     }
 }
 
-fn too_large(app: &App, path: &str, remote: Option<SocketAddr>) -> Response<Full<Bytes>> {
-    let from = remote.map(|r| format!(" from {r}")).unwrap_or_default();
-    app.console.notice(&format!("refused a body over {} bytes{from} on {path} (413); raise --max-body", app.max_body));
-    text(StatusCode::PAYLOAD_TOO_LARGE, &format!("body larger than {} bytes\n", app.max_body))
+fn too_large(app: &App, method: &Method, path: &str, remote: Option<SocketAddr>) -> Response<Full<Bytes>> {
+    let why = format!("the body is larger than {} bytes", app.max_body);
+    refuse(app, StatusCode::PAYLOAD_TOO_LARGE, method, path, remote, &why, Some("raise --max-body"))
+}
+
+/// Answers a request that could not be read in full, so nothing was stored: the
+/// sender gets the reason, and the person watching and the health counts see it.
+fn refuse(
+    app: &App,
+    status: StatusCode,
+    method: &Method,
+    path: &str,
+    remote: Option<SocketAddr>,
+    why: &str,
+    hint: Option<&str>,
+) -> Response<Full<Bytes>> {
+    app.stats.refused();
+    app.console.refused(&Refused {
+        method: method.as_str(),
+        path,
+        remote,
+        answered: status.as_u16(),
+        reason: why,
+        hint,
+    });
+    text(status, &format!("{why}\n"))
 }
 
 fn health(app: &App, method: &Method) -> Response<Full<Bytes>> {

@@ -102,6 +102,35 @@ async fn oversize_bodies_get_413_whether_declared_or_streamed() {
     let exact = post("/h").body(Full::new(Bytes::from_static(&[b'x'; 16]))).unwrap();
     assert_eq!(f.send(exact).await.0, StatusCode::OK);
     assert_eq!(f.store().count_by_state().unwrap(), vec![("recorded".to_string(), 1)]);
+    // Nothing of the refused ones was stored, so health is where they show.
+    let health = health::report(&f.app);
+    assert_eq!((health["received"].as_u64(), health["refused"].as_u64()), (Some(1), Some(2)));
+}
+
+/// A body whose first chunk never comes.
+struct Stalled;
+
+impl Body for Stalled {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_never_arrives_gets_408_and_counts_as_refused() {
+    let f = Fixture::new(|c| c.body_timeout = std::time::Duration::from_millis(50));
+    let resp = server::handle(&f.app, post("/slow").body(Stalled).unwrap(), None).await;
+    assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
+    let text = resp.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&text).contains("did not arrive within 0.05 s"), "{text:?}");
+    assert_eq!(health::report(&f.app)["refused"], 1);
+    assert!(f.store().count_by_state().unwrap().is_empty());
 }
 
 #[tokio::test]
