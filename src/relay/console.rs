@@ -1,19 +1,15 @@
 //! What the relay prints: the start banner and notices on stderr, one line per
-//! delivery event on stdout (human, or NDJSON with `--json`).
-//!
-//! Delivery lines go through one printer thread that writes whatever has piled up
-//! every few milliseconds: under load that is one write for hundreds of lines
-//! instead of one each, and a stalled stdout (a paused pager) never blocks the
-//! relay's workers.
+//! delivery event on stdout (human, or NDJSON with `--json`), written in batches
+//! by [`super::printer`].
 
 use std::io::Write;
-use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::provider::SignatureState;
 
 use super::RelayConfig;
 use super::attempt::{Failure, Meta, Outcome, Verdict};
+use super::printer;
 use super::routes::RouteTable;
 
 /// How delivery lines are printed.
@@ -267,108 +263,17 @@ impl Console {
     fn json(&self, value: serde_json::Value) {
         let mut line = value.to_string();
         line.push('\n');
-        printer().print(line.as_bytes());
+        printer::print(line.as_bytes());
     }
 
     /// Waits until every delivery line printed so far is written to stdout.
     pub fn flush(&self) {
-        if let Some(p) = PRINTER.get() {
-            p.flush();
-        }
-    }
-}
-
-/// How long the printer lets lines gather after the first one arrives.
-const LINGER: Duration = Duration::from_millis(5);
-/// Longest a final flush waits for stdout.
-const FLUSH_WAIT: Duration = Duration::from_secs(2);
-/// Most bytes held for a stdout that does not keep up; lines beyond are counted, not kept.
-const MAX_PENDING: usize = 4 << 20;
-
-static PRINTER: OnceLock<Printer> = OnceLock::new();
-
-fn printer() -> &'static Printer {
-    PRINTER.get_or_init(|| {
-        std::thread::Builder::new()
-            .name("hooktap-console".into())
-            .spawn(|| printer_loop(PRINTER.wait()))
-            .expect("starting the console thread");
-        Printer { state: Mutex::new(Pending::default()), changed: Condvar::new() }
-    })
-}
-
-/// Lines waiting for the printer thread.
-#[derive(Debug)]
-struct Printer {
-    state: Mutex<Pending>,
-    changed: Condvar,
-}
-
-#[derive(Debug, Default)]
-struct Pending {
-    bytes: Vec<u8>,
-    dropped: u64,
-    writing: bool,
-}
-
-impl Printer {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn print(&self, line: &[u8]) {
-        let mut pending = self.lock();
-        if pending.bytes.len() + line.len() > MAX_PENDING {
-            pending.dropped += 1;
-            return;
-        }
-        let was_empty = pending.bytes.is_empty();
-        pending.bytes.extend_from_slice(line);
-        if was_empty {
-            self.changed.notify_all();
-        }
-    }
-
-    /// Waits for the printer to write everything, but not for a stdout that stays blocked.
-    fn flush(&self) {
-        let deadline = std::time::Instant::now() + FLUSH_WAIT;
-        let mut pending = self.lock();
-        while !pending.bytes.is_empty() || pending.writing {
-            let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else { return };
-            pending = self.changed.wait_timeout(pending, left).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
-        }
-    }
-}
-
-fn printer_loop(printer: &Printer) {
-    let mut spare = Vec::new();
-    loop {
-        let mut pending = printer.lock();
-        while pending.bytes.is_empty() {
-            pending = printer.changed.wait(pending).unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-        pending.writing = true;
-        drop(pending);
-        std::thread::sleep(LINGER);
-        let mut pending = printer.lock();
-        std::mem::swap(&mut pending.bytes, &mut spare);
-        let dropped = std::mem::take(&mut pending.dropped);
-        drop(pending);
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&spare);
-        if dropped > 0 {
-            let _ = writeln!(out, "hooktap: stdout fell behind; {dropped} lines were not printed");
-        }
-        let _ = out.flush();
-        drop(out);
-        spare.clear();
-        printer.lock().writing = false;
-        printer.changed.notify_all();
+        printer::flush();
     }
 }
 
 fn print_human(line: &HumanLine<'_>) {
-    printer().print(line.render(crate::logging::color()).as_bytes());
+    printer::print(line.render(crate::logging::color()).as_bytes());
 }
 
 /// The fields of one human-readable delivery line.
