@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use http::HeaderMap;
 
+use super::rows::DUPLICATE_OF;
 use super::*;
 use crate::provider::SignatureState;
 
