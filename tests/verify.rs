@@ -85,6 +85,32 @@ fn a_missing_signature_header_exits_one_and_names_it() {
 }
 
 #[test]
+fn only_the_legacy_sha1_header_is_named_with_what_to_send_instead() {
+    let env = Env::new();
+    // python3: hmac.new(GH_SECRET, b"Hello, World!", hashlib.sha1).hexdigest(); openssl dgst -sha1 agrees.
+    let legacy = "X-Hub-Signature: sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59";
+    github(&env, b"Hello, World!", &[legacy, "X-GitHub-Event: push"])
+        .code(1)
+        .stdout(contains(
+            "invalid: header x-hub-signature-256 is missing; the request carries only x-hub-signature, \
+             the legacy HMAC-SHA1 signature, which is not accepted",
+        ))
+        .stdout(contains("hint: hooktap checks x-hub-signature-256, which GitHub sends beside x-hub-signature"))
+        .stdout(contains("must be changed to send x-hub-signature-256"))
+        .stdout(contains("matches this body and secret, so both are right"));
+    let out = env
+        .cmd()
+        .args(["verify", "--json", "--provider", "github", "--secret", GH_SECRET, "-H", legacy])
+        .write_stdin("Hello, World!")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json(&out)["reason_code"], "legacy_signature_only");
+}
+
+#[test]
 fn a_malformed_signature_exits_one_and_says_what_was_expected() {
     let env = Env::new();
     github(&env, b"Hello, World!", &["X-Hub-Signature-256: md5=abc"])

@@ -35,6 +35,15 @@ impl Algorithm {
             Algorithm::Sha512 => run::<Hmac<sha2::Sha512>>(key, parts),
         }
     }
+
+    /// The HMAC's name, for messages.
+    pub fn hmac_name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "HMAC-SHA1",
+            Algorithm::Sha256 => "HMAC-SHA256",
+            Algorithm::Sha512 => "HMAC-SHA512",
+        }
+    }
 }
 
 /// Reads base64 with or without padding, for secrets: people paste them without the `=`.

@@ -86,6 +86,7 @@ impl CustomScheme {
             algorithm: self.algorithm,
             timestamp_header: lower(&self.timestamp_header),
             id_header: lower(&self.id_header),
+            legacy: None,
         }))
     }
 }

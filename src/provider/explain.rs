@@ -27,6 +27,18 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
                 );
             }
         }
+        VerifyError::LegacyOnly { header, legacy, legacy_matches, .. } => {
+            out.push(format!(
+                "hooktap checks {header}, which {} sends beside {legacy} on every delivery: check with the {header} \
+                 value of the same delivery; a sender that sends only {legacy} must be changed to send {header}",
+                provider.info().title
+            ));
+            out.push(if *legacy_matches {
+                format!("the {legacy} value matches this body and secret, so both are right; only {header} is missing")
+            } else {
+                format!("the {legacy} value does not match this body and secret either")
+            });
+        }
         VerifyError::NoMatch { .. } => match body_hint(provider, input) {
             // The secret is right when a variant of the body matches; nothing else to say.
             Some(BodyHint::Found(h)) => out.push(h),
@@ -233,6 +245,26 @@ mod tests {
     fn a_trailing_newline_added_to_the_body_is_spotted() {
         let h = explain("slack", b"a=1&b=2", b"a=1&b=2\n");
         assert!(h[0].contains("without its trailing newline"), "{h:?}");
+    }
+
+    #[test]
+    fn a_legacy_only_github_request_says_what_to_send_and_whether_body_and_secret_are_right() {
+        let github = lookup("github").unwrap();
+        let secret = Secret::new("It's a Secret to Everybody");
+        let mut headers = http::HeaderMap::new();
+        // python3: hmac.new(secret, b"Hello, World!", hashlib.sha1).hexdigest()
+        headers.insert("x-hub-signature", "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59".parse().unwrap());
+        let input = VerifyInput { headers: &headers, body: b"Hello, World!", secret: &secret, now: 0, tolerance: None };
+        let h = hints(github.as_ref(), &input, &github.verify(&input).unwrap_err());
+        assert!(
+            h[0].starts_with("hooktap checks x-hub-signature-256, which GitHub sends beside x-hub-signature"),
+            "{h:?}"
+        );
+        assert!(h[0].contains("must be changed to send x-hub-signature-256"), "{h:?}");
+        assert!(h[1].contains("matches this body and secret, so both are right"), "{h:?}");
+        let tampered = VerifyInput { body: b"Hello, World?", ..input };
+        let h = hints(github.as_ref(), &tampered, &github.verify(&tampered).unwrap_err());
+        assert!(h[1].contains("does not match this body and secret either"), "{h:?}");
     }
 
     #[test]

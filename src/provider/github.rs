@@ -1,13 +1,13 @@
-//! GitHub: `X-Hub-Signature-256: sha256=<hex>` over the body.
+//! GitHub: `X-Hub-Signature-256: sha256=<hex>` over the body; the legacy SHA-1 `X-Hub-Signature` is recognised, never accepted.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
+use super::{Algorithm, Encoding, Field, HmacScheme, LegacyHeader, Provider, ProviderInfo, RetryPolicy};
 
 /// The GitHub provider.
 pub fn provider() -> Arc<dyn Provider> {
-    Arc::new(HmacScheme::over_body(
+    let mut scheme = HmacScheme::over_body(
         ProviderInfo {
             name: "github".into(),
             aliases: vec![],
@@ -23,7 +23,16 @@ pub fn provider() -> Arc<dyn Provider> {
         },
         "sha256=",
         Encoding::Hex,
-    ))
+    );
+    // GitHub sends the SHA-1 header beside the SHA-256 one for old receivers. A request with only
+    // the SHA-1 one is named for what it is; SHA-1 alone is never accepted.
+    scheme.legacy = Some(LegacyHeader {
+        header: "x-hub-signature".into(),
+        prefix: "sha1=".into(),
+        algorithm: Algorithm::Sha1,
+        encoding: Encoding::Hex,
+    });
+    Arc::new(scheme)
 }
 
 #[cfg(test)]
@@ -61,5 +70,42 @@ mod tests {
             tolerance: None,
         });
         assert!(matches!(bad, Err(VerifyError::NoMatch { tried: 1, .. })));
+    }
+
+    /// HMAC-SHA1 of `Hello, World!` under the spec's secret (python3 hmac/hashlib and openssl dgst -sha1 agree).
+    const LEGACY: &str = "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59";
+
+    fn check(headers: &[(&str, &str)], secret: &str) -> Result<crate::provider::Verified, VerifyError> {
+        let mut h = http::HeaderMap::new();
+        for (name, value) in headers {
+            h.append(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        }
+        let secret = Secret::new(secret);
+        provider().verify(&VerifyInput {
+            headers: &h,
+            body: b"Hello, World!",
+            secret: &secret,
+            now: 0,
+            tolerance: None,
+        })
+    }
+
+    #[test]
+    fn only_the_legacy_sha1_header_is_named_as_such_and_never_passes() {
+        // Regression: this was reported only as "header x-hub-signature-256 is missing".
+        let err = check(&[("x-hub-signature", LEGACY)], "It's a Secret to Everybody").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("only x-hub-signature, the legacy HMAC-SHA1 signature, which is not accepted"), "{text}");
+        assert!(matches!(err, VerifyError::LegacyOnly { legacy_matches: true, .. }), "{err:?}");
+        assert_eq!(err.signature_state("x-hub-signature-256"), crate::provider::SignatureState::Missing);
+        let err = check(&[("x-hub-signature", LEGACY)], "another secret").unwrap_err();
+        assert!(matches!(err, VerifyError::LegacyOnly { legacy_matches: false, .. }), "{err:?}");
+        // Beside a correct SHA-256 signature it changes nothing; beside a wrong one it rescues nothing.
+        let good = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+        let secret = "It's a Secret to Everybody";
+        assert!(check(&[("x-hub-signature", LEGACY), ("x-hub-signature-256", good)], secret).is_ok());
+        let wrong = format!("sha256={}", "0".repeat(64));
+        let err = check(&[("x-hub-signature", LEGACY), ("x-hub-signature-256", &wrong)], secret).unwrap_err();
+        assert!(matches!(err, VerifyError::NoMatch { .. }), "{err:?}");
     }
 }

@@ -31,7 +31,7 @@ pub use check::check_authorization;
 pub use crypto::{Algorithm, Encoding};
 pub use custom::CustomScheme;
 pub use outcome::{SecretError, SignatureState, Verified, VerifyError};
-pub use scheme::{HmacScheme, SignedTemplate};
+pub use scheme::{HmacScheme, LegacyHeader, SignedTemplate};
 
 use crate::secret::Secret;
 

@@ -33,6 +33,7 @@ pub fn provider() -> Arc<dyn Provider> {
         algorithm: Algorithm::Sha256,
         timestamp_header: Some("x-nexus-timestamp".into()),
         id_header: None,
+        legacy: None,
     })
 }
 

@@ -36,6 +36,21 @@ pub enum VerifyError {
         /// The allowed skew.
         tolerance: u64,
     },
+    /// Only a legacy signature header is present, in a form hooktap never accepts (GitHub's SHA-1
+    /// `X-Hub-Signature` without the `X-Hub-Signature-256` sent alongside it).
+    #[error(
+        "header {header} is missing; the request carries only {legacy}, the legacy {algorithm} signature, which is not accepted"
+    )]
+    LegacyOnly {
+        /// The signature header the scheme checks.
+        header: String,
+        /// The legacy header that is present.
+        legacy: String,
+        /// The legacy header's hash, for people (`HMAC-SHA1`).
+        algorithm: String,
+        /// Whether the legacy signature matches the body and secret (which says they are right).
+        legacy_matches: bool,
+    },
     /// Signatures were present and well-formed, but none matched.
     #[error("no signature matched ({tried} tried)")]
     NoMatch {
@@ -68,7 +83,9 @@ impl VerifyError {
     /// signed request whose timestamp or id header is missing.
     pub fn signature_state(&self, signature_header: &str) -> SignatureState {
         match self {
-            VerifyError::MissingHeader { header } if header.eq_ignore_ascii_case(signature_header) => {
+            VerifyError::MissingHeader { header } | VerifyError::LegacyOnly { header, .. }
+                if header.eq_ignore_ascii_case(signature_header) =>
+            {
                 SignatureState::Missing
             }
             _ => SignatureState::Invalid,
@@ -79,6 +96,7 @@ impl VerifyError {
     pub fn code(&self) -> &'static str {
         match self {
             VerifyError::MissingHeader { .. } => "missing_header",
+            VerifyError::LegacyOnly { .. } => "legacy_signature_only",
             VerifyError::MalformedHeader { .. } => "malformed_header",
             VerifyError::OutsideTolerance { .. } => "outside_tolerance",
             VerifyError::NoMatch { .. } => "no_match",

@@ -107,6 +107,32 @@ pub struct HmacScheme {
     pub timestamp_header: Option<String>,
     /// Header carrying the signed id.
     pub id_header: Option<String>,
+    /// An older signature header the sender may still send alongside (GitHub's SHA-1 one).
+    pub legacy: Option<LegacyHeader>,
+}
+
+/// A signature header an older form of a scheme sent, over the body alone. It is recognised to
+/// explain a request that carries only it, and checked only to say whether body and secret are
+/// right: it never makes a request valid.
+#[derive(Debug, Clone)]
+pub struct LegacyHeader {
+    /// Its name, lowercase (`x-hub-signature`).
+    pub header: String,
+    /// Text before the encoded signature (`sha1=`).
+    pub prefix: String,
+    /// Its hash.
+    pub algorithm: Algorithm,
+    /// How it is written.
+    pub encoding: Encoding,
+}
+
+impl LegacyHeader {
+    /// Whether `value` is this header's signature of `body` under `secret`.
+    fn matches(&self, value: &HeaderValue, body: &[u8], secret: &[u8]) -> bool {
+        let mac = self.algorithm.mac(secret, &[body]);
+        let sent = value.to_str().ok().and_then(|v| check::strip_prefix_ci(v.trim(), &self.prefix));
+        sent.and_then(|text| self.encoding.decode(text)).is_some_and(|bytes| super::crypto::ct_eq(&bytes, &mac))
+    }
 }
 
 impl HmacScheme {
@@ -120,6 +146,7 @@ impl HmacScheme {
             algorithm: Algorithm::Sha256,
             timestamp_header: None,
             id_header: None,
+            legacy: None,
         }
     }
 
@@ -133,6 +160,21 @@ impl HmacScheme {
             format!("expected {}, got {:?}", self.expected_form(mac_len), crate::util::preview(text.as_bytes(), 24))
         })?;
         check::decode_signature(self.encoding, encoded, mac_len)
+    }
+
+    /// The failure for a request without the signature header, naming a legacy header when that is all there is.
+    fn missing(&self, input: &VerifyInput<'_>) -> VerifyError {
+        let header = self.info.signature_header.clone();
+        let found = self.legacy.as_ref().and_then(|l| Some((l, input.headers.get(l.header.as_str())?)));
+        match found {
+            Some((legacy, value)) => VerifyError::LegacyOnly {
+                header,
+                legacy: legacy.header.clone(),
+                algorithm: legacy.algorithm.hmac_name().to_string(),
+                legacy_matches: legacy.matches(value, input.body, input.secret.as_bytes()),
+            },
+            None => VerifyError::MissingHeader { header },
+        }
     }
 }
 
@@ -176,7 +218,7 @@ impl Provider for HmacScheme {
         let sig_header = self.info.signature_header.as_str();
         let values: Vec<&HeaderValue> = input.headers.get_all(sig_header).iter().collect();
         if values.is_empty() {
-            return Err(VerifyError::MissingHeader { header: sig_header.to_string() });
+            return Err(self.missing(input));
         }
         // The timestamp is signed as the text that was sent, so keep the text.
         let ts = match &self.timestamp_header {

@@ -32,6 +32,7 @@ pub fn provider() -> Arc<dyn Provider> {
         algorithm: Algorithm::Sha256,
         timestamp_header: Some("x-slack-request-timestamp".into()),
         id_header: None,
+        legacy: None,
     })
 }
 
