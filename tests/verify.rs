@@ -262,7 +262,7 @@ fn slack_stripe_nexudus_and_shopify_vectors_verify() {
         .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
         .assert()
         .code(0)
-        .stdout("valid (stripe, 2 signatures checked)\n");
+        .stdout("valid (stripe, signature 2 of 2 matched)\n");
     // Nexudus sends uppercase hex; lowercase is accepted too.
     for sig in [
         "4B3B8F786750D256D003BC94BEA8720CE4555567AD0FDB0548BE7CC72124B47B",
@@ -281,6 +281,46 @@ fn slack_stripe_nexudus_and_shopify_vectors_verify() {
         .write_stdin(r#"{"id":820982911946154508}"#)
         .assert()
         .code(0);
+}
+
+fn stripe(env: &Env, header: &str) -> assert_cmd::assert::Assert {
+    env.cmd()
+        .args(["verify", "--provider", "stripe", "--secret", "whsec_test_secret", "--now", "1700000100"])
+        .args(["-H", &format!("Stripe-Signature: {header}")])
+        .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
+        .assert()
+}
+
+#[test]
+fn with_several_signatures_the_report_says_which_matched_and_what_was_skipped() {
+    let env = Env::new();
+    // python3 hmac derived the right v1; the rest are wrong or unreadable.
+    let v1 = "22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31";
+    let zeros = "0".repeat(64);
+    // Regression: the first of two matching was reported as "1 signature checked".
+    stripe(&env, &format!("t=1700000000,v1={v1},v1=abc"))
+        .code(0)
+        .stdout("valid (stripe, signature 1 of 2 matched)\n  note: signature 2 is malformed: the signature has 3 hex digits; expected 64 lowercase hex digits\n");
+    stripe(&env, &format!("t=1700000000,v1={v1},v1={zeros}"))
+        .code(0)
+        .stdout("valid (stripe, signature 1 of 2 matched)\n");
+    stripe(&env, &format!("t=1700000000,v1=abc,v1={zeros}"))
+        .code(1)
+        .stdout(contains(
+            "invalid: no signature matched (1 of 2 tried; signature 1 is malformed: the signature has 3 hex digits",
+        ))
+        .stdout(contains("  received: v1=abc\n"));
+    // Standard Webhooks: a space-separated list, the second entry the right one.
+    let mut cmd = env.cmd();
+    cmd.args(["verify", "--json", "--provider", "standard", "--secret", STD_SECRET, "--now", "1614265330"]);
+    for h in &STD_HEADERS[..2] {
+        cmd.args(["-H", h]);
+    }
+    let list =
+        format!("webhook-signature: v1,{} {}", "A".repeat(43) + "=", &STD_HEADERS[2]["webhook-signature: ".len()..]);
+    let out = cmd.args(["-H", &list]).write_stdin(STD_BODY).assert().code(0).get_output().stdout.clone();
+    let v = json(&out);
+    assert_eq!((v["signatures"].clone(), v["matched"].clone(), v["checked"].clone()), (2.into(), 2.into(), 2.into()));
 }
 
 #[test]

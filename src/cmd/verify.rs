@@ -57,6 +57,10 @@ struct Report {
     profile: Option<String>,
     /// How many signatures were compared (when the check got that far).
     checked: Option<usize>,
+    /// How many signatures of the checked kind the request carried, readable or not.
+    signatures: Option<usize>,
+    /// Which one matched, counting from 1 in the order sent.
+    matched: Option<usize>,
     now: i64,
     reason_code: Option<&'static str>,
     reason: Option<String>,
@@ -66,7 +70,10 @@ struct Report {
     /// The most specific hint; all of them are in `hints`.
     hint: Option<String>,
     hints: Vec<String>,
+    /// Why the check was judged at `now`, when that is not the current time.
     note: Option<String>,
+    /// What did not change the verdict but may trip up a receiver.
+    notes: Vec<String>,
 }
 
 /// Runs `hooktap verify`.
@@ -228,6 +235,8 @@ impl Report {
             provider: provider.to_string(),
             profile,
             checked: None,
+            signatures: None,
+            matched: None,
             now: request.now,
             reason_code: None,
             reason: None,
@@ -237,14 +246,21 @@ impl Report {
             hint: hints.first().cloned(),
             hints,
             note: request.note.clone(),
+            notes: Vec::new(),
         };
         match outcome {
-            Ok(v) => report.checked = Some(v.candidates),
+            Ok(v) => {
+                report.checked = Some(v.compared);
+                report.signatures = Some(v.present);
+                report.matched = Some(v.matched);
+                report.notes = v.notes;
+            }
             Err(err) => {
                 report.reason_code = Some(err.code());
                 report.reason = Some(err.to_string());
-                if let VerifyError::NoMatch { tried, expected, received, signed_preview } = err {
+                if let VerifyError::NoMatch { tried, skipped, expected, received, signed_preview, .. } = err {
                     report.checked = Some(tried);
+                    report.signatures = Some(tried + skipped.len());
                     report.expected = Some(expected);
                     report.received = received;
                     report.signed_preview = Some(signed_preview);
@@ -254,13 +270,20 @@ impl Report {
         report
     }
 
+    /// The verdict line's detail for a valid signature: `1 signature checked`, `signature 2 of 3 matched`.
+    fn which_matched(&self) -> String {
+        match (self.signatures, self.matched) {
+            (Some(n), Some(at)) if n > 1 => format!("signature {at} of {n} matched"),
+            _ => "1 signature checked".into(),
+        }
+    }
+
     /// The human form: one line valid/invalid, then indented details.
     fn human(&self, color: bool) -> String {
         let paint =
             |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() };
         let mut out = if self.valid {
-            let n = self.checked.unwrap_or(0);
-            format!("{} ({}, {n} signature{} checked)\n", paint("1;32", "valid"), self.provider, plural(n))
+            format!("{} ({}, {})\n", paint("1;32", "valid"), self.provider, self.which_matched())
         } else {
             format!("{}: {}\n", paint("1;31", "invalid"), self.reason.as_deref().unwrap_or("unknown reason"))
         };
@@ -276,15 +299,11 @@ impl Report {
         for hint in &self.hints {
             out.push_str(&format!("  hint: {hint}\n"));
         }
-        if let Some(note) = &self.note {
+        for note in self.notes.iter().chain(&self.note) {
             out.push_str(&format!("  note: {note}\n"));
         }
         out
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn print(report: &Report, global: &GlobalArgs) -> anyhow::Result<()> {
@@ -322,6 +341,7 @@ mod tests {
     fn a_mismatch_report_carries_expected_received_and_the_signed_preview() {
         let err = VerifyError::NoMatch {
             tried: 2,
+            skipped: Box::default(),
             expected: "sha256=aa".into(),
             received: vec!["sha256=bb".into(), "sha256=cc".into()],
             signed_preview: "12.{}".into(),
@@ -337,14 +357,20 @@ mod tests {
         assert_eq!(r.hint.as_deref(), Some("look here"));
     }
 
+    fn verified(present: usize, matched: usize, notes: &[&str]) -> Verified {
+        let notes = notes.iter().map(|n| n.to_string()).collect();
+        Verified { present, compared: present, matched, timestamp: None, notes }
+    }
+
     #[test]
-    fn a_valid_report_counts_signatures_and_colours_only_when_asked() {
-        let ok = Verified { candidates: 1, timestamp: None };
-        let r = Report::new("github", None, &request(), Ok(ok), vec![]);
+    fn a_valid_report_says_which_signature_matched_and_colours_only_when_asked() {
+        let r = Report::new("github", None, &request(), Ok(verified(1, 1, &[])), vec![]);
         assert_eq!(r.human(false), "valid (github, 1 signature checked)\n");
         assert!(r.human(true).starts_with("\x1b[1;32mvalid\x1b[0m"));
-        let two = Verified { candidates: 2, timestamp: None };
-        assert!(Report::new("x", None, &request(), Ok(two), vec![]).human(false).contains("2 signatures checked"));
+        // Rotation: the first of two matched, and the report says so rather than counting them as checked.
+        let r = Report::new("stripe", None, &request(), Ok(verified(2, 1, &["signature 2 is malformed: x"])), vec![]);
+        assert_eq!(r.human(false), "valid (stripe, signature 1 of 2 matched)\n  note: signature 2 is malformed: x\n");
+        assert_eq!((r.signatures, r.matched, r.checked), (Some(2), Some(1), Some(2)));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use http::HeaderMap;
 
-use super::VerifyError;
 use super::crypto::{Encoding, ct_eq};
+use super::{Verified, VerifyError};
 use crate::secret::Secret;
 
 /// The first value of a header, trimmed; missing or non-ASCII values are errors naming the header.
@@ -40,10 +40,93 @@ pub(crate) fn check_window(timestamp: i64, now: i64, tolerance: Option<u64>) -> 
     }
 }
 
-/// Whether any candidate equals `mac`. Every candidate is compared, in constant time, so
-/// timing reveals neither which one matched nor where the others differ.
-pub(crate) fn any_match(candidates: &[Vec<u8>], mac: &[u8]) -> bool {
-    candidates.iter().fold(false, |hit, c| ct_eq(c, mac) | hit)
+/// The signatures a request carried, in the order sent: each as written, with its bytes or why
+/// it cannot be read. Counting them all, readable or not, is what lets a report say which matched.
+#[derive(Debug, Default)]
+pub(crate) struct Signatures {
+    entries: Vec<(String, Result<Vec<u8>, String>)>,
+}
+
+impl Signatures {
+    /// Adds one signature as written, decoded or with why it is unreadable.
+    pub(crate) fn push(&mut self, text: &str, bytes: Result<Vec<u8>, String>) {
+        self.entries.push((text.to_string(), bytes));
+    }
+
+    /// How many readable signatures there are.
+    fn readable(&self) -> usize {
+        self.entries.iter().filter(|(_, b)| b.is_ok()).count()
+    }
+
+    /// The error when nothing can be compared: none present, or every one unreadable.
+    pub(crate) fn nothing_to_compare(&self, header: &str) -> Option<VerifyError> {
+        if self.readable() > 0 {
+            return None;
+        }
+        Some(match self.entries.as_slice() {
+            [] => VerifyError::MissingHeader { header: header.to_string() },
+            [(_, bytes)] => malformed(header, bytes.as_ref().err().map_or("", String::as_str)),
+            several => {
+                let details = several
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, b))| b.as_ref().err().map(|detail| format!("signature {}: {detail}", i + 1)));
+                let details: Vec<String> = details.collect();
+                malformed(
+                    header,
+                    format!("none of its {} signatures is readable ({})", several.len(), details.join("; ")),
+                )
+            }
+        })
+    }
+
+    /// The index of the first signature equal to `mac`. Every readable one is compared, each in
+    /// constant time, so timing does not reveal where a wrong one differs.
+    pub(crate) fn position_of(&self, mac: &[u8]) -> Option<usize> {
+        self.entries.iter().enumerate().fold(None, |hit, (i, (_, bytes))| {
+            let equal = bytes.as_ref().is_ok_and(|b| ct_eq(b, mac));
+            if equal && hit.is_none() { Some(i) } else { hit }
+        })
+    }
+
+    /// The success for the signature at `at`. `canonical` is that signature as the sender writes it
+    /// and who writes which form (`GitHub writes sha256=<…>`), when the text matters: a receiver
+    /// comparing text rejects `SHA256=AB…`.
+    pub(crate) fn verified(&self, at: usize, canonical: Option<(&str, &str)>, timestamp: Option<i64>) -> Verified {
+        let mut notes: Vec<String> = self.skipped();
+        if let Some((text, form)) = canonical
+            && self.entries.get(at).is_some_and(|(sent, _)| sent != text)
+        {
+            notes.push(format!(
+                "{} matched only ignoring case: {form}, and a receiver that compares the text (as most sample \
+                 code does) rejects it",
+                self.name(at)
+            ));
+        }
+        Verified { present: self.entries.len(), compared: self.readable(), matched: at + 1, timestamp, notes }
+    }
+
+    /// The failure when no readable signature matched.
+    pub(crate) fn no_match(&self, expected: String, signed_preview: String) -> VerifyError {
+        VerifyError::NoMatch {
+            tried: self.readable(),
+            skipped: self.skipped().into(),
+            expected,
+            received: self.entries.iter().map(|(text, _)| text.clone()).collect(),
+            signed_preview,
+        }
+    }
+
+    /// `signature 2 is malformed: …` for each unreadable one.
+    fn skipped(&self) -> Vec<String> {
+        let described = self.entries.iter().enumerate().filter_map(|(i, (_, b))| b.as_ref().err().map(|e| (i, e)));
+        described.map(|(i, detail)| format!("{} is malformed: {detail}", self.name(i))).collect()
+    }
+
+    /// `the signature` when there is one, `signature 2` among several.
+    fn name(&self, at: usize) -> String {
+        if self.entries.len() == 1 { "the signature".into() } else { format!("signature {}", at + 1) }
+    }
 }
 
 /// Decodes one encoded signature and checks it has the MAC's length, explaining what is wrong.
@@ -147,6 +230,22 @@ mod tests {
         assert!(odd.contains("has 63 hex digits"), "{odd}");
         assert!(decode_signature(Encoding::Base64, "***", 32).unwrap_err().contains("not base64"));
         assert_eq!(decode_signature(Encoding::HexUpper, &"AB".repeat(32), 32).unwrap().len(), 32);
+    }
+
+    #[test]
+    fn signatures_name_the_one_that_matched_among_all_present() {
+        let mut sigs = Signatures::default();
+        sigs.push("v1=aa", Ok(vec![0xaa]));
+        sigs.push("v1=?", Err("garbled".into()));
+        sigs.push("v1=BB", Ok(vec![0xbb]));
+        assert_eq!(sigs.position_of(&[0xbb]), Some(2));
+        assert_eq!(sigs.position_of(&[0xcc]), None);
+        let ok = sigs.verified(2, Some(("v1=bb", "X writes v1=<hex>")), None);
+        assert_eq!((ok.present, ok.compared, ok.matched), (3, 2, 3));
+        assert_eq!(ok.notes[0], "signature 2 is malformed: garbled");
+        assert!(ok.notes[1].starts_with("signature 3 matched only ignoring case: X writes v1=<hex>"), "{:?}", ok.notes);
+        let err = sigs.no_match("v1=cc".into(), String::new());
+        assert_eq!(err.to_string(), "no signature matched (2 of 3 tried; signature 2 is malformed: garbled)");
     }
 
     #[test]

@@ -108,4 +108,17 @@ mod tests {
         let err = check(&[("x-hub-signature", LEGACY), ("x-hub-signature-256", &wrong)], secret).unwrap_err();
         assert!(matches!(err, VerifyError::NoMatch { .. }), "{err:?}");
     }
+
+    #[test]
+    fn uppercase_hex_passes_with_a_note_and_lowercase_without() {
+        let secret = "It's a Secret to Everybody";
+        let upper = "sha256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17";
+        let ok = check(&[("x-hub-signature-256", upper)], secret).unwrap();
+        assert_eq!(ok.notes.len(), 1);
+        assert!(
+            ok.notes[0].starts_with("the signature matched only ignoring case: GitHub writes sha256=<64 lowercase")
+        );
+        let lower = upper.to_ascii_lowercase();
+        assert!(check(&[("x-hub-signature-256", &lower)], secret).unwrap().notes.is_empty());
+    }
 }

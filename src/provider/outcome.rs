@@ -3,10 +3,17 @@
 /// A signature that checked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
-    /// How many signatures the request carried (rotation sends several).
-    pub candidates: usize,
+    /// How many signatures of the checked kind the request carried, readable or not (rotation sends several).
+    pub present: usize,
+    /// How many of them were readable, and so compared.
+    pub compared: usize,
+    /// Which one matched, counting from 1 in the order they were sent.
+    pub matched: usize,
     /// The signed timestamp, for schemes that sign one.
     pub timestamp: Option<i64>,
+    /// What did not change the verdict but may trip up a receiver: a malformed extra signature,
+    /// a signature that matched only ignoring case.
+    pub notes: Vec<String>,
 }
 
 /// Why a signature did not check out. Callers branch on the kind; the text is for people.
@@ -51,11 +58,13 @@ pub enum VerifyError {
         /// Whether the legacy signature matches the body and secret (which says they are right).
         legacy_matches: bool,
     },
-    /// Signatures were present and well-formed, but none matched.
-    #[error("no signature matched ({tried} tried)")]
+    /// Signatures were present and at least one well-formed, but none matched.
+    #[error("no signature matched ({})", describe_tried(*tried, skipped))]
     NoMatch {
-        /// How many candidate signatures were compared.
+        /// How many signatures were compared.
         tried: usize,
+        /// Signatures present but unreadable, so not compared: `signature 2 is malformed: …`.
+        skipped: Box<[String]>,
         /// The header value a correct signer would have sent.
         expected: String,
         /// The signature values received.
@@ -104,6 +113,14 @@ impl VerifyError {
             VerifyError::Unauthorized { .. } => "unauthorized",
         }
     }
+}
+
+/// `1 tried`, or with unreadable signatures `1 of 2 tried; signature 2 is malformed: …`.
+fn describe_tried(tried: usize, skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        return format!("{tried} tried");
+    }
+    format!("{tried} of {} tried; {}", tried + skipped.len(), skipped.join("; "))
 }
 
 fn describe_skew(skew: i64) -> String {
@@ -177,6 +194,22 @@ mod tests {
         assert!(future.to_string().contains("600 s in the future"));
         let old = VerifyError::OutsideTolerance { timestamp: 0, now: 3 * 86_400 + 5, tolerance: 300 };
         assert!(old.to_string().contains("259205 s, about 3 days in the past"), "{old}");
+    }
+
+    #[test]
+    fn a_mismatch_counts_unreadable_signatures_among_those_present() {
+        let no_match = |tried, skipped: &[&str]| VerifyError::NoMatch {
+            tried,
+            skipped: skipped.iter().map(|s| s.to_string()).collect(),
+            expected: String::new(),
+            received: vec![],
+            signed_preview: String::new(),
+        };
+        assert_eq!(no_match(2, &[]).to_string(), "no signature matched (2 tried)");
+        assert_eq!(
+            no_match(1, &["signature 2 is malformed: x", "signature 3 is malformed: y"]).to_string(),
+            "no signature matched (1 of 3 tried; signature 2 is malformed: x; signature 3 is malformed: y)"
+        );
     }
 
     #[test]

@@ -236,32 +236,30 @@ impl Provider for HmacScheme {
         let mac = self.algorithm.mac(input.secret.as_bytes(), &self.template.pieces(id, ts_text, input.body));
 
         // Rotation may repeat the header; one unreadable value must not hide a good one.
-        let mut candidates = Vec::with_capacity(values.len());
-        let mut problem = None;
+        let mut signatures = check::Signatures::default();
         for value in &values {
-            match value.to_str() {
-                Ok(text) => match self.candidate(text.trim(), mac.len()) {
-                    Ok(bytes) => candidates.push(bytes),
-                    Err(detail) => problem = problem.or(Some(check::malformed(sig_header, detail))),
-                },
-                Err(_) => problem = problem.or(Some(check::malformed(sig_header, "the value is not visible ASCII"))),
-            }
+            let sent = String::from_utf8_lossy(value.as_bytes());
+            let bytes = match value.to_str() {
+                Ok(text) => self.candidate(text.trim(), mac.len()),
+                Err(_) => Err("the value is not visible ASCII".into()),
+            };
+            signatures.push(sent.trim(), bytes);
         }
-        if candidates.is_empty() {
-            return Err(problem.unwrap_or_else(|| VerifyError::MissingHeader { header: sig_header.to_string() }));
+        if let Some(err) = signatures.nothing_to_compare(sig_header) {
+            return Err(err);
         }
-        if check::any_match(&candidates, &mac) {
-            if let Some((t, _)) = ts {
-                check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
-            }
-            return Ok(Verified { candidates: candidates.len(), timestamp: ts.map(|(t, _)| t) });
+        let canonical = format!("{}{}", self.prefix, self.encoding.encode(&mac));
+        let Some(at) = signatures.position_of(&mac) else {
+            let preview = self.template.preview(id, ts_text, input.body);
+            return Err(signatures.no_match(canonical, preview));
+        };
+        if let Some((t, _)) = ts {
+            check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
         }
-        Err(VerifyError::NoMatch {
-            tried: candidates.len(),
-            expected: format!("{}{}", self.prefix, self.encoding.encode(&mac)),
-            received: values.iter().map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string()).collect(),
-            signed_preview: self.template.preview(id, ts_text, input.body),
-        })
+        // Uppercase hex is documented as compared case-insensitively (Nexudus); other forms are exact text.
+        let form = format!("{} writes {}", self.info.title, self.expected_form(mac.len()));
+        let exact = (self.encoding != Encoding::HexUpper).then_some((canonical.as_str(), form.as_str()));
+        Ok(signatures.verified(at, exact, ts.map(|(t, _)| t)))
     }
 }
 

@@ -104,48 +104,46 @@ impl Provider for Standard {
         let key = key(input.secret).map_err(|detail| VerifyError::BadSecret { detail })?;
         let mac = Algorithm::Sha256.mac(&key, &self.template.pieces(id, raw_ts, input.body));
 
-        let mut received = Vec::new();
-        let mut candidates = Vec::new();
-        let mut problem = None;
+        let mut signatures = check::Signatures::default();
         let mut versions = Vec::new();
         for value in input.headers.get_all(names.signature) {
             let Ok(text) = value.to_str() else {
-                problem = problem.or(Some(malformed(names.signature, "the value is not visible ASCII")));
+                let sent = String::from_utf8_lossy(value.as_bytes());
+                signatures.push(sent.trim(), Err("the value is not visible ASCII".into()));
                 continue;
             };
             // A space-separated list; entries of other versions (v1a, signed asymmetrically) are skipped.
             for entry in text.split_whitespace() {
-                received.push(entry.to_string());
                 match entry.split_once(',') {
-                    Some(("v1", sig)) => match check::decode_signature(Encoding::Base64, sig, mac.len()) {
-                        Ok(bytes) => candidates.push(bytes),
-                        Err(detail) => problem = problem.or(Some(malformed(names.signature, detail))),
-                    },
+                    Some(("v1", sig)) => {
+                        signatures.push(entry, check::decode_signature(Encoding::Base64, sig, mac.len()));
+                    }
                     Some((version, _)) => versions.push(version.to_string()),
                     None => {
                         let got = crate::util::preview(entry.as_bytes(), 24);
-                        problem =
-                            problem.or(Some(malformed(names.signature, format!("expected v1,<base64>, got {got:?}"))));
+                        signatures.push(entry, Err(format!("expected v1,<base64>, got {got:?}")));
                     }
                 }
             }
         }
-        if candidates.is_empty() {
-            return Err(problem.unwrap_or_else(|| {
-                let found = if versions.is_empty() { "none".to_string() } else { versions.join(", ") };
-                malformed(names.signature, format!("no v1,<base64> signature (versions found: {found})"))
-            }));
+        if let Some(err) = signatures.nothing_to_compare(names.signature) {
+            // Nothing at all to compare means only other versions (or nothing) were listed.
+            return Err(match err {
+                VerifyError::MissingHeader { .. } => {
+                    let found = if versions.is_empty() { "none".to_string() } else { versions.join(", ") };
+                    malformed(names.signature, format!("no v1,<base64> signature (versions found: {found})"))
+                }
+                other => other,
+            });
         }
-        if check::any_match(&candidates, &mac) {
-            check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance))?;
-            return Ok(Verified { candidates: candidates.len(), timestamp: Some(ts) });
-        }
-        Err(VerifyError::NoMatch {
-            tried: candidates.len(),
-            expected: format!("v1,{}", encode_base64(&mac)),
-            received,
-            signed_preview: self.template.preview(id, raw_ts, input.body),
-        })
+        let canonical = format!("v1,{}", encode_base64(&mac));
+        let Some(at) = signatures.position_of(&mac) else {
+            let preview = self.template.preview(id, raw_ts, input.body);
+            return Err(signatures.no_match(canonical, preview));
+        };
+        check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance))?;
+        // Base64 is case-sensitive, so a match is already the exact text.
+        Ok(signatures.verified(at, None, Some(ts)))
     }
 
     fn delivery_id(&self, headers: &HeaderMap, _body: &[u8]) -> Option<String> {
@@ -216,12 +214,22 @@ mod tests {
     fn any_signature_in_the_list_may_match_and_other_versions_are_skipped() {
         let other = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
         let h = headers("webhook", &format!("{other} v1a,c2lnbmF0dXJl {SIG}"));
-        assert_eq!(verify(&h, SECRET, 1614265330).unwrap().candidates, 2);
+        let ok = verify(&h, SECRET, 1614265330).unwrap();
+        assert_eq!((ok.present, ok.matched), (2, 2));
         let h = headers("webhook", other);
         assert!(matches!(verify(&h, SECRET, 1614265330), Err(VerifyError::NoMatch { tried: 1, .. })));
         let h = headers("webhook", "v1a,c2lnbmF0dXJl");
         let err = verify(&h, SECRET, 1614265330).unwrap_err().to_string();
         assert!(err.contains("no v1,<base64> signature (versions found: v1a)"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_entry_beside_the_match_is_counted_and_noted() {
+        // Regression: `v1,AAAA v1,<good>` was reported as one signature checked.
+        let h = headers("webhook", &format!("v1,AAAA {SIG}"));
+        let ok = verify(&h, SECRET, 1614265330).unwrap();
+        assert_eq!((ok.present, ok.compared, ok.matched), (2, 1, 2));
+        assert!(ok.notes[0].starts_with("signature 1 is malformed: the signature is 3 bytes long"), "{:?}", ok.notes);
     }
 
     #[test]

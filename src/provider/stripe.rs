@@ -90,27 +90,20 @@ impl Provider for Stripe {
             return Err(malformed(HEADER, "no v1=<hex> signature (v0 and other schemes are ignored)"));
         }
         let mac = Algorithm::Sha256.mac(input.secret.as_bytes(), &self.template.pieces("", raw_ts, input.body));
-        let mut candidates = Vec::new();
-        let mut problem = None;
+        let mut candidates = check::Signatures::default();
         for sig in &signatures {
-            match check::decode_signature(Encoding::Hex, sig, mac.len()) {
-                Ok(bytes) => candidates.push(bytes),
-                Err(detail) => problem = problem.or(Some(malformed(HEADER, format!("v1: {detail}")))),
-            }
+            candidates.push(&format!("v1={sig}"), check::decode_signature(Encoding::Hex, sig, mac.len()));
         }
-        if candidates.is_empty() {
-            return Err(problem.unwrap_or_else(|| malformed(HEADER, "no readable v1 signature")));
+        if let Some(err) = candidates.nothing_to_compare(HEADER) {
+            return Err(err);
         }
-        if check::any_match(&candidates, &mac) {
-            check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
-            return Ok(Verified { candidates: candidates.len(), timestamp: Some(t) });
-        }
-        Err(VerifyError::NoMatch {
-            tried: candidates.len(),
-            expected: format!("t={raw_ts},v1={}", hex::encode(&mac)),
-            received: signatures.iter().map(|s| format!("v1={s}")).collect(),
-            signed_preview: self.template.preview("", raw_ts, input.body),
-        })
+        let canonical = format!("v1={}", hex::encode(&mac));
+        let Some(at) = candidates.position_of(&mac) else {
+            let preview = self.template.preview("", raw_ts, input.body);
+            return Err(candidates.no_match(format!("t={raw_ts},{canonical}"), preview));
+        };
+        check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
+        Ok(candidates.verified(at, Some((&canonical, "Stripe writes v1=<64 lowercase hex digits>")), Some(t)))
     }
 
     fn secret_hint(&self, secret: &Secret) -> Option<String> {
@@ -160,12 +153,40 @@ mod tests {
     fn rotation_any_v1_matches_and_v0_is_ignored() {
         let wrong = "0".repeat(64);
         let ok = verify(&format!("t=1700000000,v1={wrong},v1={V1},v0={wrong}"), 1700000000).unwrap();
-        assert_eq!(ok.candidates, 2);
+        assert_eq!((ok.present, ok.matched, ok.notes.len()), (2, 2, 0));
         // A correct value under v0 does not count.
         let err = verify(&format!("t=1700000000,v0={V1}"), 1700000000).unwrap_err();
         assert!(err.to_string().contains("no v1=<hex> signature"), "{err}");
         let err = verify(&format!("t=1700000000,v1={wrong}"), 1700000000).unwrap_err();
         assert!(matches!(err, VerifyError::NoMatch { tried: 1, .. }));
+    }
+
+    #[test]
+    fn the_report_says_which_of_several_matched_and_counts_a_malformed_one() {
+        // Regression: the first of two matching, beside an unreadable one, was reported as "1 signature checked".
+        let ok = verify(&format!("t=1700000000,v1={V1},v1=zz"), 1700000000).unwrap();
+        assert_eq!((ok.present, ok.compared, ok.matched), (2, 1, 1));
+        assert_eq!(ok.notes, ["signature 2 is malformed: the signature is not lowercase hex: \"zz\""]);
+        let wrong = "0".repeat(64);
+        let err = verify(&format!("t=1700000000,v1=zz,v1={wrong}"), 1700000000).unwrap_err();
+        assert!(err.to_string().starts_with("no signature matched (1 of 2 tried; signature 1 is malformed: "), "{err}");
+        let VerifyError::NoMatch { received, .. } = err else { panic!("{err:?}") };
+        assert_eq!(received, ["v1=zz".to_string(), format!("v1={wrong}")]);
+        let err = verify("t=1700000000,v1=zz,v1=", 1700000000).unwrap_err().to_string();
+        assert!(
+            err.contains("none of its 2 signatures is readable (signature 1: ") && err.contains("signature 2: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn uppercase_hex_passes_with_a_note_that_text_comparisons_reject_it() {
+        let ok = verify(&format!("t=1700000000,v1={}", V1.to_ascii_uppercase()), 1700000000).unwrap();
+        assert!(
+            ok.notes[0].contains("matched only ignoring case: Stripe writes v1=<64 lowercase hex digits>"),
+            "{ok:?}"
+        );
+        assert!(verify(&format!("t=1700000000,v1={V1}"), 1700000000).unwrap().notes.is_empty());
     }
 
     #[test]
