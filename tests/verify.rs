@@ -309,7 +309,8 @@ fn with_several_signatures_the_report_says_which_matched_and_what_was_skipped() 
         .stdout(contains(
             "invalid: no signature matched (1 of 2 tried; signature 1 is malformed: the signature has 3 hex digits",
         ))
-        .stdout(contains("  received: v1=abc\n"));
+        .stdout(contains("  received: v1=abc\n"))
+        .stdout(contains("hint: if the body and the t= element are exactly as received, the secret differs"));
     // Standard Webhooks: a space-separated list, the second entry the right one.
     let mut cmd = env.cmd();
     cmd.args(["verify", "--json", "--provider", "standard", "--secret", STD_SECRET, "--now", "1614265330"]);
@@ -321,6 +322,27 @@ fn with_several_signatures_the_report_says_which_matched_and_what_was_skipped() 
     let out = cmd.args(["-H", &list]).write_stdin(STD_BODY).assert().code(0).get_output().stdout.clone();
     let v = json(&out);
     assert_eq!((v["signatures"].clone(), v["matched"].clone(), v["checked"].clone()), (2.into(), 2.into(), 2.into()));
+}
+
+#[test]
+fn a_lost_trailing_newline_and_a_missing_whsec_prefix_are_each_named() {
+    let env = Env::new();
+    // python3: hmac.new(GH_SECRET, b"Hello, World!\n", hashlib.sha256).hexdigest()
+    let sig = "X-Hub-Signature-256: sha256=8fde2e970f9163923fb1cb61bb945626ff2b4091d87e622ee3ad600160592325";
+    github(&env, b"Hello, World!", &[sig])
+        .code(1)
+        .stdout(contains("hint: the body matches with a trailing newline added"));
+    env.cmd()
+        .args(["verify", "--provider", "stripe", "--secret", "test_secret", "--now", "1700000000"])
+        .args([
+            "-H",
+            "Stripe-Signature: t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31",
+        ])
+        .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
+        .assert()
+        .code(1)
+        .stdout(contains("hint: the signature matches with whsec_ in front of the secret"))
+        .stdout(contains("test_secret").not());
 }
 
 #[test]

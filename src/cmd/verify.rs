@@ -345,6 +345,7 @@ mod tests {
             expected: "sha256=aa".into(),
             received: vec!["sha256=bb".into(), "sha256=cc".into()],
             signed_preview: "12.{}".into(),
+            signed_with: Box::default(),
         };
         let r = Report::new("nexus", None, &request(), Err(err), vec!["look here".into()]);
         let text = r.human(false);

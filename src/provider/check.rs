@@ -107,13 +107,14 @@ impl Signatures {
     }
 
     /// The failure when no readable signature matched.
-    pub(crate) fn no_match(&self, expected: String, signed_preview: String) -> VerifyError {
+    pub(crate) fn no_match(&self, expected: String, signed_preview: String, signed_with: Vec<String>) -> VerifyError {
         VerifyError::NoMatch {
             tried: self.readable(),
             skipped: self.skipped().into(),
             expected,
             received: self.entries.iter().map(|(text, _)| text.clone()).collect(),
             signed_preview,
+            signed_with: signed_with.into(),
         }
     }
 
@@ -140,9 +141,22 @@ pub(crate) fn decode_signature(encoding: Encoding, text: &str, mac_len: usize) -
             // An odd digit count: cut short, not garbled.
             return format!("the signature has {} hex digits; expected {}", text.len(), encoding.describe_len(mac_len));
         }
-        format!("the signature is not {}: {:?}", encoding.describe(), crate::util::preview(text.as_bytes(), 24))
+        if encoding == Encoding::Base64 && super::crypto::decode_base64(text).is_some_and(|b| b.len() == mac_len) {
+            // Every sender pads; a copy that lost the '=' was cut short somewhere on the way.
+            return format!(
+                "the signature is {} characters, without the '=' padding; expected {}",
+                text.len(),
+                encoding.describe_len(mac_len)
+            );
+        }
+        other_encoding(encoding, text, mac_len).unwrap_or_else(|| {
+            format!("the signature is not {}: {:?}", encoding.describe(), crate::util::preview(text.as_bytes(), 24))
+        })
     })?;
     if bytes.len() != mac_len {
+        if let Some(why) = other_encoding(encoding, text, mac_len) {
+            return Err(why);
+        }
         return Err(format!(
             "the signature is {} bytes long ({} characters); expected {}",
             bytes.len(),
@@ -151,6 +165,23 @@ pub(crate) fn decode_signature(encoding: Encoding, text: &str, mac_len: usize) -
         ));
     }
     Ok(bytes)
+}
+
+/// Says so when `text` is a signature of the right length in the other encoding (hex where base64 is
+/// expected, or the reverse): a sender that encodes differently, not a garbled value.
+fn other_encoding(encoding: Encoding, text: &str, mac_len: usize) -> Option<String> {
+    let (other, name) = match encoding {
+        Encoding::Base64 => (Encoding::Hex, "hex"),
+        Encoding::Hex | Encoding::HexUpper => (Encoding::Base64, "base64"),
+    };
+    let fits = other.decode(text).is_some_and(|b| b.len() == mac_len);
+    fits.then(|| {
+        format!(
+            "the signature is written in {name} ({} characters); expected {}",
+            text.len(),
+            encoding.describe_len(mac_len)
+        )
+    })
 }
 
 /// Up to `max` bytes of `bytes` for display on one line: control characters escaped, a cut
@@ -233,6 +264,18 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_in_the_other_encoding_or_without_padding_is_called_that() {
+        let mac = [0xabu8; 32];
+        let b64 = Encoding::Base64.encode(&mac);
+        let err = decode_signature(Encoding::Base64, b64.trim_end_matches('='), 32).unwrap_err();
+        assert_eq!(err, "the signature is 43 characters, without the '=' padding; expected 44 base64 characters");
+        let err = decode_signature(Encoding::Base64, &hex::encode(mac), 32).unwrap_err();
+        assert_eq!(err, "the signature is written in hex (64 characters); expected 44 base64 characters");
+        let err = decode_signature(Encoding::Hex, &b64, 32).unwrap_err();
+        assert_eq!(err, "the signature is written in base64 (44 characters); expected 64 lowercase hex digits");
+    }
+
+    #[test]
     fn signatures_name_the_one_that_matched_among_all_present() {
         let mut sigs = Signatures::default();
         sigs.push("v1=aa", Ok(vec![0xaa]));
@@ -244,7 +287,7 @@ mod tests {
         assert_eq!((ok.present, ok.compared, ok.matched), (3, 2, 3));
         assert_eq!(ok.notes[0], "signature 2 is malformed: garbled");
         assert!(ok.notes[1].starts_with("signature 3 matched only ignoring case: X writes v1=<hex>"), "{:?}", ok.notes);
-        let err = sigs.no_match("v1=cc".into(), String::new());
+        let err = sigs.no_match("v1=cc".into(), String::new(), vec![]);
         assert_eq!(err.to_string(), "no signature matched (2 of 3 tried; signature 2 is malformed: garbled)");
     }
 

@@ -1,13 +1,15 @@
 //! Explanations for failed verifications: what most likely went wrong and what to try next.
 //!
 //! The reasons in [`VerifyError`] say *what* failed; these hints test a few common causes
-//! (a body re-serialised after it arrived, a newline added by an editor, the wrong provider,
-//! a secret of the wrong kind) against the same headers and secret, and say which one it is.
+//! (a body re-serialised after it arrived, a trailing newline added or lost, the wrong provider,
+//! a secret with whitespace or a `whsec_` prefix too many or too few) against the same headers,
+//! and say which one it is; otherwise they say what else the signature covers.
 
 use serde_json::Value;
 use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 
 use super::{Provider, VerifyError, VerifyInput, builtins};
+use crate::secret::Secret;
 
 /// Hints for a failure, most specific first. Never includes the secret.
 pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError) -> Vec<String> {
@@ -39,72 +41,112 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
                 format!("the {legacy} value does not match this body and secret either")
             });
         }
-        VerifyError::NoMatch { .. } => match body_hint(provider, input) {
-            // The secret is right when a variant of the body matches; nothing else to say.
-            Some(BodyHint::Found(h)) => out.push(h),
-            other => {
-                out.extend(other.map(BodyHint::into_text));
-                out.extend(secret_hints(provider, input));
+        VerifyError::NoMatch { signed_with, .. } => {
+            // A variant of the body or the secret that matches is the cause; nothing else to say.
+            match body_cause(provider, input).or_else(|| secret_cause(provider, input)) {
+                Some(cause) => out.push(cause),
+                None => {
+                    out.extend(secret_hints(provider, input));
+                    out.push(differs(signed_with));
+                    out.extend(json_advice(input.body));
+                }
             }
-        },
+        }
         VerifyError::BadSecret { .. } => out.extend(provider.secret_hint(input.secret)),
         _ => {}
     }
     out
 }
 
-/// Whether a variant of the body (not the body itself) verifies, timestamps aside.
-fn matches(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8]) -> bool {
-    let attempt = VerifyInput { body, ..*input };
+/// Whether the request verifies with another body or secret, timestamps aside.
+fn matches_with(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8], secret: &Secret) -> bool {
+    let attempt = VerifyInput { body, secret, ..*input };
     matches!(provider.verify(&attempt), Ok(_) | Err(VerifyError::OutsideTolerance { .. }))
 }
 
-/// What the body-side checks found.
-enum BodyHint {
-    /// A variant of the body verifies: this is the cause.
-    Found(String),
-    /// General advice for a JSON body that matches in no variant.
-    Advice(String),
+/// Whether a variant of the body (not the body itself) verifies.
+fn matches(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8]) -> bool {
+    matches_with(provider, input, body, input.secret)
 }
 
-impl BodyHint {
-    fn into_text(self) -> String {
-        match self {
-            BodyHint::Found(s) | BodyHint::Advice(s) => s,
-        }
-    }
-}
-
-/// Tests the body-side causes of a mismatch: a trailing newline, or JSON that was re-serialised.
-fn body_hint(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<BodyHint> {
+/// Tests the body-side causes of a mismatch: a newline added or lost at the end, or JSON that was re-serialised.
+fn body_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
     let body = input.body;
-    for cut in [&b"\r\n"[..], b"\n"] {
+    for (cut, name) in [(&b"\r\n"[..], "CRLF"), (b"\n", "newline")] {
         if let Some(trimmed) = body.strip_suffix(cut)
             && matches(provider, input, trimmed)
         {
-            return Some(BodyHint::Found(format!(
-                "the body matches without its trailing {}: the sender did not sign it (an editor or `echo` may have added it); \
-                 pass the exact bytes",
-                if cut.len() == 2 { "CRLF" } else { "newline" }
-            )));
+            return Some(format!(
+                "the body matches without its trailing {name}: the sender did not sign it (an editor or `echo` may \
+                 have added it); pass the exact bytes"
+            ));
+        }
+    }
+    for (end, name) in [(&b"\n"[..], "newline"), (b"\r\n", "CRLF")] {
+        if matches(provider, input, &[body, end].concat()) {
+            return Some(format!(
+                "the body matches with a trailing {name} added: the sender signed one, and it was lost on the way \
+                 (a shell's $(...) or a copy and paste drops it); pass the exact bytes"
+            ));
         }
     }
     let value: Value = serde_json::from_slice(body).ok()?;
-    for (form, bytes) in reserialisations(&value) {
-        if bytes != body && matches(provider, input, &bytes) {
-            return Some(BodyHint::Found(format!(
+    reserialisations(&value).into_iter().find(|(_, bytes)| bytes != body && matches(provider, input, bytes)).map(
+        |(form, _)| {
+            format!(
                 "the body was re-serialised after it was signed: it matches once written as {form}. \
                  Signatures cover the raw bytes as received; verify those, not a parsed and re-printed \
                  body (e.g. JSON.stringify(req.body))"
-            )));
-        }
+            )
+        },
+    )
+}
+
+/// General advice for a JSON body that matched in none of the rewritten forms.
+fn json_advice(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).ok()?;
+    Some(format!(
+        "the body is JSON{}: signatures cover the exact raw bytes, and it matches in none of the usual rewritten \
+         forms (compact, sorted keys, json.dumps, pretty); if it was parsed and re-serialised (whitespace, key \
+         order, escaping), verify the bytes as they arrived",
+        if has_whitespace_between_tokens(body) { " with whitespace between tokens" } else { "" }
+    ))
+}
+
+/// Tests the secret-side causes of a mismatch: whitespace around it, a `whsec_` prefix too many or too few.
+fn secret_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
+    let s = input.secret.expose();
+    let variants = [
+        (s.trim() != s).then(|| {
+            (
+                s.trim().to_string(),
+                "with the secret's leading and trailing whitespace removed: secrets are used byte for byte",
+            )
+        }),
+        s.strip_prefix("whsec_").map(|rest| {
+            (rest.to_string(), "with the secret's whsec_ prefix removed: the sender signs with the part after whsec_")
+        }),
+        (!s.starts_with("whsec_")).then(|| {
+            (format!("whsec_{s}"), "with whsec_ in front of the secret: the sender's key is the whole whsec_... string")
+        }),
+    ];
+    variants
+        .into_iter()
+        .flatten()
+        .find(|(variant, _)| matches_with(provider, input, input.body, &Secret::new(variant.as_str())))
+        .map(|(_, why)| format!("the signature matches {why}"))
+}
+
+/// What else must hold for a mismatch to mean the secret is wrong.
+fn differs(signed_with: &[String]) -> String {
+    match signed_with {
+        [] => "if the body is the exact bytes received, the secret differs from the sender's".into(),
+        [only] => format!("if the body and {only} are exactly as received, the secret differs from the sender's"),
+        [rest @ .., last] => format!(
+            "if the body, {} and {last} are exactly as received, the secret differs from the sender's",
+            rest.join(", ")
+        ),
     }
-    let spaced = has_whitespace_between_tokens(body);
-    Some(BodyHint::Advice(format!(
-        "the body is JSON{}: signatures cover the exact raw bytes, so a body that was parsed and re-serialised \
-         (whitespace, key order, escaping) never matches; verify the bytes as they arrived",
-        if spaced { " with whitespace between tokens" } else { "" }
-    )))
 }
 
 /// The usual ways a JSON body gets rewritten, named for the message.
@@ -187,13 +229,13 @@ fn other_providers(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<Stri
     vec![format!("the request carries the signature header of {}; is that the provider?", found.join(", "))]
 }
 
+/// Advice when the secret does not look like the provider's kind, or carries whitespace.
 fn secret_hints(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<String> {
     let mut out: Vec<String> = provider.secret_hint(input.secret).into_iter().collect();
     let s = input.secret.expose();
     if s.trim() != s {
         out.push("the secret has leading or trailing whitespace; secrets are used byte for byte".into());
     }
-    out.push("if the body is the exact bytes received, the secret differs from the sender's".into());
     out
 }
 
@@ -201,16 +243,22 @@ fn secret_hints(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<String>
 mod tests {
     use super::*;
     use crate::provider::{SignInput, lookup};
-    use crate::secret::Secret;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     fn explain(provider: &str, signed_body: &[u8], given_body: &[u8]) -> Vec<String> {
+        explain_with(provider, (SECRET, signed_body), (SECRET, given_body))
+    }
+
+    /// Signs with one secret and body, checks with another, and explains the failure.
+    fn explain_with(provider: &str, signed: (&str, &[u8]), given: (&str, &[u8])) -> Vec<String> {
         let p = lookup(provider).unwrap();
-        let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let (signer, checker) = (Secret::new(signed.0), Secret::new(given.0));
         let headers = p
-            .sign(&SignInput { body: signed_body, secret: &secret, timestamp: 1700000000, id: "m1", event: None })
+            .sign(&SignInput { body: signed.1, secret: &signer, timestamp: 1700000000, id: "m1", event: None })
             .unwrap();
         let input =
-            VerifyInput { headers: &headers, body: given_body, secret: &secret, now: 1700000000, tolerance: None };
+            VerifyInput { headers: &headers, body: given.1, secret: &checker, now: 1700000000, tolerance: None };
         let err = p.verify(&input).unwrap_err();
         hints(p.as_ref(), &input, &err)
     }
@@ -235,8 +283,8 @@ mod tests {
     #[test]
     fn json_that_matches_no_rewrite_still_gets_the_raw_bytes_advice() {
         let h = explain("nudj", br#"{"a":1}"#, br#"{"a": 2}"#);
-        assert!(h[0].contains("exact raw bytes") && h[0].contains("whitespace between tokens"), "{h:?}");
-        assert!(h.iter().any(|x| x.contains("secret differs")), "{h:?}");
+        assert_eq!(h[0], "if the body is the exact bytes received, the secret differs from the sender's");
+        assert!(h[1].contains("exact raw bytes") && h[1].contains("whitespace between tokens"), "{h:?}");
         let h = explain("nudj", b"not json", b"not json either");
         assert!(!h.iter().any(|x| x.contains("JSON")), "{h:?}");
     }
@@ -245,6 +293,43 @@ mod tests {
     fn a_trailing_newline_added_to_the_body_is_spotted() {
         let h = explain("slack", b"a=1&b=2", b"a=1&b=2\n");
         assert!(h[0].contains("without its trailing newline"), "{h:?}");
+    }
+
+    #[test]
+    fn a_trailing_newline_lost_from_the_body_is_spotted() {
+        // Regression: a body whose signed trailing newline was dropped (by `$(...)`) got no hint.
+        let h = explain("github", b"{\"a\": 1}\n", b"{\"a\": 1}");
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!(h[0].starts_with("the body matches with a trailing newline added"), "{h:?}");
+        let h = explain("nexus", b"<a/>\r\n", b"<a/>");
+        assert!(h[0].starts_with("the body matches with a trailing CRLF added"), "{h:?}");
+    }
+
+    #[test]
+    fn a_secret_with_whitespace_or_a_whsec_prefix_too_many_or_too_few_is_spotted() {
+        let cases = [
+            ("stripe", "whsec_abc", "abc", "matches with whsec_ in front of the secret"),
+            ("github", "abc", "whsec_abc", "matches with the secret's whsec_ prefix removed"),
+            ("slack", "abc", "abc \n", "matches with the secret's leading and trailing whitespace removed"),
+        ];
+        for (provider, signed, given, want) in cases {
+            let h = explain_with(provider, (signed, b"x"), (given, b"x"));
+            assert_eq!(h.len(), 1, "{provider}: {h:?}");
+            assert!(h[0].contains(want), "{provider}: {h:?}");
+            assert!(!h[0].contains("abc"), "the secret is never quoted: {h:?}");
+        }
+    }
+
+    #[test]
+    fn a_mismatch_on_a_timestamped_scheme_names_the_signed_headers_too() {
+        // Regression: "the secret differs" was claimed even when only the signed timestamp was changed.
+        let h = explain_with("slack", ("a", b"x"), ("b", b"x"));
+        assert!(h.contains(&"if the body and header x-slack-request-timestamp are exactly as received, the secret differs from the sender's".to_string()), "{h:?}");
+        let h = explain_with("standard", (SECRET, b"x"), ("whsec_AAAAMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", b"x"));
+        assert!(
+            h.iter().any(|x| x.starts_with("if the body, header webhook-id and header webhook-timestamp are")),
+            "{h:?}"
+        );
     }
 
     #[test]

@@ -110,6 +110,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sha1_value_in_the_sha256_header_is_recognised() {
+        let err = check(&[("x-hub-signature-256", LEGACY)], "It's a Secret to Everybody").unwrap_err().to_string();
+        assert!(
+            err.contains("the prefix is sha1=, not sha256=, and what follows is 20 bytes, the length of an HMAC-SHA1"),
+            "{err}"
+        );
+        let bare = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+        let err = check(&[("x-hub-signature-256", bare)], "It's a Secret to Everybody").unwrap_err().to_string();
+        assert!(err.contains("got a bare signature: the sha256= prefix is missing"), "{err}");
+    }
+
+    #[test]
     fn uppercase_hex_passes_with_a_note_and_lowercase_without() {
         let secret = "It's a Secret to Everybody";
         let upper = "sha256=757107EA0EB2509FC211221CCE984B8A37570B6D7586C22C46F4379C8B043E17";

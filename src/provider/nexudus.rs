@@ -74,6 +74,16 @@ mod tests {
     }
 
     #[test]
+    fn a_prefix_nexudus_does_not_write_is_named() {
+        let err = check(&format!("sha256={SIGNATURE}")).unwrap_err().to_string();
+        assert!(
+            err.contains("Nexudus writes the signature with no prefix, and this one starts with \"sha256=\""),
+            "{err}"
+        );
+        assert!(err.ends_with("expected 64 uppercase hex digits"), "{err}");
+    }
+
+    #[test]
     fn no_event_or_delivery_id_is_invented() {
         let p = provider();
         assert_eq!(p.event_type(&http::HeaderMap::new(), BODY), None);

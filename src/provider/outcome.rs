@@ -71,6 +71,8 @@ pub enum VerifyError {
         received: Vec<String>,
         /// The signed string, body truncated, for explaining what was signed.
         signed_preview: String,
+        /// What the signature covers besides the body and the secret (`header x-slack-request-timestamp`).
+        signed_with: Box<[String]>,
     },
     /// The secret is not in the form the scheme needs (e.g. `whsec_` not base64).
     #[error("the secret is not usable: {detail}")]
@@ -204,6 +206,7 @@ mod tests {
             expected: String::new(),
             received: vec![],
             signed_preview: String::new(),
+            signed_with: Box::default(),
         };
         assert_eq!(no_match(2, &[]).to_string(), "no signature matched (2 tried)");
         assert_eq!(

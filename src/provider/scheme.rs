@@ -151,15 +151,61 @@ impl HmacScheme {
     }
 
     fn expected_form(&self, mac_len: usize) -> String {
+        if self.prefix.is_empty() {
+            return self.encoding.describe_len(mac_len);
+        }
         format!("{}<{}>", self.prefix, self.encoding.describe_len(mac_len))
     }
 
     /// One header value's signature bytes, or why it is not a signature in this scheme's form.
     fn candidate(&self, text: &str, mac_len: usize) -> Result<Vec<u8>, String> {
-        let encoded = check::strip_prefix_ci(text, &self.prefix).ok_or_else(|| {
-            format!("expected {}, got {:?}", self.expected_form(mac_len), crate::util::preview(text.as_bytes(), 24))
-        })?;
-        check::decode_signature(self.encoding, encoded, mac_len)
+        let Some(encoded) = check::strip_prefix_ci(text, &self.prefix) else {
+            return Err(self.prefix_problem(text, mac_len));
+        };
+        check::decode_signature(self.encoding, encoded, mac_len).map_err(|detail| {
+            match split_label(encoded) {
+                // A prefix this scheme does not write (`sha256=` before Nexudus's bare hex).
+                Some((label, rest)) if self.prefix.is_empty() && self.decodes_to(rest, mac_len) => format!(
+                    "{} writes the signature with no prefix, and this one starts with {label:?}; expected {}",
+                    self.info.title,
+                    self.expected_form(mac_len)
+                ),
+                _ => detail,
+            }
+        })
+    }
+
+    fn decodes_to(&self, text: &str, mac_len: usize) -> bool {
+        self.encoding.decode(text).is_some_and(|b| b.len() == mac_len)
+    }
+
+    /// Why a value without this scheme's prefix is not a signature: the prefix left out, or another in its place.
+    fn prefix_problem(&self, text: &str, mac_len: usize) -> String {
+        let expected = self.expected_form(mac_len);
+        if self.decodes_to(text, mac_len) {
+            return format!("expected {expected}, got a bare signature: the {} prefix is missing", self.prefix);
+        }
+        let got = crate::util::preview(text.as_bytes(), 24);
+        match split_label(text) {
+            Some((label, rest)) => {
+                let length = match self.encoding.decode(rest) {
+                    Some(bytes) => match digest_name(bytes.len()) {
+                        Some(name) => format!(", and what follows is {} bytes, the length of an {name}", bytes.len()),
+                        None => format!(", and what follows is {} bytes", bytes.len()),
+                    },
+                    None => String::new(),
+                };
+                format!("expected {expected}, got {got:?}: the prefix is {label}, not {}{length}", self.prefix)
+            }
+            None => format!("expected {expected}, got {got:?}"),
+        }
+    }
+
+    /// What the signature covers besides the body and secret, for explanations.
+    fn signed_with(&self) -> Vec<String> {
+        let headers =
+            [(self.template.uses_id(), &self.id_header), (self.template.uses_timestamp(), &self.timestamp_header)];
+        headers.into_iter().filter_map(|(used, h)| h.as_ref().filter(|_| used).map(|h| format!("header {h}"))).collect()
     }
 
     /// The failure for a request without the signature header, naming a legacy header when that is all there is.
@@ -175,6 +221,24 @@ impl HmacScheme {
             },
             None => VerifyError::MissingHeader { header },
         }
+    }
+}
+
+/// Splits a leading label such as `sha1=`, `v1,` or `sha256:` (the separator kept) from what follows.
+fn split_label(text: &str) -> Option<(&str, &str)> {
+    let at = text.find(['=', ',', ':'])?;
+    let label = &text[..at];
+    let plausible = (1..=12).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    (plausible && at + 1 < text.len()).then(|| (&text[..=at], &text[at + 1..]))
+}
+
+/// The hash whose HMAC has this many bytes, for explaining a signature of the wrong length.
+fn digest_name(len: usize) -> Option<&'static str> {
+    match len {
+        20 => Some("HMAC-SHA1"),
+        32 => Some("HMAC-SHA256"),
+        64 => Some("HMAC-SHA512"),
+        _ => None,
     }
 }
 
@@ -251,7 +315,7 @@ impl Provider for HmacScheme {
         let canonical = format!("{}{}", self.prefix, self.encoding.encode(&mac));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview(id, ts_text, input.body);
-            return Err(signatures.no_match(canonical, preview));
+            return Err(signatures.no_match(canonical, preview, self.signed_with()));
         };
         if let Some((t, _)) = ts {
             check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;

@@ -47,4 +47,21 @@ mod tests {
         assert_eq!(headers["x-shopify-webhook-id"], "w-1");
         assert!(p.verify(&VerifyInput { headers: &headers, body, secret: &secret, now: 0, tolerance: None }).is_ok());
     }
+
+    #[test]
+    fn a_hex_signature_is_called_hex_not_a_wrong_length() {
+        let mut headers = http::HeaderMap::new();
+        // The same HMAC as the known answer, written in hex (python3: hmac.new(...).hexdigest()).
+        let hex = "dc9c573bc2ee979da20f9faa6f5147b685caf2f0f03db5e98bc781fb21139392";
+        headers.insert("x-shopify-hmac-sha256", hex.parse().unwrap());
+        let secret = Secret::new("shpss_test");
+        let err = provider()
+            .verify(&VerifyInput { headers: &headers, body: b"{}", secret: &secret, now: 0, tolerance: None })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the signature is written in hex (64 characters); expected 44 base64 characters"),
+            "{err}"
+        );
+    }
 }

@@ -68,7 +68,9 @@ mod tests {
         let err = provider()
             .verify(&VerifyInput { headers: &headers, body: BODY, secret: &secret, now: 1531420618, tolerance: None })
             .unwrap_err();
-        let VerifyError::NoMatch { signed_preview, expected, .. } = err else { panic!("{err:?}") };
+        let VerifyError::NoMatch { signed_preview, expected, signed_with, .. } = err else { panic!("{err:?}") };
+        // The timestamp is signed too, so a mismatch may lie there as well as in body or secret.
+        assert_eq!(&*signed_with, ["header x-slack-request-timestamp"]);
         assert!(signed_preview.starts_with("v0:1531420618:token=xyzz0WbapA4vBCDEFasx0q6G&"), "{signed_preview}");
         assert!(signed_preview.ends_with("bytes)"), "{signed_preview}");
         assert_eq!(expected, "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503");

@@ -62,9 +62,54 @@ fn key(secret: &Secret) -> Result<Vec<u8>, String> {
         Some(key) if !key.is_empty() => Ok(key),
         Some(_) => Err("the secret is empty after whsec_".into()),
         None => Err(format!(
-            "a Standard Webhooks secret is whsec_ followed by base64, and the {} is not base64",
-            if text.starts_with("whsec_") { "part after whsec_" } else { "secret" }
+            "a Standard Webhooks secret is whsec_ followed by base64, and the {} is not base64: {}",
+            if text.starts_with("whsec_") { "part after whsec_" } else { "secret" },
+            why_not_base64(encoded)
         )),
+    }
+}
+
+/// What makes `text` unreadable as base64, without quoting it (it is a secret).
+fn why_not_base64(text: &str) -> String {
+    let standard = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    if text.chars().any(char::is_whitespace) {
+        "it contains whitespace".into()
+    } else if text.chars().any(|c| !standard(c) && !matches!(c, '-' | '_')) {
+        "it contains characters base64 does not use".into()
+    } else if text.contains(['-', '_']) {
+        "it contains '-' or '_', the URL-safe alphabet; these secrets use '+' and '/'".into()
+    } else {
+        let core = text.trim_end_matches('=');
+        let padding = text.len() - core.len();
+        if core.contains('=') || (padding > 0 && !text.len().is_multiple_of(4)) {
+            "its '=' padding does not fit its length".into()
+        } else if core.len() % 4 == 1 {
+            format!("it is {} characters long, a length no base64 has: a character lost or added?", core.len())
+        } else {
+            // Base64 of whole bytes ends on a character whose unused bits are zero: this text was cut or added to.
+            format!("it is {} characters long and does not end on a whole byte: a character lost or added?", core.len())
+        }
+    }
+}
+
+/// The bytes of one `v1,` entry's signature, or why not.
+fn v1_signature(sig: &str, mac_len: usize) -> Result<Vec<u8>, String> {
+    if sig.contains(',') {
+        // `v1,a,v1,b`: a list written with commas, which the standard separates with spaces.
+        return Err("entries are separated by spaces (v1,<base64> v1,<base64>), and this one holds a ','".into());
+    }
+    check::decode_signature(Encoding::Base64, sig, mac_len)
+}
+
+/// Why an entry without a `version,` label is not a signature.
+fn unlabelled(entry: &str, mac_len: usize) -> String {
+    let got = crate::util::preview(entry.as_bytes(), 24);
+    if Encoding::Base64.decode(entry).is_some_and(|b| b.len() == mac_len) {
+        return "expected v1,<base64>, got a bare signature: the v1, label is missing".into();
+    }
+    match entry.split_once('=') {
+        Some(("v1", _)) => format!("expected v1,<base64>, got {got:?}: the version is followed by ',', not '='"),
+        _ => format!("expected v1,<base64>, got {got:?}"),
     }
 }
 
@@ -115,14 +160,9 @@ impl Provider for Standard {
             // A space-separated list; entries of other versions (v1a, signed asymmetrically) are skipped.
             for entry in text.split_whitespace() {
                 match entry.split_once(',') {
-                    Some(("v1", sig)) => {
-                        signatures.push(entry, check::decode_signature(Encoding::Base64, sig, mac.len()));
-                    }
+                    Some(("v1", sig)) => signatures.push(entry, v1_signature(sig, mac.len())),
                     Some((version, _)) => versions.push(version.to_string()),
-                    None => {
-                        let got = crate::util::preview(entry.as_bytes(), 24);
-                        signatures.push(entry, Err(format!("expected v1,<base64>, got {got:?}")));
-                    }
+                    None => signatures.push(entry, Err(unlabelled(entry, mac.len()))),
                 }
             }
         }
@@ -139,7 +179,8 @@ impl Provider for Standard {
         let canonical = format!("v1,{}", encode_base64(&mac));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview(id, raw_ts, input.body);
-            return Err(signatures.no_match(canonical, preview));
+            let signed_with = vec![format!("header {}", names.id), format!("header {}", names.timestamp)];
+            return Err(signatures.no_match(canonical, preview, signed_with));
         };
         check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance))?;
         // Base64 is case-sensitive, so a match is already the exact text.
@@ -230,6 +271,38 @@ mod tests {
         let ok = verify(&h, SECRET, 1614265330).unwrap();
         assert_eq!((ok.present, ok.compared, ok.matched), (2, 1, 2));
         assert!(ok.notes[0].starts_with("signature 1 is malformed: the signature is 3 bytes long"), "{:?}", ok.notes);
+    }
+
+    #[test]
+    fn entries_in_the_wrong_shape_say_how_they_differ() {
+        let bare = SIG.trim_start_matches("v1,");
+        let cases = [
+            (format!("{SIG},v1,AAAA"), "separated by spaces"),
+            (bare.to_string(), "a bare signature: the v1, label is missing"),
+            (format!("v1={bare}"), "the version is followed by ',', not '='"),
+            (format!("v1,{}", bare.trim_end_matches('=')), "without the '=' padding"),
+        ];
+        for (value, want) in cases {
+            let err = verify(&headers("webhook", &value), SECRET, 1614265330).unwrap_err().to_string();
+            assert!(err.contains(want), "{value}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_unusable_secret_says_why_without_quoting_it() {
+        let key = SECRET.trim_start_matches("whsec_");
+        let cases = [
+            (format!("whsec_{}", &key[..31]), "31 characters long and does not end on a whole byte"),
+            (format!("whsec_{}", &key[..29]), "29 characters long, a length no base64 has"),
+            (format!("whsec_{key}=="), "padding does not fit"),
+            (format!("whsec_{}-{}", &key[..10], &key[11..]), "URL-safe"),
+            (format!("whsec_{} {}", &key[..10], &key[11..]), "whitespace"),
+        ];
+        for (secret, want) in cases {
+            let err = verify(&headers("webhook", SIG), &secret, 1614265330).unwrap_err();
+            assert!(matches!(&err, VerifyError::BadSecret { detail } if detail.contains(want)), "{want}: {err}");
+            assert!(!err.to_string().contains(&key[11..]), "{err}");
+        }
     }
 
     #[test]

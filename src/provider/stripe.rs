@@ -67,43 +67,32 @@ impl Provider for Stripe {
         if values.is_empty() {
             return Err(VerifyError::MissingHeader { header: HEADER.into() });
         }
-        let mut ts: Option<&str> = None;
-        let mut signatures = Vec::new();
-        for value in values {
-            let text = value.to_str().map_err(|_| malformed(HEADER, "the value is not visible ASCII"))?;
-            for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-                let (key, val) = item.split_once('=').ok_or_else(|| {
-                    let got = crate::util::preview(item.as_bytes(), 24);
-                    malformed(HEADER, format!("expected t=<unix>,v1=<hex>, found {got:?}"))
-                })?;
-                match key {
-                    "t" => ts = ts.or(Some(val)),
-                    "v1" => signatures.push(val),
-                    // v0 is Stripe's test-mode legacy scheme; other keys may come later. Neither is checked.
-                    _ => {}
-                }
-            }
-        }
-        let raw_ts = ts.ok_or_else(|| malformed(HEADER, "no t=<unix seconds> element"))?;
+        let elements = Elements::parse(&values)?;
+        let raw_ts = elements.timestamp()?;
         let t = check::parse_timestamp(HEADER, raw_ts)?;
-        if signatures.is_empty() {
-            return Err(malformed(HEADER, "no v1=<hex> signature (v0 and other schemes are ignored)"));
+        if elements.v1.is_empty() {
+            return Err(malformed(
+                HEADER,
+                format!("no v1=<hex> signature (found {}; v0 and other schemes are not checked)", elements.keys()),
+            ));
         }
         let mac = Algorithm::Sha256.mac(input.secret.as_bytes(), &self.template.pieces("", raw_ts, input.body));
-        let mut candidates = check::Signatures::default();
-        for sig in &signatures {
-            candidates.push(&format!("v1={sig}"), check::decode_signature(Encoding::Hex, sig, mac.len()));
+        let mut signatures = check::Signatures::default();
+        for sig in &elements.v1 {
+            let bytes = check::decode_signature(Encoding::Hex, sig, mac.len());
+            signatures.push(&format!("v1={sig}"), bytes);
         }
-        if let Some(err) = candidates.nothing_to_compare(HEADER) {
+        if let Some(err) = signatures.nothing_to_compare(HEADER) {
             return Err(err);
         }
         let canonical = format!("v1={}", hex::encode(&mac));
-        let Some(at) = candidates.position_of(&mac) else {
+        let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview("", raw_ts, input.body);
-            return Err(candidates.no_match(format!("t={raw_ts},{canonical}"), preview));
+            let err = signatures.no_match(format!("t={raw_ts},{canonical}"), preview, vec!["the t= element".into()]);
+            return Err(err);
         };
         check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
-        Ok(candidates.verified(at, Some((&canonical, "Stripe writes v1=<64 lowercase hex digits>")), Some(t)))
+        Ok(signatures.verified(at, Some((&canonical, "Stripe writes v1=<64 lowercase hex digits>")), Some(t)))
     }
 
     fn secret_hint(&self, secret: &Secret) -> Option<String> {
@@ -117,6 +106,67 @@ impl Provider for Stripe {
              find it under Developers > Webhooks, or in `stripe listen` output",
             if api_key { " (this looks like an API key, not a webhook secret)" } else { "" }
         ))
+    }
+}
+
+/// The elements of `Stripe-Signature` headers: `t`, every `v1`, and every other key seen.
+struct Elements<'h> {
+    t: Vec<&'h str>,
+    v1: Vec<&'h str>,
+    others: Vec<&'h str>,
+}
+
+impl<'h> Elements<'h> {
+    fn parse(values: &[&'h HeaderValue]) -> Result<Self, VerifyError> {
+        let mut out = Elements { t: Vec::new(), v1: Vec::new(), others: Vec::new() };
+        for value in values {
+            let text = value.to_str().map_err(|_| malformed(HEADER, "the value is not visible ASCII"))?;
+            for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                let (key, val) = item.split_once('=').ok_or_else(|| {
+                    let got = crate::util::preview(item.as_bytes(), 24);
+                    malformed(HEADER, format!("expected t=<unix>,v1=<hex>, found {got:?}"))
+                })?;
+                if let Some(sep) = val.find([';', ' ', '\t']) {
+                    let before = crate::util::preview(&val.as_bytes()[..sep], 24);
+                    let found = &val[sep..=sep];
+                    return Err(malformed(
+                        HEADER,
+                        format!("elements are separated by ',', but {found:?} follows {key}={before}"),
+                    ));
+                }
+                match key {
+                    "t" => out.t.push(val),
+                    "v1" => out.v1.push(val),
+                    // v0 is Stripe's test-mode legacy scheme; other keys may come later. Neither is checked.
+                    other => out.others.push(other),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The one signed timestamp. Every `v1` is checked against it, so two different ones cannot both hold.
+    fn timestamp(&self) -> Result<&'h str, VerifyError> {
+        match self.t.as_slice() {
+            [] => Err(malformed(HEADER, format!("no t=<unix seconds> element (found {})", self.keys()))),
+            [first, rest @ ..] if rest.iter().any(|t| t != first) => Err(malformed(
+                HEADER,
+                format!("{} different t= elements; Stripe signs one timestamp per header", self.t.len()),
+            )),
+            [first, ..] => Ok(first),
+        }
+    }
+
+    /// The keys present, for messages: `t, v0` or `nothing`.
+    fn keys(&self) -> String {
+        let mut keys: Vec<&str> = Vec::new();
+        let all = self.t.iter().map(|_| "t").chain(self.v1.iter().map(|_| "v1")).chain(self.others.iter().copied());
+        for key in all {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        if keys.is_empty() { "nothing".into() } else { keys.join(", ") }
     }
 }
 
@@ -156,7 +206,7 @@ mod tests {
         assert_eq!((ok.present, ok.matched, ok.notes.len()), (2, 2, 0));
         // A correct value under v0 does not count.
         let err = verify(&format!("t=1700000000,v0={V1}"), 1700000000).unwrap_err();
-        assert!(err.to_string().contains("no v1=<hex> signature"), "{err}");
+        assert!(err.to_string().contains("no v1=<hex> signature (found t, v0;"), "{err}");
         let err = verify(&format!("t=1700000000,v1={wrong}"), 1700000000).unwrap_err();
         assert!(matches!(err, VerifyError::NoMatch { tried: 1, .. }));
     }
@@ -196,6 +246,18 @@ mod tests {
         assert!(verify(&format!("t=soon,v1={V1}"), 0).unwrap_err().to_string().contains("unix seconds"));
         let err = verify(&format!("t=1700000000,v1={V1}"), 1700000000 + 301).unwrap_err();
         assert!(matches!(err, VerifyError::OutsideTolerance { tolerance: 300, .. }));
+    }
+
+    #[test]
+    fn malformed_headers_name_the_keys_found_and_the_separator() {
+        let err = verify(&format!("T=1700000000,V1={V1}"), 0).unwrap_err().to_string();
+        assert!(err.contains("no t=<unix seconds> element (found T, V1)"), "{err}");
+        let err = verify(&format!("t=1700000000;v1={V1}"), 0).unwrap_err().to_string();
+        assert!(err.contains("separated by ',', but \";\" follows t=1700000000"), "{err}");
+        // Every v1 is checked against one timestamp, so a second, different t cannot be honoured.
+        let err = verify(&format!("t=1700000000,t=1700000001,v1={V1}"), 1700000000).unwrap_err().to_string();
+        assert!(err.contains("2 different t= elements"), "{err}");
+        assert!(verify(&format!("t=1700000000,t=1700000000,v1={V1}"), 1700000000).is_ok());
     }
 
     #[test]
