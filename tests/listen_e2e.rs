@@ -163,11 +163,37 @@ fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     relay.kill();
     app.set_answer(Answer::Status(200, "ok"));
     let relay = RelayProcess::start(&env, &["--forward-to", &target], &retry);
-    assert!(relay.stderr_text().contains("resuming 3 pending deliveries"), "{}", relay.stderr_text());
+    let banner = relay.stderr_text();
+    assert!(
+        banner.contains(&format!("resuming 3 pending deliveries from an earlier run\n    3 → {target}\n")),
+        "{banner}"
+    );
     for id in &ids {
         let d = wait_state(&env.db(), id, "forwarded");
         assert_eq!(d.last_status, Some(200));
     }
+}
+
+#[test]
+fn a_record_only_restart_says_where_the_earlier_runs_pending_work_still_goes() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(503, "busy"));
+    let target = app.url("/hook");
+    let slow = [("HOOKTAP_LISTEN_RETRY_BASE", "60s"), ("HOOKTAP_LISTEN_RETRY_MAX", "60s")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &slow);
+    let id = id_of(&request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}"));
+    app.next();
+    relay.kill();
+    app.set_answer(Answer::Status(200, "ok"));
+    // No --forward-to now: the routes read "record only", yet the earlier run's work is still owed.
+    let relay = RelayProcess::start(&env, &[], &[]);
+    let banner = relay.stderr_text();
+    assert!(banner.contains("record only"), "{banner}");
+    assert!(
+        banner.contains(&format!("    1 → {target} (where the earlier run forwarded; no route of this run does)")),
+        "{banner}"
+    );
+    assert_eq!(wait_state(&env.db(), &id, "forwarded").last_status, Some(200));
 }
 
 #[test]
@@ -267,7 +293,10 @@ fn pending_work_follows_a_corrected_target_after_a_restart() {
     relay.kill();
     let relay = RelayProcess::start(&env, &["--forward-to", &right.url("/hook")], &slow);
     let banner = relay.stderr_text();
-    assert!(banner.contains(&format!("now going to {}", right.url("/hook"))), "{banner}");
+    assert!(
+        banner.contains(&format!("    1 → {} (re-pointed here from the earlier run's target)", right.url("/hook"))),
+        "{banner}"
+    );
     // Tried at once at the new target, not after the old one's 60 s backoff.
     let d = wait_state(&env.db(), &id, "forwarded");
     assert_eq!(d.target.as_deref(), Some(right.url("/hook").as_str()));

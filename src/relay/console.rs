@@ -86,7 +86,7 @@ impl Console {
         routes: &RouteTable,
         url: &str,
         fingerprint: Option<&str>,
-        resumed: usize,
+        resumed: &[(String, usize)],
         retargeted: &[(String, usize)],
     ) {
         let mut out = format!("hooktap relay listening on {url}\n");
@@ -117,12 +117,7 @@ impl Console {
         }
         out.push_str(&format!("  health: {url}{}\n", super::health::HEALTH_PATH));
         out.push_str(&format!("  database: {}\n", config.db.display()));
-        if resumed > 0 {
-            out.push_str(&format!("  resuming {resumed} pending {} from an earlier run\n", deliveries(resumed)));
-            for (target, n) in retargeted {
-                out.push_str(&format!("    {n} queued for another target before; now going to {target}\n"));
-            }
-        }
+        out.push_str(&resuming(routes, resumed, retargeted));
         out.push_str("  Ctrl-C stops after committing what was received\n");
         let _ = std::io::stderr().write_all(out.as_bytes());
     }
@@ -343,6 +338,32 @@ fn human_duration(d: Duration) -> String {
 
 fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The banner's account of work left pending by an earlier run: how much goes
+/// where, and what about that differs from this run's routes.
+fn resuming(routes: &RouteTable, resumed: &[(String, usize)], retargeted: &[(String, usize)]) -> String {
+    let total: usize = resumed.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return String::new();
+    }
+    let mut out = format!("  resuming {total} pending {} from an earlier run\n", deliveries(total));
+    for (target, n) in resumed {
+        let moved = retargeted.iter().find(|(t, _)| t == target).map_or(0, |(_, m)| *m);
+        let note = if moved == *n {
+            " (re-pointed here from the earlier run's target)".to_string()
+        } else if moved > 0 {
+            format!(" ({moved} re-pointed here from the earlier run's target)")
+        } else if !routes.iter().any(|r| r.target.as_ref().is_some_and(|t| t.as_str() == target.as_str())) {
+            // A restart without --forward-to still delivers the earlier run's work:
+            // say so, since the routes above read "record only".
+            " (where the earlier run forwarded; no route of this run does)".to_string()
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("    {n} → {target}{note}\n"));
+    }
+    out
 }
 
 fn deliveries(n: usize) -> &'static str {

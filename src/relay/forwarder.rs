@@ -208,10 +208,11 @@ impl Forwarder {
         }
     }
 
-    /// Schedules every delivery left `pending` by an earlier run; returns how many.
-    pub async fn resume(&self) -> anyhow::Result<usize> {
+    /// Schedules every delivery left `pending` by an earlier run; returns how many
+    /// went to each target, in the order the targets were first seen.
+    pub async fn resume(&self) -> anyhow::Result<Vec<(String, usize)>> {
         let mut after = 0i64;
-        let mut count = 0;
+        let mut counts: Vec<(String, usize)> = Vec::new();
         let retries = self.inner.settings.retries;
         loop {
             let refs = self.inner.reader.with(move |s| Ok(s.pending_refs(after, RESUME_PAGE)?)).await?;
@@ -227,6 +228,10 @@ impl Forwarder {
                 let due = Instant::now() + Duration::from_millis(wait as u64);
                 // Everyone resumed gets at least one more try, whatever was counted before.
                 let attempts = u32::try_from(r.attempts).unwrap_or(u32::MAX).min(retries.saturating_sub(1));
+                match counts.iter_mut().find(|(t, _)| *t == target) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((target.clone(), 1)),
+                }
                 let meta = Meta {
                     id: r.id,
                     target,
@@ -235,10 +240,9 @@ impl Forwarder {
                     event: r.event,
                 };
                 self.enqueue_at(Job { meta: Arc::new(meta), payload: None, attempts }, due).await;
-                count += 1;
             }
         }
-        Ok(count)
+        Ok(counts)
     }
 
     /// Deliveries queued or in flight, across targets.

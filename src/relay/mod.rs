@@ -213,7 +213,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
 
     let stats = app.stats.clone();
     let console = app.console.clone();
-    console.banner(&config, &app.routes, &url, fingerprint.as_deref(), resumed, &retargeted);
+    console.banner(&config, &app.routes, &url, fingerprint.as_deref(), &resumed, &retargeted);
 
     let limits = server::Limits { header_timeout: config.header_timeout, max_connections: config.max_connections };
     let acceptor = tls.map(|t| t.acceptor);
