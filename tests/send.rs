@@ -386,7 +386,7 @@ fn list_prints_the_catalog_as_a_table_or_json() {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_during_load_prints_the_summary_and_exits_130() {
+fn ctrl_c_during_load_prints_the_summary_records_requests_in_flight_and_exits_130() {
     let env = Env::new();
     let receiver = Receiver::start(Answer::Hang);
     let child = env
@@ -397,15 +397,275 @@ fn ctrl_c_during_load_prints_the_summary_and_exits_130() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Once a request has arrived the run is under way.
+    // Once both workers' requests have arrived, both are in flight.
     receiver.next();
-    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
+    receiver.next();
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
     let summary = stdout_json(&out);
     assert_eq!(summary["interrupted"], true);
-    assert_eq!(summary["sent"], 0, "hanging requests never finished");
+    // They reached the target, so they count as sent, and failed, and are on record.
+    assert_eq!((summary["sent"].as_u64(), summary["ok"].as_u64()), (Some(2), Some(0)), "{summary}");
+    assert_eq!(summary["errors"]["interrupted"], 2, "{summary}");
+    assert_eq!(summary["recorded"], 2, "{summary}");
+    let store = Store::open(&env.db()).unwrap();
+    let all = store.list(&Filter::default(), None).unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(
+        all.iter().all(
+            |d| d.state.as_str() == "failed" && d.last_error.as_deref().unwrap_or_default().contains("interrupted")
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_one_send_still_prints_the_result_and_records_it() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Hang);
+    let child = env
+        .std_cmd()
+        .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/h")])
+        .args(["--timeout", "60s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let got = receiver.next();
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let result = stdout_json(&out);
+    assert_eq!(result["error"]["kind"], "interrupted", "{result}");
+    assert_eq!(result["provider_delivery_id"], got.headers["x-github-delivery"].to_str().unwrap());
+    let store = Store::open(&env.db()).unwrap();
+    let d = store.get(result["delivery_id"].as_str().expect("recorded")).unwrap();
+    assert_eq!(d.state.as_str(), "failed");
+}
+
+#[cfg(unix)]
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+}
+
+/// A target on 127.0.0.1:0 that reads each request in full, writes `reply` as
+/// it is (any bytes, however broken) and closes the connection. Returns `url(path)`.
+fn raw_target(reply: Vec<u8>, path: &str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut data = Vec::new();
+            let mut buf = [0u8; 8192];
+            let head_end = loop {
+                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break 0,
+                    Ok(n) => data.extend_from_slice(&buf[..n]),
+                }
+            };
+            let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
+            let length: usize =
+                head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+            while head_end > 0 && data.len() < head_end + length {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => data.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream.write_all(&reply);
+        }
+    });
+    url
+}
+
+fn send_to(env: &Env, url: &str, extra: &[&str]) -> std::process::Output {
+    env.cmd()
+        .args(["send", "push", "--provider", "github", "--secret", SECRET, "--to", url])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn redirects_are_not_followed_and_the_output_says_where_they_point() {
+    let env = Env::new();
+    let url = raw_target(
+        b"HTTP/1.1 308 Permanent Redirect\r\nLocation: /hooks/new\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        "/old",
+    );
+    let new = url.replace("/old", "/hooks/new");
+    let out = send_to(&env, &url, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("308 Permanent Redirect"), "{text}");
+    assert!(text.contains("hint: the target redirects to ") && text.contains(&format!("--to {new}")), "{text}");
+    let json = stdout_json(&send_to(&env, &url, &["--json"]));
+    assert!(json["hint"].as_str().unwrap_or_default().contains(&new), "{json}");
+    let out = send_to(&env, &url, &["--count", "3", "--no-record"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("308 ×3") && text.contains(&format!("--to {new}")), "{text}");
+}
+
+#[test]
+fn a_target_that_drops_the_connection_is_described_in_plain_words() {
+    let env = Env::new();
+    let cut = raw_target(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial".to_vec(), "/cut");
+    let out = send_to(&env, &cut, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error: the answer was cut off after 200 OK and 7 of 100 body bytes"), "{text}");
+    assert!(text.contains("hint: the target's server dropped the exchange"), "{text}");
+    // The same under load, where the summary gives the hint too.
+    let out = send_to(&env, &cut, &["--count", "3", "--no-record"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("other: the answer was cut off") && text.contains("hint: the target's"), "{text}");
+
+    let silent = raw_target(Vec::new(), "/silent");
+    let text = String::from_utf8_lossy(&send_to(&env, &silent, &[]).stdout).into_owned();
+    assert!(text.contains("error: the target closed the connection without answering"), "{text}");
+    let not_http = raw_target(b"\x15\x03\x03\x00\x02\x02\x46".to_vec(), "/tls");
+    let text = String::from_utf8_lossy(&send_to(&env, &not_http, &[]).stdout).into_owned();
+    assert!(text.contains("the answer is not HTTP") && text.contains("use an https:// URL"), "{text}");
+}
+
+#[test]
+fn answer_bodies_cannot_drive_the_terminal_and_big_ones_say_their_size() {
+    let env = Env::new();
+    let body = b"\xff\xfe ok \x1b[2J\x1b]0;title\x07 done\r\nnext";
+    let mut reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    reply.extend_from_slice(body);
+    let out = send_to(&env, &raw_target(reply, "/bin"), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07), "{:?}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(r"  \xff\xfe ok \x1b[2J\x1b]0;title\x07 done"), "{text}");
+    assert!(text.contains("\n  next"), "a CRLF is a line break: {text}");
+
+    let size = 1 << 20;
+    let mut reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n").into_bytes();
+    reply.resize(reply.len() + size, b'x');
+    let url = raw_target(reply, "/big");
+    let text = String::from_utf8_lossy(&send_to(&env, &url, &[]).stdout).into_owned();
+    assert!(text.contains(&format!("…(+{} bytes)", size - 500)), "the whole body's size: {}", &text[text.len() - 40..]);
+    let json = stdout_json(&send_to(&env, &url, &["--json"]));
+    assert_eq!(json["response_size"], size);
+}
+
+#[test]
+fn json_results_keep_one_shape() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let keys = |v: &Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let one = stdout_json(&send_to(&env, &receiver.url("/j"), &["--json"]));
+    assert_eq!(
+        keys(&one),
+        [
+            "status",
+            "ok",
+            "latency_ms",
+            "url",
+            "provider",
+            "event",
+            "delivery_id",
+            "provider_delivery_id",
+            "response_body",
+            "response_size",
+            "error",
+            "hint"
+        ]
+    );
+    // --count asks for a summary, whatever N is, so a script gets one shape.
+    for n in ["1", "2"] {
+        let summary = stdout_json(&send_to(&env, &receiver.url("/j"), &["--json", "--count", n]));
+        assert_eq!(summary["sent"].as_u64().map(|s| s.to_string()).as_deref(), Some(n), "{summary}");
+        assert_eq!(
+            keys(&summary),
+            [
+                "sent",
+                "ok",
+                "failed",
+                "status",
+                "errors",
+                "error_samples",
+                "elapsed_s",
+                "throughput_rps",
+                "latency_ms",
+                "recorded",
+                "not_recorded",
+                "interrupted"
+            ]
+        );
+        assert_eq!(keys(&summary["errors"]), ["timeout", "connect", "other", "interrupted"]);
+    }
+}
+
+#[test]
+fn rate_and_concurrency_without_a_load_run_are_refused_and_a_slow_rate_ends_on_time() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    for extra in [["--rate", "5"], ["--concurrency", "4"]] {
+        let out = send_to(&env, &receiver.url("/r"), &extra);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{} shapes a load run", extra[0])), "{err}");
+        assert!(err.contains("hint: add --count N or --duration"), "{err}");
+    }
+    assert!(receiver.requests.try_iter().next().is_none(), "nothing was sent");
+    // One request a minute for 200 ms: one request, then the run ends with its duration.
+    let out = send_to(&env, &receiver.url("/r"), &["--json", "--rate", "1/m", "--duration", "200ms", "--no-record"]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary = stdout_json(&out);
+    assert_eq!(summary["sent"], 1);
+    assert!(summary["elapsed_s"].as_f64().unwrap() < 30.0, "waited for a slot past the end: {summary}");
+}
+
+#[test]
+fn set_edits_form_fields_and_says_plainly_what_it_cannot_edit() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, ""));
+    env.cmd()
+        .args(["send", "slash_command", "--provider", "slack", "--secret", SECRET, "--to", &receiver.url("/s")])
+        .args(["--set", "text=deploy now", "--set", "user_name=ana"])
+        .assert()
+        .success();
+    let got = receiver.next();
+    verify("slack", &got).unwrap();
+    let body = String::from_utf8_lossy(&got.body);
+    assert!(body.contains("&text=deploy+now&") && body.contains("&user_name=ana&"), "{body}");
+    assert!(body.starts_with("token="), "the other fields stay in place: {body}");
+
+    env.cmd()
+        .args(["send", "page_create", "--provider", "nexus", "--secret", SECRET, "--to", &receiver.url("/x")])
+        .args(["--set", "title=x"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--set edits JSON and form-encoded bodies, and this one is text/xml")
+                .and(predicate::str::contains("--data @file")),
+        );
+}
+
+#[test]
+fn an_empty_body_from_stdin_is_named_as_such() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    env.cmd()
+        .args(["send", "--provider", "nudj", "--secret", SECRET, "--data", "-", "--to", &receiver.url("/n")])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("the body is empty (--data - read nothing from stdin)")
+                .and(predicate::str::contains("EOF while parsing").not()),
+        );
+    assert!(receiver.next().body.is_empty());
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::send::input::{self, BodyArgs};
 use crate::send::load::{self, LoadSpec};
 use crate::send::record::{self, Recorder, RunInfo};
 use crate::send::stats::Summary;
-use crate::send::{self, BuildError, Edit, Prepared, RequestPlan, curl, report, request};
+use crate::send::{self, BuildError, Edit, EditError, Prepared, RequestPlan, SendError, curl, report, request};
 use crate::store::StoreError;
 use crate::util;
 
@@ -134,13 +134,24 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     // Build one up front: a broken template, an edit that cannot apply or an
     // unusable secret is an input error, reported before anything is sent.
     let first = plan.build().map_err(|e| match e {
+        BuildError::Edit(e @ (EditError::NotJson(_) | EditError::Unsupported(_))) => usage_hint(
+            e.to_string(),
+            "print the body with --dry-run, edit a copy of it, and send that with --data @file",
+        ),
         BuildError::Edit(e) => usage_hint(
             e.to_string(),
             "--set edits JSON bodies; check the path against the payload (--dry-run shows it)",
         ),
         other => usage(other.to_string()),
     })?;
-    if let Some(problem) = request::content_problem(&content_type, &first.body) {
+    if first.body.is_empty() {
+        let why = match args.data.as_deref() {
+            Some("-") => " (--data - read nothing from stdin)",
+            Some(d) if d.starts_with('@') => " (the --data file is empty)",
+            _ => "",
+        };
+        tracing::warn!("the body is empty{why}; sending it as given");
+    } else if let Some(problem) = request::content_problem(&content_type, &first.body) {
         tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
     }
     if args.dry_run {
@@ -176,17 +187,24 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         event,
         signature,
     });
+    // --count or --duration asks for a load run, and its summary, even for one request:
+    // a script's --count N gets one output shape for every N.
+    let spec = (args.count.is_some() || args.duration.is_some()).then_some(LoadSpec {
+        count: args.count,
+        concurrency: args.concurrency,
+        rate: args.rate,
+        duration: args.duration,
+        timeout,
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
-    let load_mode = args.duration.is_some() || args.count.is_some_and(|n| n != 1);
     runtime.block_on(async move {
         let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
         let trust = if args.insecure { net::Trust::AnyCertificate } else { net::Trust::WebRoots };
         let client = net::client_with(args.concurrency, trust);
         let shutdown = send::shutdown_signal();
-        if load_mode {
-            load(&args, global, Arc::new(plan), run, client, recorder, shutdown, timeout).await
-        } else {
-            once(global, first, &run, client, recorder, shutdown, timeout).await
+        match spec {
+            Some(spec) => load(global, spec, Arc::new(plan), run, client, recorder, shutdown).await,
+            None => once(global, first, &run, client, recorder, shutdown, timeout).await,
         }
     })
 }
@@ -201,13 +219,8 @@ async fn once(
     mut shutdown: watch::Receiver<bool>,
     timeout: Duration,
 ) -> anyhow::Result<Exit> {
-    let outcome = tokio::select! {
-        o = send::deliver(&client, &run.uri, &prepared, timeout) => o,
-        _ = send::stopped(&mut shutdown) => {
-            eprintln!("interrupted");
-            return Ok(Exit::Interrupted);
-        }
-    };
+    // Ctrl-C ends the wait, not the record: the request may have arrived.
+    let outcome = send::deliver(&client, &run.uri, &prepared, timeout, send::stopped(&mut shutdown)).await;
     let mut delivery_id = None;
     if let Some(recorder) = recorder {
         let sent = record::sent_delivery(run, prepared.clone(), outcome.clone());
@@ -230,31 +243,28 @@ async fn once(
     } else if !global.quiet || !outcome.is_ok() {
         write!(stdout, "{}", report::human(&sent, &outcome))?;
     }
-    Ok(if outcome.is_ok() { Exit::Success } else { Exit::Negative })
+    Ok(match outcome.result {
+        Err(SendError::Interrupted) => Exit::Interrupted,
+        _ if outcome.is_ok() => Exit::Success,
+        _ => Exit::Negative,
+    })
 }
 
 /// Headers that frame the body on the wire; `-H` may not set them.
 const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
 
 /// Sends under load and prints the summary.
-#[allow(clippy::too_many_arguments)]
 async fn load(
-    args: &SendArgs,
     global: &GlobalArgs,
+    spec: LoadSpec,
     plan: Arc<RequestPlan>,
     run: Arc<RunInfo>,
     client: net::HttpClient,
     recorder: Option<Recorder>,
     shutdown: watch::Receiver<bool>,
-    timeout: Duration,
 ) -> anyhow::Result<Exit> {
-    let count = match (args.count, args.duration) {
-        (Some(n), _) => Some(n),
-        (None, Some(_)) => None,
-        (None, None) => Some(1),
-    };
-    let progress = (std::io::stderr().is_terminal() && !global.quiet).then(|| progress_bar(count));
-    let spec = LoadSpec { count, concurrency: args.concurrency, rate: args.rate, duration: args.duration, timeout };
+    let progress = (std::io::stderr().is_terminal() && !global.quiet).then(|| progress_bar(spec.count));
+    let url = run.url.clone();
     let shared = load::Shared {
         client,
         uri: run.uri.clone(),
@@ -278,7 +288,7 @@ async fn load(
     if global.json {
         writeln!(stdout, "{}", summary.to_json())?;
     } else if !global.quiet || summary.failed() > 0 {
-        write!(stdout, "{}", summary.to_human())?;
+        write!(stdout, "{}", summary.to_human(&url))?;
     }
     Ok(if summary.interrupted {
         Exit::Interrupted
@@ -361,6 +371,13 @@ fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
         return Err(usage_hint(
             "--dry-run prints one request; --count, --duration and --rate do not apply",
             "drop --dry-run to send, or the load options to print the request",
+        ));
+    }
+    if args.count.is_none() && args.duration.is_none() && (args.rate.is_some() || args.concurrency != 1) {
+        let flag = if args.rate.is_some() { "--rate" } else { "--concurrency" };
+        return Err(usage_hint(
+            format!("{flag} shapes a load run, and without --count or --duration this sends one request"),
+            "add --count N or --duration D (e.g. --duration 30s --rate 200/s)",
         ));
     }
     if args.ping && args.event.is_some() {

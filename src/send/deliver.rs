@@ -1,5 +1,5 @@
-//! One HTTP exchange: POST a prepared request, time it, read a capped answer,
-//! and classify failures (timeout, connect, other).
+//! One HTTP exchange: POST a prepared request, time it, and read a capped
+//! answer; [`super::failure`] says what went wrong when there is none.
 
 use std::time::{Duration, Instant};
 
@@ -8,6 +8,7 @@ use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 
+use super::failure::{SendError, chain, cut_off, failed, innermost};
 use super::request::Prepared;
 use crate::net::HttpClient;
 
@@ -51,73 +52,47 @@ impl Outcome {
     }
 }
 
-/// Why a request got no answer. Load summaries count these by [`SendError::kind`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// No complete answer within the timeout.
-    #[error("timed out after {}", humantime::format_duration(*.0))]
-    Timeout(Duration),
-    /// The connection could not be made (refused, DNS, TLS handshake).
-    #[error("could not connect: {0}")]
-    Connect(String),
-    /// The connection broke or the answer was malformed.
-    #[error("{0}")]
-    Other(String),
+/// POSTs `prepared` to `uri`, giving the whole exchange `timeout`; `stop`
+/// resolving first ends it as [`SendError::Interrupted`].
+pub async fn deliver(
+    client: &HttpClient,
+    uri: &Uri,
+    prepared: &Prepared,
+    timeout: Duration,
+    stop: impl Future<Output = ()>,
+) -> Outcome {
+    let exchange = exchange_pooled(client, uri, prepared.body.clone(), prepared.headers.clone());
+    timed(timeout, stop, exchange).await
 }
 
-impl SendError {
-    /// `timeout`, `connect` or `other`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SendError::Timeout(_) => "timeout",
-            SendError::Connect(_) => "connect",
-            SendError::Other(_) => "other",
-        }
-    }
-
-    /// What to try, for the failures whose cause the user can fix from the command line.
-    pub fn hint(&self) -> Option<&'static str> {
-        let SendError::Connect(message) = self else { return None };
-        if message.contains("certificate") {
-            Some(
-                "add --insecure (-k) to accept a certificate no public authority signed, such as listen --tls self-signed",
-            )
-        } else if message.contains("InvalidContentType") || message.contains("corrupt message") {
-            Some("the server did not answer in TLS; if it speaks plain HTTP, use an http:// URL")
-        } else if message.contains("refused") {
-            Some("nothing is listening there; check the host and port, and that the server is running")
-        } else {
-            None
-        }
-    }
-}
-
-/// POSTs `prepared` to `uri`, giving the whole exchange `timeout`.
-pub async fn deliver(client: &HttpClient, uri: &Uri, prepared: &Prepared, timeout: Duration) -> Outcome {
-    deliver_parts(client, uri, prepared.body.clone(), prepared.headers.clone(), timeout).await
+/// Runs one exchange under `timeout`, unless `stop` comes first, and times it.
+async fn timed(
+    timeout: Duration,
+    stop: impl Future<Output = ()>,
+    exchange: impl Future<Output = Result<Answer, SendError>>,
+) -> Outcome {
+    let started_at = crate::util::unix_ms_now();
+    let start = Instant::now();
+    let result = tokio::select! {
+        result = tokio::time::timeout(timeout, exchange) => result.unwrap_or(Err(SendError::Timeout(timeout))),
+        () = stop => Err(SendError::Interrupted),
+    };
+    Outcome { started_at, latency: start.elapsed(), result }
 }
 
 /// POSTs `body` with `headers` to `uri` through the pooled client.
-async fn deliver_parts(client: &HttpClient, uri: &Uri, body: Bytes, headers: HeaderMap, timeout: Duration) -> Outcome {
-    let started_at = crate::util::unix_ms_now();
-    let start = Instant::now();
+async fn exchange_pooled(client: &HttpClient, uri: &Uri, body: Bytes, headers: HeaderMap) -> Result<Answer, SendError> {
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = uri.clone();
     *request.headers_mut() = headers;
-    let exchange = async {
-        let response = client.request(request).await.map_err(|e| {
-            if e.is_connect() { SendError::Connect(innermost(&e)) } else { SendError::Other(chain(&e)) }
-        })?;
-        let (parts, body) = response.into_parts();
-        let (body, size) = read_capped(body).await.map_err(|e| SendError::Other(chain(&e)))?;
-        Ok(Answer { status: parts.status, headers: parts.headers, body, size })
-    };
-    let result = match tokio::time::timeout(timeout, exchange).await {
-        Ok(result) => result,
-        Err(_) => Err(SendError::Timeout(timeout)),
-    };
-    Outcome { started_at, latency: start.elapsed(), result }
+    let response = client
+        .request(request)
+        .await
+        .map_err(|e| if e.is_connect() { SendError::Connect(innermost(&e)) } else { failed(&e) })?;
+    let (parts, body) = response.into_parts();
+    let (body, size) = read_capped(body).await.map_err(|(e, size)| cut_off(&parts, size, &e))?;
+    Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
 /// How a load worker reaches its target. For `http://` each worker keeps its own
@@ -167,25 +142,30 @@ impl Link {
     }
 
     /// POSTs `body` with `headers` to `uri` over this link, giving the whole
-    /// exchange `timeout`. (A link of its own always sends to the `uri` it was made for.)
-    /// The headers are borrowed: the caller records them afterwards, and a request
-    /// sent again after a stale connection needs them twice.
-    pub async fn send(&mut self, uri: &Uri, body: Bytes, headers: &HeaderMap, timeout: Duration) -> Outcome {
+    /// exchange `timeout`; `stop` resolving first ends it as [`SendError::Interrupted`].
+    /// (A link of its own always sends to the `uri` it was made for.) The headers are
+    /// borrowed: the caller records them afterwards, and a request sent again after a
+    /// stale connection needs them twice.
+    pub async fn send(
+        &mut self,
+        uri: &Uri,
+        body: Bytes,
+        headers: &HeaderMap,
+        timeout: Duration,
+        stop: impl Future<Output = ()>,
+    ) -> Outcome {
         let own = match self {
-            Link::Pooled(client) => return deliver_parts(client, uri, body, headers.clone(), timeout).await,
+            Link::Pooled(client) => {
+                return timed(timeout, stop, exchange_pooled(client, uri, body, headers.clone())).await;
+            }
             Link::Own(own) => own,
         };
-        let started_at = crate::util::unix_ms_now();
-        let start = Instant::now();
-        let result = match tokio::time::timeout(timeout, exchange_own(own, body, headers)).await {
-            Ok(result) => result,
-            Err(_) => Err(SendError::Timeout(timeout)),
-        };
-        if result.is_err() {
+        let outcome = timed(timeout, stop, exchange_own(own, body, headers)).await;
+        if outcome.result.is_err() {
             // The connection's state is unknown after a failure: start afresh next time.
             own.sender = None;
         }
-        Outcome { started_at, latency: start.elapsed(), result }
+        outcome
     }
 }
 
@@ -205,7 +185,7 @@ async fn exchange_own(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result
 /// How one try on a worker's connection failed.
 enum Exchange {
     /// A reused connection was found closed before any answer came: safe to try again.
-    Stale(String),
+    Stale(SendError),
     /// Anything else: reported as it is.
     Failed(SendError),
 }
@@ -213,8 +193,7 @@ enum Exchange {
 impl Exchange {
     fn into_error(self) -> SendError {
         match self {
-            Exchange::Stale(e) => SendError::Other(e),
-            Exchange::Failed(e) => e,
+            Exchange::Stale(e) | Exchange::Failed(e) => e,
         }
     }
 }
@@ -227,7 +206,7 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     let reused = own.served > 0;
     let Some(s) = own.sender.as_mut() else { return Err(Exchange::Failed(SendError::Other("no connection".into()))) };
     // Not ready means closed, and nothing has been written yet.
-    s.ready().await.map_err(|e| Exchange::Stale(chain(&e)))?;
+    s.ready().await.map_err(|e| Exchange::Stale(failed(&e)))?;
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = own.target.clone();
@@ -239,14 +218,14 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     }
     let response = s.send_request(request).await.map_err(|e| {
         if e.is_canceled() || (reused && crate::net::client::peer_closed(&e)) {
-            Exchange::Stale(chain(&e))
+            Exchange::Stale(failed(&e))
         } else {
-            Exchange::Failed(SendError::Other(chain(&e)))
+            Exchange::Failed(failed(&e))
         }
     })?;
     own.served += 1;
     let (parts, body) = response.into_parts();
-    let (body, size) = read_capped(body).await.map_err(|e| Exchange::Failed(SendError::Other(chain(&e))))?;
+    let (body, size) = read_capped(body).await.map_err(|(e, size)| Exchange::Failed(cut_off(&parts, size, &e)))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
@@ -263,39 +242,17 @@ async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
     Ok(sender)
 }
 
-async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), hyper::Error> {
+/// The first [`KEEP_BODY`] bytes of the body and its full size; on failure, the
+/// error and how many bytes came before it.
+async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), (hyper::Error, usize)> {
     let mut kept = BytesMut::new();
     let mut size = 0;
     while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame?.into_data() {
+        if let Ok(data) = frame.map_err(|e| (e, size))?.into_data() {
             size += data.len();
             let room = KEEP_BODY.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..data.len().min(room)]);
         }
     }
     Ok((kept.freeze(), size))
-}
-
-/// The root cause: for connect errors the OS's words ("Connection refused")
-/// say it all, without hyper's wrappers.
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut at = err;
-    while let Some(next) = at.source() {
-        at = next;
-    }
-    at.to_string()
-}
-
-/// An error's causes on one line, skipping the client's generic wrapper and repeats.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = if err.source().is_some() { err.source() } else { Some(err) };
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }

@@ -1,8 +1,10 @@
-//! `--set path=value`: edits of a JSON payload along dotted paths, with typed values.
+//! `--set path=value`: edits of a JSON payload along dotted paths, with typed
+//! values, or of a form-encoded payload's fields.
 //!
 //! Values are read as JSON when they parse as JSON (`42`, `1.5`, `true`,
 //! `null`, `'"42"'`, `'{"a":1}'`) and as a plain string otherwise, so
-//! `--set data.stage=won` works without shell-quoted JSON quotes.
+//! `--set data.stage=won` works without shell-quoted JSON quotes. A form field
+//! takes the text as given (a quoted JSON string loses its quotes).
 
 use serde_json::Value;
 
@@ -15,6 +17,8 @@ pub struct Edit {
     path: Vec<String>,
     /// The value to put there.
     value: Value,
+    /// The value as typed, for form fields.
+    text: String,
 }
 
 /// Why an edit cannot be parsed or applied.
@@ -27,8 +31,11 @@ pub enum EditError {
     #[error("--set {0:?} has an empty path segment; write dotted paths like data.customer.name")]
     EmptySegment(String),
     /// The body is not JSON, so there is nothing to edit.
-    #[error("--set needs a JSON body, but this body is not JSON ({0})")]
+    #[error("--set needs a JSON body, but this body is not valid JSON ({0})")]
     NotJson(String),
+    /// The body is of a kind `--set` cannot edit.
+    #[error("--set edits JSON and form-encoded bodies, and this one is {0}")]
+    Unsupported(String),
     /// The path runs into something it cannot go through.
     #[error("--set {raw:?}: {detail}")]
     Path {
@@ -47,7 +54,7 @@ impl Edit {
         if path.iter().any(String::is_empty) {
             return Err(EditError::EmptySegment(raw.to_string()));
         }
-        Ok(Edit { raw: raw.to_string(), path, value: parse_value(value) })
+        Ok(Edit { raw: raw.to_string(), path, value: parse_value(value), text: value.to_string() })
     }
 
     /// Sets the value in `doc`, creating missing intermediate objects.
@@ -85,16 +92,62 @@ impl Edit {
     }
 }
 
-/// Applies every edit to a JSON body and serialises it again: pretty when the
-/// original spanned lines (the fixtures do), compact otherwise.
-pub fn apply_all(body: &[u8], edits: &[Edit]) -> Result<Vec<u8>, EditError> {
-    let mut doc: Value = serde_json::from_slice(body).map_err(|e| EditError::NotJson(e.to_string()))?;
+/// Applies every edit to a body of `content_type`. A JSON body is serialised
+/// again: pretty when the original spanned lines (the fixtures do), compact
+/// otherwise. A form-encoded body changes only in the fields edited.
+pub fn apply_all(body: &[u8], content_type: &str, edits: &[Edit]) -> Result<Vec<u8>, EditError> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/x-www-form-urlencoded" {
+        return Ok(apply_form(body, edits));
+    }
+    let mut doc: Value = serde_json::from_slice(body).map_err(|e| {
+        if essence.ends_with("json") {
+            EditError::NotJson(e.to_string())
+        } else {
+            EditError::Unsupported(essence.clone())
+        }
+    })?;
     for edit in edits {
         edit.apply(&mut doc)?;
     }
     let out = if body.contains(&b'\n') { serde_json::to_vec_pretty(&doc) } else { serde_json::to_vec(&doc) };
     // Serialising a `Value` cannot fail: its keys are strings.
     Ok(out.unwrap_or_default())
+}
+
+/// What a form-encoded value may hold unescaped; a space becomes `+`.
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_').remove(b' ');
+
+/// Sets form fields: the whole path names the field (`text`, `user_name`); the
+/// first field of that name gets the value, or a new one is appended. Every
+/// other byte of the body stays as it was.
+fn apply_form(body: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut pairs: Vec<Vec<u8>> =
+        if body.is_empty() { Vec::new() } else { body.split(|b| *b == b'&').map(<[u8]>::to_vec).collect() };
+    for edit in edits {
+        let name = edit.path.join(".");
+        let value = match serde_json::from_str::<Value>(&edit.text) {
+            Ok(Value::String(s)) => s,
+            _ => edit.text.clone(),
+        };
+        let pair = format!("{}={}", form_encode(&name), form_encode(&value)).into_bytes();
+        let key = |p: &Vec<u8>| form_decode(p.split(|b| *b == b'=').next().unwrap_or_default());
+        match pairs.iter().position(|p| key(p) == name) {
+            Some(i) => pairs[i] = pair,
+            None => pairs.push(pair),
+        }
+    }
+    pairs.join(&b'&')
+}
+
+fn form_encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, FORM).to_string().replace(' ', "+")
+}
+
+fn form_decode(bytes: &[u8]) -> String {
+    let plus_as_space: Vec<u8> = bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+    percent_encoding::percent_decode(&plus_as_space).decode_utf8_lossy().into_owned()
 }
 
 /// Reads a value: JSON when it parses as JSON, else the text as a string.
@@ -199,11 +252,32 @@ mod tests {
     }
 
     #[test]
-    fn apply_all_keeps_layout_and_refuses_non_json() {
+    fn apply_all_keeps_layout_and_refuses_what_it_cannot_edit() {
         let edits = [Edit::parse("a=2").unwrap()];
-        assert_eq!(apply_all(br#"{"a":1,"b":0}"#, &edits).unwrap(), br#"{"a":2,"b":0}"#);
-        let pretty = apply_all(b"{\n  \"a\": 1\n}", &edits).unwrap();
+        let json = "application/json";
+        assert_eq!(apply_all(br#"{"a":1,"b":0}"#, json, &edits).unwrap(), br#"{"a":2,"b":0}"#);
+        let pretty = apply_all(b"{\n  \"a\": 1\n}", json, &edits).unwrap();
         assert_eq!(pretty, b"{\n  \"a\": 2\n}");
-        assert!(matches!(apply_all(b"<xml/>", &edits), Err(EditError::NotJson(_))));
+        assert!(matches!(apply_all(b"<xml/>", json, &edits), Err(EditError::NotJson(_))));
+        let err = apply_all(b"<xml/>", "text/xml", &edits).unwrap_err();
+        assert_eq!(err.to_string(), "--set edits JSON and form-encoded bodies, and this one is text/xml");
+    }
+
+    #[test]
+    fn form_fields_are_set_by_name_and_the_rest_is_kept_byte_for_byte() {
+        let form = "application/x-www-form-urlencoded";
+        let body = b"token=x%2Fy&text=&user_name=road+runner&command=%2Fhook";
+        let edits: Vec<Edit> = ["text=hello world & more", "command=\"/deploy\"", "channel_id=C1", "n=007"]
+            .map(|a| Edit::parse(a).unwrap())
+            .into();
+        let out = String::from_utf8(apply_all(body, form, &edits).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "token=x%2Fy&text=hello+world+%26+more&user_name=road+runner&command=%2Fdeploy&channel_id=C1&n=007"
+        );
+        // A field is found by its decoded name.
+        let out = apply_all(b"user+name=a", form, &[Edit::parse("user name=b").unwrap()]).unwrap();
+        assert_eq!(out, b"user+name=b");
+        assert_eq!(apply_all(b"", form, &[Edit::parse("a=1").unwrap()]).unwrap(), b"a=1");
     }
 }

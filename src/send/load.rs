@@ -11,6 +11,7 @@ use indicatif::ProgressBar;
 use tokio::sync::watch;
 
 use super::deliver::Link;
+use super::failure::SendError;
 use super::record::{RunInfo, Sink, sent_delivery};
 use super::request::RequestPlan;
 use super::stats::Tally;
@@ -114,11 +115,15 @@ impl Worker {
                 break;
             }
             if let Some(limiter) = &self.limiter {
+                // A slot past the deadline is not waited for: the run ends on time even
+                // when the rate allows less than one more request before it.
+                let slot = limiter.slot();
+                let past_deadline = self.deadline.filter(|d| slot >= *d);
                 tokio::select! {
-                    _ = limiter.wait() => {}
+                    _ = tokio::time::sleep_until(past_deadline.unwrap_or(slot).into()) => {}
                     _ = super::stopped(&mut self.shutdown) => break,
                 }
-                if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                if past_deadline.is_some() {
                     break;
                 }
             }
@@ -135,16 +140,20 @@ impl Worker {
                     continue;
                 }
             };
-            let outcome = tokio::select! {
-                o = link.send(&self.shared.uri, prepared.body.clone(), &prepared.headers, self.timeout) => o,
-                _ = super::stopped(&mut self.shutdown) => break,
-            };
+            let stop = super::stopped(&mut self.shutdown);
+            let outcome =
+                link.send(&self.shared.uri, prepared.body.clone(), &prepared.headers, self.timeout, stop).await;
             tally.add(&outcome);
+            // A request cut short by Ctrl-C is counted and recorded too: it may have arrived.
+            let interrupted = matches!(outcome.result, Err(SendError::Interrupted));
             if let Some(sink) = &self.shared.sink {
                 sink.record(sent_delivery(&self.shared.run, prepared, outcome)).await;
             }
             if let Some(progress) = &self.shared.progress {
                 progress.inc(1);
+            }
+            if interrupted {
+                break;
             }
         }
         tally
@@ -173,10 +182,6 @@ impl Limiter {
         };
         *next = Some(slot + self.period);
         slot
-    }
-
-    async fn wait(&self) {
-        tokio::time::sleep_until(self.slot().into()).await;
     }
 }
 

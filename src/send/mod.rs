@@ -4,6 +4,7 @@
 pub mod curl;
 pub mod deliver;
 pub mod edit;
+pub mod failure;
 pub mod input;
 pub mod load;
 pub mod record;
@@ -11,8 +12,9 @@ pub mod report;
 pub mod request;
 pub mod stats;
 
-pub use deliver::{Answer, Outcome, SendError, deliver};
+pub use deliver::{Answer, Outcome, deliver};
 pub use edit::{Edit, EditError};
+pub use failure::SendError;
 pub use request::{BodySource, BuildError, Prepared, RequestPlan};
 
 /// A channel that turns true on Ctrl-C (or SIGTERM on unix); long tasks watch it.

@@ -35,8 +35,14 @@ pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
         Ok(a) => {
             let text = format!("{} {}", a.status.as_u16(), a.status.canonical_reason().unwrap_or(""));
             let colour = if a.status.is_success() { "32" } else { "31" };
-            let body = crate::util::preview(&a.body, BODY_PREVIEW);
-            (paint(text.trim_end(), colour), body)
+            let mut detail = preview(&a.body, a.size, BODY_PREVIEW);
+            if let Some(hint) = hint(sent, outcome) {
+                if !detail.is_empty() {
+                    detail.push('\n');
+                }
+                detail.push_str(&format!("hint: {hint}"));
+            }
+            (paint(text.trim_end(), colour), detail)
         }
         Err(e) => {
             let hint = e.hint().map(|h| format!("\nhint: {h}")).unwrap_or_default();
@@ -50,11 +56,90 @@ pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
     out
 }
 
+/// What to do about an outcome, when there is something to say: a failure's hint,
+/// or where a redirect points (hooktap does not follow redirects).
+pub fn hint(sent: &Sent<'_>, outcome: &Outcome) -> Option<String> {
+    match &outcome.result {
+        Ok(a) if a.status.is_redirection() => Some(redirect_hint(sent.url, location(&a.headers))),
+        Ok(_) => None,
+        Err(e) => e.hint().map(str::to_owned),
+    }
+}
+
+/// A redirect's `Location` header, if it is text.
+pub fn location(headers: &http::HeaderMap) -> Option<&str> {
+    headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok())
+}
+
+/// Explains a 3xx answer: providers deliver to the URL they were given and do not
+/// follow redirects, so neither does hooktap; the user should send to where it points.
+pub fn redirect_hint(url: &str, location: Option<&str>) -> String {
+    match location {
+        Some(to) => {
+            let to = resolve(url, to);
+            format!(
+                "the target redirects to {to}; hooktap does not follow redirects, as webhook providers do not: send there with --to {to}"
+            )
+        }
+        None => "the target answered with a redirect but no Location; webhook providers do not follow redirects".into(),
+    }
+}
+
+/// `location` made absolute against `base` when it is an absolute path (`/new`), as
+/// redirects to the same server often are; other forms are shown as given.
+fn resolve(base: &str, location: &str) -> String {
+    if location.starts_with('/')
+        && !location.starts_with("//")
+        && let Ok(uri) = base.parse::<http::Uri>()
+        && let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority())
+    {
+        return format!("{scheme}://{authority}{location}");
+    }
+    location.to_string()
+}
+
+/// Up to `max` bytes of an answer's body for a terminal, then how many of its
+/// `size` bytes were left out. Line breaks and tabs are kept; other control
+/// characters and bytes that are not UTF-8 are shown escaped (`\x1b`, `\xff`), so
+/// an answer can neither drive the terminal nor garble the output.
+pub fn preview(kept: &[u8], size: usize, max: usize) -> String {
+    let mut cut = kept.len().min(max);
+    // Stop before a character the cut would split.
+    while cut > 0 && cut < kept.len() && kept[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    let mut out = String::with_capacity(cut);
+    let shown = &kept[..cut];
+    for chunk in shown.utf8_chunks() {
+        let mut chars = chunk.valid().chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\n' | '\t' => out.push(c),
+                '\r' if chars.peek() == Some(&'\n') => out.push(c),
+                c if c.is_control() && u32::from(c) < 0x80 => {
+                    let _ = write!(out, "\\x{:02x}", u32::from(c));
+                }
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    if size > cut {
+        let _ = write!(out, "…(+{} bytes)", size - cut);
+    }
+    out
+}
+
 /// The result as one JSON object.
 pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
-    let (status, body, error) = match &outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(String::from_utf8_lossy(&a.body).into_owned()), None),
-        Err(e) => (None, None, Some(json!({"kind": e.kind(), "message": e.to_string()}))),
+    let (status, body, size, error) = match &outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(String::from_utf8_lossy(&a.body).into_owned()), Some(a.size), None),
+        Err(e) => (None, None, None, Some(json!({"kind": e.kind(), "message": e.to_string()}))),
     };
     json!({
         "status": status,
@@ -66,7 +151,9 @@ pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
         "delivery_id": sent.delivery_id,
         "provider_delivery_id": sent.provider_delivery_id,
         "response_body": body,
+        "response_size": size,
         "error": error,
+        "hint": hint(sent, outcome),
     })
 }
 
@@ -134,7 +221,8 @@ mod tests {
     use bytes::Bytes;
     use http::{HeaderMap, StatusCode};
 
-    use super::super::deliver::{Answer, SendError};
+    use super::super::deliver::Answer;
+    use super::super::failure::SendError;
     use super::*;
 
     fn sent() -> Sent<'static> {
@@ -173,5 +261,24 @@ mod tests {
         assert_eq!(j["status"], serde_json::Value::Null);
         assert_eq!(j["error"]["kind"], "connect");
         assert!(human(&sent(), &failed).contains("  error: could not connect: connection refused"));
+    }
+
+    #[test]
+    fn previews_escape_what_a_terminal_would_act_on_and_count_the_whole_body() {
+        assert_eq!(preview(b"ok\r\nline\ttab", 2, 500), "ok\r\nline\ttab");
+        assert_eq!(preview(b"\x1b[31mred\x00\r", 9, 500), r"\x1b[31mred\x00\x0d");
+        assert_eq!(preview(b"\xff\xfeab", 4, 500), r"\xff\xfeab");
+        assert_eq!(preview("\u{9b}".as_bytes(), 2, 500), r"\u{9b}");
+        // The cut never splits a character; what is left out counts from the whole body.
+        assert_eq!(preview("aé".as_bytes(), 1_000_000, 2), "a…(+999999 bytes)");
+    }
+
+    #[test]
+    fn redirects_point_to_an_absolute_url() {
+        let hint = redirect_hint("http://127.0.0.1:3000/old?x=1", Some("/new"));
+        assert!(hint.contains("--to http://127.0.0.1:3000/new"), "{hint}");
+        let hint = redirect_hint("http://a/old", Some("https://b/new"));
+        assert!(hint.contains("--to https://b/new"), "{hint}");
+        assert!(redirect_hint("http://a/", None).contains("no Location"));
     }
 }

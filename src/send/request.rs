@@ -94,7 +94,11 @@ impl RequestPlan {
             BodySource::Event(spec) => Bytes::from(spec.render(&fresh)?),
             BodySource::Fixed(bytes) => bytes.clone(),
         };
-        let body = if self.edits.is_empty() { rendered } else { Bytes::from(edit::apply_all(&rendered, &self.edits)?) };
+        let body = if self.edits.is_empty() {
+            rendered
+        } else {
+            Bytes::from(edit::apply_all(&rendered, &self.content_type, &self.edits)?)
+        };
         // Recorded and reported is the id a receiver finds: the header's, or the one in
         // the envelope (Nudj's `id`), never one that appears nowhere in the request.
         let provider_id = match &info.delivery_id {

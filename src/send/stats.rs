@@ -2,6 +2,7 @@
 //! summary printed at the end (human lines or one JSON object).
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -23,6 +24,11 @@ pub struct Tally {
     pub errors: BTreeMap<&'static str, u64>,
     /// The first message seen for each kind of failure, so a summary can say what went wrong.
     pub error_samples: BTreeMap<&'static str, String>,
+    /// What to try, for the kinds whose first message suggests something.
+    pub error_hints: BTreeMap<&'static str, &'static str>,
+    /// Where the first redirect (3xx) pointed, for the summary to explain it;
+    /// empty when it named no `Location`.
+    pub redirect: Option<String>,
     /// Latency of every answered request, in microseconds.
     pub latencies_us: Vec<u32>,
 }
@@ -37,12 +43,20 @@ impl Tally {
                     self.ok += 1;
                 }
                 *self.statuses.entry(answer.status.as_u16()).or_default() += 1;
+                if answer.status.is_redirection() && self.redirect.is_none() {
+                    self.redirect = Some(super::report::location(&answer.headers).unwrap_or_default().to_owned());
+                }
                 let micros = u32::try_from(outcome.latency.as_micros()).unwrap_or(u32::MAX);
                 self.latencies_us.push(micros);
             }
             Err(e) => {
                 *self.errors.entry(e.kind()).or_default() += 1;
-                self.error_samples.entry(e.kind()).or_insert_with(|| e.to_string());
+                if let Entry::Vacant(sample) = self.error_samples.entry(e.kind()) {
+                    sample.insert(e.to_string());
+                    if let Some(hint) = e.hint() {
+                        self.error_hints.insert(e.kind(), hint);
+                    }
+                }
             }
         }
     }
@@ -65,7 +79,15 @@ impl Tally {
             *self.errors.entry(kind).or_default() += n;
         }
         for (kind, message) in other.error_samples {
-            self.error_samples.entry(kind).or_insert(message);
+            if let Entry::Vacant(sample) = self.error_samples.entry(kind) {
+                sample.insert(message);
+                if let Some(hint) = other.error_hints.get(kind) {
+                    self.error_hints.insert(kind, hint);
+                }
+            }
+        }
+        if self.redirect.is_none() {
+            self.redirect = other.redirect;
         }
         self.latencies_us.extend(other.latencies_us);
     }
@@ -127,6 +149,7 @@ impl Summary {
             "timeout": self.tally.errors.get("timeout").copied().unwrap_or(0),
             "connect": self.tally.errors.get("connect").copied().unwrap_or(0),
             "other": self.tally.errors.get("other").copied().unwrap_or(0),
+            "interrupted": self.tally.errors.get("interrupted").copied().unwrap_or(0),
         });
         json!({
             "sent": self.tally.sent,
@@ -149,8 +172,8 @@ impl Summary {
         })
     }
 
-    /// The summary as aligned lines for people.
-    pub fn to_human(&self) -> String {
+    /// The summary as aligned lines for people; `url` is the target, to explain redirects.
+    pub fn to_human(&self, url: &str) -> String {
         let mut out = String::new();
         let t = &self.tally;
         let secs = self.elapsed.as_secs_f64();
@@ -160,12 +183,19 @@ impl Summary {
         if !t.statuses.is_empty() {
             let list: Vec<String> = t.statuses.iter().map(|(s, n)| format!("{s} ×{n}")).collect();
             let _ = writeln!(out, "status    {}", list.join(", "));
+            if let Some(location) = &t.redirect {
+                let location = (!location.is_empty()).then_some(location.as_str());
+                let _ = writeln!(out, "          hint: {}", super::report::redirect_hint(url, location));
+            }
         }
         if !t.errors.is_empty() {
             let list: Vec<String> = t.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let _ = writeln!(out, "errors    {}", list.join(", "));
             for (kind, message) in &t.error_samples {
                 let _ = writeln!(out, "          {kind}: {message}");
+                if let Some(hint) = t.error_hints.get(kind) {
+                    let _ = writeln!(out, "          hint: {hint}");
+                }
             }
         }
         if let (Some(p50), Some(p90), Some(p99), Some(max)) =
@@ -199,7 +229,8 @@ mod tests {
     use bytes::Bytes;
     use http::{HeaderMap, StatusCode};
 
-    use super::super::deliver::{Answer, SendError};
+    use super::super::deliver::Answer;
+    use super::super::failure::SendError;
     use super::*;
 
     #[test]
@@ -254,7 +285,7 @@ mod tests {
         assert_eq!(j["errors"]["timeout"], 1);
         assert_eq!(j["error_samples"]["timeout"], "timed out after 1s", "what went wrong, not only how often");
         assert_eq!(j["latency_ms"]["p90"], 90.0);
-        let human = s.to_human();
+        let human = s.to_human("http://127.0.0.1:1/h");
         assert!(human.contains("200 ×50, 500 ×49"), "{human}");
         assert!(human.contains("errors    timeout 1\n          timeout: timed out after 1s\n"), "{human}");
     }
