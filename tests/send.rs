@@ -669,6 +669,56 @@ fn an_empty_body_from_stdin_is_named_as_such() {
 }
 
 #[test]
+fn verbose_levels_show_what_is_sent_and_what_came_back_but_no_secret() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(202, "queued"));
+    let url = receiver.url("/v").replacen("http://", "http://ops:pa55word@", 1);
+    let run = |level: &str| {
+        let out = env
+            .cmd()
+            .args([level, "send", "push", "--provider", "github", "--secret", SECRET, "--to", &url])
+            .args(["-H", "X-Trace: t1"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let got = receiver.next();
+        (String::from_utf8_lossy(&out.stderr).into_owned(), got)
+    };
+    let (quiet, _) = run("-q");
+    assert_eq!(quiet, "");
+    let (info, _) = run("-v");
+    assert!(info.contains("sending github push to POST ") && !info.contains("DEBUG"), "{info}");
+    let (debug, got) = run("-vv");
+    for want in
+        ["signing for github", "x-hub-signature-256: sha256=", "x-github-event", "-H x-trace", "202 Accepted in "]
+    {
+        assert!(debug.contains(want), "-vv lacks {want:?}:\n{debug}");
+    }
+    assert!(debug.contains("answer from 127.0.0.1:") && !debug.contains("TRACE"), "{debug}");
+    let (trace, got_traced) = run("-vvv");
+    for want in ["> x-github-event: push", "> x-trace: t1", "> authorization: <redacted>", "< content-length: 6"] {
+        assert!(trace.contains(want), "-vvv lacks {want:?}:\n{trace}");
+    }
+    for (log, got) in [(&debug, &got), (&trace, &got_traced)] {
+        let signature = got.headers["x-hub-signature-256"].to_str().unwrap();
+        let auth = got.headers["authorization"].to_str().unwrap();
+        for secret in [SECRET, signature, auth, "pa55word"] {
+            assert!(!log.contains(secret), "the log shows {secret:?}:\n{log}");
+        }
+    }
+    // Under load, each request gets its line at debug.
+    let out = env
+        .cmd()
+        .args(["-vv", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/v")])
+        .args(["--count", "3", "--no-record"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(log.matches("202 Accepted in ").count(), 3, "{log}");
+    assert!(log.contains("3 requests, 1 at once") && log.contains("connected to 127.0.0.1:"), "{log}");
+}
+
+#[test]
 fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
     let env = Env::new();
     let receiver = Receiver::start(Answer::Status(200, ""));

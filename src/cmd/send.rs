@@ -19,7 +19,9 @@ use crate::send::input::{self, BodyArgs};
 use crate::send::load::{self, LoadSpec};
 use crate::send::record::{self, Recorder, RunInfo};
 use crate::send::stats::Summary;
-use crate::send::{self, BuildError, Edit, EditError, Prepared, RequestPlan, SendError, curl, report, request};
+use crate::send::{
+    self, BuildError, Edit, EditError, Prepared, RequestPlan, SendError, curl, report, request, verbose,
+};
 use crate::store::StoreError;
 use crate::util;
 
@@ -196,6 +198,14 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         duration: args.duration,
         timeout,
     });
+    verbose::run_start(&run, &plan, &first, timeout, spec.as_ref());
+    match &db {
+        Some(path) => tracing::debug!("recording to {}", path.display()),
+        None => tracing::debug!("not recording (--no-record)"),
+    }
+    if spec.is_none() && tracing::enabled!(tracing::Level::TRACE) {
+        verbose::request_headers(&first, &info.signature_header);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async move {
         let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
@@ -221,6 +231,7 @@ async fn once(
 ) -> anyhow::Result<Exit> {
     // Ctrl-C ends the wait, not the record: the request may have arrived.
     let outcome = send::deliver(&client, &run.uri, &prepared, timeout, send::stopped(&mut shutdown)).await;
+    verbose::outcome(&outcome, prepared.provider_id.as_deref());
     let mut delivery_id = None;
     if let Some(recorder) = recorder {
         let sent = record::sent_delivery(run, prepared.clone(), outcome.clone());

@@ -53,7 +53,8 @@ pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool
     Curl { command: out, redacted }
 }
 
-fn is_credential(name: &HeaderName, sensitive: bool) -> bool {
+/// Whether a header's value is a credential: a known credential header or one marked sensitive.
+pub fn is_credential(name: &HeaderName, sensitive: bool) -> bool {
     sensitive || CREDENTIAL_HEADERS.contains(&name.as_str())
 }
 

@@ -7,6 +7,8 @@ use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
+use hyper_util::client::legacy::connect::HttpInfo;
+use tracing::Level;
 
 use super::failure::{SendError, chain, cut_off, failed, innermost};
 use super::request::Prepared;
@@ -61,36 +63,56 @@ pub async fn deliver(
     timeout: Duration,
     stop: impl Future<Output = ()>,
 ) -> Outcome {
-    let exchange = exchange_pooled(client, uri, prepared.body.clone(), prepared.headers.clone());
-    timed(timeout, stop, exchange).await
+    let (body, headers) = (prepared.body.clone(), prepared.headers.clone());
+    timed(timeout, stop, |start| exchange_pooled(client, uri, body, headers, start)).await
 }
 
 /// Runs one exchange under `timeout`, unless `stop` comes first, and times it.
-async fn timed(
-    timeout: Duration,
-    stop: impl Future<Output = ()>,
-    exchange: impl Future<Output = Result<Answer, SendError>>,
-) -> Outcome {
+async fn timed<F>(timeout: Duration, stop: impl Future<Output = ()>, exchange: impl FnOnce(Instant) -> F) -> Outcome
+where
+    F: Future<Output = Result<Answer, SendError>>,
+{
     let started_at = crate::util::unix_ms_now();
     let start = Instant::now();
     let result = tokio::select! {
-        result = tokio::time::timeout(timeout, exchange) => result.unwrap_or(Err(SendError::Timeout(timeout))),
+        result = tokio::time::timeout(timeout, exchange(start)) => result.unwrap_or(Err(SendError::Timeout(timeout))),
         () = stop => Err(SendError::Interrupted),
     };
     Outcome { started_at, latency: start.elapsed(), result }
 }
 
 /// POSTs `body` with `headers` to `uri` through the pooled client.
-async fn exchange_pooled(client: &HttpClient, uri: &Uri, body: Bytes, headers: HeaderMap) -> Result<Answer, SendError> {
+async fn exchange_pooled(
+    client: &HttpClient,
+    uri: &Uri,
+    body: Bytes,
+    headers: HeaderMap,
+    start: Instant,
+) -> Result<Answer, SendError> {
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = uri.clone();
     *request.headers_mut() = headers;
-    let response = client
-        .request(request)
-        .await
-        .map_err(|e| if e.is_connect() { SendError::Connect(innermost(&e)) } else { failed(&e) })?;
+    let response = client.request(request).await.map_err(|e| {
+        if e.is_connect() {
+            tracing::debug!("could not connect to {uri}: {}", chain(&e));
+            SendError::Connect(innermost(&e))
+        } else {
+            failed(&e)
+        }
+    })?;
     let (parts, body) = response.into_parts();
+    if tracing::enabled!(Level::DEBUG) {
+        let remote =
+            parts.extensions.get::<HttpInfo>().map_or_else(|| "?".to_string(), |i| i.remote_addr().to_string());
+        let tls = if uri.scheme_str() == Some("https") { " with TLS" } else { "" };
+        tracing::debug!(
+            "answer from {remote} over {:?}{tls}: {} after {:.1} ms; reading its body",
+            parts.version,
+            parts.status,
+            ms(start.elapsed()),
+        );
+    }
     let (body, size) = read_capped(body).await.map_err(|(e, size)| cut_off(&parts, size, &e))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
@@ -156,11 +178,11 @@ impl Link {
     ) -> Outcome {
         let own = match self {
             Link::Pooled(client) => {
-                return timed(timeout, stop, exchange_pooled(client, uri, body, headers.clone())).await;
+                return timed(timeout, stop, |start| exchange_pooled(client, uri, body, headers.clone(), start)).await;
             }
             Link::Own(own) => own,
         };
-        let outcome = timed(timeout, stop, exchange_own(own, body, headers)).await;
+        let outcome = timed(timeout, stop, |_| exchange_own(own, body, headers)).await;
         if outcome.result.is_err() {
             // The connection's state is unknown after a failure: start afresh next time.
             own.sender = None;
@@ -174,7 +196,10 @@ async fn exchange_own(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result
         // The server closed a kept-alive connection as the request went out (it may
         // close an idle one at any time without saying so): the request reached no
         // application, so it goes again, once, on a fresh connection, as curl does.
-        Err(Exchange::Stale(_)) => {
+        Err(Exchange::Stale(e)) => {
+            tracing::debug!(
+                "the server closed a kept-alive connection as the request went out ({e}); sending it again on a new one"
+            );
             own.sender = None;
             exchange_once(own, body, headers).await.map_err(Exchange::into_error)
         }
@@ -231,7 +256,19 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
 
 /// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.
 async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
-    let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| SendError::Connect(e.to_string()))?;
+    let start = Instant::now();
+    let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
+        tracing::debug!("could not connect to {addr}: {e}");
+        SendError::Connect(e.to_string())
+    })?;
+    if tracing::enabled!(Level::DEBUG) {
+        // The address it resolved to, when the name was not one already.
+        let peer = match stream.peer_addr() {
+            Ok(p) if p.to_string() != addr => format!(" ({p})"),
+            _ => String::new(),
+        };
+        tracing::debug!("connected to {addr}{peer} in {:.1} ms", ms(start.elapsed()));
+    }
     let _ = stream.set_nodelay(true);
     let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
         .await
@@ -255,4 +292,8 @@ async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), 
         }
     }
     Ok((kept.freeze(), size))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }

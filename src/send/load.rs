@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 use http::Uri;
 use indicatif::ProgressBar;
 use tokio::sync::watch;
+use tracing::Level;
 
 use super::deliver::Link;
 use super::failure::SendError;
 use super::record::{RunInfo, Sink, sent_delivery};
 use super::request::RequestPlan;
 use super::stats::Tally;
+use super::verbose;
 use crate::net::HttpClient;
 
 /// How much load to make.
@@ -140,9 +142,15 @@ impl Worker {
                     continue;
                 }
             };
+            if tracing::enabled!(Level::TRACE) {
+                verbose::request_headers(&prepared, &self.shared.plan.provider.info().signature_header);
+            }
             let stop = super::stopped(&mut self.shutdown);
             let outcome =
                 link.send(&self.shared.uri, prepared.body.clone(), &prepared.headers, self.timeout, stop).await;
+            if tracing::enabled!(Level::DEBUG) {
+                verbose::outcome(&outcome, prepared.provider_id.as_deref());
+            }
             tally.add(&outcome);
             // A request cut short by Ctrl-C is counted and recorded too: it may have arrived.
             let interrupted = matches!(outcome.result, Err(SendError::Interrupted));

@@ -11,6 +11,7 @@ pub mod record;
 pub mod report;
 pub mod request;
 pub mod stats;
+pub mod verbose;
 
 pub use deliver::{Answer, Outcome, deliver};
 pub use edit::{Edit, EditError};
