@@ -118,8 +118,18 @@ pub fn secret_from_env(var: &str, what: &str) -> anyhow::Result<Secret> {
 
 /// Reads a secret from a file, ignoring one trailing newline; an empty file is an error.
 pub fn secret_from_file(path: &std::path::Path, what: &str) -> anyhow::Result<Secret> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("{what}: cannot read secret file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let hint = match (e.kind(), what.strip_prefix("profile ")) {
+            (std::io::ErrorKind::NotFound, Some(name)) => format!(
+                "write the secret into that file (one line, chmod 600), or point the profile elsewhere: \
+                 hooktap config set profiles.{name}.secret_file PATH"
+            ),
+            (std::io::ErrorKind::NotFound, None) => "check the path, or write the secret into that file".into(),
+            (std::io::ErrorKind::PermissionDenied, _) => "this user may not read it; check its owner and mode".into(),
+            _ => "check the path".into(),
+        };
+        usage_hint(format!("{what}: cannot read secret file {}: {e}", path.display()), hint)
+    })?;
     if super::is_shared_readable(path) {
         tracing::warn!("secret file {} is readable by other users; run: chmod 600 {}", path.display(), path.display());
     }

@@ -150,6 +150,16 @@ fn secrets_from_files_drop_one_trailing_newline() {
 }
 
 #[test]
+fn a_missing_secret_file_says_how_to_fix_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = profile::secret_from_file(&dir.path().join("gone"), "profile desk").unwrap_err();
+    let c = crate::error::classify(&err);
+    assert_eq!(c.code, crate::error::USAGE_CODE);
+    assert!(c.message.unwrap_or_default().starts_with("profile desk: cannot read secret file "));
+    assert!(c.hint.unwrap_or_default().contains("hooktap config set profiles.desk.secret_file PATH"));
+}
+
+#[test]
 fn editing_keeps_comments_and_writes_0600() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.toml");
