@@ -183,6 +183,7 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         }
+        create_private(path);
         let sql = |source| StoreError::opening(path, source);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
@@ -329,6 +330,20 @@ impl Store {
         }
         Ok(removed)
     }
+}
+
+/// Creates a new database file readable by its owner only: it holds every header
+/// and body received, credentials included. SQLite gives the `-wal` and `-shm`
+/// files it makes the same mode. An existing file keeps the mode it has, and any
+/// failure here is left for SQLite's open to report.
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 #[cfg(test)]

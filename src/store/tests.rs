@@ -440,3 +440,17 @@ async fn a_detached_write_still_commits() {
     assert_eq!(store.get(&id).unwrap().state, "forwarded");
     assert_eq!(store.attempts(&id).unwrap().len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_wal_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("private.db");
+    let mut store = Store::open(&path).unwrap();
+    store.insert(&delivery("github", Some("p-1"), "push")).unwrap();
+    for name in ["private.db", "private.db-wal", "private.db-shm"] {
+        let mode = std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name} has mode {mode:o}");
+    }
+}
