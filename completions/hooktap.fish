@@ -38,9 +38,9 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "config" -d 'Manage 
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l config -d 'Use this config file instead of the user and project files' -r -F
@@ -227,8 +227,8 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l resign -d 'Re
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-cert -d 'TLS certificate (PEM)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-key -d 'TLS private key (PEM)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls -d 'Generate a certificate for localhost and print its fingerprint' -r -f -a "self-signed\t'Generate a certificate for localhost at start-up'"
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Receive through a hooktap tunnel server (wss://host)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'Tunnel channel name' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Receive through a hooktap tunnel server (wss://host; not implemented yet)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'Tunnel channel name (not implemented yet)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l db -d 'SQLite database to record to and read from' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -308,9 +308,9 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_see
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "replay" -d 'Re-deliver recorded deliveries'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "tail" -d 'Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "serve" -d 'Run the public end of the tunnel'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "replay" -d 'Re-deliver recorded deliveries (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file to start from'

@@ -11,7 +11,7 @@ Examples:
   hooktap listen --forward-to http://localhost:3000/webhooks
   hooktap send lead.created --provider nexadesk --secret-env NEXADESK_SECRET --to http://localhost:3000/hook
   hooktap verify --provider github --secret-env GH_SECRET -H 'X-Hub-Signature-256: sha256=...' --body body.json
-  hooktap tail --format json --no-follow
+  hooktap config profile add desk --provider nexadesk --secret-env NEXADESK_SECRET
 
 Exit codes: 0 success, 1 negative result, 2 usage/config/input error, 130 interrupted.";
 
@@ -72,11 +72,11 @@ pub enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Run the local relay: receive, verify, record, forward with retries
     Listen(Box<cmd::listen::ListenArgs>),
-    /// Re-deliver recorded deliveries
+    /// Re-deliver recorded deliveries (not implemented yet)
     Replay(cmd::replay::ReplayArgs),
-    /// Show the delivery log live (TUI on a terminal, lines/NDJSON/CSV otherwise)
+    /// Show the delivery log live (not implemented yet)
     Tail(cmd::tail::TailArgs),
-    /// Run the public end of the tunnel
+    /// Run the public end of the tunnel (not implemented yet)
     Serve(cmd::serve::ServeArgs),
     /// Print shell completions
     Completions(cmd::completions::CompletionsArgs),

@@ -15,6 +15,24 @@ fn every_subcommand_has_help_with_examples() {
 }
 
 #[test]
+fn help_never_offers_an_unimplemented_command_as_if_it_worked() {
+    let env = Env::new();
+    for sub in ["replay", "tail", "serve"] {
+        env.cmd().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Not implemented yet"));
+        // The promise in the help matches what running it does.
+        env.cmd().arg(sub).assert().code(2).stderr(predicate::str::contains("not implemented yet"));
+    }
+    let top = env.cmd().arg("--help").output().unwrap();
+    let top = String::from_utf8(top.stdout).unwrap();
+    let examples = top.split("Examples:").nth(1).unwrap().split("Exit codes").next().unwrap();
+    for sub in ["replay", "tail", "serve"] {
+        assert!(!examples.contains(&format!("hooktap {sub}")), "top-level example uses {sub}:\n{examples}");
+        let listed = top.lines().find(|l| l.trim_start().starts_with(sub)).unwrap();
+        assert!(listed.ends_with("(not implemented yet)"), "{listed}");
+    }
+}
+
+#[test]
 fn unknown_flags_are_usage_errors() {
     Env::new().cmd().args(["send", "--no-such-flag"]).assert().code(2);
 }

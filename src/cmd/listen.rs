@@ -61,10 +61,10 @@ pub struct ListenArgs {
     /// Generate a certificate for localhost and print its fingerprint
     #[arg(long, value_enum, value_name = "MODE")]
     pub tls: Option<TlsMode>,
-    /// Receive through a hooktap tunnel server (wss://host)
+    /// Receive through a hooktap tunnel server (wss://host; not implemented yet)
     #[arg(long, value_name = "URL", requires = "channel")]
     pub tunnel: Option<String>,
-    /// Tunnel channel name
+    /// Tunnel channel name (not implemented yet)
     #[arg(long, value_name = "NAME")]
     pub channel: Option<String>,
 }

@@ -7,7 +7,7 @@ use crate::error::Exit;
 
 /// Arguments of `hooktap replay`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Not implemented yet: this command exits 2. Planned usage:
   hooktap replay 01JD3K9Z4X --to http://localhost:3000/hook
   hooktap replay --last 10 --status dead --resign")]
 pub struct ReplayArgs {

@@ -9,7 +9,7 @@ use crate::error::Exit;
 
 /// Arguments of `hooktap serve`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:
+#[command(after_help = "Not implemented yet: this command exits 2. Planned usage:
   hooktap serve --port 443 --tls-cert cert.pem --tls-key key.pem")]
 pub struct ServeArgs {
     /// Port to listen on

@@ -7,7 +7,7 @@ use crate::error::Exit;
 
 /// Arguments of `hooktap tail`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
+#[command(after_help = "Not implemented yet: this command exits 2. Planned usage:
   hooktap tail                       # the live viewer on a terminal
   hooktap tail --format csv --no-follow --since 1d > deliveries.csv
   hooktap tail --format json --provider nexadesk | jq .event")]
