@@ -295,6 +295,9 @@ async fn load(
         summary.recorded = Some(recorded.stored);
         summary.not_recorded = recorded.failed;
     }
+    if let Some(note) = spec.rate.and_then(|asked| summary.concurrency_shortfall(asked, spec.concurrency)) {
+        tracing::warn!("{note}");
+    }
     let mut stdout = std::io::stdout().lock();
     if global.json {
         writeln!(stdout, "{}", summary.to_json())?;

@@ -136,6 +136,30 @@ impl Summary {
         if secs > 0.0 { self.tally.sent as f64 / secs } else { 0.0 }
     }
 
+    /// When `--rate` asked for more than `concurrency` workers could send at the
+    /// latency the target showed: what to pass instead. `None` when the rate was
+    /// met, or when something other than the number of workers held it back.
+    pub fn concurrency_shortfall(&self, asked: f64, concurrency: usize) -> Option<String> {
+        if self.interrupted || self.tally.latencies_us.len() < 2 || self.throughput() >= asked * 0.9 {
+            return None;
+        }
+        let p50 = f64::from(percentile(&self.tally.latencies_us, 50.0)?) / 1e6;
+        let p99 = f64::from(percentile(&self.tally.latencies_us, 99.0)?) / 1e6;
+        // Each worker sends one request at a time: at best 1/p50 requests per second each.
+        let ceiling = concurrency as f64 / p50.max(1e-6);
+        if ceiling >= asked * 0.95 {
+            return None;
+        }
+        // Enough workers that even at the slow tail the rate holds.
+        let needed = ((asked * p99.max(p50)).ceil() as usize).max(concurrency + 1);
+        Some(format!(
+            "sent {:.1} requests/s of the {asked} asked: with --concurrency {concurrency} and answers taking \
+             {:.1} ms (p50), at most about {ceiling:.0}/s fit; pass --concurrency {needed}",
+            self.throughput(),
+            p50 * 1000.0,
+        ))
+    }
+
     /// A latency percentile in milliseconds.
     pub fn latency_ms(&self, p: f64) -> Option<f64> {
         percentile(&self.tally.latencies_us, p).map(|us| f64::from(us) / 1000.0)
@@ -232,6 +256,28 @@ mod tests {
     use super::super::deliver::Answer;
     use super::super::failure::SendError;
     use super::*;
+
+    fn run_of(latency_ms: u32, n: u32, elapsed: Duration) -> Summary {
+        let tally = Tally {
+            sent: u64::from(n),
+            ok: u64::from(n),
+            latencies_us: vec![latency_ms * 1000; n as usize],
+            ..Tally::default()
+        };
+        Summary::new(tally, elapsed)
+    }
+
+    #[test]
+    fn a_rate_one_worker_cannot_reach_names_the_concurrency_that_would() {
+        // 40 ms answers, one worker: 25/s at most, 200/s asked.
+        let slow = run_of(40, 50, Duration::from_secs(2));
+        let note = slow.concurrency_shortfall(200.0, 1).expect("a shortfall");
+        assert!(note.starts_with("sent 25.0 requests/s of the 200 asked"), "{note}");
+        assert!(note.ends_with("pass --concurrency 8"), "{note}");
+        // Met, or held back by something else than the workers: nothing to say.
+        assert_eq!(run_of(40, 400, Duration::from_secs(2)).concurrency_shortfall(200.0, 8), None);
+        assert_eq!(run_of(1, 50, Duration::from_secs(2)).concurrency_shortfall(200.0, 1), None);
+    }
 
     #[test]
     fn nearest_rank_percentiles() {
