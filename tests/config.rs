@@ -369,3 +369,58 @@ fn provider_custom_on_the_command_line_points_to_profiles() {
                 .and(predicate::str::contains("unknown provider").not()),
         );
 }
+
+/// Regression: `validate` said `ok` for a Standard Webhooks profile whose secret
+/// is not base64, which `verify` and `send` then refuse.
+#[test]
+fn validate_reports_a_secret_its_provider_cannot_use_without_printing_it() {
+    let env = Env::new();
+    common::write(&env.work().join("std.txt"), "not-base64!\n");
+    let file = std::fs::canonicalize(env.work()).unwrap().join("std.txt").display().to_string();
+    env.write_user_config(&format!(
+        "[profiles.inl]\nprovider = \"standard\"\nsecret = \"bad secret\"\n\
+         [profiles.fil]\nprovider = \"svix\"\nsecret_file = {file:?}\n\
+         [profiles.var]\nprovider = \"standard\"\nsecret_env = \"STD_SECRET\"\n\
+         [profiles.gh]\nprovider = \"github\"\nsecret = \"bad secret\"\n"
+    ));
+    let out = env.cmd().args(["config", "validate"]).env("STD_SECRET", "whsec_%%%").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for want in [
+        "profile inl: the inline secret is not usable for standard: ",
+        "is not base64: it contains whitespace",
+        &format!("profile fil: the secret in {file} is not usable for standard"),
+        "profile var: the secret in $STD_SECRET is not usable for standard: ",
+        "the part after whsec_ is not base64",
+        "3 configuration problem(s)",
+    ] {
+        assert!(stderr.contains(want), "{want:?} in:\n{stderr}");
+    }
+    assert!(!stderr.contains("profile gh"), "any text is an HMAC key for github:\n{stderr}");
+    for secret in ["bad secret", "not-base64!", "whsec_%%%"] {
+        assert!(!stderr.contains(secret), "{secret:?} leaked:\n{stderr}");
+    }
+    // The same check as verify's: a valid whsec_ secret passes.
+    env.cmd()
+        .args(["config", "validate"])
+        .env("STD_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("profile var").not());
+    env.cmd()
+        .args([
+            "verify",
+            "--profile",
+            "inl",
+            "-H",
+            "webhook-id: a",
+            "-H",
+            "webhook-timestamp: 1",
+            "-H",
+            "webhook-signature: v1,AA==",
+        ])
+        .write_stdin("{}")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not base64: it contains whitespace"));
+}

@@ -149,6 +149,14 @@ pub trait Provider: Send + Sync + fmt::Debug {
         extract(&self.info().delivery_id, headers, body)
     }
 
+    /// Checks, without a request, that `secret` can be this provider's key, as `sign` and
+    /// `verify` would use it (Standard Webhooks needs `whsec_` + base64); the error says why
+    /// not, never quoting the secret. The default accepts every secret: HMAC takes any bytes.
+    fn check_secret(&self, secret: &Secret) -> Result<(), SecretError> {
+        let _ = secret;
+        Ok(())
+    }
+
     /// Advice when `secret` does not look like this provider's kind of secret (never quoting it),
     /// shown when a signature fails.
     fn secret_hint(&self, secret: &Secret) -> Option<String> {
@@ -297,6 +305,21 @@ mod tests {
         }
         assert_eq!(lookup("svix").unwrap().info().name, "standard");
         assert_eq!(lookup(" NexaDesk ").unwrap().info().name, "nexadesk");
+    }
+
+    #[test]
+    fn check_secret_refuses_exactly_the_secrets_sign_refuses() {
+        let secrets =
+            ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "bad secret", "whsec_"];
+        for p in builtins() {
+            for text in secrets {
+                let secret = Secret::new(text);
+                let input = SignInput { body: b"{}", secret: &secret, timestamp: 1, id: "msg_1", event: None };
+                let (checked, signed) = (p.check_secret(&secret), p.sign(&input).map(drop));
+                assert_eq!(checked, signed, "{} with {text:?}", p.info().name);
+            }
+        }
+        assert!(lookup("standard").unwrap().check_secret(&Secret::new("bad secret")).is_err());
     }
 
     #[test]

@@ -187,6 +187,10 @@ impl Provider for Standard {
         Ok(signatures.verified(at, None, Some(ts)))
     }
 
+    fn check_secret(&self, secret: &Secret) -> Result<(), SecretError> {
+        key(secret).map(drop).map_err(|detail| SecretError { provider: self.info.name.clone(), detail })
+    }
+
     fn delivery_id(&self, headers: &HeaderMap, _body: &[u8]) -> Option<String> {
         [WEBHOOK.id, SVIX.id].iter().find_map(|h| headers.get(*h)?.to_str().ok().map(str::to_owned))
     }

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::GlobalArgs;
 use crate::config::edit::{Editable, TEMPLATE, write_private};
 use crate::config::settings::Kind;
-use crate::config::{self, Config, Setting, Value};
+use crate::config::{self, Config, Profile, Setting, Value};
 use crate::error::{Exit, usage, usage_hint};
 
 mod profile;
@@ -274,11 +274,18 @@ fn unset(global: &GlobalArgs, key: &str, project: bool) -> anyhow::Result<Exit> 
 fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
     let cfg = config::load(global)?;
     let mut problems = Vec::new();
-    for name in cfg.profiles.keys() {
+    for (name, profile) in &cfg.profiles {
         let args = crate::cli::ProviderArgs { profile: Some(name.clone()), ..Default::default() };
         match cfg.signer(&args) {
-            Ok(Some(signer)) if signer.secret.is_none() => problems.push(format!("profile {name}: no secret source")),
-            Ok(_) => {}
+            Ok(Some(signer)) => match &signer.secret {
+                None => problems.push(format!("profile {name}: no secret source")),
+                Some(secret) => {
+                    if let Err(e) = signer.provider.check_secret(secret) {
+                        problems.push(unusable_secret(name, profile, &e, signer.provider.secret_hint(secret)));
+                    }
+                }
+            },
+            Ok(None) => {}
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
@@ -341,6 +348,21 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
         }
     }
     Err(usage_hint(format!("{} configuration problem(s)", problems.len()), "fix the items above"))
+}
+
+/// A profile whose secret its provider cannot use as a key: which profile,
+/// where the secret comes from and why (never the secret itself).
+fn unusable_secret(name: &str, profile: &Profile, err: &crate::provider::SecretError, hint: Option<String>) -> String {
+    let source = match (&profile.secret_env, &profile.secret_file) {
+        (Some(var), _) => format!("the secret in ${var}"),
+        (_, Some(file)) => format!("the secret in {}", file.display()),
+        _ => "the inline secret".into(),
+    };
+    let mut line = format!("profile {name}: {source} is not usable for {}: {}", err.provider, err.detail);
+    if let Some(hint) = hint {
+        line.push_str(&format!(" ({hint})"));
+    }
+    line
 }
 
 fn is_http_url(url: &str) -> bool {
