@@ -370,6 +370,68 @@ fn provider_custom_on_the_command_line_points_to_profiles() {
         );
 }
 
+/// Regression: a `fixtures_dir` that does not exist (the README's sample, copied
+/// as is) or that holds a folder without `catalog.toml` made every send exit 2,
+/// even `send --list --provider github`.
+#[test]
+fn fixtures_dir_problems_break_only_the_provider_whose_catalog_is_broken() {
+    let env = Env::new();
+    let fx = env.path("home/fx");
+    let list_github = ["send", "--list", "--provider", "github"];
+    env.write_user_config("fixtures_dir = \"~/fx\"\n");
+    env.cmd()
+        .args(list_github)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("push"))
+        .stderr(predicate::str::contains(format!("warning: fixtures_dir {} does not exist", fx.display())));
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("fixtures_dir = \"~/fx\"")
+            .and(predicate::str::contains("does not exist; create that directory")),
+    );
+
+    std::fs::create_dir_all(fx.join("github")).unwrap();
+    let skipped = format!("{} holds no catalog.toml, so it is skipped", fx.join("github").display());
+    env.cmd()
+        .args(list_github)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("push"))
+        .stderr(predicate::str::contains(format!("warning: fixtures_dir: {skipped}")));
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(predicate::str::contains(&skipped));
+
+    // A broken catalog fails sends of its own provider only, naming the file and line.
+    common::write(&fx.join("nexadesk/catalog.toml"), "[[event]]\nname = \"x\"\nfile = \"x.json\"\nflavour = 1\n");
+    let at = format!("{}:4: unknown field `flavour`", fx.join("nexadesk/catalog.toml").display());
+    let send = |provider: &str, event: &str| {
+        let mut cmd = env.cmd();
+        cmd.args(["send", event, "--provider", provider, "--secret", "s", "--to", "http://127.0.0.1:9/", "--dry-run"]);
+        cmd
+    };
+    send("github", "push").assert().success().stderr(predicate::str::contains(&at));
+    send("nexadesk", "lead.created")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("error: fixtures_dir: {at}")));
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(predicate::str::contains(&at));
+}
+
+#[test]
+fn the_init_template_works_as_written_and_with_fixtures_dir_uncommented() {
+    let env = Env::new();
+    env.cmd().args(["config", "init"]).assert().success();
+    env.cmd().args(["send", "--list", "--provider", "github"]).assert().success().stderr("");
+    env.cmd().args(["config", "validate"]).assert().success();
+    let template = std::fs::read_to_string(env.user_config()).unwrap();
+    let line = template.lines().find(|l| l.starts_with("# fixtures_dir = ")).expect("a fixtures_dir example");
+    env.write_user_config(&template.replace(line, &line[2..]));
+    env.cmd()
+        .args(["send", "--list", "--provider", "github"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("does not exist; only built-in events are available"));
+}
+
 /// Regression: `validate` said `ok` for a Standard Webhooks profile whose secret
 /// is not base64, which `verify` and `send` then refuse.
 #[test]

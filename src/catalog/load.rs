@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::names::{normalize_name, provider_key};
-use super::{EventSource, EventSpec, ProviderEvents, template};
+use super::{EventSource, EventSpec, ProviderEvents, UserDirProblem, template};
 
 /// The manifest file every provider directory holds.
 pub(crate) const MANIFEST: &str = "catalog.toml";
@@ -156,35 +156,74 @@ pub(crate) fn provider(
 
 /// Reads every `<provider>/catalog.toml` under a user's fixtures directory.
 ///
-/// Hidden directories (`.git`) and loose files (a README) are skipped; any
-/// other directory must hold a manifest, since a missing one almost always
-/// means a misplaced file rather than an intentional gap.
-pub(crate) fn user_dir(dir: &Path) -> anyhow::Result<Vec<ProviderEvents>> {
-    let entries = fs::read_dir(dir).with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
+/// Hidden directories (`.git`) and loose files (a README) are skipped. A
+/// folder without a manifest is skipped too, and a broken manifest leaves its
+/// provider's events out: both come back as problems rather than errors, so
+/// one bad folder does not stop sends for every other provider.
+pub(crate) fn user_dir(dir: &Path) -> (Vec<ProviderEvents>, Vec<UserDirProblem>) {
+    let mut problems = Vec::new();
+    let subdirs = match subdirs(dir) {
+        Ok(subdirs) => subdirs,
+        Err(err) => {
+            let message = format!("{err:#}; only built-in events are available (create it, or change fixtures_dir)");
+            problems.push(UserDirProblem { provider: None, message });
+            return (Vec::new(), problems);
+        }
+    };
+    let mut providers = Vec::with_capacity(subdirs.len());
+    for subdir in subdirs {
+        let name = subdir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let manifest_path = subdir.join(MANIFEST);
+        if !manifest_path.is_file() {
+            problems.push(UserDirProblem {
+                provider: None,
+                message: format!(
+                    "fixtures_dir: {} holds no {MANIFEST}, so it is skipped; to add {name} events, \
+                     list them in {} ([[event]] entries with name and file)",
+                    subdir.display(),
+                    manifest_path.display()
+                ),
+            });
+            continue;
+        }
+        let loaded = fs::read_to_string(&manifest_path)
+            .with_context(|| format!("reading {}", manifest_path.display()))
+            .and_then(|text| provider(&name, &text, &manifest_path.display().to_string(), &OnDisk { dir: &subdir }));
+        match loaded {
+            Ok(events) => providers.push(events),
+            Err(err) => {
+                let key = provider_key(&name);
+                let message = format!(
+                    "fixtures_dir: {err:#}; {key} events cannot be sent until it is fixed \
+                     (or {} is moved out of fixtures_dir)",
+                    subdir.display()
+                );
+                problems.push(UserDirProblem { provider: Some(key), message });
+            }
+        }
+    }
+    (providers, problems)
+}
+
+/// The provider folders of a fixtures directory, sorted so that problems are reported in a stable order.
+fn subdirs(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let what = || format!("fixtures_dir {}", dir.display());
+    if !dir.exists() {
+        bail!("{} does not exist", what());
+    }
+    if !dir.is_dir() {
+        bail!("{} is not a directory", what());
+    }
     let mut subdirs = Vec::new();
-    for entry in entries {
-        let entry = entry.with_context(|| format!("reading fixtures_dir {}", dir.display()))?;
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", what()))? {
+        let entry = entry.with_context(|| format!("reading {}", what()))?;
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if entry.path().is_dir() && !hidden {
             subdirs.push(entry.path());
         }
     }
-    // Directory order is arbitrary; sorting makes errors reproducible.
     subdirs.sort();
-
-    let mut providers = Vec::with_capacity(subdirs.len());
-    for subdir in subdirs {
-        let manifest_path = subdir.join(MANIFEST);
-        if !manifest_path.is_file() {
-            bail!("{}: no {MANIFEST}; each provider directory in fixtures_dir needs one", subdir.display());
-        }
-        let text =
-            fs::read_to_string(&manifest_path).with_context(|| format!("reading {}", manifest_path.display()))?;
-        let name = subdir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let label = manifest_path.display().to_string();
-        providers.push(provider(&name, &text, &label, &OnDisk { dir: &subdir })?);
-    }
-    Ok(providers)
+    Ok(subdirs)
 }
 
 /// The content type implied by a payload file's extension.

@@ -29,6 +29,26 @@ static FIXTURES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 pub struct Catalog {
     /// Sorted by provider name so listings are stable.
     providers: Vec<ProviderEvents>,
+    /// What a user's fixtures directory held that could not be loaded.
+    problems: Vec<UserDirProblem>,
+}
+
+/// Something in a user's fixtures directory that was left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDirProblem {
+    /// The provider whose own catalog is broken: looking its events up fails
+    /// until it is fixed, since the broken file may replace built-in events.
+    /// `None` when nothing depends on what was skipped (a folder without
+    /// `catalog.toml`, a missing directory).
+    pub provider: Option<String>,
+    /// One line naming the file (and line) at fault and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for UserDirProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// One provider's events in manifest order, with a lookup by normalized name.
@@ -85,9 +105,15 @@ pub struct UnknownEvent {
     pub suggestions: Vec<String>,
     /// True when no catalog exists for `provider` at all.
     pub unknown_provider: bool,
+    /// Set when the name is not the problem: the provider's catalog in the
+    /// user's fixtures directory is broken (file, line and what to do).
+    pub broken_catalog: Option<String>,
 }
 
 fn describe(err: &UnknownEvent) -> String {
+    if let Some(problem) = &err.broken_catalog {
+        return problem.clone();
+    }
     let mut message = if err.unknown_provider {
         format!("no event catalog for provider {:?}", err.provider)
     } else {
@@ -125,25 +151,43 @@ impl Catalog {
             }
         }
         providers.sort_by(|a, b| a.name.cmp(&b.name));
-        Catalog { providers }
+        Catalog { providers, problems: Vec::new() }
     }
 
     /// Adds the events of a user's fixtures directory (`<dir>/<provider>/catalog.toml`
-    /// plus payload files). An event whose normalized name matches a built-in
-    /// one of the same provider replaces it.
+    /// plus payload files), warning about whatever it leaves out (see
+    /// [`Catalog::add_user_dir`]).
     ///
     /// # Errors
-    /// An unreadable directory, a provider directory without `catalog.toml`,
-    /// a malformed manifest (reported with file and line), a missing payload
-    /// file or a broken template.
+    /// None at present: a missing directory, a folder without `catalog.toml`
+    /// and a broken manifest are warnings, and a broken manifest fails only
+    /// the lookups of its own provider ([`Catalog::find`]).
     pub fn with_user_dir(mut self, dir: &Path) -> anyhow::Result<Catalog> {
-        for user in load::user_dir(dir)? {
+        for problem in self.add_user_dir(dir) {
+            tracing::warn!("{problem}");
+        }
+        Ok(self)
+    }
+
+    /// Adds the events of a user's fixtures directory and returns what was
+    /// left out, without logging it. An event whose normalized name matches a
+    /// built-in one of the same provider replaces it.
+    ///
+    /// A directory that is missing or unreadable adds nothing; a provider
+    /// folder without `catalog.toml` is skipped; a provider whose manifest is
+    /// malformed (reported with file and line), names a missing payload file
+    /// or holds a broken template adds nothing, and looking up its events
+    /// fails with that problem until it is fixed.
+    pub fn add_user_dir(&mut self, dir: &Path) -> Vec<UserDirProblem> {
+        let (loaded, problems) = load::user_dir(dir);
+        for user in loaded {
             match self.providers.binary_search_by(|p| p.name.cmp(&user.name)) {
                 Ok(at) => self.providers[at].merge(user),
                 Err(at) => self.providers.insert(at, user),
             }
         }
-        Ok(self)
+        self.problems.extend(problems.iter().cloned());
+        problems
     }
 
     /// Provider names that have events, sorted.
@@ -172,15 +216,26 @@ impl Catalog {
     /// ignored, so `coworker-update` finds `Coworker Update`.
     ///
     /// # Errors
-    /// [`UnknownEvent`] with the three closest names.
+    /// [`UnknownEvent`] with the three closest names, or with the problem
+    /// when the provider's catalog in the user's fixtures directory is broken.
     pub fn find(&self, provider: &str, name: &str) -> Result<&EventSpec, UnknownEvent> {
         let key = names::provider_key(provider);
+        if let Some(problem) = self.problems.iter().find(|p| p.provider.as_ref() == Some(&key)) {
+            return Err(UnknownEvent {
+                provider: key,
+                name: name.to_owned(),
+                suggestions: Vec::new(),
+                unknown_provider: false,
+                broken_catalog: Some(problem.message.clone()),
+            });
+        }
         let Some(events) = self.providers.iter().find(|p| p.name == key) else {
             return Err(UnknownEvent {
                 provider: provider.to_owned(),
                 name: name.to_owned(),
                 suggestions: names::closest(provider, self.providers(), SUGGESTIONS),
                 unknown_provider: true,
+                broken_catalog: None,
             });
         };
         match events.index.get(&normalize_name(name)) {
@@ -190,6 +245,7 @@ impl Catalog {
                 name: name.to_owned(),
                 suggestions: names::closest(name, events.events.iter().map(|e| e.name.as_str()), SUGGESTIONS),
                 unknown_provider: false,
+                broken_catalog: None,
             }),
         }
     }

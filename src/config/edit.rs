@@ -179,7 +179,9 @@ pub const TEMPLATE: &str = r#"# hooktap configuration. Layers, later wins: defau
 # retain_days = 30
 # retain_count = 100000
 
-# Extra event fixtures, laid out like fixtures/<provider>/catalog.toml.
+# Your own events: one folder per provider, each with a catalog.toml, laid out
+# like fixtures/<provider>/ in the hooktap sources. Create the directory before
+# setting this: until it exists, send warns and has only the built-in events.
 # fixtures_dir = "~/webhook-fixtures"
 
 [listen]

@@ -58,6 +58,7 @@ fn unknown_provider_suggests_providers() {
             name: "Coworker Update".into(),
             suggestions: err.suggestions.clone(),
             unknown_provider: true,
+            broken_catalog: None,
         }
     );
     assert_eq!(err.suggestions[0], "nexudus");

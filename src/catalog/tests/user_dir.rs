@@ -12,9 +12,25 @@ fn write(dir: &Path, path: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
-fn load_err(dir: &Path) -> String {
-    let err = Catalog::builtin().with_user_dir(dir).unwrap_err();
-    format!("{err:#}")
+/// Loads `dir` on top of the built-in catalog, expecting the `provider` folder
+/// to be reported broken; returns that problem's message, which lookups of
+/// the provider's events fail with.
+fn broken(dir: &Path, provider: &str) -> String {
+    let mut catalog = Catalog::builtin();
+    let problems = catalog.add_user_dir(dir);
+    let problem = problems
+        .iter()
+        .find(|p| p.provider.as_deref() == Some(provider))
+        .unwrap_or_else(|| panic!("no problem for {provider} in {problems:?}"));
+    let err = catalog.find(provider, "anything").unwrap_err();
+    assert_eq!(err.broken_catalog.as_deref(), Some(problem.message.as_str()));
+    assert_eq!(err.to_string(), problem.message);
+    problem.message.clone()
+}
+
+/// The part of a problem's message after `fixtures_dir: `.
+fn detail(message: &str) -> &str {
+    message.strip_prefix("fixtures_dir: ").unwrap_or_else(|| panic!("{message}"))
 }
 
 #[test]
@@ -69,14 +85,15 @@ fn bad_manifest_is_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "nexadesk/catalog.toml", "[[event]]\nname = \"a.b\"\nfile = \"a.json\"\nflavour = \"x\"\n");
     write(dir.path(), "nexadesk/a.json", "{}");
-    let message = load_err(dir.path());
+    let message = broken(dir.path(), "nexadesk");
     let manifest = dir.path().join("nexadesk").join("catalog.toml");
-    assert!(message.starts_with(&format!("{}:4:", manifest.display())), "{message}");
+    assert!(detail(&message).starts_with(&format!("{}:4:", manifest.display())), "{message}");
     assert!(message.contains("flavour"), "{message}");
+    assert!(message.contains("nexadesk events cannot be sent until it is fixed"), "{message}");
 
     write(dir.path(), "nexadesk/catalog.toml", "[[event]\nname = 1\n");
-    let message = load_err(dir.path());
-    assert!(message.starts_with(&format!("{}:1:", manifest.display())), "{message}");
+    let message = broken(dir.path(), "nexadesk");
+    assert!(detail(&message).starts_with(&format!("{}:1:", manifest.display())), "{message}");
 }
 
 #[test]
@@ -89,21 +106,30 @@ fn colliding_names_are_a_catalog_error() {
          [[event]]\nname = \"order.paid\"\nfile = \"a.json\"\n",
     );
     write(dir.path(), "acme/a.json", "{}");
-    let message = load_err(dir.path());
+    let message = broken(dir.path(), "acme");
     let manifest = dir.path().join("acme").join("catalog.toml");
-    assert!(message.starts_with(&format!("{}:5:", manifest.display())), "{message}");
+    assert!(detail(&message).starts_with(&format!("{}:5:", manifest.display())), "{message}");
     assert!(message.contains("\"order.paid\"") && message.contains("\"Order Paid\""), "{message}");
 }
 
 #[test]
-fn missing_payload_unknown_extension_and_missing_manifest_are_errors() {
+fn missing_payload_and_unknown_extension_break_only_their_provider() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "acme/catalog.toml", "[[event]]\nname = \"x\"\nfile = \"gone.json\"\n");
-    assert!(load_err(dir.path()).contains("gone.json"));
+    assert!(broken(dir.path(), "acme").contains("gone.json"));
 
     write(dir.path(), "acme/catalog.toml", "[[event]]\nname = \"x\"\nfile = \"x.bin\"\n");
     write(dir.path(), "acme/x.bin", "..");
-    assert!(load_err(dir.path()).contains("content_type"));
+    assert!(broken(dir.path(), "acme").contains("content_type"));
+
+    // Other providers, built-in or the user's, are looked up as usual.
+    write(dir.path(), "zeta/catalog.toml", "[[event]]\nname = \"y\"\nfile = \"y.json\"\n");
+    write(dir.path(), "zeta/y.json", "{}");
+    let mut catalog = Catalog::builtin();
+    assert_eq!(catalog.add_user_dir(dir.path()).len(), 1);
+    assert!(catalog.find("zeta", "y").is_ok());
+    assert!(catalog.find("nexadesk", "lead.created").is_ok());
+    assert!(!catalog.providers().contains(&"acme"));
 
     write(
         dir.path(),
@@ -112,12 +138,46 @@ fn missing_payload_unknown_extension_and_missing_manifest_are_errors() {
     );
     let catalog = Catalog::builtin().with_user_dir(dir.path()).unwrap();
     assert_eq!(catalog.find("acme", "x").unwrap().content_type, "application/octet-stream");
+}
 
-    fs::create_dir_all(dir.path().join("empty")).unwrap();
-    assert!(load_err(dir.path()).contains("catalog.toml"));
+/// Regression: an empty provider folder (just created, catalog not written yet)
+/// made every send fail, even `send --list --provider github`.
+#[test]
+fn a_folder_without_catalog_toml_is_skipped_with_a_problem_that_says_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("github")).unwrap();
+    write(dir.path(), "acme/catalog.toml", "[[event]]\nname = \"x\"\nfile = \"x.json\"\n");
+    write(dir.path(), "acme/x.json", "{}");
+    let mut catalog = Catalog::builtin();
+    let problems = catalog.add_user_dir(dir.path());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let github = dir.path().join("github");
+    assert_eq!(problems[0].provider, None, "nothing depends on a skipped folder");
+    let message = &problems[0].message;
+    assert!(message.contains(&format!("{} holds no catalog.toml, so it is skipped", github.display())), "{message}");
+    assert!(message.contains(&github.join("catalog.toml").display().to_string()), "{message}");
+    assert!(message.contains("[[event]]"), "{message}");
+    assert_eq!(catalog.events(Some("github")).count(), Catalog::builtin().events(Some("github")).count());
+    assert!(catalog.find("github", "push").is_ok());
+    assert!(catalog.find("acme", "x").is_ok());
+}
 
-    let gone = dir.path().join("does-not-exist");
-    assert!(load_err(&gone).contains("does-not-exist"));
+#[test]
+fn a_missing_fixtures_dir_leaves_the_built_in_events() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, what) in
+        [(dir.path().join("does-not-exist"), "does not exist"), (dir.path().join("file"), "is not a directory")]
+    {
+        write(dir.path(), "file", "");
+        let mut catalog = Catalog::builtin();
+        let problems = catalog.add_user_dir(&path);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].provider, None);
+        let message = &problems[0].message;
+        assert!(message.contains(&format!("{} {what}", path.display())), "{message}");
+        assert!(message.contains("only built-in events are available"), "{message}");
+        assert_eq!(catalog.events(None).count(), Catalog::builtin().events(None).count());
+    }
 }
 
 #[test]
@@ -125,12 +185,12 @@ fn broken_template_in_user_dir_names_file_and_placeholder() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "acme/catalog.toml", "[[event]]\nname = \"x\"\nfile = \"x.json\"\n");
     write(dir.path(), "acme/x.json", "{\n  \"id\": \"{{guid}}\"\n}\n");
-    let err = Catalog::builtin().with_user_dir(dir.path()).unwrap_err();
     let file = dir.path().join("acme").join("x.json").display().to_string();
-    let template = err.downcast_ref::<TemplateError>().expect("a template error");
-    assert_eq!(*template, TemplateError::UnknownPlaceholder { file, line: 2, placeholder: "guid".into() });
+    let template = TemplateError::UnknownPlaceholder { file, line: 2, placeholder: "guid".into() };
+    let message = broken(dir.path(), "acme");
+    assert!(detail(&message).starts_with(&template.to_string()), "{message}");
 
     write(dir.path(), "acme/x.json", "{\"id\": \"{{uuid\"}\n");
-    let message = load_err(dir.path());
+    let message = broken(dir.path(), "acme");
     assert!(message.contains("x.json:1:") && message.contains("not closed"), "{message}");
 }

@@ -303,10 +303,14 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
         if !path.is_dir() {
             let what = if path.exists() { "is not a directory" } else { "does not exist" };
             problems.push(format!(
-                "fixtures_dir = {dir:?} {}: {} {what}",
+                "fixtures_dir = {dir:?} {}: {} {what}; create that directory (one folder per provider, \
+                 each with a catalog.toml), or remove the setting",
                 config::origin_phrase(origin),
                 path.display()
             ));
+        } else {
+            let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir(&path);
+            problems.extend(problems_of_dir.into_iter().map(|p| p.message));
         }
     }
     for (i, route) in cfg.routes.iter().enumerate() {
