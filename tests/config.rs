@@ -370,6 +370,57 @@ fn provider_custom_on_the_command_line_points_to_profiles() {
         );
 }
 
+/// Regression: `config get profiles.desk.secret_env` said `unknown key`, although
+/// `config set` writes that key and its help uses it as the example.
+#[test]
+fn get_reads_every_profile_field_that_set_writes() {
+    let env = Env::new();
+    env.cmd()
+        .args(["config", "profile", "add", "desk", "--provider", "nexadesk", "--secret-env", "NEXADESK_WEBHOOK_SECRET"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["config", "get", "profiles.desk.secret_env"])
+        .assert()
+        .success()
+        .stdout("NEXADESK_WEBHOOK_SECRET\n");
+    common::write(&env.work().join("sec.txt"), "s\n");
+    let secret_file = std::fs::canonicalize(env.work()).unwrap().join("sec.txt").display().to_string();
+    // Each field `config set` takes, set and read back; the secret itself stays redacted.
+    let fields = [
+        ("a", "provider", "github", "github"),
+        ("a", "secret", "topsecret-value", "(redacted)"),
+        ("a", "auth_env", "GH_AUTH", "GH_AUTH"),
+        ("a", "tolerance", "60", "60"),
+        ("b", "provider", "github", "github"),
+        ("b", "secret_file", "sec.txt", &secret_file),
+        ("c", "provider", "github", "github"),
+        ("c", "secret_env", "GH_SECRET", "GH_SECRET"),
+    ];
+    for (profile, field, value, shown) in fields {
+        let key = format!("profiles.{profile}.{field}");
+        env.cmd().args(["config", "set", &key, value]).assert().success();
+        env.cmd().args(["config", "get", &key]).assert().success().stdout(format!("{shown}\n"));
+    }
+    let file = env.user_config().display().to_string();
+    let out = env.cmd().args(["--json", "config", "get", "profiles.a.secret"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json, serde_json::json!({"key": "profiles.a.secret", "value": "(redacted)", "origin": file}));
+    // A field the profile does not set is a negative answer, like an unset setting.
+    env.cmd().args(["config", "get", "profiles.desk.tolerance"]).assert().code(1).stdout("");
+    env.cmd().args(["config", "get", "profiles.nope.provider"]).assert().code(2).stderr(
+        predicate::str::contains("profiles.nope.provider: no profile named \"nope\"")
+            .and(predicate::str::contains("known profiles: a, b, c, desk")),
+    );
+    env.cmd().args(["config", "get", "profiles.desk.colour"]).assert().code(2).stderr(
+        predicate::str::contains("unknown profile field \"colour\"")
+            .and(predicate::str::contains("provider, secret_env, secret_file, secret, auth_env, tolerance")),
+    );
+    env.cmd().args(["config", "get", "profiles.desk"]).assert().code(2).stderr(
+        predicate::str::contains("names no profile field").and(predicate::str::contains("profiles.NAME.FIELD")),
+    );
+}
+
 /// Regression: a `fixtures_dir` that does not exist (the README's sample, copied
 /// as is) or that holds a folder without `catalog.toml` made every send exit 2,
 /// even `send --list --provider github`.

@@ -40,6 +40,8 @@ pub struct Route {
 pub struct Config {
     /// Named profiles.
     pub profiles: BTreeMap<String, Profile>,
+    /// The file each profile was read from (the last one to define it).
+    pub profile_files: BTreeMap<String, PathBuf>,
     /// Relay routes.
     pub routes: Vec<Route>,
     /// Scalar settings with where each value came from.
@@ -108,6 +110,9 @@ impl Config {
         for layer in layers {
             for (key, value) in layer.settings {
                 config.settings.insert(key, (value, Origin::File(layer.path.clone())));
+            }
+            for name in layer.file.profiles.keys() {
+                config.profile_files.insert(name.clone(), layer.path.clone());
             }
             config.profiles.extend(layer.file.profiles);
             if let Some(routes) = layer.file.routes {

@@ -38,6 +38,30 @@ impl<'de> Deserialize<'de> for Secret {
 }
 
 impl Profile {
+    /// The fields `config set`/`config get` take as `profiles.NAME.FIELD`, and whether each is a number.
+    pub const FIELDS: &[(&str, bool)] = &[
+        ("provider", false),
+        ("secret_env", false),
+        ("secret_file", false),
+        ("secret", false),
+        ("auth_env", false),
+        ("tolerance", true),
+    ];
+
+    /// A field of [`Profile::FIELDS`] as `config get` prints it; an inline
+    /// secret is `(redacted)`, as everywhere else. `None` when it is not set.
+    pub fn shown_field(&self, field: &str) -> Option<String> {
+        match field {
+            "provider" => Some(self.provider.clone()),
+            "secret_env" => self.secret_env.clone(),
+            "secret_file" => self.secret_file.as_ref().map(|p| p.display().to_string()),
+            "secret" => self.secret.as_ref().map(|_| "(redacted)".to_string()),
+            "auth_env" => self.auth_env.clone(),
+            "tolerance" => self.tolerance.map(|t| t.to_string()),
+            _ => None,
+        }
+    }
+
     /// Checks what can be checked without the environment: provider known, one secret source, custom scheme valid.
     pub fn check(&self) -> Result<(), String> {
         let sources = [self.secret_env.is_some(), self.secret_file.is_some(), self.secret.is_some()];

@@ -214,3 +214,21 @@ fn comments_below_a_table_stay_with_it_when_neighbours_come_and_go() {
     assert!(out.find("[profiles.a]").unwrap() < a_note && a_note < out.find("[profiles.c]").unwrap(), "{out}");
     assert!(out.contains("# b's note"), "{out}");
 }
+
+#[test]
+fn every_profile_field_set_writes_is_a_profile_key_get_can_read() {
+    for (field, numeric) in Profile::FIELDS {
+        let value = if *numeric { "1".to_string() } else { "\"x\"".to_string() };
+        let text = match *field {
+            "provider" => "[profiles.p]\nprovider = \"github\"\n".to_string(),
+            _ => format!("[profiles.p]\nprovider = \"github\"\n{field} = {value}\n"),
+        };
+        let cfg = Config::from_layers(vec![layer("f.toml", &text)], &[]).unwrap();
+        let profile = &cfg.profiles["p"];
+        assert!(profile.shown_field(field).is_some(), "{field}");
+        assert_eq!(cfg.profile_files["p"], Path::new("f.toml"));
+    }
+    let secret = layer("s.toml", "[profiles.p]\nprovider = \"github\"\nsecret = \"hush\"\n");
+    let cfg = Config::from_layers(vec![secret], &[]).unwrap();
+    assert_eq!(cfg.profiles["p"].shown_field("secret").as_deref(), Some("(redacted)"));
+}

@@ -48,7 +48,7 @@ pub enum Action {
     List,
     /// Print one setting's value
     Get {
-        /// Dotted key, e.g. listen.port
+        /// Dotted key, e.g. listen.port or profiles.desk.secret_env
         key: String,
     },
     /// Set a value in the config file
@@ -177,15 +177,51 @@ fn find_setting(key: &str) -> anyhow::Result<&'static Setting> {
     })
 }
 
+/// A key `config get`/`config set` take: a setting, or a field of a profile.
+enum Key<'k> {
+    Setting(&'static Setting),
+    Profile { name: &'k str, field: &'static str, numeric: bool },
+}
+
+fn parse_key(key: &str) -> anyhow::Result<Key<'_>> {
+    let Some(rest) = key.strip_prefix("profiles.") else { return find_setting(key).map(Key::Setting) };
+    let (name, field) = rest.rsplit_once('.').ok_or_else(|| {
+        usage_hint(
+            format!("{key:?} names no profile field"),
+            "use profiles.NAME.FIELD, e.g. profiles.desk.secret_env (`hooktap config profile show NAME` shows them all)",
+        )
+    })?;
+    let &(field, numeric) = Profile::FIELDS.iter().find(|(f, _)| *f == field).ok_or_else(|| {
+        usage_hint(
+            format!("unknown profile field {field:?} in {key}"),
+            format!("profile fields: {}", Profile::FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")),
+        )
+    })?;
+    Ok(Key::Profile { name, field, numeric })
+}
+
 fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
-    let setting = find_setting(key)?;
+    let wanted = parse_key(key)?;
     let cfg = config::load(global)?;
-    match cfg.settings.get(setting.key) {
+    let found = match wanted {
+        Key::Setting(setting) => {
+            cfg.settings.get(setting.key).map(|(value, origin)| (shown(setting, value), origin.to_string()))
+        }
+        Key::Profile { name, field, .. } => {
+            let profile = cfg
+                .profiles
+                .get(name)
+                .ok_or_else(|| usage_hint(format!("{key}: no profile named {name:?}"), cfg.profiles_hint()))?;
+            let file = cfg.profile_files.get(name).map(|p| p.display().to_string()).unwrap_or_default();
+            profile.shown_field(field).map(|value| (value, file))
+        }
+    };
+    match found {
         Some((value, origin)) => {
             if global.json {
-                println!("{}", json!({"key": key, "value": shown(setting, value), "origin": origin.to_string()}));
+                println!("{}", json!({"key": key, "value": value, "origin": origin}));
             } else {
-                println!("{}", shown(setting, value));
+                println!("{value}");
             }
             Ok(Exit::Success)
         }
@@ -194,45 +230,22 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
     }
 }
 
-/// Profile fields `config set profiles.NAME.FIELD` accepts, and whether they are numbers.
-const PROFILE_FIELDS: &[(&str, bool)] = &[
-    ("provider", false),
-    ("secret_env", false),
-    ("secret_file", false),
-    ("secret", false),
-    ("auth_env", false),
-    ("tolerance", true),
-];
-
 /// The value `config set` writes; paths are made absolute unless `project` (see [`config::path_for_file`]).
 fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit::Value> {
-    if let Some(rest) = key.strip_prefix("profiles.") {
-        let field = rest.rsplit_once('.').map(|(_, f)| f).ok_or_else(|| {
-            usage_hint(
-                format!("{key:?} names no profile field"),
-                "use profiles.NAME.FIELD, e.g. profiles.desk.secret_env",
-            )
-        })?;
-        let (_, numeric) = PROFILE_FIELDS.iter().find(|(f, _)| *f == field).ok_or_else(|| {
-            usage_hint(
-                format!("unknown profile field {field:?}"),
-                format!("profile fields: {}", PROFILE_FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")),
-            )
-        })?;
-        if *numeric {
+    match parse_key(key)? {
+        Key::Profile { numeric: true, .. } => {
             let n: i64 = raw.parse().map_err(|_| usage(format!("{key} expects a whole number, got {raw:?}")))?;
-            return Ok(n.into());
+            Ok(n.into())
         }
-        if field == "secret_file" {
-            return Ok(config::path_for_file(raw, project)?.into());
+        Key::Profile { field: "secret_file", .. } => Ok(config::path_for_file(raw, project)?.into()),
+        Key::Profile { .. } => Ok(raw.into()),
+        Key::Setting(setting) => {
+            let value = setting.parse(raw).map_err(usage)?;
+            match (setting.kind, value) {
+                (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
+                (_, value) => Ok(value.to_toml()),
+            }
         }
-        return Ok(raw.into());
-    }
-    let setting = find_setting(key)?;
-    let value = setting.parse(raw).map_err(usage)?;
-    match (setting.kind, value) {
-        (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
-        (_, value) => Ok(value.to_toml()),
     }
 }
 
