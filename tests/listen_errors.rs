@@ -108,3 +108,16 @@ fn a_bad_bind_address_points_at_bind_not_at_another_process() {
         assert!(!hint.contains("another process"), "{bind}: {hint}");
     }
 }
+
+#[test]
+fn a_secret_its_provider_cannot_use_stops_the_relay_before_it_rejects_everything() {
+    let env = Env::new();
+    let (code, stderr) = run(&env, &["listen", "--port", "0", "--provider", "standard", "--secret", "bad secret"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert!(error.starts_with("route /: the secret is not usable for standard: "), "{error}");
+    assert!(!stderr.contains("bad secret"), "the secret must not be printed: {stderr}");
+    assert!(hint.contains("whsec_"), "{hint}");
+    // Nothing was opened for deliveries that would all have been refused.
+    assert!(!env.db().exists());
+}

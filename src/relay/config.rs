@@ -181,7 +181,7 @@ impl RelayConfig {
         }
         for route in &routes {
             if let Some(signer) = &route.signer {
-                signer.require_secret().map_err(|e| e.context(format!("route {}", route.path)))?;
+                usable_secret(signer).map_err(|e| e.context(format!("route {}", route.path)))?;
             }
         }
 
@@ -190,7 +190,7 @@ impl RelayConfig {
                 let signer = config
                     .signer(&ProviderArgs { profile: Some(profile.clone()), ..ProviderArgs::default() })?
                     .ok_or_else(|| usage(format!("--resign {profile}: the profile has no provider")))?;
-                signer.require_secret().map_err(|e| e.context(format!("--resign {profile}")))?;
+                usable_secret(&signer).map_err(|e| e.context(format!("--resign {profile}")))?;
                 Some(signer)
             }
             None => None,
@@ -270,4 +270,14 @@ fn check_events(
         tracing::warn!("{what}: {unknown}; deliveries of other events are recorded but not forwarded");
     }
     Ok(())
+}
+
+/// Checks that `signer` has a secret its provider can use as a key: a relay started
+/// with one it cannot use would answer 401 to every delivery.
+fn usable_secret(signer: &Signer) -> anyhow::Result<()> {
+    let secret = signer.require_secret()?;
+    signer.provider.check_secret(secret).map_err(|e| {
+        let hint = signer.provider.secret_hint(secret).unwrap_or_else(|| "check where the secret comes from".into());
+        crate::error::usage_hint(e.to_string(), hint)
+    })
 }
