@@ -61,6 +61,10 @@ fn key(secret: &Secret) -> Result<Vec<u8>, String> {
     match decode_base64(encoded) {
         Some(key) if !key.is_empty() => Ok(key),
         Some(_) => Err("the secret is empty after whsec_".into()),
+        // `whsec_whsec_…`: pasted after a prefix that was already typed; say so, not "URL-safe '_'".
+        None if encoded.starts_with("whsec_") && decode_base64(&encoded["whsec_".len()..]).is_some() => {
+            Err("the secret starts with whsec_ twice; remove one".into())
+        }
         None => Err(format!(
             "a Standard Webhooks secret is whsec_ followed by base64, and the {} is not base64: {}",
             if text.starts_with("whsec_") { "part after whsec_" } else { "secret" },
@@ -301,6 +305,7 @@ mod tests {
             (format!("whsec_{key}=="), "padding does not fit"),
             (format!("whsec_{}-{}", &key[..10], &key[11..]), "URL-safe"),
             (format!("whsec_{} {}", &key[..10], &key[11..]), "whitespace"),
+            (format!("whsec_whsec_{key}"), "starts with whsec_ twice"),
         ];
         for (secret, want) in cases {
             let err = verify(&headers("webhook", SIG), &secret, 1614265330).unwrap_err();
