@@ -763,3 +763,24 @@ fn insecure_accepts_a_self_signed_certificate_and_its_absence_says_so() {
     assert!(text.starts_with("200"), "{text}");
     relay.kill();
 }
+
+#[test]
+fn a_broken_catalog_of_the_provider_sent_is_one_error_that_says_to_fix_it() {
+    let env = Env::new();
+    let fixtures = env.path("fixtures");
+    common::write(&fixtures.join("github/catalog.toml"), "[[event]]\nname = \"x\"\nfile = 5\n");
+    common::write(&fixtures.join("nudj/catalog.toml"), "[[event]]\nname = \"y\"\nfile = 6\n");
+    let out = env
+        .cmd()
+        .env("HOOKTAP_FIXTURES_DIR", &fixtures)
+        .args(["send", "push", "--provider", "github", "--secret", "s", "--to", "http://127.0.0.1:9/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("github/catalog.toml:3").count(), 1, "said once, as the error:\n{stderr}");
+    assert!(stderr.contains("hooktap: error: fixtures_dir: "), "{stderr}");
+    assert!(stderr.contains("hint: fix that catalog.toml, or send your own body with --data @file"), "{stderr}");
+    // Another provider's broken catalog is still worth a warning.
+    assert!(stderr.contains("hooktap: warning: fixtures_dir: ") && stderr.contains("nudj/catalog.toml:3"), "{stderr}");
+}

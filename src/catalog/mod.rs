@@ -155,22 +155,7 @@ impl Catalog {
     }
 
     /// Adds the events of a user's fixtures directory (`<dir>/<provider>/catalog.toml`
-    /// plus payload files), warning about whatever it leaves out (see
-    /// [`Catalog::add_user_dir`]).
-    ///
-    /// # Errors
-    /// None at present: a missing directory, a folder without `catalog.toml`
-    /// and a broken manifest are warnings, and a broken manifest fails only
-    /// the lookups of its own provider ([`Catalog::find`]).
-    pub fn with_user_dir(mut self, dir: &Path) -> anyhow::Result<Catalog> {
-        for problem in self.add_user_dir(dir) {
-            tracing::warn!("{problem}");
-        }
-        Ok(self)
-    }
-
-    /// Adds the events of a user's fixtures directory and returns what was
-    /// left out, without logging it. An event whose normalized name matches a
+    /// plus payload files) and returns what was left out, without logging it. An event whose normalized name matches a
     /// built-in one of the same provider replaces it.
     ///
     /// A directory that is missing or unreadable adds nothing; a provider

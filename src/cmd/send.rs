@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::watch;
 
-use crate::catalog::{Catalog, EventSpec};
+use crate::catalog::{Catalog, EventSpec, UserDirProblem};
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::config::{self, Config};
 use crate::error::{Exit, usage, usage_hint};
@@ -89,8 +89,9 @@ pub struct SendArgs {
 /// Runs `hooktap send`.
 pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let config = config::load(global)?;
-    let catalog = load_catalog(&config)?;
+    let (catalog, problems) = load_catalog(&config);
     if args.list {
+        warn_all(&problems, None);
         return list(&args, global, &config, &catalog);
     }
     check_numbers(&args)?;
@@ -98,6 +99,8 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         .signer(&args.provider)?
         .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
     let info = signer.provider.info().clone();
+    // A broken catalog of this provider is the error its event lookup gives; warn of the others.
+    warn_all(&problems, Some(&info.name));
     // The event first: a misspelt name gets its suggestions even before a secret is set up.
     let (body, event, content_type) = input::resolve_body(
         BodyArgs { event: args.event.as_deref(), data: args.data.as_deref(), ping: args.ping },
@@ -328,14 +331,20 @@ fn progress_bar(count: Option<u64>) -> ProgressBar {
     bar
 }
 
-/// The built-in catalog plus the user's `fixtures_dir`.
-fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
-    let catalog = Catalog::builtin();
-    match config.get_str("fixtures_dir") {
-        Some(dir) => catalog
-            .with_user_dir(&config::expand_home(dir))
-            .map_err(|e| usage_hint(format!("{e:#}"), "fix the fixtures_dir setting or the files it names")),
-        None => Ok(catalog),
+/// The built-in catalog plus the user's `fixtures_dir`, and what of that directory was left out.
+fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
+    let mut catalog = Catalog::builtin();
+    let problems = match config.get_str("fixtures_dir") {
+        Some(dir) => catalog.add_user_dir(&config::expand_home(dir)),
+        None => Vec::new(),
+    };
+    (catalog, problems)
+}
+
+/// Warns of each problem in `fixtures_dir`, except one about `skip`'s own catalog.
+fn warn_all(problems: &[UserDirProblem], skip: Option<&str>) {
+    for problem in problems.iter().filter(|p| p.provider.is_none() || p.provider.as_deref() != skip) {
+        tracing::warn!("{problem}");
     }
 }
 

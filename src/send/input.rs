@@ -61,6 +61,8 @@ pub fn resolve_body(
             let spec = catalog.find(&key, &name).map_err(|e| {
                 let hint = if e.unknown_provider {
                     "send your own body with --data @file (or --data - for stdin)".to_string()
+                } else if e.broken_catalog.is_some() {
+                    "fix that catalog.toml, or send your own body with --data @file".to_string()
                 } else {
                     list_hint.clone()
                 };

@@ -59,7 +59,8 @@ file = "lead.json"
     fs::create_dir_all(dir.path().join(".git")).unwrap();
 
     let builtin_count = Catalog::builtin().events(Some("nexadesk")).count();
-    let catalog = Catalog::builtin().with_user_dir(dir.path()).unwrap();
+    let mut catalog = Catalog::builtin();
+    assert_eq!(catalog.add_user_dir(dir.path()), vec![], "README.md and .git are not provider folders");
 
     assert!(catalog.providers().contains(&"acme"));
     let made = catalog.find("acme", "widget made").unwrap();
@@ -136,7 +137,8 @@ fn missing_payload_and_unknown_extension_break_only_their_provider() {
         "acme/catalog.toml",
         "[[event]]\nname = \"x\"\nfile = \"x.bin\"\ncontent_type = \"application/octet-stream\"\n",
     );
-    let catalog = Catalog::builtin().with_user_dir(dir.path()).unwrap();
+    let mut catalog = Catalog::builtin();
+    assert_eq!(catalog.add_user_dir(dir.path()), vec![]);
     assert_eq!(catalog.find("acme", "x").unwrap().content_type, "application/octet-stream");
 }
 
