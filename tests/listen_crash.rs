@@ -23,7 +23,7 @@ use hyper_util::rt::TokioIo;
 const SECRET: &str = "crash-test-secret";
 
 /// Deliveries the sender tries per run; far more than get through before the kill.
-const DELIVERIES: usize = 3000;
+const DELIVERIES: usize = 20_000;
 
 /// Runs of the relay killed in turn. A kill lands between an answer and its commit
 /// only sometimes even when the relay answers first, so one run is not enough to
