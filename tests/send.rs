@@ -453,32 +453,14 @@ fn interrupt(child: &std::process::Child) {
 /// A target on 127.0.0.1:0 that reads each request in full, writes `reply` as
 /// it is (any bytes, however broken) and closes the connection. Returns `url(path)`.
 fn raw_target(reply: Vec<u8>, path: &str) -> String {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}{path}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { return };
-            let mut data = Vec::new();
-            let mut buf = [0u8; 8192];
-            let head_end = loop {
-                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break i + 4;
-                }
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break 0,
-                    Ok(n) => data.extend_from_slice(&buf[..n]),
-                }
-            };
-            let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-            let length: usize =
-                head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
-            while head_end > 0 && data.len() < head_end + length {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => data.extend_from_slice(&buf[..n]),
-                }
-            }
+            // The answer goes out whether or not the request arrived whole.
+            let _ = common::read_request(&mut stream);
             let _ = stream.write_all(&reply);
         }
     });

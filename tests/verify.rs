@@ -46,6 +46,18 @@ fn github(env: &Env, body: &[u8], headers: &[&str]) -> assert_cmd::assert::Asser
     cmd.assert()
 }
 
+/// Verifies a Stripe event signed with `whsec_test_secret` using `secret` instead.
+fn stripe_with_secret(env: &Env, secret: &str) -> assert_cmd::assert::Assert {
+    env.cmd()
+        .args(["verify", "--provider", "stripe", "--secret", secret, "--now", "1700000000"])
+        .args([
+            "-H",
+            "Stripe-Signature: t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31",
+        ])
+        .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
+        .assert()
+}
+
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
 }
@@ -332,14 +344,7 @@ fn a_lost_trailing_newline_and_a_missing_whsec_prefix_are_each_named() {
     github(&env, b"Hello, World!", &[sig])
         .code(1)
         .stdout(contains("hint: the body matches with a trailing newline added"));
-    env.cmd()
-        .args(["verify", "--provider", "stripe", "--secret", "test_secret", "--now", "1700000000"])
-        .args([
-            "-H",
-            "Stripe-Signature: t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31",
-        ])
-        .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
-        .assert()
+    stripe_with_secret(&env, "test_secret")
         .code(1)
         .stdout(contains("hint: the signature matches with whsec_ in front of the secret"))
         .stdout(contains("test_secret").not());
@@ -357,14 +362,7 @@ fn non_utf8_bodies_are_verified_byte_for_byte() {
 #[test]
 fn a_stripe_api_key_used_as_the_secret_gets_a_hint() {
     let env = Env::new();
-    env.cmd()
-        .args(["verify", "--provider", "stripe", "--secret", "sk_test_123", "--now", "1700000000"])
-        .args([
-            "-H",
-            "Stripe-Signature: t=1700000000,v1=22d8dc182f5c588077683bd378368e29765bfe5df2560112b4f28fef120f0e31",
-        ])
-        .write_stdin(r#"{"id":"evt_1","type":"payment_intent.succeeded"}"#)
-        .assert()
+    stripe_with_secret(&env, "sk_test_123")
         .code(1)
         .stdout(contains("looks like an API key"))
         .stdout(contains("sk_test_123").not());

@@ -130,37 +130,44 @@ pub fn closing_server(path: &str) -> (String, Arc<std::sync::atomic::AtomicUsize
             let Ok(mut stream) = stream else { return };
             let counter = counter.clone();
             std::thread::spawn(move || {
-                let mut data = Vec::new();
-                let mut buf = [0u8; 8192];
-                let head_end = loop {
-                    if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => data.extend_from_slice(&buf[..n]),
-                    }
-                };
-                let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .map_or(0, |v| v.trim().parse().unwrap());
-                while data.len() < head_end + length {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => data.extend_from_slice(&buf[..n]),
-                    }
+                if read_request(&mut stream).is_none() {
+                    return;
                 }
                 if stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").is_ok() {
                     counter.fetch_add(1, Ordering::SeqCst);
                 }
                 // Wait for the next request (or the client's own close), then drop it.
-                let _ = stream.read(&mut buf);
+                let _ = stream.read(&mut [0u8; 8192]);
             });
         }
     });
     (url, answered)
+}
+
+/// Reads one HTTP/1.1 request (head, then a `Content-Length` body) from `stream`;
+/// `None` when the connection ends first.
+pub fn read_request(stream: &mut impl std::io::Read) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
+    let length: usize =
+        head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+    while data.len() < head_end + length {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(data)
 }
 
 /// An HTTP/1.1 server on 127.0.0.1:0 in its own thread and runtime; stops when dropped.
