@@ -529,6 +529,13 @@ fn answer_bodies_cannot_drive_the_terminal_and_big_ones_say_their_size() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r"  \xff\xfe ok \x1b[2J\x1b]0;title\x07 done"), "{text}");
     assert!(text.contains("\n  next"), "a CRLF is a line break: {text}");
+    // JSON keeps the bytes that are not UTF-8, whole.
+    let mut reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    reply.extend_from_slice(body);
+    let json = stdout_json(&send_to(&env, &raw_target(reply, "/bin"), &["--json"]));
+    use base64::Engine as _;
+    let raw = base64::engine::general_purpose::STANDARD.decode(json["response_body_base64"].as_str().unwrap()).unwrap();
+    assert_eq!(raw, body);
 
     let size = 1 << 20;
     let mut reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n").into_bytes();
@@ -558,11 +565,13 @@ fn json_results_keep_one_shape() {
             "delivery_id",
             "provider_delivery_id",
             "response_body",
+            "response_body_base64",
             "response_size",
             "error",
             "hint"
         ]
     );
+    assert_eq!(one["response_body_base64"], Value::Null, "a UTF-8 answer needs no second copy");
     // --count asks for a summary, whatever N is, so a script gets one shape.
     for n in ["1", "2"] {
         let summary = stdout_json(&send_to(&env, &receiver.url("/j"), &["--json", "--count", n]));

@@ -138,9 +138,16 @@ pub fn preview(kept: &[u8], size: usize, max: usize) -> String {
 /// The result as one JSON object.
 pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
     let (status, body, size, error) = match &outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(String::from_utf8_lossy(&a.body).into_owned()), Some(a.size), None),
+        Ok(a) => (Some(a.status.as_u16()), Some(&a.body[..]), Some(a.size), None),
         Err(e) => (None, None, None, Some(json!({"kind": e.kind(), "message": e.to_string()}))),
     };
+    // Text stays readable in `response_body`; bytes that are not UTF-8 would be
+    // replaced there, so they also come whole, in base64.
+    let base64 = body.filter(|b| std::str::from_utf8(b).is_err()).map(|b| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(b)
+    });
+    let body = body.map(|b| String::from_utf8_lossy(b).into_owned());
     json!({
         "status": status,
         "ok": outcome.is_ok(),
@@ -151,6 +158,7 @@ pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
         "delivery_id": sent.delivery_id,
         "provider_delivery_id": sent.provider_delivery_id,
         "response_body": body,
+        "response_body_base64": base64,
         "response_size": size,
         "error": error,
         "hint": hint(sent, outcome),
