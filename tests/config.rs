@@ -537,3 +537,25 @@ fn validate_reports_a_secret_its_provider_cannot_use_without_printing_it() {
         .code(2)
         .stderr(predicate::str::contains("is not base64: it contains whitespace"));
 }
+
+/// The configuration sample in README.md is what users copy: it must stay valid.
+#[test]
+fn the_readme_sample_config_validates() {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let sample = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```toml block in README.md");
+    assert!(sample.contains("[[routes]]"), "the whole sample, not a fragment:\n{sample}");
+    let env = Env::new();
+    env.write_user_config(sample);
+    env.cmd()
+        .args(["config", "validate"])
+        .env("NEXADESK_WEBHOOK_SECRET", "desk-secret")
+        .env("NEXUS_SECRET", "nexus-secret")
+        .env("NEXUS_AUTH", "Bearer token")
+        .env("INHOUSE_SECRET", "inhouse-secret")
+        .assert()
+        .success();
+}

@@ -467,3 +467,22 @@ fn quiet_still_prints_the_address_it_listens_on() {
     assert_eq!(request("POST", &format!("{url}/q"), &HeaderMap::new(), b"quiet").status, 200);
     drop(child);
 }
+
+#[test]
+fn the_body_timeout_setting_bounds_how_long_a_body_may_take() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &[], &[("HOOKTAP_LISTEN_BODY_TIMEOUT", "200ms")]);
+    let addr = relay.url.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // Ten bytes promised, two sent: the relay must give up at the setting, not at the 30 s default.
+    stream
+        .write_all(format!("POST /slow HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 10\r\n\r\nab").as_bytes())
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("did not arrive within 0.2 s"), "{answer}");
+}

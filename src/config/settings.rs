@@ -143,6 +143,12 @@ pub const SETTINGS: &[Setting] = &[
         doc: "time allowed to read request headers",
     },
     Setting {
+        key: "listen.body_timeout",
+        kind: Kind::Duration,
+        default: Some("30s"),
+        doc: "time allowed to read a request body once its headers arrived (408 after)",
+    },
+    Setting {
         key: "listen.retries",
         kind: Kind::Int(1, 100),
         default: Some("10"),

@@ -226,7 +226,7 @@ impl RelayConfig {
             db: config.db_path()?,
             max_body,
             header_timeout: duration("listen.header_timeout")?,
-            body_timeout: Duration::from_secs(30),
+            body_timeout: duration("listen.body_timeout")?,
             forward_timeout: flag_timeout.map_or_else(|| duration("listen.forward_timeout"), Ok)?,
             retries,
             retry_base: duration("listen.retry_base")?,
