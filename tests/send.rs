@@ -686,6 +686,16 @@ fn verbose_levels_show_what_is_sent_and_what_came_back_but_no_secret() {
         assert!(debug.contains(want), "-vv lacks {want:?}:\n{debug}");
     }
     assert!(debug.contains("answer from 127.0.0.1:") && !debug.contains("TRACE"), "{debug}");
+    assert!(!debug.contains("--insecure"), "{debug}");
+    let insecure = env
+        .cmd()
+        .args(["-vv", "send", "push", "--provider", "github", "--secret", SECRET, "--insecure", "--to"])
+        .arg(receiver.url("/v"))
+        .output()
+        .unwrap();
+    let insecure = String::from_utf8_lossy(&insecure.stderr).into_owned();
+    assert!(insecure.contains("--insecure: any certificate is accepted"), "-vv says when checks are off:\n{insecure}");
+    receiver.next();
     let (trace, got_traced) = run("-vvv");
     for want in ["> x-github-event: push", "> x-trace: t1", "> authorization: <redacted>", "< content-length: 6"] {
         assert!(trace.contains(want), "-vvv lacks {want:?}:\n{trace}");

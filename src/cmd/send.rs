@@ -206,6 +206,9 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         Some(path) => tracing::debug!("recording to {}", path.display()),
         None => tracing::debug!("not recording (--no-record)"),
     }
+    if args.insecure {
+        tracing::debug!("--insecure: any certificate is accepted; the TLS handshake is still checked");
+    }
     if spec.is_none() && tracing::enabled!(tracing::Level::TRACE) {
         verbose::request_headers(&first, &info.signature_header);
     }
