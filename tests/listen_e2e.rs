@@ -179,8 +179,14 @@ fn a_record_only_restart_says_where_the_earlier_runs_pending_work_still_goes() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));
     let target = app.url("/hook");
-    let slow = [("HOOKTAP_LISTEN_RETRY_BASE", "60s"), ("HOOKTAP_LISTEN_RETRY_MAX", "60s")];
-    let relay = RelayProcess::start(&env, &["--forward-to", &target], &slow);
+    // A short backoff: the restarted relay resumes the delivery when the first run scheduled it.
+    // Enough attempts that it is still pending when the kill comes, on a slow machine too.
+    let quick = [
+        ("HOOKTAP_LISTEN_RETRY_BASE", "100ms"),
+        ("HOOKTAP_LISTEN_RETRY_MAX", "100ms"),
+        ("HOOKTAP_LISTEN_RETRIES", "100"),
+    ];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &quick);
     let id = id_of(&request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}"));
     app.next();
     relay.kill();
