@@ -72,11 +72,6 @@ impl Stats {
         self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Requests refused before they could be stored.
-    pub fn refused_count(&self) -> u64 {
-        self.refused.load(Ordering::Relaxed)
-    }
-
     /// A delivery could not be stored (the sender got 503).
     pub fn storage_error(&self) {
         self.storage_error_at(Instant::now());
