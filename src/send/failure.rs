@@ -12,7 +12,16 @@ pub enum SendError {
     /// The connection could not be made (refused, DNS, TLS handshake).
     #[error("could not connect: {0}")]
     Connect(String),
-    /// The connection broke or the answer was malformed.
+    /// The connection closed before any answer; the detail is hyper's.
+    #[error("the target closed the connection without answering ({0})")]
+    NoAnswer(String),
+    /// What came back is not HTTP/1.x; the detail is hyper's.
+    #[error("the answer is not HTTP/1.1 ({0})")]
+    NotHttp(String),
+    /// The answer's body stopped early: status, bytes received and expected, and why.
+    #[error("the answer was cut off after {0}")]
+    CutOff(String),
+    /// The connection broke some other way.
     #[error("{0}")]
     Other(String),
     /// Ctrl-C came while the request was in flight.
@@ -20,20 +29,13 @@ pub enum SendError {
     Interrupted,
 }
 
-/// How a connection that closed before any answer is described.
-const NO_ANSWER: &str = "the target closed the connection without answering";
-/// How an answer that is not HTTP/1.x is described.
-const NOT_HTTP: &str = "the answer is not HTTP";
-/// How an answer whose body stopped early is described.
-const CUT_OFF: &str = "the answer was cut off";
-
 impl SendError {
     /// `timeout`, `connect`, `other` or `interrupted`.
     pub fn kind(&self) -> &'static str {
         match self {
             SendError::Timeout(_) => "timeout",
             SendError::Connect(_) => "connect",
-            SendError::Other(_) => "other",
+            SendError::NoAnswer(_) | SendError::NotHttp(_) | SendError::CutOff(_) | SendError::Other(_) => "other",
             SendError::Interrupted => "interrupted",
         }
     }
@@ -46,12 +48,10 @@ impl SendError {
                  after which the provider gives up too); answer first and do slow work afterwards",
             ),
             SendError::Connect(message) => connect_hint(message),
-            SendError::Other(message) if message.starts_with(NO_ANSWER) || message.starts_with(CUT_OFF) => {
+            SendError::NoAnswer(_) | SendError::CutOff(_) => {
                 Some("the target's server dropped the exchange; its log may say why (a crash, a size or time limit)")
             }
-            SendError::Other(message) if message.starts_with(NOT_HTTP) => {
-                Some("if the server speaks TLS, use an https:// URL")
-            }
+            SendError::NotHttp(_) => Some("if the server speaks TLS, use an https:// URL"),
             SendError::Other(_) | SendError::Interrupted => None,
         }
     }
@@ -78,8 +78,8 @@ pub(super) fn failed(err: &(dyn std::error::Error + 'static)) -> SendError {
     let hyper = std::iter::successors(Some(err), |e| e.source()).find_map(|e| e.downcast_ref::<hyper::Error>());
     let text = chain(err);
     match hyper {
-        Some(h) if h.is_incomplete_message() => SendError::Other(format!("{NO_ANSWER} ({text})")),
-        Some(h) if h.is_parse() => SendError::Other(format!("{NOT_HTTP}/1.1 ({text})")),
+        Some(h) if h.is_incomplete_message() => SendError::NoAnswer(text),
+        Some(h) if h.is_parse() => SendError::NotHttp(text),
         _ => SendError::Other(text),
     }
 }
@@ -92,7 +92,7 @@ pub(super) fn cut_off(parts: &http::response::Parts, size: usize, err: &hyper::E
         .and_then(|v| v.to_str().ok())
         .map_or_else(String::new, |n| format!(" of {n}"));
     let status = format!("{} {}", parts.status.as_u16(), parts.status.canonical_reason().unwrap_or(""));
-    SendError::Other(format!("{CUT_OFF} after {} and {size}{expected} body bytes ({})", status.trim_end(), chain(err)))
+    SendError::CutOff(format!("{} and {size}{expected} body bytes ({})", status.trim_end(), chain(err)))
 }
 
 /// The root cause: for connect errors the OS's words ("Connection refused")
@@ -130,7 +130,7 @@ mod tests {
         assert!(hint(dns).contains("host name did not resolve"));
         assert!(hint(SendError::Connect("Connection refused (os error 111)".into())).contains("nothing is listening"));
         assert!(hint(SendError::Timeout(Duration::from_secs(1))).contains("--timeout"));
-        assert!(hint(SendError::Other(format!("{NO_ANSWER} (x)"))).contains("its log may say why"));
+        assert!(hint(SendError::NoAnswer("x".into())).contains("its log may say why"));
         assert_eq!(SendError::Other("something else".into()).hint(), None);
         assert_eq!(SendError::Interrupted.kind(), "interrupted");
     }
