@@ -7,6 +7,7 @@ mod model;
 pub mod query;
 mod rows;
 mod schema;
+mod wal_sync;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -27,8 +28,9 @@ pub const RESPONSE_BODY_CAP: usize = 64 * 1024;
 /// How far a commit is guaranteed to survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
-    /// Survives power loss: every commit is synced (`synchronous=FULL`). The relay
-    /// acknowledges deliveries on commit, so it uses this.
+    /// Survives power loss: every commit is synced before it is reported
+    /// (`synchronous=FULL`, or for a [`Writer`], a sync of the log on its own thread).
+    /// The relay acknowledges deliveries on commit, so it uses this.
     PowerLoss,
     /// Survives a crash of hooktap but not of the machine (`synchronous=NORMAL` in WAL):
     /// for records nobody was promised, such as what `send` fired.
@@ -213,6 +215,11 @@ impl Store {
             Durability::ProcessCrash => "NORMAL",
         };
         self.conn.pragma_update(None, "synchronous", level)
+    }
+
+    /// The journal mode SQLite actually uses (`wal` unless the file system cannot do it).
+    pub(crate) fn journal_mode(&self) -> rusqlite::Result<String> {
+        self.conn.pragma_query_value(None, "journal_mode", |r| r.get(0))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {

@@ -232,6 +232,21 @@ async fn writer_reports_failures_per_write() {
     handle.join();
 }
 
+#[tokio::test]
+async fn a_durable_writer_acknowledges_only_what_it_could_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let (writer, handle) = Writer::spawn(&path, 8).unwrap();
+    writer.insert(delivery("nudj", None, "x")).await.unwrap();
+    // SQLite goes on writing to the file it has open, but the log at the path is
+    // gone: nothing written now can be promised to survive, so nothing is acknowledged.
+    std::fs::remove_file(dir.path().join("w.db-wal")).unwrap();
+    let err = writer.insert(delivery("nudj", None, "y")).await.unwrap_err();
+    assert!(err.to_string().contains("could not be synced"), "{err}");
+    drop(writer);
+    handle.join();
+}
+
 #[test]
 fn pending_refs_page_through_pending_rows_without_bodies() {
     let dir = tempfile::tempdir().unwrap();
