@@ -7,6 +7,7 @@ mod model;
 pub mod query;
 mod rows;
 mod schema;
+mod seen;
 mod wal_sync;
 mod writer;
 
@@ -171,6 +172,7 @@ pub fn default_path() -> Option<PathBuf> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    seen: seen::Seen,
 }
 
 impl std::fmt::Debug for Store {
@@ -190,7 +192,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(sql)?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store { conn, path: path.to_path_buf(), seen: seen::Seen::default() };
         store.configure().map_err(sql)?;
         store.migrate()?;
         Ok(store)
@@ -201,9 +203,9 @@ impl Store {
         // FULL: a committed delivery survives power loss, which is what "durable before ack" promises.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Plans must not depend on bound values: otherwise the duplicate check's
-        // partial index makes SQLite re-prepare it for every new delivery id,
-        // which cost a fifth of the writer's time under load.
+        // Plans must not depend on bound values: otherwise a query that could use a
+        // partial index is re-prepared for every new value it is given (this once
+        // cost a fifth of the writer's time under load).
         self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(())
     }
@@ -252,7 +254,7 @@ impl Store {
     /// Stores one delivery in its own transaction.
     pub fn insert(&mut self, delivery: &NewDelivery) -> rusqlite::Result<Inserted> {
         let tx = self.conn.transaction()?;
-        let inserted = insert_in(&tx, delivery)?;
+        let inserted = insert_in(&tx, &mut self.seen, delivery)?;
         tx.commit()?;
         Ok(inserted)
     }
@@ -260,7 +262,7 @@ impl Store {
     /// Stores many deliveries in one transaction: one commit, one fsync.
     pub fn insert_batch(&mut self, deliveries: &[NewDelivery]) -> rusqlite::Result<Vec<Inserted>> {
         let tx = self.conn.transaction()?;
-        let out = deliveries.iter().map(|d| insert_in(&tx, d)).collect::<rusqlite::Result<Vec<_>>>()?;
+        let out = deliveries.iter().map(|d| insert_in(&tx, &mut self.seen, d)).collect::<rusqlite::Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(out)
     }

@@ -1,22 +1,38 @@
 //! The SQL that writes one delivery or attempt inside a caller's transaction,
 //! shared by [`super::Store`]'s methods and the writer thread's batches.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
+use super::seen::Seen;
 use super::{Inserted, NewAttempt, NewDelivery, RESPONSE_BODY_CAP, SentDelivery, Source, State, encode_headers};
 
-/// The earliest received delivery with a provider and provider delivery id.
-pub(super) const DUPLICATE_OF: &str = "SELECT id FROM deliveries WHERE provider = ?1 AND provider_delivery_id = ?2
-    AND provider_delivery_id IS NOT NULL AND source IN ('listen', 'tunnel') ORDER BY seq LIMIT 1";
-
-pub(super) fn insert_in(tx: &rusqlite::Transaction<'_>, d: &NewDelivery) -> rusqlite::Result<Inserted> {
-    insert_row(tx, d, None)
+/// Stores a delivery; a received one is checked against `seen` for an earlier copy.
+pub(super) fn insert_in(
+    tx: &rusqlite::Transaction<'_>,
+    seen: &mut Seen,
+    d: &NewDelivery,
+) -> rusqlite::Result<Inserted> {
+    // Only what was received can be a duplicate: `send` makes fresh ids, and a replay
+    // repeats its original's id on purpose.
+    let received = match (&d.provider, &d.provider_delivery_id, d.source) {
+        (Some(p), Some(pid), Source::Listen | Source::Tunnel) => Some((p.as_str(), pid.as_str())),
+        _ => None,
+    };
+    let duplicate_of = match received {
+        Some((p, pid)) => seen.duplicate_of(tx, p, pid)?,
+        None => None,
+    };
+    insert_row(tx, d, duplicate_of.as_deref(), None)?;
+    if let (Some((p, pid)), None) = (received, &duplicate_of) {
+        seen.received(p, pid, tx.last_insert_rowid());
+    }
+    Ok(Inserted { duplicate_of })
 }
 
 /// Stores a sent delivery already carrying its one attempt's outcome, then the
 /// attempt: one row write each instead of an insert followed by an update.
 pub(super) fn sent_in(tx: &rusqlite::Transaction<'_>, s: &SentDelivery) -> rusqlite::Result<()> {
-    insert_row(tx, &s.delivery, Some((&s.attempt, s.state)))?;
+    insert_row(tx, &s.delivery, None, Some((&s.attempt, s.state)))?;
     attempt_row(tx, &s.attempt)?;
     Ok(())
 }
@@ -24,17 +40,9 @@ pub(super) fn sent_in(tx: &rusqlite::Transaction<'_>, s: &SentDelivery) -> rusql
 fn insert_row(
     tx: &rusqlite::Transaction<'_>,
     d: &NewDelivery,
+    duplicate_of: Option<&str>,
     last: Option<(&NewAttempt, State)>,
-) -> rusqlite::Result<Inserted> {
-    // Only what was received can be a duplicate: `send` makes fresh ids, and a replay
-    // repeats its original's id on purpose. DUPLICATE_OF's clauses match the partial
-    // index `deliveries_received_id`, whose equal keys come in `seq` order: no sort.
-    let duplicate_of: Option<String> = match (&d.provider, &d.provider_delivery_id, d.source) {
-        (Some(p), Some(pid), Source::Listen | Source::Tunnel) => {
-            tx.prepare_cached(DUPLICATE_OF)?.query_row(params![p, pid], |r| r.get(0)).optional()?
-        }
-        _ => None,
-    };
+) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO deliveries (id, received_at, source, method, path, query, headers, body, body_size,
             remote_addr, provider, profile, route, event, provider_delivery_id, signature, signature_reason,
@@ -71,7 +79,7 @@ fn insert_row(
         last.map(|(a, _)| a.duration_us),
         last.and_then(|(a, _)| a.error.as_deref()),
     ])?;
-    Ok(Inserted { duplicate_of })
+    Ok(())
 }
 
 pub(super) fn attempt_in(

@@ -3,7 +3,6 @@
 use bytes::Bytes;
 use http::HeaderMap;
 
-use super::rows::DUPLICATE_OF;
 use super::*;
 use crate::provider::SignatureState;
 
@@ -336,15 +335,42 @@ async fn writer_records_sent_deliveries_with_their_attempts() {
 }
 
 #[test]
-fn duplicate_checks_are_not_re_prepared_per_delivery_id() {
+fn duplicates_of_deliveries_stored_before_a_restart_are_flagged() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("p.db")).unwrap();
-    for i in 0..5 {
-        store.insert(&delivery("nudj", Some(&format!("evt-{i}")), "x")).unwrap();
+    let path = dir.path().join("r.db");
+    let first = delivery("nudj", Some("evt_1"), "x");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.insert(&first).unwrap();
+        store.insert(&delivery("nudj", Some("evt_1"), "x")).unwrap();
+        store.insert(&delivery("nudj", Some("evt_2"), "x")).unwrap();
     }
-    let stmt = store.conn().prepare_cached(DUPLICATE_OF).unwrap();
-    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
-    assert!(stmt.get_status(rusqlite::StatementStatus::Run) >= 5);
+    let mut store = Store::open(&path).unwrap();
+    let again = store.insert(&delivery("nudj", Some("evt_1"), "x")).unwrap();
+    assert_eq!(again.duplicate_of.as_deref(), Some(first.id.as_str()), "points at the first receipt, not a copy");
+    assert_eq!(store.insert(&delivery("nudj", Some("evt_3"), "x")).unwrap().duplicate_of, None);
+}
+
+#[test]
+fn a_remembered_id_is_confirmed_against_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
+    let other = delivery("nudj", Some("evt_other"), "x");
+    store.insert(&other).unwrap();
+    // As if evt_1 hashed like evt_other: the row says otherwise, so no duplicate.
+    let seq: i64 = store.conn().query_row("SELECT seq FROM deliveries", [], |r| r.get(0)).unwrap();
+    store.seen.pretend("nudj", "evt_1", seq);
+    let first = delivery("nudj", Some("evt_1"), "x");
+    assert_eq!(store.insert(&first).unwrap().duplicate_of, None);
+    let again = store.insert(&delivery("nudj", Some("evt_1"), "x")).unwrap();
+    assert_eq!(again.duplicate_of.as_deref(), Some(first.id.as_str()), "the real first receipt took its place");
+
+    // A first receipt that is gone (pruned) is no original: the next copy becomes one.
+    store.conn().execute("DELETE FROM deliveries", []).unwrap();
+    let fresh = delivery("nudj", Some("evt_1"), "x");
+    assert_eq!(store.insert(&fresh).unwrap().duplicate_of, None);
+    let copy = store.insert(&delivery("nudj", Some("evt_1"), "x")).unwrap();
+    assert_eq!(copy.duplicate_of.as_deref(), Some(fresh.id.as_str()));
 }
 
 #[test]
@@ -370,8 +396,11 @@ fn plan(store: &Store, sql: &str) -> String {
 fn hot_queries_use_their_indexes_without_sorting() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("plan.db")).unwrap();
-    let dup = plan(&store, DUPLICATE_OF);
-    assert!(dup.contains("USING INDEX deliveries_received_id") && !dup.contains("TEMP B-TREE"), "{dup}");
+    let recent = plan(&store, seen::RECENT);
+    assert!(
+        recent.contains("USING COVERING INDEX deliveries_received_recent") && !recent.contains("TEMP B-TREE"),
+        "{recent}"
+    );
     let pending = plan(&store, "SELECT seq FROM deliveries WHERE state = 'pending' ORDER BY next_attempt_at");
     assert!(pending.contains("INDEX deliveries_pending") && !pending.contains("TEMP B-TREE"), "{pending}");
     let since = plan(&store, "SELECT seq FROM deliveries WHERE id >= ?1 AND received_at >= ?2");
@@ -433,7 +462,7 @@ fn a_version_1_database_moves_to_the_leaner_indexes_keeping_its_rows() {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL ORDER BY name")
         .unwrap();
     let names: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-    assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_id"]);
+    assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_recent"]);
     assert_eq!(store.pending_refs(0, 10).unwrap().len(), 1, "the pending row is still queued");
 }
 

@@ -237,7 +237,7 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) -> Vec<Answer> {
         let mut done = Vec::with_capacity(batch.len());
         for op in batch.iter() {
             done.push(match op {
-                Op::Insert(d, _) => Done::Insert(insert_in(&tx, d)?),
+                Op::Insert(d, _) => Done::Insert(insert_in(&tx, &mut store.seen, d)?),
                 Op::Attempt(a, state, next, _) => Done::Attempt(attempt_in(&tx, a, *state, *next)?),
                 Op::SetState(id, state, next, _) => Done::SetState(
                     tx.prepare_cached("UPDATE deliveries SET state = ?2, next_attempt_at = ?3 WHERE id = ?1")?
