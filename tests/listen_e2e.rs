@@ -284,6 +284,26 @@ fn an_events_filter_warns_of_names_it_does_not_know_and_says_what_it_left_out() 
     relay.kill();
 }
 
+#[cfg(unix)]
+#[test]
+fn a_database_other_users_can_read_is_warned_about_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    Store::open(&env.db()).unwrap();
+    let private = RelayProcess::start(&env, &["--provider", "github", "--secret", "s"], &[]);
+    let banner = private.stderr_text();
+    private.kill();
+    assert!(!banner.contains("readable by other users"), "a new database is private: {banner}");
+
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let relay = RelayProcess::start(&env, &["--provider", "github", "--secret", "s"], &[]);
+    let banner = relay.stderr_text();
+    relay.kill();
+    let db = env.db().display().to_string();
+    assert!(banner.contains(&format!("hooktap: warning: database {db} stores every header received")), "{banner}");
+    assert!(banner.contains(&format!("run: chmod 600 {db}")), "{banner}");
+}
+
 #[test]
 fn pending_work_follows_a_corrected_target_after_a_restart() {
     let env = Env::new();

@@ -203,6 +203,14 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     let (trigger, shutdown) = shutdown_pair();
     let retargeted = retarget_pending(&config)?;
     let (app, writer_thread) = App::open(&config, shutdown.clone())?;
+    // New databases are made private; an older or copied one may not be.
+    if crate::config::is_shared_readable(&config.db) {
+        tracing::warn!(
+            "database {} stores every header received, credentials included, and is readable by other users; run: chmod 600 {}",
+            config.db.display(),
+            config.db.display()
+        );
+    }
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
     let tls = config.tls.as_ref().map(tls::load).transpose()?;
     let listener = server::bind(&config.bind, config.port).await?;
