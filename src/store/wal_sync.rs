@@ -36,7 +36,8 @@ impl WalFile {
     pub(super) fn sync(&mut self) -> io::Result<()> {
         let inode = inode(&std::fs::metadata(&self.path)?);
         if self.open.as_ref().is_none_or(|(_, open)| *open != inode) {
-            let file = File::open(&self.path)?;
+            // Write access: some systems (Windows) refuse to flush a read-only handle.
+            let file = std::fs::OpenOptions::new().write(true).open(&self.path)?;
             let opened = inode_of(&file)?;
             // A new file's name must be durable too, or a power loss could take the log with it.
             if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
