@@ -340,6 +340,14 @@ mod tests {
         HeldSync { started, finish, calls, to_sync, thread }
     }
 
+    impl HeldSync {
+        /// Ends the sync thread the way the writer does: by dropping its sender.
+        fn stop(self) {
+            drop(self.to_sync);
+            self.thread.join().unwrap();
+        }
+    }
+
     fn set_state() -> (Answer, oneshot::Receiver<Result<bool, String>>) {
         let (reply, rx) = oneshot::channel();
         (Answer::SetState(reply, Ok(true)), rx)
@@ -354,8 +362,7 @@ mod tests {
         assert!(got.try_recv().is_err(), "answered while the log was still being synced");
         s.finish.send(Ok(())).unwrap();
         assert_eq!(got.blocking_recv().unwrap(), Ok(true));
-        drop(s.to_sync);
-        s.thread.join().unwrap();
+        s.stop();
     }
 
     #[test]
@@ -375,8 +382,7 @@ mod tests {
         assert_eq!(got_second.blocking_recv().unwrap(), Ok(true));
         assert_eq!(got_third.blocking_recv().unwrap(), Ok(true));
         assert_eq!(s.calls.load(Ordering::SeqCst), 2, "three batches, two syncs");
-        drop(s.to_sync);
-        s.thread.join().unwrap();
+        s.stop();
     }
 
     #[test]
@@ -390,7 +396,6 @@ mod tests {
         let err = got.blocking_recv().unwrap().unwrap_err();
         assert!(err.contains("could not be synced") && err.contains("disk on fire"), "{err}");
         assert_eq!(got_failed.blocking_recv().unwrap(), Err("constraint failed".into()), "its own error stays");
-        drop(s.to_sync);
-        s.thread.join().unwrap();
+        s.stop();
     }
 }
