@@ -309,6 +309,10 @@ async fn h2_with_prior_knowledge_is_served_on_the_same_port() {
     assert_eq!(reply.status, 200);
     let d = Store::open(&dir.path().join("relay.db")).unwrap().get(&id_of(&reply)).unwrap();
     assert_eq!((d.path.as_str(), &d.body[..]), ("/h2", &b"x"[..]));
+    // HTTP/2 names the host in `:authority`; the record carries it as `host`, first.
+    let authority = relay.url.trim_start_matches("http://");
+    assert_eq!(d.headers.iter().next().map(|(n, v)| (n.as_str(), v.to_str().unwrap())), Some(("host", authority)));
+    assert_eq!(d.headers.get_all("host").iter().count(), 1);
     relay.stop().await.unwrap();
 }
 

@@ -59,7 +59,8 @@ pub async fn ingest(
         (_, false, Some(_)) => State::Pending,
         _ => State::Recorded,
     };
-    let mut d = NewDelivery::request(Source::Listen, parts.method.as_str(), &path, parts.headers, body);
+    let headers = with_authority(parts.headers, &parts.uri);
+    let mut d = NewDelivery::request(Source::Listen, parts.method.as_str(), &path, headers, body);
     d.query = query;
     d.remote_addr = remote.map(|a| a.to_string());
     d.route = route.as_ref().map(|r| r.path.clone());
@@ -137,6 +138,22 @@ pub async fn ingest(
         });
     }
     response
+}
+
+/// An HTTP/2 request names its host in the `:authority` pseudo-header, which is not
+/// among the headers; it is recorded as the `host` header it stands for, first, where
+/// HTTP/1.1 carries it, so every delivery's record names the host it was sent to.
+fn with_authority(headers: HeaderMap, uri: &http::Uri) -> HeaderMap {
+    let Some(value) = uri.authority().and_then(|a| http::HeaderValue::from_str(a.as_str()).ok()) else {
+        return headers;
+    };
+    if headers.contains_key(http::header::HOST) {
+        return headers;
+    }
+    let mut with = HeaderMap::with_capacity(headers.len() + 1);
+    with.insert(http::header::HOST, value);
+    with.extend(headers);
+    with
 }
 
 /// Checks the signature (and the expected Authorization value) with the route's signer,
