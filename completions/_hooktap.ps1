@@ -345,11 +345,11 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;send' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to POST the event')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own body: `@file` or `-` for stdin')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, ''"str"''; repeatable)')
@@ -382,11 +382,11 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;verify' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'File holding the raw body (default: stdin)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'A request header, `Name: value` (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header, `Name: value` (repeatable)')
@@ -411,11 +411,11 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind')
             [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Forward verified deliveries to this URL (more routes via config)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Only forward these event types (comma-separated)')
             [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'When to answer the provider')
             [CompletionResult]::new('--forward-timeout', '--forward-timeout', [CompletionResultType]::ParameterName, 'Timeout for each forward attempt')

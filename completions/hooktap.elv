@@ -308,11 +308,11 @@ set edit:completion:arg-completer[hooktap] = {|@words|
         &'hooktap;config;help;help'= {
         }
         &'hooktap;send'= {
-            cand --profile 'Profile from the config (provider + secret)'
+            cand --profile 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]'
             cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (trailing newline ignored)'
-            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
             cand --to 'Where to POST the event'
             cand --data 'Send your own body: `@file` or `-` for stdin'
             cand --set 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, ''"str"''; repeatable)'
@@ -344,11 +344,11 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --version 'Print version'
         }
         &'hooktap;verify'= {
-            cand --profile 'Profile from the config (provider + secret)'
+            cand --profile 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]'
             cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (trailing newline ignored)'
-            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
             cand --body 'File holding the raw body (default: stdin)'
             cand -H 'A request header, `Name: value` (repeatable)'
             cand --header 'A request header, `Name: value` (repeatable)'
@@ -372,11 +372,11 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --port 'Port to listen on'
             cand --bind 'Address to bind'
             cand --forward-to 'Forward verified deliveries to this URL (more routes via config)'
-            cand --profile 'Profile from the config (provider + secret)'
+            cand --profile 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]'
             cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
             cand --secret-env 'Read the secret from this environment variable'
             cand --secret-file 'Read the secret from this file (trailing newline ignored)'
-            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
             cand --events 'Only forward these event types (comma-separated)'
             cand --ack 'When to answer the provider'
             cand --forward-timeout 'Timeout for each forward attempt'

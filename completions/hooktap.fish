@@ -160,11 +160,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check every layer, profile and route; exit 2 on problems'
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profile" -d 'Manage profiles (provider + secret)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l to -d 'Where to POST the event' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l data -d 'Send your own body: `@file` or `-` for stdin' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l set -d 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, \'"str"\'; repeatable)' -r
@@ -190,11 +190,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s q -l quiet -d '
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s V -l version -d 'Print version'
-complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l body -d 'File holding the raw body (default: stdin)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l tolerance -d 'Allowed clock skew in seconds (default: the provider\'s)' -r
@@ -213,11 +213,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s V -l version 
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l port -d 'Port to listen on' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l bind -d 'Address to bind' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-to -d 'Forward verified deliveries to this URL (more routes via config)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l profile -d 'Profile from the config (provider + secret)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l events -d 'Only forward these event types (comma-separated)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l ack -d 'When to answer the provider' -r -f -a "immediate\t'200 with an empty body as soon as the delivery is stored'
 passthrough\t'Wait for the local app and return its answer'"

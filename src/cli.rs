@@ -92,8 +92,10 @@ impl Cli {
 /// Which provider and secret a command signs or verifies with.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ProviderArgs {
-    /// Profile from the config (provider + secret)
-    #[arg(long, value_name = "NAME", env = "HOOKTAP_PROFILE")]
+    /// Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]
+    // HOOKTAP_PROFILE is the `profile` setting's variable (see `config`), a default that
+    // --provider overrides; it is not this flag's, or it would conflict with --provider.
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)
     #[arg(long, value_name = "P")]
@@ -104,9 +106,18 @@ pub struct ProviderArgs {
     /// Read the secret from this file (trailing newline ignored)
     #[arg(long, value_name = "FILE", conflicts_with = "secret")]
     pub secret_file: Option<PathBuf>,
-    /// The secret itself (visible in `ps`; prefer --secret-env)
-    #[arg(long, value_name = "S", env = "HOOKTAP_SECRET", hide_env_values = true)]
+    /// The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]
+    #[arg(long, value_name = "S")]
     pub secret: Option<String>,
+    /// HOOKTAP_SECRET, read apart from --secret so that any secret flag overrides it
+    /// instead of conflicting with it.
+    #[arg(skip = env_secret())]
+    pub env_secret: Option<String>,
+}
+
+/// HOOKTAP_SECRET when set and not empty.
+fn env_secret() -> Option<String> {
+    std::env::var("HOOKTAP_SECRET").ok().filter(|s| !s.is_empty())
 }
 
 /// Which recorded deliveries `replay` and `tail` act on.

@@ -323,7 +323,7 @@ fn an_empty_secret_is_refused_from_every_source() {
     env.write_user_config("[profiles.inl]\nprovider = \"github\"\nsecret = \"\"\n");
     let verify = ["verify", "-H", "X-Hub-Signature-256: sha256=00"];
     let cases: [(&[&str], &str); 4] = [
-        (&["--provider", "github", "--secret", ""], "--secret (or HOOKTAP_SECRET) is empty"),
+        (&["--provider", "github", "--secret", ""], "--secret is empty"),
         (&["--provider", "github", "--secret-env", "MT"], "environment variable MT is empty"),
         (&["--provider", "github", "--secret-file", "empty.txt"], "secret file empty.txt is empty"),
         (&["--profile", "inl"], "profile inl: secret is empty"),

@@ -534,3 +534,28 @@ fn a_terminal_on_stdin_is_a_usage_error_not_a_hang() {
     assert_eq!(status.code(), Some(2), "{text}");
     assert!(text.contains("no body: stdin is a terminal") && text.contains("--body FILE"), "{text}");
 }
+
+#[test]
+fn secret_and_profile_flags_override_their_environment_variables() {
+    let env = Env::new();
+    let file = body_file(&env, "body.bin", b"Hello, World!");
+    let verify = |extra: &[&str], vars: &[(&str, &str)]| {
+        let mut cmd = env.cmd();
+        cmd.args(["verify", "--body", &file, "-H", GH_SIG]).args(extra).envs(vars.iter().copied());
+        cmd.assert()
+    };
+    // A wrong HOOKTAP_SECRET is only a default: each secret flag wins over it.
+    let wrong = [("HOOKTAP_SECRET", "not the secret"), ("GH", GH_SECRET)];
+    verify(&["--provider", "github", "--secret-env", "GH"], &wrong).code(0);
+    std::fs::write(env.path("secret"), GH_SECRET).unwrap();
+    let secret_file = env.path("secret").to_string_lossy().into_owned();
+    verify(&["--provider", "github", "--secret-file", &secret_file], &wrong).code(0);
+    verify(&["--provider", "github", "--secret", GH_SECRET], &wrong).code(0);
+    // ...and is used when no flag gives a secret.
+    verify(&["--provider", "github"], &wrong).code(1);
+    verify(&["--provider", "github"], &[("HOOKTAP_SECRET", GH_SECRET)]).code(0);
+    // HOOKTAP_PROFILE names the default profile, which --provider overrides.
+    verify(&["--provider", "github", "--secret", GH_SECRET], &[("HOOKTAP_PROFILE", "elsewhere")]).code(0);
+    // Two secret flags typed together still conflict.
+    verify(&["--provider", "github", "--secret", "a", "--secret-env", "GH"], &[]).code(2);
+}

@@ -210,7 +210,9 @@ impl super::Config {
         } else if let Some(file) = &args.secret_file {
             Some(secret_from_file(file, "--secret-file")?)
         } else if let Some(s) = &args.secret {
-            Some(secret_from_text(s, "--secret (or HOOKTAP_SECRET)", "pass the secret, or use --secret-env VAR")?)
+            Some(secret_from_text(s, "--secret", "pass the secret, or use --secret-env VAR")?)
+        } else if let Some(s) = &args.env_secret {
+            Some(Secret::new(s))
         } else if let Some(prof) = profile {
             match (&prof.secret_env, &prof.secret_file, &prof.secret) {
                 (Some(var), _, _) => Some(secret_from_env(var, &what)?),

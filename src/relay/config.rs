@@ -157,9 +157,8 @@ impl RelayConfig {
             routes.push(Route::new(&r.path, signer, target, &r.events, ack, r.event.clone(), flag_timeout)?);
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
-        // A --secret that only came from HOOKTAP_SECRET is a default, not a request to verify.
-        let secret_flag =
-            args.provider.secret.as_ref().is_some_and(|s| std::env::var("HOOKTAP_SECRET").ok().as_ref() != Some(s));
+        // HOOKTAP_SECRET alone is a default, not a request to verify.
+        let secret_flag = args.provider.secret.is_some();
         if !named && (args.provider.secret_env.is_some() || args.provider.secret_file.is_some() || secret_flag) {
             return Err(usage_hint(
                 "a secret was given but no provider to check it with",
