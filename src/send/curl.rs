@@ -37,7 +37,10 @@ pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
         };
-        let _ = write!(out, " \\\n  -H {}", quote(&format!("{}: {shown}", name.as_str())));
+        // `-H 'name:'` tells curl to drop the header; `-H 'name;'` sends it empty.
+        let header =
+            if shown.is_empty() { format!("{};", name.as_str()) } else { format!("{}: {shown}", name.as_str()) };
+        let _ = write!(out, " \\\n  -H {}", quote(&header));
     }
     let body = &prepared.body;
     match std::str::from_utf8(body) {
@@ -118,6 +121,15 @@ mod tests {
         assert!(shown.command.contains("Bearer s3cr3t"));
         assert!(shown.command.starts_with("curl -sSk -X POST https://h/x"), "{}", shown.command);
         assert!(curl.command.starts_with("curl -sS -X POST"), "{}", curl.command);
+    }
+
+    #[test]
+    fn an_empty_header_is_written_the_way_curl_sends_it_empty() {
+        let mut p = prepared(b"{}");
+        p.headers.insert("x-empty", HeaderValue::from_static(""));
+        let curl = render("http://h/x", &p, false, false);
+        assert!(curl.command.contains("-H 'x-empty;'"), "{}", curl.command);
+        assert!(!curl.command.contains("x-empty:"), "{}", curl.command);
     }
 
     #[test]
