@@ -94,7 +94,9 @@ impl Edit {
 
 /// Applies every edit to a body of `content_type`. A JSON body is serialised
 /// again: pretty when the original spanned lines (the fixtures do), compact
-/// otherwise. A form-encoded body changes only in the fields edited.
+/// otherwise, with a final newline if it had one; numbers keep their digits as
+/// written (`1.0`, `1e3`, integers past 64 bits). A form-encoded body changes
+/// only in the fields edited.
 pub fn apply_all(body: &[u8], content_type: &str, edits: &[Edit]) -> Result<Vec<u8>, EditError> {
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if essence == "application/x-www-form-urlencoded" {
@@ -112,7 +114,11 @@ pub fn apply_all(body: &[u8], content_type: &str, edits: &[Edit]) -> Result<Vec<
     }
     let out = if body.contains(&b'\n') { serde_json::to_vec_pretty(&doc) } else { serde_json::to_vec(&doc) };
     // Serialising a `Value` cannot fail: its keys are strings.
-    Ok(out.unwrap_or_default())
+    let mut out = out.unwrap_or_default();
+    if body.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    Ok(out)
 }
 
 /// What a form-encoded value may hold unescaped; a space becomes `+`.
@@ -258,6 +264,10 @@ mod tests {
         assert_eq!(apply_all(br#"{"a":1,"b":0}"#, json, &edits).unwrap(), br#"{"a":2,"b":0}"#);
         let pretty = apply_all(b"{\n  \"a\": 1\n}", json, &edits).unwrap();
         assert_eq!(pretty, b"{\n  \"a\": 2\n}");
+        // Fields the edit does not touch keep their numbers as written, and the final newline stays.
+        let body = b"{\n  \"a\": 1,\n  \"z\": 1.0,\n  \"big\": 12345678901234567890123,\n  \"f\": 2.50\n}\n";
+        let out = String::from_utf8(apply_all(body, json, &edits).unwrap()).unwrap();
+        assert_eq!(out, "{\n  \"a\": 2,\n  \"z\": 1.0,\n  \"big\": 12345678901234567890123,\n  \"f\": 2.50\n}\n");
         assert!(matches!(apply_all(b"<xml/>", json, &edits), Err(EditError::NotJson(_))));
         let err = apply_all(b"<xml/>", "text/xml", &edits).unwrap_err();
         assert_eq!(err.to_string(), "--set edits JSON and form-encoded bodies, and this one is text/xml");
