@@ -38,6 +38,20 @@ fn unknown_flags_are_usage_errors() {
 }
 
 #[test]
+fn zero_timeouts_and_sizes_are_refused_before_anything_is_sent() {
+    let env = Env::new();
+    let cases: [&[&str]; 4] = [
+        &["send", "push", "--provider", "github", "--secret", "s", "--to", "http://127.0.0.1:9/", "--timeout", "0"],
+        &["send", "push", "--provider", "github", "--secret", "s", "--to", "http://127.0.0.1:9/", "--duration", "0s"],
+        &["listen", "--port", "0", "--forward-timeout", "0ms"],
+        &["listen", "--port", "0", "--max-body", "0"],
+    ];
+    for args in cases {
+        env.cmd().args(args).assert().code(2).stderr(predicate::str::contains("is zero; give a"));
+    }
+}
+
+#[test]
 fn committed_completions_match_the_cli() {
     let env = Env::new();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");

@@ -38,10 +38,10 @@ pub struct ListenArgs {
     #[arg(long, value_enum, value_name = "MODE")]
     pub ack: Option<AckMode>,
     /// Timeout for each forward attempt
-    #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = super::parse_positive_duration)]
     pub forward_timeout: Option<Duration>,
     /// Largest body accepted (e.g. 5MiB); larger gets 413
-    #[arg(long, value_name = "SIZE", value_parser = crate::util::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = super::parse_positive_size)]
     pub max_body: Option<u64>,
     /// Forward deliveries whose signature is invalid or missing too
     #[arg(long)]

@@ -31,3 +31,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 pub(crate) fn not_implemented(what: &str) -> anyhow::Error {
     crate::error::usage_hint(format!("`hooktap {what}` is not implemented yet"), "see README.md for what works today")
 }
+
+/// A duration flag that must be more than zero: a timeout of 0 would fail every request.
+pub fn parse_positive_duration(s: &str) -> Result<std::time::Duration, String> {
+    match crate::util::parse_duration(s)? {
+        d if d.is_zero() => Err(format!("{s:?} is zero; give a length of time such as 5s or 250ms")),
+        d => Ok(d),
+    }
+}
+
+/// A size flag that must be more than zero.
+pub fn parse_positive_size(s: &str) -> Result<u64, String> {
+    match crate::util::parse_size(s)? {
+        0 => Err(format!("{s:?} is zero; give a size such as 5MiB")),
+        n => Ok(n),
+    }
+}
