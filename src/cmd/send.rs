@@ -79,7 +79,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "R/s", value_parser = input::parse_rate)]
     pub rate: Option<f64>,
     /// Keep sending for this long (instead of stopping at --count)
-    #[arg(long, value_name = "DURATION", value_parser = super::parse_positive_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
     pub duration: Option<Duration>,
     /// Do not record sent deliveries in the database
     #[arg(long)]
