@@ -1238,7 +1238,7 @@ _hooktap() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)
@@ -1336,7 +1336,7 @@ _hooktap() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --to)
@@ -1378,7 +1378,7 @@ _hooktap() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)
@@ -1518,7 +1518,7 @@ _hooktap() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1556,7 +1556,7 @@ _hooktap() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
                     return 0
                     ;;
                 --secret-env)

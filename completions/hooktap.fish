@@ -161,7 +161,15 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profile" -d 'Manage profiles (provider + secret)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
@@ -191,7 +199,15 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s v -l verbose -d
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s V -l version -d 'Print version'
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
@@ -214,7 +230,15 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l port -d 'Port
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l bind -d 'Address to bind' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-to -d 'Forward verified deliveries to this URL (more routes via config)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
@@ -245,7 +269,15 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l last -d 'Only
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l provider -d 'Only this provider' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l provider -d 'Only this provider' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l to -d 'Target URL (default: the original route\'s target)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l concurrency -d 'How many replays in flight at once' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l config -d 'Use this config file instead of the user and project files' -r -F
@@ -264,7 +296,15 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l last -d 'Only t
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l provider -d 'Only this provider' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l provider -d 'Only this provider' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l format -d 'Output format when not using the viewer' -r -f -a "line\t'One human-readable line per delivery'
 json\t'One JSON object per line'
 csv\t'CSV with a header row'"

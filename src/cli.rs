@@ -98,7 +98,7 @@ pub struct ProviderArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = ProviderName, hide_possible_values = true)]
     pub provider: Option<String>,
     /// Read the secret from this environment variable
     #[arg(long, value_name = "VAR", conflicts_with_all = ["secret", "secret_file"])]
@@ -136,6 +136,29 @@ pub struct FilterArgs {
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
     /// Only this provider
-    #[arg(long = "provider", value_name = "P")]
+    #[arg(long = "provider", value_name = "P", value_parser = ProviderName, hide_possible_values = true)]
     pub provider: Option<String>,
+}
+
+/// A provider name: any text, checked (leniently, with suggestions) where it is
+/// used; the built-in names are offered to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderName;
+
+impl clap::builder::TypedValueParser for ProviderName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = crate::provider::builtins().into_iter().map(|p| p.info().name.clone());
+        Some(Box::new(names.map(clap::builder::PossibleValue::new)))
+    }
 }

@@ -51,6 +51,18 @@ fn zero_timeouts_and_sizes_are_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn completion_offers_the_provider_names() {
+    let env = Env::new();
+    let out = env.cmd().args(["completions", "zsh"]).output().unwrap();
+    let zsh = String::from_utf8(out.stdout).unwrap();
+    let flags: Vec<&str> = zsh.lines().filter(|l| l.starts_with("'--provider=[Provider scheme")).collect();
+    assert_eq!(flags.len(), 3, "send, verify and listen: {flags:?}");
+    for line in flags {
+        assert!(line.ends_with(":P:(nexus nexudus nexadesk nudj standard github stripe shopify slack)' \\"), "{line}");
+    }
+}
+
+#[test]
 fn committed_completions_match_the_cli() {
     let env = Env::new();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
