@@ -559,3 +559,42 @@ fn the_readme_sample_config_validates() {
         .assert()
         .success();
 }
+
+/// Regression: `config set` on a key already in the file replaced the whole
+/// line, losing the comment above it and the one after its value, and
+/// `profile add --force` cleared the profile's table, comments and all.
+#[test]
+fn set_and_profile_add_force_keep_the_comments_around_a_changed_value() {
+    let env = Env::new();
+    let file = env.path("u.toml");
+    let text = "# Top comment\nprofile = \"desk\"   # default profile\n\n[listen]\n# the port\nport = 5757 # trailing\n\n\
+                [profiles.desk]\n# who signs\nprovider = \"nexadesk\" # NexaDesk\n# where the secret is\nsecret_env = \"A\" # env\n\n\
+                [profiles.gh]\nprovider = \"github\"\nsecret_env = \"GH\"\n";
+    common::write(&file, text);
+    let config = ["--config", file.to_str().unwrap()];
+    for args in [
+        &["config", "set", "listen.port", "9090"][..],
+        &["config", "set", "profile", "gh"],
+        &["config", "set", "profiles.desk.secret_env", "B"],
+        &["config", "profile", "add", "desk", "--provider", "nexadesk", "--secret-env", "C", "--force"],
+    ] {
+        env.cmd().args(config).args(args).assert().success();
+    }
+    let expected = text
+        .replace("port = 5757 # trailing", "port = 9090 # trailing")
+        .replace("profile = \"desk\"   # default profile", "profile = \"gh\"   # default profile")
+        .replace("secret_env = \"A\" # env", "secret_env = \"C\" # env");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+
+    // A field the replacement no longer sets goes, and only its own comment with it.
+    env.cmd()
+        .args(config)
+        .args(["config", "profile", "add", "desk", "--provider", "nexadesk", "--secret-file", "s.txt", "--force"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let desk = table_body(&text, "[profiles.desk]");
+    assert!(desk.starts_with("\n# who signs\nprovider = \"nexadesk\" # NexaDesk\n"), "{text}");
+    assert!(!desk.contains("secret_env") && !desk.contains("# where the secret is"), "{text}");
+    assert!(desk.contains("secret_file = "), "{text}");
+}

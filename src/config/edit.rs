@@ -55,7 +55,7 @@ impl Editable {
                 .as_table_mut()
                 .ok_or_else(|| usage_hint(format!("`{name}` in {key} is not a table"), "edit the file by hand"))?;
         }
-        table.insert(last, Item::Value(value));
+        put_value(table, last, value);
         if is_new_root_key {
             layout::lift_header(&mut self.doc, last);
         }
@@ -107,7 +107,9 @@ impl Editable {
     }
 
     /// Replaces (or adds) `[profiles.NAME]` with these fields. A replaced profile
-    /// keeps its place and its comments; a new one goes after every other table.
+    /// keeps its place and its comments: a field set again keeps its own, one no
+    /// longer set goes with the comment on top of it, a new one goes last; a new
+    /// profile goes after every other table.
     pub fn put_profile(&mut self, name: &str, fields: &[(&str, toml_edit::Value)]) {
         let fresh = (!self.has_profile(name)).then(|| layout::new_last_table(&mut self.doc));
         let position = fresh.as_ref().and_then(Table::position);
@@ -122,10 +124,26 @@ impl Editable {
             Some(t) => profiles.entry(name).or_insert(Item::Table(t)),
             None => profiles.entry(name).or_insert_with(|| Item::Table(Table::new())),
         };
-        if let Some(table) = table.as_table_mut() {
-            table.clear();
-            for (k, v) in fields {
-                table.insert(k, Item::Value(v.clone()));
+        let Some(table) = table.as_table_mut() else { return };
+        let stale: Vec<(String, bool)> = table
+            .iter()
+            .filter(|(key, _)| !fields.iter().any(|(f, _)| f == key))
+            .map(|(key, item)| (key.to_string(), item.is_table()))
+            .collect();
+        let path: layout::TablePath = vec![("profiles".into(), None), (name.into(), None)];
+        for (key, is_table) in stale {
+            let slot = if is_table {
+                let mut p = path.clone();
+                p.push((key, None));
+                layout::Slot::Table(p)
+            } else {
+                layout::Slot::Key(path.clone(), key)
+            };
+            layout::remove(&mut self.doc, &slot);
+        }
+        if let Some(table) = layout::table_mut(&mut self.doc, &path) {
+            for (key, value) in fields {
+                put_value(table, key, value.clone());
             }
         }
     }
@@ -148,6 +166,20 @@ impl Editable {
 impl std::fmt::Display for Editable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.doc.fmt(f)
+    }
+}
+
+/// Sets `key` in `table`. A value already there is replaced in place, so the
+/// comments above its key and after its value stay; a new key goes last.
+fn put_value(table: &mut Table, key: &str, mut value: toml_edit::Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        _ => {
+            table.insert(key, Item::Value(value));
+        }
     }
 }
 

@@ -232,3 +232,19 @@ fn every_profile_field_set_writes_is_a_profile_key_get_can_read() {
     let cfg = Config::from_layers(vec![secret], &[]).unwrap();
     assert_eq!(cfg.profiles["p"].shown_field("secret").as_deref(), Some("(redacted)"));
 }
+
+#[test]
+fn replacing_a_custom_profile_drops_its_scheme_table_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let text = "[profiles.m]\n# mine\nprovider = \"custom\"\nsecret = \"k\"\n\n[profiles.m.scheme]\nheader = \"X\"\n\n\
+                # next\n[listen]\nport = 1\n";
+    std::fs::write(&path, text).unwrap();
+    let mut doc = edit::Editable::load(&path).unwrap();
+    doc.put_profile("m", &[("provider", "github".into()), ("secret_env", "GH".into())]);
+    assert_eq!(
+        doc.to_string(),
+        "[profiles.m]\n# mine\nprovider = \"github\"\nsecret_env = \"GH\"\n\n# next\n[listen]\nport = 1\n"
+    );
+    doc.save(&path).unwrap();
+}
