@@ -598,3 +598,33 @@ fn set_and_profile_add_force_keep_the_comments_around_a_changed_value() {
     assert!(!desk.contains("secret_env") && !desk.contains("# where the secret is"), "{text}");
     assert!(desk.contains("secret_file = "), "{text}");
 }
+
+/// Regression: an edit replaced a symlinked config (a dotfile manager's link)
+/// with a regular file and left the file it pointed to unchanged.
+#[cfg(unix)]
+#[test]
+fn edits_write_through_a_symlinked_config_and_keep_the_link() {
+    let env = Env::new();
+    let real = env.path("dotfiles/hooktap.toml");
+    common::write(&real, "# mine\nretain_days = 30\n");
+    // A relative link to a relative link, as `ln -s` and stow make them.
+    std::os::unix::fs::symlink("dotfiles/hooktap.toml", env.path("middle.toml")).unwrap();
+    std::os::unix::fs::symlink("middle.toml", env.path("link.toml")).unwrap();
+    let link = env.path("link.toml");
+    env.cmd().args(["--config", link.to_str().unwrap(), "config", "set", "retain_days", "9"]).assert().success();
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "# mine\nretain_days = 9\n");
+    for l in [&link, &env.path("middle.toml")] {
+        assert!(std::fs::symlink_metadata(l).unwrap().file_type().is_symlink(), "{} is no longer a link", l.display());
+    }
+
+    // The user file linked to a file not written yet: init creates the target, profile add edits it.
+    std::fs::create_dir_all(env.user_config().parent().unwrap()).unwrap();
+    let target = env.path("dotfiles/user.toml");
+    std::os::unix::fs::symlink(&target, env.user_config()).unwrap();
+    env.cmd().args(["config", "init"]).assert().success();
+    env.cmd().args(["config", "profile", "add", "gh", "--provider", "github", "--secret-env", "GH"]).assert().success();
+    assert!(std::fs::symlink_metadata(env.user_config()).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&target).unwrap().contains("[profiles.gh]"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
+}

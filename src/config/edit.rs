@@ -1,7 +1,7 @@
 //! Editing a config file in place (comments and order kept) and writing it back safely.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Table};
 
@@ -184,7 +184,11 @@ fn put_value(table: &mut Table, key: &str, mut value: toml_edit::Value) {
 }
 
 /// Writes a file atomically (temp file + rename) readable only by the owner, since configs hold secrets.
+///
+/// A symlink is written through: the file it points to gets the new text and the
+/// link stays, as a dotfile manager expects.
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let path = &resolve_links(path)?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| usage(format!("cannot create {}: {e}", dir.display())))?;
     let mut tmp =
@@ -198,6 +202,26 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| usage(format!("cannot write {}: {}", path.display(), e.error)))?;
     Ok(())
+}
+
+/// Links followed before giving up, as the kernel does (`ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// The path a chain of symlinks ends at; a path that is no link (or does not exist yet) is itself.
+fn resolve_links(link: &Path) -> anyhow::Result<PathBuf> {
+    let mut path = link.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::read_link(&path) {
+            // A relative target is relative to the link's directory; an absolute one replaces the path.
+            Ok(target) => path = path.parent().map_or(target.clone(), |dir| dir.join(&target)),
+            Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::NotFound) => return Ok(path),
+            Err(e) => return Err(usage(format!("cannot read the link {}: {e}", path.display()))),
+        }
+    }
+    Err(usage_hint(
+        format!("cannot write {}: more than {MAX_LINKS} symlinks in a row", link.display()),
+        "a link probably points back at itself; check it with `ls -l`",
+    ))
 }
 
 /// The commented starting config `config init` writes.

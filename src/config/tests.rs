@@ -248,3 +248,14 @@ fn replacing_a_custom_profile_drops_its_scheme_table_and_keeps_the_rest() {
     );
     doc.save(&path).unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::os::unix::fs::symlink("c.toml", &path).unwrap();
+    let err = edit::write_private(&path, b"").unwrap_err();
+    assert!(format!("{err:#}").contains("symlinks in a row"), "{err:#}");
+    assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+}
