@@ -628,3 +628,42 @@ fn edits_write_through_a_symlinked_config_and_keep_the_link() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
 }
+
+/// Regression: `config set` wrote the user file while `./hooktap.toml` (or a
+/// HOOKTAP_* variable) set the same key and won, and said only `set KEY in FILE`.
+#[test]
+fn set_warns_when_a_later_layer_overrides_the_value_it_writes() {
+    let env = Env::new();
+    env.write_project_config("[listen]\nport = 7000\n\n[profiles.desk]\nprovider = \"github\"\nsecret_env = \"P\"\n");
+    let user = env.user_config().display().to_string();
+    env.cmd().args(["config", "set", "listen.port", "7100"]).assert().success().stderr(
+        predicate::str::contains(format!("warning: listen.port is also set in hooktap.toml, which wins over {user}"))
+            .and(predicate::str::contains("listen.port stays 7000"))
+            .and(predicate::str::contains("--project")),
+    );
+    env.cmd().args(["config", "get", "listen.port"]).assert().stdout("7000\n");
+    env.cmd()
+        .args(["config", "set", "profiles.desk.provider", "stripe"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: profile desk is also defined in hooktap.toml"));
+    // Where the value written is the one in effect, nothing is said but that.
+    for args in
+        [&["config", "set", "--project", "listen.port", "7100"][..], &["config", "set", "listen.bind", "0.0.0.0"]]
+    {
+        env.cmd().args(args).assert().success().stderr(predicate::str::contains("warning").not());
+    }
+    env.cmd().args(["config", "get", "listen.port"]).assert().stdout("7100\n");
+    env.cmd()
+        .args(["config", "set", "--project", "listen.port", "7300"])
+        .env("HOOKTAP_LISTEN_PORT", "7200")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("warning: HOOKTAP_LISTEN_PORT is set and wins over hooktap.toml")
+                .and(predicate::str::contains("listen.port stays 7200"))
+                .and(predicate::str::contains("unset HOOKTAP_LISTEN_PORT")),
+        );
+    // -q keeps it quiet, like every warning.
+    env.cmd().args(["-q", "config", "set", "listen.port", "7400"]).assert().success().stderr("");
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, Table};
 
-use super::layout;
+use super::{FileLayer, layout};
 use crate::error::{UsageError, usage, usage_hint};
 
 /// A config file loaded for editing.
@@ -153,12 +153,17 @@ impl Editable {
         self.doc.get("profiles").and_then(|p| p.get(name)).is_some()
     }
 
+    /// The edited text as the layer it will be once saved to `path`; an error if it is not a valid config.
+    pub fn layer(&self, path: &Path) -> anyhow::Result<FileLayer> {
+        let layer = super::file::parse(path, &self.to_string())
+            .map_err(|e| UsageError::new(format!("the change would make the config invalid: {}", e.message)))?;
+        Ok(layer)
+    }
+
     /// Checks the edited text parses as a valid config, then writes it atomically with mode 0600.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        let text = self.to_string();
-        super::file::parse(path, &text)
-            .map_err(|e| UsageError::new(format!("the change would make the config invalid: {}", e.message)))?;
-        write_private(path, text.as_bytes())
+        self.layer(path)?;
+        write_private(path, self.to_string().as_bytes())
     }
 }
 

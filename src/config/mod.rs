@@ -83,10 +83,25 @@ pub fn write_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 /// Loads the configuration for a command.
 pub fn load(global: &GlobalArgs) -> anyhow::Result<Config> {
+    merge(global, read_layers(global, None)?)
+}
+
+/// The configuration as it will be once `edited`, a file being edited and not
+/// saved yet, takes the place of the file it was read from.
+pub fn load_edited(global: &GlobalArgs, edited: FileLayer) -> anyhow::Result<Config> {
+    merge(global, read_layers(global, Some(edited))?)
+}
+
+/// Reads the files [`load`] merges, in order, with `edited` in place of its file.
+pub fn read_layers(global: &GlobalArgs, mut edited: Option<FileLayer>) -> anyhow::Result<Vec<FileLayer>> {
     let explicit = global.config.is_some();
     let mut layers = Vec::new();
     for path in layer_paths(global) {
-        match read_layer(&path)? {
+        let layer = match edited.take_if(|l| l.path == path) {
+            Some(l) => Some(l),
+            None => read_layer(&path)?,
+        };
+        match layer {
             Some(layer) => layers.push(layer),
             None if explicit => {
                 return Err(crate::error::usage_hint(
@@ -97,6 +112,10 @@ pub fn load(global: &GlobalArgs) -> anyhow::Result<Config> {
             None => {}
         }
     }
+    Ok(layers)
+}
+
+fn merge(global: &GlobalArgs, layers: Vec<FileLayer>) -> anyhow::Result<Config> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_")).collect();
     let mut config = Config::from_layers(layers, &env)?;
     config.db_flag = global.db.clone();

@@ -1,6 +1,6 @@
 //! `hooktap config`: profiles, routes and settings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::cli::GlobalArgs;
 use crate::config::edit::{Editable, TEMPLATE, write_private};
 use crate::config::settings::Kind;
-use crate::config::{self, Config, Profile, Setting, Value};
+use crate::config::{self, Config, Origin, Profile, Setting, Value};
 use crate::error::{Exit, usage, usage_hint};
 
 mod profile;
@@ -251,21 +251,65 @@ fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit:
 
 fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Result<Exit> {
     let value = typed_value(key, raw, project)?;
-    if key == "profile" {
-        // A default that names no profile would break every command that uses it.
-        let cfg = config::load(global)?;
-        if !cfg.profiles.contains_key(raw.trim()) {
-            return Err(usage_hint(format!("no profile named {:?}", raw.trim()), cfg.profiles_hint()));
-        }
-    }
     let path = target(global, project)?;
     let mut doc = Editable::load(&path)?;
     doc.set(key, value)?;
+    let after = config::load_edited(global, doc.layer(&path)?)?;
+    if key == "profile" && !after.profiles.contains_key(raw.trim()) {
+        // A default that names no profile would break every command that uses it.
+        return Err(usage_hint(format!("no profile named {:?}", raw.trim()), after.profiles_hint()));
+    }
     doc.save(&path)?;
     if !global.quiet {
         eprintln!("set {key} in {}", path.display());
     }
+    if let Some(why) = overridden(&after, key, &path)? {
+        tracing::warn!("{why}");
+    }
     Ok(Exit::Success)
+}
+
+/// Why the value `config set` wrote to `path` is not the one in effect, if it is
+/// not: a file read later sets the key too, or a HOOKTAP_* variable does.
+fn overridden(after: &Config, key: &str, path: &Path) -> anyhow::Result<Option<String>> {
+    let later = |file: &Path| {
+        let fix = if file == config::project_path() {
+            "pass --project to change it there".to_string()
+        } else {
+            format!("edit {} instead", file.display())
+        };
+        (file.display().to_string(), fix)
+    };
+    Ok(match parse_key(key)? {
+        Key::Setting(setting) => match after.settings.get(setting.key) {
+            Some((value, Origin::File(file))) if file != path => {
+                let (file, fix) = later(file);
+                Some(format!(
+                    "{key} is also set in {file}, which wins over {}: {key} stays {}; {fix}",
+                    path.display(),
+                    shown(setting, value)
+                ))
+            }
+            Some((value, Origin::Env(var))) => Some(format!(
+                "{var} is set and wins over {}: {key} stays {} while it is set; \
+                 unset {var} to use the file's value",
+                path.display(),
+                shown(setting, value)
+            )),
+            _ => None,
+        },
+        Key::Profile { name, .. } => match after.profile_files.get(name) {
+            Some(file) if file != path => {
+                let (file, fix) = later(file);
+                Some(format!(
+                    "profile {name} is also defined in {file}, which wins over {}: that definition replaces \
+                     this one whole; {fix}",
+                    path.display()
+                ))
+            }
+            _ => None,
+        },
+    })
 }
 
 fn unset(global: &GlobalArgs, key: &str, project: bool) -> anyhow::Result<Exit> {
