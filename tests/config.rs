@@ -667,3 +667,42 @@ fn set_warns_when_a_later_layer_overrides_the_value_it_writes() {
     // -q keeps it quiet, like every warning.
     env.cmd().args(["-q", "config", "set", "listen.port", "7400"]).assert().success().stderr("");
 }
+
+/// Regression: `config profile remove` left the default `profile =` and routes
+/// naming the profile behind, so every send and `config validate` failed after.
+#[test]
+fn profile_remove_refuses_while_the_default_or_a_route_names_the_profile() {
+    let env = Env::new();
+    let text = "profile = \"desk\"\n\n[profiles.desk]\nprovider = \"nexadesk\"\nsecret_env = \"D\"\n\n\
+                [profiles.gh]\nprovider = \"github\"\nsecret_env = \"G\"\n\n\
+                [[routes]]\npath = \"/a\"\nprofile = \"gh\"\n\n[[routes]]\npath = \"/b\"\nprofile = \"desk\"\n";
+    env.write_user_config(text);
+    let file = env.user_config().display().to_string();
+    env.cmd().args(["config", "profile", "remove", "desk"]).assert().code(2).stderr(
+        predicate::str::contains(format!(
+            "profile desk is still used: `profile =` (the default) in {file}; routes[1] (/b) in {file}"
+        ))
+        .and(predicate::str::contains("hooktap config unset profile"))
+        .and(predicate::str::contains("[[routes]]")),
+    );
+    env.cmd()
+        .args(["config", "profile", "remove", "gh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("profile gh is still used: routes[0] (/a) in {file}")));
+    assert_eq!(std::fs::read_to_string(env.user_config()).unwrap(), text);
+
+    // A route in ./hooktap.toml counts too; a profile the project file also defines does not dangle.
+    env.write_user_config("[profiles.gh]\nprovider = \"github\"\nsecret_env = \"G\"\n");
+    env.write_project_config("[[routes]]\npath = \"/a\"\nprofile = \"gh\"\n");
+    env.cmd()
+        .args(["config", "profile", "remove", "gh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("profile gh is still used: routes[0] (/a) in hooktap.toml"));
+    env.write_project_config(
+        "[profiles.gh]\nprovider = \"github\"\nsecret_env = \"P\"\n[[routes]]\npath = \"/a\"\nprofile = \"gh\"\n",
+    );
+    env.cmd().args(["config", "profile", "remove", "gh"]).assert().success();
+    assert!(!std::fs::read_to_string(env.user_config()).unwrap().contains("gh"));
+}

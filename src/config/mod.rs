@@ -231,6 +231,40 @@ impl Config {
     }
 }
 
+/// A place a config file names a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileUse {
+    /// The default: `profile = "NAME"` in this file.
+    Default(PathBuf),
+    /// `[[routes]]` entry `index` (serving `path`) in this file.
+    Route { index: usize, path: String, file: PathBuf },
+}
+
+impl std::fmt::Display for ProfileUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileUse::Default(file) => write!(f, "`profile =` (the default) in {}", file.display()),
+            ProfileUse::Route { index, path, file } => write!(f, "routes[{index}] ({path}) in {}", file.display()),
+        }
+    }
+}
+
+/// Where the files name profile `name`: as the default and in routes.
+pub fn profile_uses(layers: &[FileLayer], name: &str) -> Vec<ProfileUse> {
+    let mut found = Vec::new();
+    for layer in layers {
+        if layer.settings.iter().any(|(key, value)| *key == "profile" && *value == Value::Str(name.into())) {
+            found.push(ProfileUse::Default(layer.path.clone()));
+        }
+        for (index, route) in layer.file.routes.iter().flatten().enumerate() {
+            if route.profile.as_deref() == Some(name) {
+                found.push(ProfileUse::Route { index, path: route.path.clone(), file: layer.path.clone() });
+            }
+        }
+    }
+    found
+}
+
 /// Where a setting came from, as a phrase: `in FILE`, `from HOOKTAP_X`.
 pub fn origin_phrase(origin: &Origin) -> String {
     match origin {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::target;
 use crate::cli::GlobalArgs;
-use crate::config::{self, edit::Editable};
+use crate::config::{self, ProfileUse, edit::Editable};
 use crate::error::{Exit, usage, usage_hint};
 
 /// `config profile` subcommands.
@@ -125,6 +125,18 @@ fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// How to free a profile from the uses [`config::profile_uses`] found.
+fn still_used_hint(uses: &[ProfileUse]) -> String {
+    let mut steps = Vec::new();
+    if uses.iter().any(|u| matches!(u, ProfileUse::Default(_))) {
+        steps.push("change the default with `hooktap config set profile OTHER` or `hooktap config unset profile`");
+    }
+    if uses.iter().any(|u| matches!(u, ProfileUse::Route { .. })) {
+        steps.push("point those [[routes]] at another profile or delete them in the file");
+    }
+    format!("{}, then remove the profile", steps.join("; "))
+}
+
 fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
@@ -183,6 +195,19 @@ fn remove(global: &GlobalArgs, name: &str, project: bool) -> anyhow::Result<Exit
     let mut doc = Editable::load(&path)?;
     if !doc.unset(&format!("profiles.{name}")) {
         return Err(usage(format!("no profile named {name:?} in {}", path.display())));
+    }
+    // Like `config set profile NAME` for a profile that does not exist: a default or
+    // a route naming a profile no file defines breaks every command that uses it.
+    let layers = config::read_layers(global, Some(doc.layer(&path)?))?;
+    if !layers.iter().any(|l| l.file.profiles.contains_key(name)) {
+        let uses = config::profile_uses(&layers, name);
+        if !uses.is_empty() {
+            let listed: Vec<String> = uses.iter().map(ToString::to_string).collect();
+            return Err(usage_hint(
+                format!("profile {name} is still used: {}", listed.join("; ")),
+                still_used_hint(&uses),
+            ));
+        }
     }
     doc.save(&path)?;
     if !global.quiet {
