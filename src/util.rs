@@ -11,12 +11,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 30s, 10m, 1h, 250ms)"))
 }
 
-/// Parses a byte size such as `5MiB`, `512KiB`, `1MB`, `1048576`.
+/// The largest size [`parse_size`] takes: what a signed 64-bit integer (TOML, SQLite) holds.
+pub const MAX_SIZE: u64 = i64::MAX as u64;
+
+/// Parses a byte size such as `5MiB`, `512KiB`, `1MB`, `1048576`, or `1.5KiB`, up to [`MAX_SIZE`].
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let num: f64 = num.parse().map_err(|_| format!("invalid size {s:?} (examples: 5MiB, 512KiB, 1048576)"))?;
+    let (num_text, unit) = t.split_at(split);
+    let num: f64 = num_text.parse().map_err(|_| format!("invalid size {s:?} (examples: 5MiB, 512KiB, 1048576)"))?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1_000,
@@ -27,7 +30,14 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "gib" => 1 << 30,
         other => return Err(format!("unknown size unit {other:?} in {s:?} (use B, KiB, MiB, GiB, KB, MB, GB)")),
     };
-    Ok((num * mult as f64) as u64)
+    // Whole numbers are multiplied exactly; a fraction goes through f64, whose cast would saturate.
+    let bytes = match num_text.parse::<u64>() {
+        Ok(whole) => whole.checked_mul(mult),
+        Err(_) => Some(num * mult as f64).filter(|b| *b < MAX_SIZE as f64).map(|b| b as u64),
+    };
+    bytes
+        .filter(|b| *b <= MAX_SIZE)
+        .ok_or_else(|| format!("size {s:?} is too large: at most {MAX_SIZE} bytes (about 8 EiB)"))
 }
 
 /// Seconds since the Unix epoch.
@@ -85,6 +95,19 @@ mod tests {
         assert_eq!(parse_size("1kb").unwrap(), 1000);
         assert_eq!(parse_size("42").unwrap(), 42);
         assert!(parse_size("5 parsecs").is_err());
+        assert_eq!(parse_size("1.5KiB").unwrap(), 1536);
+    }
+
+    /// Regression: a size past u64 saturated in the float cast and was stored as -1.
+    #[test]
+    fn sizes_too_large_to_store_are_refused_with_the_limit() {
+        assert_eq!(parse_size("9223372036854775807").unwrap(), MAX_SIZE);
+        for big in
+            ["99999999999GiB", "9223372036854775808", "8589934592GiB", "99999999999.5GiB", "18446744073709551616"]
+        {
+            let err = parse_size(big).unwrap_err();
+            assert!(err.contains("is too large: at most 9223372036854775807 bytes"), "{big}: {err}");
+        }
     }
 
     #[test]

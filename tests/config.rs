@@ -706,3 +706,16 @@ fn profile_remove_refuses_while_the_default_or_a_route_names_the_profile() {
     env.cmd().args(["config", "profile", "remove", "gh"]).assert().success();
     assert!(!std::fs::read_to_string(env.user_config()).unwrap().contains("gh"));
 }
+
+/// Regression: `config set listen.max_body 99999999999GiB` failed with "got integer -1".
+#[test]
+fn a_size_too_large_to_store_is_refused_with_the_limit() {
+    let env = Env::new();
+    env.cmd().args(["config", "set", "listen.max_body", "99999999999GiB"]).assert().code(2).stderr(
+        predicate::str::contains("listen.max_body: size \"99999999999GiB\" is too large: at most 9223372036854775807")
+            .and(predicate::str::contains("-1").not()),
+    );
+    assert!(!env.user_config().exists());
+    env.cmd().args(["config", "set", "listen.max_body", "8GiB"]).assert().success();
+    env.cmd().args(["config", "get", "listen.max_body"]).assert().stdout("8589934592\n");
+}

@@ -219,7 +219,8 @@ impl Setting {
                 .map(|_| Value::Str(raw.to_string()))
                 .map_err(|e| format!("{}: {e}", self.key)),
             Kind::Size => {
-                crate::util::parse_size(raw).map(|n| Value::Int(n as i64)).map_err(|e| format!("{}: {e}", self.key))
+                let n = crate::util::parse_size(raw).map_err(|e| format!("{}: {e}", self.key))?;
+                i64::try_from(n).map(Value::Int).map_err(|_| format!("{}: {raw:?} is too large", self.key))
             }
             Kind::Choice(options) => {
                 if options.contains(&raw) {
