@@ -386,3 +386,28 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     assert!(buf.is_empty() || buf.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&buf));
     relay.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_that_sends_nothing_or_part_of_the_h2_preface_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, vec![Route::record_only("/")]);
+    c.header_timeout = Duration::from_millis(200);
+    let relay = relay::start(c).await.unwrap();
+    for first in [&b""[..], b"PRI * HTTP/2"] {
+        let mut stream = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+        stream.write_all(first).await.unwrap();
+        let mut buf = Vec::new();
+        // Before the protocol is known nothing can be answered: the relay just closes.
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "connection that sent {first:?} still open after the header timeout");
+        assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+    }
+    // A client that speaks promptly is still served, on HTTP/1.1 and h2 alike.
+    for h2 in [false, true] {
+        let url = format!("{}/after", relay.url);
+        let reply = request_async("POST", &url, &HeaderMap::new(), Bytes::from_static(b"x"), h2).await;
+        assert_eq!(reply.status, 200);
+    }
+    relay.stop().await.unwrap();
+}

@@ -22,6 +22,7 @@ use tokio_rustls::TlsAcceptor;
 use super::console::Refused;
 use super::health::HEALTH_PATH;
 use super::ingest::{ingest, text};
+use super::preface::{Prefixed, read_preface};
 use super::{App, Shutdown};
 
 /// How long connections get to finish their requests once shutdown starts.
@@ -29,6 +30,9 @@ const DRAIN: Duration = Duration::from_secs(15);
 
 /// Streams per h2 connection.
 const H2_STREAMS: u32 = 256;
+
+/// How often an h2 connection is pinged to check that its peer is still there.
+const H2_PING_EVERY: Duration = Duration::from_secs(30);
 
 /// Connection-level limits.
 #[derive(Debug, Clone, Copy)]
@@ -99,7 +103,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
-    builder.http2().timer(TokioTimer::new()).max_concurrent_streams(H2_STREAMS);
+    // An idle h2 connection is normal, but one whose peer no longer answers pings holds a slot for nothing.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(H2_STREAMS)
+        .keep_alive_interval(Some(H2_PING_EVERY))
+        .keep_alive_timeout(limits.header_timeout);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -148,13 +158,19 @@ pub async fn serve(
                         Ok(Ok(1)) => {}
                         _ => return,
                     }
-                    let Ok(Ok(stream)) = tokio::time::timeout_at(deadline, acceptor.accept(stream)).await else {
+                    let Ok(Ok(mut stream)) = tokio::time::timeout_at(deadline, acceptor.accept(stream)).await else {
                         return;
                     };
-                    let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await;
+                    let Some(first) = read_preface(&mut stream, deadline).await else { return };
+                    let io = TokioIo::new(Prefixed::new(first, stream));
+                    let _ = watcher.watch(builder.serve_connection(io, service)).await;
                 }
                 None => {
-                    let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await;
+                    let mut stream = stream;
+                    let deadline = tokio::time::Instant::now() + limits.header_timeout;
+                    let Some(first) = read_preface(&mut stream, deadline).await else { return };
+                    let io = TokioIo::new(Prefixed::new(first, stream));
+                    let _ = watcher.watch(builder.serve_connection(io, service)).await;
                 }
             }
         });
