@@ -256,6 +256,29 @@ async fn a_failing_target_is_paused_and_its_queue_delivered_when_it_recovers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_paused_target_still_lets_its_deliveries_run_out_of_attempts() {
+    // Regression: with more retries than failures before a pause (the defaults, 10 and 5),
+    // the delivery that paused the target became its probe, and probes never counted.
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(500, "broken"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    c.retries = 4;
+    c.pause_after = 2;
+    c.target_concurrency = 1;
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        ids.push(id_of(&post(&relay, "/", &signed(b"{}", &format!("p-{i}"), "push"), b"{}").await));
+    }
+    for id in &ids {
+        let d = wait_state(&db, id, "dead");
+        assert_eq!((d.attempts, d.last_status), (4, Some(500)));
+    }
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pending_work_resumes_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let app = Receiver::start(Answer::Status(503, "later"));

@@ -121,7 +121,9 @@ pub struct TargetSnapshot {
 pub(crate) enum Mode {
     /// A normal attempt.
     Counted,
-    /// A probe of a paused target; a failure costs the delivery nothing, next try after this delay.
+    /// A probe of a paused target with its oldest delivery: it counts towards that
+    /// delivery's attempts like any other, but after a failure the next probe, not
+    /// this delivery's backoff, comes after this delay.
     Probe(Duration),
 }
 
@@ -332,7 +334,10 @@ pub(crate) async fn run_attempt(
             let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
             attempt::judge(&outcome.result, job.attempts, settings.retries, delay)
         }
-        Mode::Probe(next) => attempt::judge(&outcome.result, 0, u32::MAX, next),
+        Mode::Probe(next) => {
+            job.attempts += 1;
+            attempt::judge(&outcome.result, job.attempts, settings.retries, next)
+        }
     };
     let next_at = match verdict {
         Verdict::Retry(delay) => Some(crate::util::unix_ms_now() + delay.as_millis() as i64),

@@ -142,7 +142,7 @@ impl Worker {
             let Ok(permit) = self.target.permits.clone().try_acquire_owned() else { return };
             if let Some(job) = self.pop() {
                 self.probing = true;
-                self.spawn(job, Mode::Probe(self.probe_interval), permit);
+                self.spawn(job, Mode::Probe(self.next_probe_interval()), permit);
             }
             return;
         }
@@ -165,6 +165,11 @@ impl Worker {
         });
     }
 
+    /// How long after a failed probe the next one goes: twice the last wait, up to the retry maximum.
+    fn next_probe_interval(&self) -> Duration {
+        (self.probe_interval * 2).min(self.inner.settings.retry_max.max(MIN_PROBE))
+    }
+
     fn next_wake(&self) -> Option<Instant> {
         if self.paused {
             return (!self.probing && !self.heap.is_empty()).then_some(self.probe_due);
@@ -184,7 +189,7 @@ impl Worker {
         if done.verdict.is_some() && done.retryable {
             self.consecutive += 1;
             if done.probe {
-                self.probe_interval = (self.probe_interval * 2).min(settings.retry_max.max(MIN_PROBE));
+                self.probe_interval = self.next_probe_interval();
                 self.probe_due = now + self.probe_interval;
             } else if !self.paused && self.consecutive >= settings.pause_after {
                 self.paused = true;
