@@ -34,8 +34,8 @@ impl Signals {
         Ok(Signals {})
     }
 
-    /// Waits for the first stop signal.
-    pub async fn recv(mut self) -> Signal {
+    /// Waits for the next stop signal.
+    pub async fn recv(&mut self) -> Signal {
         #[cfg(unix)]
         {
             tokio::select! {

@@ -279,6 +279,28 @@ async fn a_paused_target_still_lets_its_deliveries_run_out_of_attempts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_passthrough_request_still_waiting_at_stop_is_answered_503_and_kept_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Hang);
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Passthrough)]);
+    c.routes[0].passthrough_timeout = Duration::from_secs(60);
+    let relay = relay::start(c).await.unwrap();
+    let url = format!("{}/slow", relay.url);
+    let waiting = tokio::spawn(async move {
+        request_async("POST", &url, &signed(b"{}", "w-1", "push"), Bytes::from_static(b"{}"), false).await
+    });
+    next(&app);
+    let begun = std::time::Instant::now();
+    relay.stop().await.unwrap();
+    let reply = waiting.await.unwrap();
+    assert_eq!(reply.status, 503, "{:?}", reply.body);
+    // Well inside the 15 s connections get to drain, which would have ended it with no answer.
+    assert!(begun.elapsed() < Duration::from_secs(10), "stop took {:?}", begun.elapsed());
+    let d = wait_state(&dir.path().join("relay.db"), &id_of(&reply), "pending");
+    assert_eq!(d.attempts, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pending_work_resumes_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let app = Receiver::start(Answer::Status(503, "later"));

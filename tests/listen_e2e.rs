@@ -58,6 +58,33 @@ fn with_no_flags_it_records_everything_prints_ndjson_and_stops_cleanly() {
     assert_eq!(relay.signal("INT").code(), Some(130), "Ctrl-C exits 130");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_second_signal_stops_at_once_while_a_forward_holds_up_the_graceful_stop() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Hang);
+    let target = app.url("/hook");
+    let relay = RelayProcess::start(&env, &["--forward-to", &target, "--forward-timeout", "120s"], &[]);
+    let reply = request("POST", &format!("{}/x", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 200);
+    // The forward is in flight at an app that never answers: a graceful stop waits for it.
+    app.next();
+    relay.send_signal("TERM");
+    wait_for("the stopping notice", Duration::from_secs(10), || {
+        relay.stderr_text().contains("stopping:").then_some(())
+    });
+    let begun = std::time::Instant::now();
+    let stderr = relay.stderr.clone();
+    let status = relay.signal("INT");
+    assert!(begun.elapsed() < Duration::from_secs(10), "took {:?}", begun.elapsed());
+    assert_eq!(status.code(), Some(130));
+    let stderr = stderr.lock().unwrap().join("\n");
+    assert!(stderr.contains("stopping at once: everything acknowledged is stored"), "{stderr}");
+    // What was acknowledged is there, still pending, for the next start.
+    let d = Store::open(&env.db()).unwrap().get(&id_of(&reply)).unwrap();
+    assert_eq!(d.state, "pending");
+}
+
 #[test]
 fn routes_for_two_providers_share_one_port_and_health_counts_them() {
     let env = Env::new();

@@ -97,8 +97,24 @@ pub fn run(args: ListenArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         .context("starting the async runtime")?;
     let signal = runtime.block_on(async move {
         // Handlers go in before the banner, so a signal right after it is never the default (kill).
-        let signals = Signals::install()?;
-        crate::relay::run(relay_config, signals.recv()).await
+        let mut signals = Signals::install()?;
+        let first = async move {
+            let first = signals.recv().await;
+            // A second signal during the graceful stop is someone who will not wait.
+            tokio::spawn(async move {
+                let again = signals.recv().await;
+                eprintln!(
+                    "stopping at once: everything acknowledged is stored; requests still in flight get no \
+                     answer and their senders retry them"
+                );
+                std::process::exit(match again {
+                    Signal::Interrupt => i32::from(Exit::Interrupted.code()),
+                    Signal::Terminate => i32::from(Exit::Success.code()),
+                });
+            });
+            first
+        };
+        crate::relay::run(relay_config, first).await
     })?;
     tracing::info!(?signal, "stopped");
     Ok(match signal {

@@ -28,6 +28,9 @@ const RESUME_PAGE: usize = 1000;
 /// again at once (each try drops one dead pooled connection).
 const STALE_RESENDS: usize = 3;
 
+/// How long a passthrough request may still wait on the app once shutdown starts.
+const PASSTHROUGH_GRACE: Duration = Duration::from_secs(2);
+
 /// How the forwarder behaves.
 #[derive(Debug, Clone)]
 pub struct ForwardSettings {
@@ -183,6 +186,13 @@ impl Forwarder {
         let target = self.target(&job.meta.target);
         // A closed mailbox means we are shutting down; the row stays pending and resumes next start.
         let _ = target.tx.send(Msg::Job(job, due)).await;
+    }
+
+    /// Resolves a short grace after shutdown starts: a passthrough request still
+    /// waiting on the app then gets an answer of its own instead of a dropped connection.
+    pub async fn stopped(&self) {
+        self.inner.shutdown.wait().await;
+        tokio::time::sleep(PASSTHROUGH_GRACE).await;
     }
 
     /// Forwards now and returns the target's answer, within `timeout` (waiting for a

@@ -107,9 +107,14 @@ pub async fn ingest(
             let reason = checked.reason.as_deref().unwrap_or("signature check failed");
             text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}\n"))
         }
-        (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => {
-            passthrough(app.forwarder.passthrough(job, r.passthrough_timeout).await)
-        }
+        (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => tokio::select! {
+            result = app.forwarder.passthrough(job, r.passthrough_timeout) => passthrough(result),
+            // The row stays pending and is forwarded after the next start; the sender retries meanwhile.
+            () = app.forwarder.stopped() => text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "hooktap is stopping; the delivery is stored and is forwarded when it starts again\n",
+            ),
+        },
         (State::Pending, Some(job), _) => {
             app.forwarder.enqueue(job).await;
             empty(StatusCode::OK)

@@ -251,7 +251,7 @@ pub async fn run<T>(config: RelayConfig, shutdown: impl Future<Output = T>) -> a
     let running = start(config).await?;
     let value = shutdown.await;
     let begun = Instant::now();
-    console.notice("stopping: finishing in-flight requests and commits");
+    console.notice("stopping: finishing in-flight requests and commits (Ctrl-C again stops at once)");
     running.stop().await?;
     console.flush();
     console.notice(&format!("stopped in {} ms; everything received is stored", begun.elapsed().as_millis()));

@@ -24,7 +24,7 @@ pub use request::{BodySource, BuildError, Prepared, RequestPlan};
 pub fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
     let (tx, rx) = tokio::sync::watch::channel(false);
     match crate::signal::Signals::install() {
-        Ok(signals) => {
+        Ok(mut signals) => {
             tokio::spawn(async move {
                 signals.recv().await;
                 let _ = tx.send(true);

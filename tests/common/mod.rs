@@ -382,12 +382,18 @@ impl RelayProcess {
         let _ = self.child.wait();
     }
 
-    /// Sends a signal (unix) and waits for the exit status.
+    /// Sends a signal (unix) without waiting for anything.
     #[cfg(unix)]
-    pub fn signal(mut self, sig: &str) -> std::process::ExitStatus {
+    pub fn send_signal(&self, sig: &str) {
         let pid = self.child.id().to_string();
         let ok = std::process::Command::new("kill").args(["-s", sig, &pid]).status().expect("kill");
         assert!(ok.success());
+    }
+
+    /// Sends a signal (unix) and waits for the exit status.
+    #[cfg(unix)]
+    pub fn signal(mut self, sig: &str) -> std::process::ExitStatus {
+        self.send_signal(sig);
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
