@@ -136,6 +136,15 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// timestamp, id and event headers the provider sends.
     fn sign(&self, input: &SignInput<'_>) -> Result<HeaderMap, SecretError>;
 
+    /// [`Provider::sign`] for a request that arrived with `received`, with the headers
+    /// spelled as they arrived where the scheme has more than one spelling, so that
+    /// re-signing replaces the original signature rather than adding a second one
+    /// beside it. The default is `sign`.
+    fn sign_like(&self, input: &SignInput<'_>, received: &HeaderMap) -> Result<HeaderMap, SecretError> {
+        let _ = received;
+        self.sign(input)
+    }
+
     /// Checks the request's signature.
     fn verify(&self, input: &VerifyInput<'_>) -> Result<Verified, VerifyError>;
 

@@ -139,6 +139,28 @@ impl Provider for Standard {
         Ok(headers)
     }
 
+    /// Svix sends `svix-*` headers; a request that came with them gets them back
+    /// (and `webhook-*` too if it had those as well).
+    fn sign_like(&self, input: &SignInput<'_>, received: &HeaderMap) -> Result<HeaderMap, SecretError> {
+        let fresh = self.sign(input)?;
+        let svix = received.contains_key(SVIX.signature);
+        let webhook = received.contains_key(WEBHOOK.signature) || !svix;
+        let mut out = HeaderMap::new();
+        for (standard, alias) in
+            [(WEBHOOK.id, SVIX.id), (WEBHOOK.timestamp, SVIX.timestamp), (WEBHOOK.signature, SVIX.signature)]
+        {
+            if let Some(value) = fresh.get(standard) {
+                if webhook {
+                    out.insert(standard, value.clone());
+                }
+                if svix {
+                    out.insert(alias, value.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn verify(&self, input: &VerifyInput<'_>) -> Result<Verified, VerifyError> {
         let names = if input.headers.contains_key(WEBHOOK.signature) {
             &WEBHOOK
@@ -257,6 +279,27 @@ mod tests {
         let h = headers("svix", SIG);
         assert!(verify(&h, SECRET, 1614265330).is_ok());
         assert_eq!(provider().delivery_id(&h, BODY).as_deref(), Some("msg_p5jXN8AQM9LWM0D4loKWxJek"));
+    }
+
+    #[test]
+    fn re_signing_keeps_the_spelling_the_request_came_with() {
+        let secret = Secret::new(SECRET);
+        let input = SignInput {
+            body: BODY,
+            secret: &secret,
+            timestamp: 1614265330,
+            id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            event: None,
+        };
+        let p = provider();
+        assert_eq!(p.sign_like(&input, &headers("svix", "v1,old")).unwrap(), headers("svix", SIG));
+        assert_eq!(p.sign_like(&input, &headers("webhook", "v1,old")).unwrap(), headers("webhook", SIG));
+        assert_eq!(p.sign_like(&input, &HeaderMap::new()).unwrap(), headers("webhook", SIG));
+        let mut both = headers("svix", "v1,old");
+        both.extend(headers("webhook", "v1,old"));
+        let mut expected = headers("webhook", SIG);
+        expected.extend(headers("svix", SIG));
+        assert_eq!(p.sign_like(&input, &both).unwrap(), expected);
     }
 
     #[test]

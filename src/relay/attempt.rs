@@ -186,16 +186,9 @@ pub fn build_request(meta: &Meta, payload: &Payload, resign: Option<&Signer>) ->
 fn resign_headers(headers: &mut HeaderMap, meta: &Meta, payload: &Payload, signer: &Signer) -> Result<(), String> {
     let secret = signer.secret.as_ref().ok_or("the --resign profile has no secret")?;
     let id = payload.provider_delivery_id.as_deref().unwrap_or(&meta.id);
-    let fresh = signer
-        .provider
-        .sign(&SignInput {
-            body: &payload.body,
-            secret,
-            timestamp: crate::util::unix_now(),
-            id,
-            event: meta.event.as_deref(),
-        })
-        .map_err(|e| e.to_string())?;
+    let input =
+        SignInput { body: &payload.body, secret, timestamp: crate::util::unix_now(), id, event: meta.event.as_deref() };
+    let fresh = signer.provider.sign_like(&input, headers).map_err(|e| e.to_string())?;
     headers.remove(signer.provider.info().signature_header.as_str());
     for name in fresh.keys() {
         headers.remove(name);
