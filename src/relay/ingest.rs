@@ -186,9 +186,13 @@ pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Ch
             }
         }
     };
+    // A provider that names no event in the request (Nexudus) is given one URL per
+    // event, so the path's last segment names it; for the others, a request without
+    // its event header or field has no event.
     let from_path = || {
         let rest = suffix(&route.path, path);
-        rest.rsplit('/').find(|s| !s.is_empty()).map(str::to_owned)
+        let named_in_request = !matches!(provider.info().event, crate::provider::Field::Absent);
+        rest.rsplit('/').find(|s| !s.is_empty() && !named_in_request).map(str::to_owned)
     };
     Checked {
         provider: Some(provider.info().name.clone()),

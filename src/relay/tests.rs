@@ -289,3 +289,25 @@ async fn nexudus_events_are_named_by_the_path_or_the_route() {
         assert_eq!((d.event.as_deref(), d.signature.as_str()), (Some(event), "valid"));
     }
 }
+
+#[tokio::test]
+async fn a_provider_that_names_its_events_gets_none_from_the_path() {
+    // Regression: `/gh/b` without X-GitHub-Event was recorded as event "b".
+    let f = Fixture::new(|c| {
+        c.routes =
+            vec![routes::Route::new("/gh", Some(github_signer()), None, &[], AckMode::Immediate, None, None).unwrap()];
+    });
+    let signer = github_signer();
+    let body: &'static [u8] = b"{}";
+    let signed = signer
+        .provider
+        .sign(&SignInput { body, secret: signer.secret.as_ref().unwrap(), timestamp: 0, id: "a", event: None })
+        .unwrap();
+    assert!(!signed.contains_key("x-github-event"));
+    let mut req = post("/gh/b").body(Full::new(Bytes::from_static(body))).unwrap();
+    req.headers_mut().extend(signed);
+    let (status, h, _) = f.send(req).await;
+    assert_eq!(status, StatusCode::OK);
+    let d = f.store().get(h[attempt::DELIVERY_HEADER].to_str().unwrap()).unwrap();
+    assert_eq!((d.event, d.signature.as_str()), (None, "valid"));
+}
