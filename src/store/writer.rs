@@ -267,6 +267,22 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) -> Vec<Answer> {
                 _ => unreachable!("results are produced in batch order"),
             })
             .collect(),
+        Err(e) if is_busy(&e) => {
+            // Another connection holds the database: every row would wait out the busy
+            // timeout again, one after another, while its sender waits. Fail them now,
+            // so the relay answers 503 and the senders retry later.
+            tracing::warn!(error = %e, size = batch.len(), "batch commit failed: the database is locked");
+            let why = format!("the database is locked by another connection: {e}");
+            batch
+                .drain(..)
+                .map(|op| match op {
+                    Op::Insert(_, reply) => Answer::Insert(reply, Err(why.clone())),
+                    Op::Attempt(.., reply) => Answer::Attempt(reply, Err(why.clone())),
+                    Op::SetState(.., reply) => Answer::SetState(reply, Err(why.clone())),
+                    Op::Sent(_, reply) => Answer::Sent(reply, Err(why.clone())),
+                })
+                .collect()
+        }
         Err(e) => {
             // One bad row must not take the others down: retry each on its own so
             // only the failing one gets the error.
@@ -282,6 +298,11 @@ fn commit(store: &mut Store, batch: &mut Vec<Op>) -> Vec<Answer> {
                 .collect()
         }
     }
+}
+
+/// Whether SQLite gave up waiting for a lock another connection holds.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 fn text<T>(result: rusqlite::Result<T>) -> Result<T, String> {
@@ -351,6 +372,32 @@ mod tests {
     fn set_state() -> (Answer, oneshot::Receiver<Result<bool, String>>) {
         let (reply, rx) = oneshot::channel();
         (Answer::SetState(reply, Ok(true)), rx)
+    }
+
+    #[test]
+    fn a_batch_meeting_a_lock_fails_at_once_instead_of_row_by_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locked.db");
+        let mut store = Store::open(&path).unwrap();
+        store.conn.busy_timeout(std::time::Duration::from_millis(20)).unwrap();
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let mut batch = Vec::new();
+        let mut replies = Vec::new();
+        for _ in 0..3 {
+            let (reply, rx) = oneshot::channel();
+            let d =
+                NewDelivery::request(super::super::Source::Listen, "POST", "/", Default::default(), Default::default());
+            batch.push(Op::Insert(Box::new(d), reply));
+            replies.push(rx);
+        }
+        commit(&mut store, &mut batch).into_iter().for_each(|a| a.give(None));
+        for mut rx in replies {
+            let err = rx.try_recv().unwrap().unwrap_err();
+            assert!(err.starts_with("the database is locked by another connection"), "{err}");
+        }
+        other.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(store.conn.query_row("SELECT count(*) FROM deliveries", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
     }
 
     #[test]
