@@ -719,3 +719,73 @@ fn a_size_too_large_to_store_is_refused_with_the_limit() {
     env.cmd().args(["config", "set", "listen.max_body", "8GiB"]).assert().success();
     env.cmd().args(["config", "get", "listen.max_body"]).assert().stdout("8589934592\n");
 }
+
+/// Regression: values that can only break later (a zero timeout or body limit, a
+/// bind address that is none, a first retry delay longer than the longest) were
+/// written by `config set` and passed `config validate`.
+#[test]
+fn set_refuses_and_validate_reports_values_that_can_only_break_later() {
+    let env = Env::new();
+    let cases = [
+        ("send.timeout", "0", "send.timeout must be longer than 0"),
+        ("listen.forward_timeout", "0s", "listen.forward_timeout must be longer than 0"),
+        ("listen.header_timeout", "0ms", "listen.header_timeout must be longer than 0"),
+        ("listen.max_body", "0", "listen.max_body must be at least 1 byte"),
+        ("listen.max_body", "0MiB", "listen.max_body must be at least 1 byte"),
+        ("listen.bind", "999.1.1.1", "listen.bind: \"999.1.1.1\" is not an IP address"),
+        ("listen.bind", "not an ip", "listen.bind: \"not an ip\" is neither an IP address nor a host name"),
+        // RFC 6761: names under .invalid never resolve.
+        ("listen.bind", "notanip.invalid", "no address of this machine"),
+        ("listen.retry_base", "1h", "is longer than listen.retry_max = \"60s\" by default"),
+        ("listen.retry_max", "1ms", "listen.retry_base = \"1s\" by default is longer than listen.retry_max = \"1ms\""),
+    ];
+    for (key, value, says) in cases {
+        env.cmd()
+            .args(["config", "set", key, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says).and(predicate::str::contains("hint:")));
+        assert!(!env.user_config().exists(), "config set {key} {value} wrote the file");
+    }
+    // Zero keeps its documented meaning where it has one, and so does a value set in the right order.
+    for (key, value) in
+        [("listen.port", "0"), ("listen.retry_base", "0s"), ("listen.retry_max", "2h"), ("listen.retry_base", "1h")]
+    {
+        env.cmd().args(["config", "set", key, value]).assert().success();
+    }
+    env.cmd().args(["config", "set", "listen.retry_max", "30m"]).assert().code(2).stderr(predicate::str::contains(
+        format!(
+            "listen.retry_base = \"1h\" in {} is longer than listen.retry_max = \"30m\"",
+            env.user_config().display()
+        ),
+    ));
+
+    // Written by hand: a bad value alone is an error naming file, line and key, for validate as for every command.
+    env.write_user_config("[send]\ntimeout = \"0s\"\n");
+    env.cmd()
+        .args(["config", "validate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 2: send.timeout must be longer than 0"));
+    env.write_user_config("[listen]\nmax_body = 0\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(predicate::str::contains("line 2: listen.max_body"));
+    env.write_user_config("");
+    env.cmd()
+        .args(["config", "get", "send.timeout"])
+        .env("HOOKTAP_SEND_TIMEOUT", "0")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("HOOKTAP_SEND_TIMEOUT"));
+    // Values that are wrong together, or on this machine, are validate's problems.
+    let file = env.user_config().display().to_string();
+    env.write_user_config("[listen]\nbind = \"notanip.invalid\"\nretry_base = \"1h\"\nretry_max = \"1ms\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains(format!("listen.bind = \"notanip.invalid\" in {file}: no address of this machine"))
+            .and(predicate::str::contains(format!(
+                "listen.retry_base = \"1h\" in {file} is longer than listen.retry_max = \"1ms\" in {file}"
+            )))
+            .and(predicate::str::contains("2 configuration problem(s)")),
+    );
+    env.write_user_config("[listen]\nbind = \"localhost\"\nretry_base = \"0s\"\nport = 0\n");
+    env.cmd().args(["config", "validate"]).assert().success();
+}

@@ -79,7 +79,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FileLayer, UsageError> {
         };
         let plain = to_plain(value)
             .ok_or_else(|| at(span.clone(), format!("`{key}` has a value of an unsupported type"), None))?;
-        let value = setting.from_toml(&plain).map_err(|e| at(span, e, None))?;
+        let value = setting.from_toml(&plain).map_err(|e| at(span, e.message, e.hint))?;
         settings.push((setting.key, value));
         Ok(())
     };

@@ -1,6 +1,7 @@
 //! Configuration: profiles, routes and settings in TOML, layered
 //! defaults → user file → `./hooktap.toml` → `HOOKTAP_*` environment → flags.
 
+mod check;
 pub mod edit;
 mod file;
 mod layout;
@@ -10,6 +11,7 @@ pub mod settings;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use check::Problem;
 pub use file::{ConfigFile, FileLayer, read_layer};
 pub use profile::{CustomScheme, Profile, Signer};
 pub use settings::{Origin, SETTINGS, Setting, Value};
@@ -143,10 +145,11 @@ impl Config {
         for (name, raw) in env {
             if let Some(setting) = SETTINGS.iter().find(|s| s.env_name() == *name) {
                 let value = setting.parse(raw).map_err(|e| {
-                    crate::error::usage_hint(
-                        format!("environment {name}={raw:?}: {e}"),
-                        format!("unset {name} or fix its value"),
-                    )
+                    let fix = match e.hint {
+                        Some(hint) => format!("unset {name} or fix its value ({hint})"),
+                        None => format!("unset {name} or fix its value"),
+                    };
+                    crate::error::usage_hint(format!("environment {name}={raw:?}: {}", e.message), fix)
                 })?;
                 config.settings.insert(setting.key, (value, Origin::Env(name.clone())));
             }

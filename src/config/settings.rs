@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::error::UsageError;
+
 /// A setting's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -68,10 +70,14 @@ pub enum Kind {
     Int(i64, i64),
     /// true/false.
     Bool,
-    /// A duration such as `10s`.
+    /// A duration such as `10s`; zero is allowed (a retry delay of zero retries at once).
     Duration,
-    /// A byte size such as `5MiB` (stored in bytes).
+    /// A time limit: a duration longer than zero, since a zero limit fails everything it bounds.
+    Timeout,
+    /// A byte size such as `5MiB` (stored in bytes), at least one byte.
     Size,
+    /// An address to listen on: an IP address or a host name (looked up by `config validate`).
+    Address,
     /// One of these words.
     Choice(&'static [&'static str]),
 }
@@ -117,7 +123,7 @@ pub const SETTINGS: &[Setting] = &[
         doc: "extra event fixtures, laid out like fixtures/<provider>/",
     },
     Setting { key: "listen.port", kind: Kind::Int(0, 65_535), default: Some("5757"), doc: "relay port" },
-    Setting { key: "listen.bind", kind: Kind::Str, default: Some("127.0.0.1"), doc: "relay bind address" },
+    Setting { key: "listen.bind", kind: Kind::Address, default: Some("127.0.0.1"), doc: "relay bind address" },
     Setting {
         key: "listen.ack",
         kind: Kind::Choice(&["immediate", "passthrough"]),
@@ -132,19 +138,19 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "listen.forward_timeout",
-        kind: Kind::Duration,
+        kind: Kind::Timeout,
         default: Some("10s"),
         doc: "timeout of one forward attempt",
     },
     Setting {
         key: "listen.header_timeout",
-        kind: Kind::Duration,
+        kind: Kind::Timeout,
         default: Some("10s"),
         doc: "time allowed to read request headers",
     },
     Setting {
         key: "listen.body_timeout",
-        kind: Kind::Duration,
+        kind: Kind::Timeout,
         default: Some("30s"),
         doc: "time allowed to read a request body once its headers arrived (408 after)",
     },
@@ -175,7 +181,7 @@ pub const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "send.timeout",
-        kind: Kind::Duration,
+        kind: Kind::Timeout,
         default: None,
         doc: "request timeout (default: the provider's)",
     },
@@ -199,49 +205,74 @@ impl Setting {
     }
 
     /// Parses text (from `config set` or the environment).
-    pub fn parse(&self, raw: &str) -> Result<Value, String> {
+    pub fn parse(&self, raw: &str) -> Result<Value, UsageError> {
         let raw = raw.trim();
+        let key = self.key;
         match self.kind {
             Kind::Str | Kind::Path => Ok(Value::Str(raw.to_string())),
             Kind::Int(lo, hi) => {
-                let n: i64 = raw.parse().map_err(|_| format!("{} expects a whole number, got {raw:?}", self.key))?;
+                let n: i64 =
+                    raw.parse().map_err(|_| UsageError::new(format!("{key} expects a whole number, got {raw:?}")))?;
                 if n < lo || n > hi {
-                    return Err(format!("{} must be between {lo} and {hi}, got {n}", self.key));
+                    return Err(UsageError::new(format!("{key} must be between {lo} and {hi}, got {n}")));
                 }
                 Ok(Value::Int(n))
             }
             Kind::Bool => match raw {
                 "true" | "yes" | "on" | "1" => Ok(Value::Bool(true)),
                 "false" | "no" | "off" | "0" => Ok(Value::Bool(false)),
-                _ => Err(format!("{} expects true or false, got {raw:?}", self.key)),
+                _ => Err(UsageError::new(format!("{key} expects true or false, got {raw:?}"))),
             },
-            Kind::Duration => crate::util::parse_duration(raw)
-                .map(|_| Value::Str(raw.to_string()))
-                .map_err(|e| format!("{}: {e}", self.key)),
+            Kind::Duration | Kind::Timeout => {
+                let d = crate::util::parse_duration(raw).map_err(|e| UsageError::new(format!("{key}: {e}")))?;
+                if self.kind == Kind::Timeout && d.is_zero() {
+                    return Err(UsageError::new(format!(
+                        "{key} must be longer than 0: a zero time limit fails everything it bounds"
+                    ))
+                    .hint(format!("e.g. {}", self.default.unwrap_or("10s"))));
+                }
+                Ok(Value::Str(raw.to_string()))
+            }
             Kind::Size => {
-                let n = crate::util::parse_size(raw).map_err(|e| format!("{}: {e}", self.key))?;
-                i64::try_from(n).map(Value::Int).map_err(|_| format!("{}: {raw:?} is too large", self.key))
+                let n = crate::util::parse_size(raw).map_err(|e| UsageError::new(format!("{key}: {e}")))?;
+                if n == 0 {
+                    return Err(UsageError::new(format!("{key} must be at least 1 byte, got {raw:?}"))
+                        .hint(format!("e.g. {}", self.default.unwrap_or("5MiB"))));
+                }
+                i64::try_from(n).map(Value::Int).map_err(|_| UsageError::new(format!("{key}: {raw:?} is too large")))
+            }
+            Kind::Address => {
+                check_address(raw)
+                    .map_err(|why| UsageError::new(format!("{key}: {raw:?} {why}")).hint(ADDRESS_HINT))?;
+                Ok(Value::Str(raw.to_string()))
             }
             Kind::Choice(options) => {
                 if options.contains(&raw) {
                     Ok(Value::Str(raw.to_string()))
                 } else {
-                    Err(format!("{} must be one of {}, got {raw:?}", self.key, options.join(", ")))
+                    Err(UsageError::new(format!("{key} must be one of {}, got {raw:?}", options.join(", "))))
                 }
             }
         }
     }
 
     /// Checks a value read from a TOML file.
-    pub fn from_toml(&self, value: &toml::Value) -> Result<Value, String> {
+    pub fn from_toml(&self, value: &toml::Value) -> Result<Value, UsageError> {
         match (self.kind, value) {
             (Kind::Int(..), toml::Value::Integer(n)) => self.parse(&n.to_string()),
-            (Kind::Size, toml::Value::Integer(n)) if *n >= 0 => Ok(Value::Int(*n)),
+            (Kind::Size, toml::Value::Integer(n)) if *n >= 0 => self.parse(&n.to_string()),
             (Kind::Bool, toml::Value::Boolean(b)) => Ok(Value::Bool(*b)),
-            (Kind::Str | Kind::Path | Kind::Duration | Kind::Size | Kind::Choice(_), toml::Value::String(s)) => {
-                self.parse(s)
-            }
-            (_, other) => Err(format!("{} expects {}, got {} {}", self.key, self.kind_name(), other.type_str(), other)),
+            (
+                Kind::Str | Kind::Path | Kind::Duration | Kind::Timeout | Kind::Size | Kind::Address | Kind::Choice(_),
+                toml::Value::String(s),
+            ) => self.parse(s),
+            (_, other) => Err(UsageError::new(format!(
+                "{} expects {}, got {} {}",
+                self.key,
+                self.kind_name(),
+                other.type_str(),
+                other
+            ))),
         }
     }
 
@@ -251,8 +282,9 @@ impl Setting {
             Kind::Path => "a path string",
             Kind::Int(..) => "an integer",
             Kind::Bool => "true or false",
-            Kind::Duration => "a duration string such as \"10s\"",
+            Kind::Duration | Kind::Timeout => "a duration string such as \"10s\"",
             Kind::Size => "a size such as \"5MiB\" or a number of bytes",
+            Kind::Address => "an IP address or host name string",
             Kind::Choice(_) => "a string",
         }
     }
@@ -261,6 +293,33 @@ impl Setting {
     pub fn find(key: &str) -> Option<&'static Setting> {
         SETTINGS.iter().find(|s| s.key == key)
     }
+}
+
+/// What to do about a `listen.bind` that will not do.
+pub(super) const ADDRESS_HINT: &str =
+    "use an address of this machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)";
+
+/// Why text cannot be an address to listen on, read as `listen` reads it: an IP
+/// address (IPv6 with or without brackets), or a host name to look up.
+fn check_address(raw: &str) -> Result<(), &'static str> {
+    let host = raw.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(raw);
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    // Digits and dots, or a colon, mean an IP address was meant: `999.1.1.1` is a typo, not a name.
+    if host.contains(':') || host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err("is not an IP address");
+    }
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.len() > 253 || !host.trim_end_matches('.').split('.').all(label_ok) {
+        return Err("is neither an IP address nor a host name");
+    }
+    Ok(())
 }
 
 /// Every default, as the first layer.

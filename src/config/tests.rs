@@ -259,3 +259,37 @@ fn a_symlink_loop_is_an_error_not_a_hang() {
     assert!(format!("{err:#}").contains("symlinks in a row"), "{err:#}");
     assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
 }
+
+#[test]
+fn retry_delays_out_of_order_are_a_problem_naming_where_each_came_from() {
+    let user = layer("u.toml", "[listen]\nretry_base = \"2m\"\n");
+    let env = vec![("HOOKTAP_LISTEN_RETRY_MAX".to_string(), "1m".to_string())];
+    let cfg = Config::from_layers(vec![user], &env).unwrap();
+    let problems = cfg.setting_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        problems[0].message,
+        "listen.retry_base = \"2m\" in u.toml is longer than listen.retry_max = \"1m\" from HOOKTAP_LISTEN_RETRY_MAX"
+    );
+    assert_eq!(cfg.setting_problems_of("listen.retry_max"), problems);
+    assert!(cfg.setting_problems_of("listen.port").is_empty());
+    assert!(Config::from_layers(vec![], &[]).unwrap().setting_problems().is_empty(), "the defaults are fine");
+}
+
+#[test]
+fn bind_addresses_are_ip_addresses_or_host_names_and_timeouts_are_not_zero() {
+    let bind = Setting::find("listen.bind").unwrap();
+    for ok in ["127.0.0.1", "::1", "[::1]", "0.0.0.0", "localhost", "my-host.example.com"] {
+        assert!(bind.parse(ok).is_ok(), "{ok}");
+    }
+    for bad in ["999.1.1.1", "1.2.3", "::g", "not an ip", "-x", "a..b", ""] {
+        assert!(bind.parse(bad).is_err(), "{bad:?}");
+    }
+    for key in ["send.timeout", "listen.forward_timeout", "listen.header_timeout", "listen.body_timeout"] {
+        let err = Setting::find(key).unwrap().parse("0s").unwrap_err();
+        assert!(err.message.starts_with(&format!("{key} must be longer than 0")), "{}", err.message);
+    }
+    // A zero retry delay retries at once, and port 0 picks a free port.
+    assert!(Setting::find("listen.retry_base").unwrap().parse("0").is_ok());
+    assert!(Setting::find("listen.port").unwrap().parse("0").is_ok());
+}

@@ -240,7 +240,7 @@ fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit:
         Key::Profile { field: "secret_file", .. } => Ok(config::path_for_file(raw, project)?.into()),
         Key::Profile { .. } => Ok(raw.into()),
         Key::Setting(setting) => {
-            let value = setting.parse(raw).map_err(usage)?;
+            let value = setting.parse(raw)?;
             match (setting.kind, value) {
                 (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
                 (_, value) => Ok(value.to_toml()),
@@ -258,6 +258,14 @@ fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Resu
     if key == "profile" && !after.profiles.contains_key(raw.trim()) {
         // A default that names no profile would break every command that uses it.
         return Err(usage_hint(format!("no profile named {:?}", raw.trim()), after.profiles_hint()));
+    }
+    if let Key::Setting(setting) = parse_key(key)? {
+        // Checked as written, even where a later layer overrides it: it takes effect once that goes.
+        let mut written = after.clone();
+        written.settings.insert(setting.key, (setting.parse(raw)?, Origin::File(path.clone())));
+        if let Some(problem) = written.setting_problems_of(setting.key).into_iter().next() {
+            return Err(usage_hint(problem.message, problem.hint));
+        }
     }
     doc.save(&path)?;
     if !global.quiet {
@@ -355,6 +363,7 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
             cfg.profiles_hint()
         ));
     }
+    problems.extend(cfg.setting_problems().into_iter().map(|p| format!("{}; {}", p.message, p.hint)));
     if let Some((Value::Str(dir), origin)) = cfg.settings.get("fixtures_dir") {
         let path = config::expand_home(dir);
         if !path.is_dir() {
