@@ -170,6 +170,31 @@ event = "acme.thing"
 }
 
 #[test]
+fn a_delivery_waiting_for_a_paused_target_is_shown_when_it_arrives() {
+    let env = Env::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let down = format!("http://{closed}/hook");
+    let settings = [("HOOKTAP_LISTEN_PAUSE_AFTER", "1"), ("HOOKTAP_LISTEN_RETRY_BASE", "1h")];
+    let relay = RelayProcess::start(&env, &["--json", "--forward-to", &down], &settings);
+    let health_url = format!("{}/_hooktap/health", relay.url);
+    let first = request("POST", &format!("{}/one", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(first.status, 200);
+    wait_for("the target to pause", Duration::from_secs(10), || {
+        let h = request("GET", &health_url, &HeaderMap::new(), b"");
+        let h: serde_json::Value = serde_json::from_slice(&h.body).unwrap();
+        (h["targets"][0]["paused"] == true).then_some(())
+    });
+    // Its next try is an hour away; the line must not wait for it.
+    let second = request("POST", &format!("{}/two", relay.url), &HeaderMap::new(), b"{}");
+    let id = id_of(&second);
+    let line = wait_for("a line for the queued delivery", Duration::from_secs(10), || {
+        relay.stdout.lock().unwrap().iter().find(|l| l.contains(&id)).cloned()
+    });
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((v["kind"].as_str(), v["state"].as_str()), (Some("received"), Some("pending")), "{line}");
+}
+
+#[test]
 fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

@@ -157,6 +157,12 @@ impl Forwarder {
         }
     }
 
+    /// Whether the target at `url` is paused: failing, and probed until it answers.
+    pub fn is_paused(&self, url: &str) -> bool {
+        let targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
+        targets.get(url).is_some_and(|t| t.paused.load(Ordering::Relaxed))
+    }
+
     fn target(&self, url: &str) -> Arc<TargetHandle> {
         let mut targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(t) = targets.get(url) {

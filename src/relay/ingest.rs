@@ -54,6 +54,9 @@ pub async fn ingest(
     let filtered = !refused && !wanted && route.as_ref().is_some_and(|r| r.target.is_some());
     let target =
         route.as_ref().filter(|_| !refused && wanted).and_then(|r| r.target.as_ref()).map(|t| t.as_str().to_string());
+    // A pending delivery is shown once its forward is tried; at a paused target that
+    // can be much later, so it is shown now as well.
+    let waits = target.as_deref().is_some_and(|t| app.forwarder.is_paused(t));
     let state = match (&route, refused, &target) {
         (_, true, _) => State::Rejected,
         (_, false, Some(_)) => State::Pending,
@@ -127,7 +130,7 @@ pub async fn ingest(
         // Lets whoever sent it find the stored delivery (`hooktap replay ID`).
         response.headers_mut().insert(super::attempt::DELIVERY_HEADER, value);
     }
-    if state != State::Pending || inserted.duplicate_of.is_some() {
+    if state != State::Pending || inserted.duplicate_of.is_some() || waits {
         app.console.received(&Received {
             id: &id,
             method: parts.method.as_str(),
