@@ -3,3 +3,27 @@
 pub mod client;
 
 pub use client::{Body, HttpClient, Trust, client, client_with};
+
+/// The root cause: for connect errors the OS's words ("Connection refused")
+/// say it all, without hyper's wrappers.
+pub fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut at = err;
+    while let Some(next) = at.source() {
+        at = next;
+    }
+    at.to_string()
+}
+
+/// An error's causes on one line, skipping the client's generic wrapper and repeats.
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = if err.source().is_some() { err.source() } else { Some(err) };
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}

@@ -210,13 +210,15 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
     let begun = Instant::now();
     let work = async {
         let resp = client.request(req).await.map_err(|e| {
-            let detail = error_chain(&e);
+            let detail = crate::net::chain(&e);
+            // For a connect error the root cause ("Connection refused (os error 111)") says it all.
+            let root = crate::net::innermost(&e);
             if e.is_connect() && detail.contains("certificate") {
                 Failure::Connect(format!(
-                    "{detail}; add --insecure (-k) to accept a certificate no public authority signed"
+                    "{root}; add --insecure (-k) to accept a certificate no public authority signed"
                 ))
             } else if e.is_connect() {
-                Failure::Connect(detail)
+                Failure::Connect(root)
             } else if crate::net::client::peer_closed(&e) {
                 Failure::Closed(detail)
             } else {
@@ -235,17 +237,6 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
         Err(_) => Err(Failure::Timeout(timeout)),
     };
     Outcome { url, started_at, duration: begun.elapsed(), result }
-}
-
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// What happens to a delivery after an attempt.

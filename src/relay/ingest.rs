@@ -111,7 +111,7 @@ pub async fn ingest(
             text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}\n"))
         }
         (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => tokio::select! {
-            result = app.forwarder.passthrough(job, r.passthrough_timeout) => passthrough(result),
+            result = app.forwarder.passthrough(job, r.passthrough_timeout) => passthrough(result, r.passthrough_timeout),
             // The row stays pending and is forwarded after the next start; the sender retries meanwhile.
             () = app.forwarder.stopped() => text(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -222,7 +222,9 @@ pub fn detect(headers: &HeaderMap, body: &[u8]) -> Checked {
     }
 }
 
-fn passthrough(result: Result<super::attempt::Answer, Failure>) -> Response<Full<Bytes>> {
+/// The app's answer, or why there is none; `bound` is the route's whole wait (a
+/// timeout names it, not the part left after waiting for a connection slot).
+fn passthrough(result: Result<super::attempt::Answer, Failure>, bound: std::time::Duration) -> Response<Full<Bytes>> {
     match result {
         Ok(answer) => {
             let mut resp = Response::new(Full::new(answer.body));
@@ -237,9 +239,9 @@ fn passthrough(result: Result<super::attempt::Answer, Failure>) -> Response<Full
             }
             resp
         }
-        Err(Failure::Timeout(d)) => text(
+        Err(Failure::Timeout(_)) => text(
             StatusCode::GATEWAY_TIMEOUT,
-            &format!("the local app did not answer within {} ms; hooktap keeps retrying\n", d.as_millis()),
+            &format!("the local app did not answer within {} ms; hooktap keeps retrying\n", bound.as_millis()),
         ),
         Err(e) => text(
             StatusCode::BAD_GATEWAY,

@@ -10,9 +10,10 @@ use hyper::client::conn::http1::SendRequest;
 use hyper_util::client::legacy::connect::HttpInfo;
 use tracing::Level;
 
-use super::failure::{SendError, chain, cut_off, failed, innermost};
+use super::failure::{SendError, cut_off, failed};
 use super::request::Prepared;
 use crate::net::HttpClient;
+use crate::net::{chain, innermost};
 
 /// Most response-body bytes kept; the rest is read (so the connection can be
 /// reused) and counted, not stored.

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::net::chain;
+
 /// Why a request got no answer. Load summaries count these by [`SendError::kind`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -93,30 +95,6 @@ pub(super) fn cut_off(parts: &http::response::Parts, size: usize, err: &hyper::E
         .map_or_else(String::new, |n| format!(" of {n}"));
     let status = format!("{} {}", parts.status.as_u16(), parts.status.canonical_reason().unwrap_or(""));
     SendError::CutOff(format!("{} and {size}{expected} body bytes ({})", status.trim_end(), chain(err)))
-}
-
-/// The root cause: for connect errors the OS's words ("Connection refused")
-/// say it all, without hyper's wrappers.
-pub(super) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut at = err;
-    while let Some(next) = at.source() {
-        at = next;
-    }
-    at.to_string()
-}
-
-/// An error's causes on one line, skipping the client's generic wrapper and repeats.
-pub(super) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = if err.source().is_some() { err.source() } else { Some(err) };
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]
