@@ -39,8 +39,10 @@ pub struct Route {
     pub signer: Option<Signer>,
     /// Where deliveries go; `None` records and answers 200.
     pub target: Option<Target>,
-    /// Event types to forward, in lenient form; empty forwards all.
+    /// Event types to forward, as given; empty forwards all.
     pub events: Vec<String>,
+    /// The same in lenient form (`Coworker Update` = `coworker-update`), for matching.
+    event_keys: Vec<String>,
     /// When the provider gets its answer.
     pub ack: AckMode,
     /// Event name for providers that send none.
@@ -57,6 +59,7 @@ impl Route {
             signer: None,
             target: None,
             events: Vec::new(),
+            event_keys: Vec::new(),
             ack: AckMode::Immediate,
             event: None,
             passthrough_timeout: Duration::from_secs(10),
@@ -86,7 +89,8 @@ impl Route {
             path: normalize_prefix(path),
             signer,
             target,
-            events: events.iter().map(|e| normalize(e)).filter(|e| !e.is_empty()).collect(),
+            events: events.iter().map(|e| e.trim().to_string()).filter(|e| !normalize(e).is_empty()).collect(),
+            event_keys: events.iter().map(|e| normalize(e)).filter(|e| !e.is_empty()).collect(),
             ack,
             event,
             passthrough_timeout: forward_timeout.or(provider_timeout).unwrap_or(Duration::from_secs(10)),
@@ -102,7 +106,7 @@ impl Route {
 
     /// Whether deliveries of `event` are forwarded.
     pub fn wants(&self, event: Option<&str>) -> bool {
-        self.events.is_empty() || event.is_some_and(|e| self.events.contains(&normalize(e)))
+        self.event_keys.is_empty() || event.is_some_and(|e| self.event_keys.contains(&normalize(e)))
     }
 
     /// The provider's name, when the route has a signer.
@@ -219,6 +223,9 @@ mod tests {
         assert!(!r.wants(Some("coworker-create")));
         assert!(!r.wants(None));
         assert!(Route::record_only("/").wants(None));
+        // The banner shows the names as given, not their matching form.
+        let r = Route::new("/", None, None, &[" lead.created ".into(), "-".into()], AckMode::Immediate, None, None);
+        assert_eq!(r.unwrap().events, ["lead.created"]);
     }
 
     #[test]
