@@ -564,3 +564,13 @@ fn the_body_timeout_setting_bounds_how_long_a_body_may_take() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("did not arrive within 0.2 s"), "{answer}");
 }
+
+#[test]
+fn a_relay_on_every_interface_says_which_address_to_give_the_provider() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--bind", "0.0.0.0"], &[]);
+    let banner = relay.stderr_text();
+    assert!(banner.contains("put this machine's address or name in place of 0.0.0.0"), "{banner}");
+    let local = RelayProcess::start(&env, &["--db", "other.db"], &[]);
+    assert!(!local.stderr_text().contains("in place of"), "{}", local.stderr_text());
+}

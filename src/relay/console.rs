@@ -99,6 +99,11 @@ impl Console {
             out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
         }
         out.push_str("  routes (give the provider the URL on the left):\n");
+        if let Some(any) = ["0.0.0.0", "[::]"].into_iter().find(|a| url.contains(&format!("://{a}:"))) {
+            out.push_str(&format!(
+                "  (listening on every interface: in these URLs, put this machine's address or name in place of {any})\n"
+            ));
+        }
         for r in routes.iter() {
             let verify = match &r.signer {
                 Some(s) => match &s.profile {
