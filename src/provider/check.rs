@@ -157,10 +157,11 @@ pub(crate) fn decode_signature(encoding: Encoding, text: &str, mac_len: usize) -
         if let Some(why) = other_encoding(encoding, text, mac_len) {
             return Err(why);
         }
+        let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
         return Err(format!(
-            "the signature is {} bytes long ({} characters); expected {}",
-            bytes.len(),
-            text.len(),
+            "the signature is {} long ({}); expected {}",
+            count(bytes.len(), "byte"),
+            count(text.len(), "character"),
             encoding.describe_len(mac_len)
         ));
     }
@@ -273,6 +274,8 @@ mod tests {
         assert_eq!(err, "the signature is written in hex (64 characters); expected 44 base64 characters");
         let err = decode_signature(Encoding::Hex, &b64, 32).unwrap_err();
         assert_eq!(err, "the signature is written in base64 (44 characters); expected 64 lowercase hex digits");
+        let err = decode_signature(Encoding::Hex, "ab", 32).unwrap_err();
+        assert_eq!(err, "the signature is 1 byte long (2 characters); expected 64 lowercase hex digits");
     }
 
     #[test]
