@@ -34,6 +34,21 @@ fn set_get_unset_round_trip_through_the_user_file() {
 }
 
 #[test]
+fn json_output_keeps_numbers_and_booleans_typed() {
+    let env = Env::new();
+    let get = |key: &str| {
+        let out = env.cmd().args(["--json", "config", "get", key]).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["value"].clone()
+    };
+    assert_eq!(get("listen.port"), serde_json::json!(5757));
+    assert_eq!(get("listen.bind"), serde_json::json!("127.0.0.1"));
+    let out = env.cmd().args(["--json", "config", "list"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["settings"]["listen.port"]["value"], serde_json::json!(5757));
+    assert!(list["settings"]["listen.max_body"]["value"].is_u64(), "{list}");
+}
+
+#[test]
 fn set_rejects_bad_values_and_unknown_keys_without_touching_the_file() {
     let env = Env::new();
     env.write_user_config("# mine\n[listen]\nport = 9000\n");

@@ -136,6 +136,16 @@ fn shown(setting: &Setting, value: &Value) -> String {
     if setting.is_secret() { "(redacted)".into() } else { value.to_string() }
 }
 
+/// [`shown`] for `--json`: numbers and booleans keep their JSON type.
+fn shown_json(setting: &Setting, value: &Value) -> serde_json::Value {
+    match value {
+        _ if setting.is_secret() => "(redacted)".into(),
+        Value::Int(n) => (*n).into(),
+        Value::Bool(b) => (*b).into(),
+        Value::Str(s) => s.as_str().into(),
+    }
+}
+
 fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
     let cfg = config::load(global)?;
     if global.json {
@@ -143,7 +153,7 @@ fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
             .iter()
             .map(|s| {
                 let entry = match cfg.settings.get(s.key) {
-                    Some((v, origin)) => json!({"value": shown(s, v), "origin": origin.to_string()}),
+                    Some((v, origin)) => json!({"value": shown_json(s, v), "origin": origin.to_string()}),
                     None => json!({"value": null, "origin": null}),
                 };
                 (s.key.to_string(), entry)
@@ -205,7 +215,7 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
     let cfg = config::load(global)?;
     let found = match wanted {
         Key::Setting(setting) => {
-            cfg.settings.get(setting.key).map(|(value, origin)| (shown(setting, value), origin.to_string()))
+            cfg.settings.get(setting.key).map(|(value, origin)| (shown_json(setting, value), origin.to_string()))
         }
         Key::Profile { name, field, .. } => {
             let profile = cfg
@@ -213,13 +223,15 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
                 .get(name)
                 .ok_or_else(|| usage_hint(format!("{key}: no profile named {name:?}"), cfg.profiles_hint()))?;
             let file = cfg.profile_files.get(name).map(|p| p.display().to_string()).unwrap_or_default();
-            profile.shown_field(field).map(|value| (value, file))
+            profile.shown_field(field).map(|value| (serde_json::Value::from(value), file))
         }
     };
     match found {
         Some((value, origin)) => {
             if global.json {
                 println!("{}", json!({"key": key, "value": value, "origin": origin}));
+            } else if let Some(text) = value.as_str() {
+                println!("{text}");
             } else {
                 println!("{value}");
             }
