@@ -40,6 +40,30 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("size {s:?} is too large: at most {MAX_SIZE} bytes (about 8 EiB)"))
 }
 
+/// A bind address as `listen` reads it (`--bind`, `listen.bind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindHost<'a> {
+    /// An IP address.
+    Ip(std::net::IpAddr),
+    /// A host name, to look up.
+    Name(&'a str),
+}
+
+/// Reads a bind address: brackets around an IPv6 address are dropped, and text
+/// of digits and dots, or with a colon, must be an IP address (`999.1.1.1` is a
+/// typo, not a name to look up); anything else is a host name. The error
+/// completes a sentence that starts with the text.
+pub fn bind_host(raw: &str) -> Result<BindHost<'_>, &'static str> {
+    let host = raw.trim_start_matches('[').trim_end_matches(']');
+    match host.parse() {
+        Ok(ip) => Ok(BindHost::Ip(ip)),
+        Err(_) if host.contains(':') || host.chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            Err("is not an IP address")
+        }
+        Err(_) => Ok(BindHost::Name(host)),
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub fn unix_now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
@@ -96,6 +120,15 @@ mod tests {
         assert_eq!(parse_size("42").unwrap(), 42);
         assert!(parse_size("5 parsecs").is_err());
         assert_eq!(parse_size("1.5KiB").unwrap(), 1536);
+    }
+
+    #[test]
+    fn bind_hosts_are_addresses_or_names_and_digits_must_be_an_address() {
+        assert_eq!(bind_host("[::1]"), Ok(BindHost::Ip("::1".parse().unwrap())));
+        assert_eq!(bind_host("0.0.0.0"), Ok(BindHost::Ip("0.0.0.0".parse().unwrap())));
+        assert_eq!(bind_host("localhost"), Ok(BindHost::Name("localhost")));
+        assert_eq!(bind_host("999.1.1.1"), Err("is not an IP address"));
+        assert_eq!(bind_host("fe80::zz"), Err("is not an IP address"));
     }
 
     /// Regression: a size past u64 saturated in the float cast and was stored as -1.

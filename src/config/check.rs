@@ -6,6 +6,7 @@ use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 
 use super::settings::ADDRESS_HINT;
 use super::{Config, Origin, Value, origin_phrase};
+use crate::util::BindHost;
 
 /// Settings that each read fine but cannot work: what is wrong and where, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +79,13 @@ fn bind_address(config: &Config) -> Option<Problem> {
 /// Why `listen` could not bind `host`, if it could not: the name does not resolve,
 /// or none of its addresses is this machine's. Binds port 0 (a free port) and lets go.
 fn unbindable(host: &str) -> Option<String> {
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    let addrs: Vec<SocketAddr> = match (host, 0).to_socket_addrs() {
-        Ok(found) => found.collect(),
-        Err(e) => return Some(format!("cannot look it up: {e}")),
+    let addrs: Vec<SocketAddr> = match crate::util::bind_host(host) {
+        Ok(BindHost::Ip(ip)) => vec![SocketAddr::new(ip, 0)],
+        Ok(BindHost::Name(name)) => match (name, 0).to_socket_addrs() {
+            Ok(found) => found.collect(),
+            Err(e) => return Some(format!("cannot look it up: {e}")),
+        },
+        Err(why) => return Some(why.into()),
     };
     let mut last = None;
     for addr in addrs {

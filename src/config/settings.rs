@@ -302,14 +302,10 @@ pub(super) const ADDRESS_HINT: &str =
 /// Why text cannot be an address to listen on, read as `listen` reads it: an IP
 /// address (IPv6 with or without brackets), or a host name to look up.
 fn check_address(raw: &str) -> Result<(), &'static str> {
-    let host = raw.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(raw);
-    if host.parse::<std::net::IpAddr>().is_ok() {
-        return Ok(());
-    }
-    // Digits and dots, or a colon, mean an IP address was meant: `999.1.1.1` is a typo, not a name.
-    if host.contains(':') || host.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err("is not an IP address");
-    }
+    let host = match crate::util::bind_host(raw)? {
+        crate::util::BindHost::Ip(_) => return Ok(()),
+        crate::util::BindHost::Name(host) => host,
+    };
     let label_ok = |l: &str| {
         (1..=63).contains(&l.len())
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

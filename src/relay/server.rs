@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +24,7 @@ use super::health::HEALTH_PATH;
 use super::ingest::{ingest, text};
 use super::preface::{Prefixed, read_preface};
 use super::{App, Shutdown};
+use crate::util::BindHost;
 
 /// How long connections get to finish their requests once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(15);
@@ -48,13 +49,10 @@ pub struct Limits {
 pub async fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let shown = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
-    let addrs: Vec<SocketAddr> = match host.parse::<IpAddr>() {
-        Ok(ip) => vec![SocketAddr::new(ip, port)],
-        // Only names are looked up: `999.1.1.1` is a typo, not a name to ask DNS about.
-        Err(_) if host.contains(':') || host.chars().all(|c| c.is_ascii_digit() || c == '.') => {
-            return Err(bind_error(&shown, &format!("{host} is not an IP address"), io::ErrorKind::InvalidInput, port));
-        }
-        Err(_) => match tokio::net::lookup_host((host, port)).await {
+    let addrs: Vec<SocketAddr> = match crate::util::bind_host(host) {
+        Ok(BindHost::Ip(ip)) => vec![SocketAddr::new(ip, port)],
+        Err(why) => return Err(bind_error(&shown, &format!("{host} {why}"), io::ErrorKind::InvalidInput, port)),
+        Ok(BindHost::Name(host)) => match tokio::net::lookup_host((host, port)).await {
             Ok(found) => found.collect(),
             Err(e) => return Err(bind_error(&shown, &e.to_string(), io::ErrorKind::InvalidInput, port)),
         },
