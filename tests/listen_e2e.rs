@@ -195,6 +195,36 @@ fn a_delivery_waiting_for_a_paused_target_is_shown_when_it_arrives() {
 }
 
 #[test]
+fn a_passthrough_duplicate_is_shown_in_the_state_its_forward_left_it() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let target = app.url("/app");
+    let relay = RelayProcess::start(&env, &["--json", "--forward-to", &target, "--ack", "passthrough"], &[]);
+    let body = b"{\"n\":1}";
+    let headers = github_headers("any", body, "same-delivery", "push");
+    let first = request("POST", &format!("{}/", relay.url), &headers, body);
+    let again = request("POST", &format!("{}/", relay.url), &headers, body);
+    assert_eq!((first.status, again.status), (200, 200));
+    let (first, again) = (id_of(&first), id_of(&again));
+    let lines = wait_for("both lines for the duplicate", Duration::from_secs(10), || {
+        let lines: Vec<serde_json::Value> = relay
+            .stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(&again))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines.len() == 2).then_some(lines)
+    });
+    let received = lines.iter().find(|v| v["kind"] == "received").expect("a received line");
+    assert_eq!(received["duplicate_of"].as_str(), Some(first.as_str()));
+    assert_eq!(received["state"], "forwarded", "not the pending it was before its forward: {received}");
+    let forward = lines.iter().find(|v| v["kind"] == "forward").expect("a forward line");
+    assert_eq!((forward["state"].as_str(), forward["status"].as_u64()), (Some("forwarded"), Some(200)));
+}
+
+#[test]
 fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

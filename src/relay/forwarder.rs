@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Signer;
 use crate::net::client::HttpClient;
-use crate::store::{NewAttempt, Writer};
+use crate::store::{NewAttempt, State, Writer};
 
 use super::attempt::{self, Answer, Failure, Job, Meta, Outcome, Verdict};
 use super::console::Console;
@@ -202,15 +202,16 @@ impl Forwarder {
     }
 
     /// Forwards now and returns the target's answer, within `timeout` (waiting for a
-    /// permit included). A failed delivery continues through the normal retries.
-    pub async fn passthrough(&self, job: Job, timeout: Duration) -> Result<Answer, Failure> {
+    /// permit included), and the state the delivery is left in. A failed delivery
+    /// continues through the normal retries.
+    pub async fn passthrough(&self, job: Job, timeout: Duration) -> (Result<Answer, Failure>, State) {
         let target = self.target(&job.meta.target);
         let begun = Instant::now();
         let permit = match tokio::time::timeout(timeout, target.permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             _ => {
                 let _ = target.tx.send(Msg::Job(job, Instant::now())).await;
-                return Err(Failure::Timeout(timeout));
+                return (Err(Failure::Timeout(timeout)), State::Pending);
             }
         };
         target.queued.fetch_add(1, Ordering::Relaxed);
@@ -219,11 +220,13 @@ impl Forwarder {
         let (verdict, outcome) = run_attempt(&self.inner, &mut job, Mode::Counted, remaining).await;
         drop(permit);
         let retryable = outcome.as_ref().is_none_or(|o| attempt::is_retryable(&o.result));
+        let state = verdict.map_or(State::Pending, Verdict::state);
         let _ = target.tx.send(Msg::Done(Done { job, verdict, retryable, probe: false })).await;
-        match outcome {
+        let result = match outcome {
             Some(o) => o.result,
             None => Err(Failure::Other("the delivery could not be loaded".into())),
-        }
+        };
+        (result, state)
     }
 
     /// Schedules every delivery left `pending` by an earlier run; returns how many

@@ -105,13 +105,18 @@ pub async fn ingest(
         }
     };
     app.stats.received(state == State::Rejected);
+    // The state the console shows: a passthrough has already forwarded when its line is printed.
+    let mut shown = state;
     let response = match (state, job, &route) {
         (State::Rejected, _, _) => {
             let reason = checked.reason.as_deref().unwrap_or("signature check failed");
             text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}\n"))
         }
         (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => tokio::select! {
-            result = app.forwarder.passthrough(job, r.passthrough_timeout) => passthrough(result, r.passthrough_timeout),
+            (result, now) = app.forwarder.passthrough(job, r.passthrough_timeout) => {
+                shown = now;
+                passthrough(result, r.passthrough_timeout)
+            }
             // The row stays pending and is forwarded after the next start; the sender retries meanwhile.
             () = app.forwarder.stopped() => text(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -139,7 +144,7 @@ pub async fn ingest(
             event: checked.event.as_deref(),
             signature,
             reason: checked.reason.as_deref(),
-            state: state.as_str(),
+            state: shown.as_str(),
             answered: response.status().as_u16(),
             duplicate_of: inserted.duplicate_of.as_deref(),
             filtered,
