@@ -2,6 +2,9 @@
 //! all with synchronous=FULL as the relay uses it, and group commits of received deliveries
 //! with random provider delivery ids (the duplicate check's worst case); and what `send` records per request (a delivery
 //! with its attempt, batches of 2048, synchronous=NORMAL). Criterion reports each as elements/s.
+//! `store_floor` sets the store's own insert against SQLite's floor on this machine: the same
+//! bytes (id, headers, body) into a table with no other column and no index, both batched by 64
+//! at synchronous=NORMAL; their ratio is what the schema (columns, indexes, the duplicate check) costs.
 
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -121,5 +124,52 @@ fn sends(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, inserts, sends);
+fn floor(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut group = c.benchmark_group("store_floor");
+    group.sample_size(10);
+    const ROWS: usize = 512;
+    const BATCH: usize = 64;
+    group.throughput(Throughput::Elements(ROWS as u64));
+
+    let mut bare = rusqlite::Connection::open(dir.path().join("bare.db")).unwrap();
+    bare.pragma_update(None, "journal_mode", "WAL").unwrap();
+    bare.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    bare.execute_batch("CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, headers BLOB, body BLOB)").unwrap();
+    group.bench_function("bare_table_batched_64_x512", |b| {
+        b.iter_batched(
+            || (0..ROWS).map(|_| delivery()).collect::<Vec<_>>(),
+            |rows| {
+                for chunk in rows.chunks(BATCH) {
+                    let tx = bare.transaction().unwrap();
+                    for d in chunk {
+                        let headers = hooktap::store::encode_headers(&d.headers);
+                        tx.prepare_cached("INSERT INTO t (id, headers, body) VALUES (?1, ?2, ?3)")
+                            .unwrap()
+                            .execute(rusqlite::params![d.id, headers, &d.body[..]])
+                            .unwrap();
+                    }
+                    tx.commit().unwrap();
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let mut store = Store::open(&dir.path().join("store.db")).unwrap();
+    store.set_durability(Durability::ProcessCrash).unwrap();
+    group.bench_function("store_batched_64_x512", |b| {
+        b.iter_batched(
+            || (0..ROWS).map(|_| delivery()).collect::<Vec<_>>(),
+            |rows| {
+                for chunk in rows.chunks(BATCH) {
+                    store.insert_batch(chunk).unwrap();
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, inserts, sends, floor);
 criterion_main!(benches);

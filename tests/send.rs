@@ -298,6 +298,29 @@ fn data_bodies_are_sent_as_given_with_a_warning_when_invalid() {
 }
 
 #[test]
+fn a_data_body_that_names_another_event_than_the_one_asked_for_is_warned_of() {
+    let env = Env::new();
+    let dry = |args: &[&str], body: &str| {
+        let out = env
+            .cmd()
+            .args(["send", "--provider", "nudj", "--secret", SECRET, "--data", "-", "--dry-run"])
+            .args(args)
+            .write_stdin(body.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let body = r#"{"type":"user.deleted","data":{}}"#;
+    let stderr = dry(&["user.registered"], body);
+    assert!(stderr.contains(r#"the body names event "user.deleted", not "user.registered""#), "{stderr}");
+    assert!(stderr.contains(r#"add --set 'type="user.registered"'"#), "{stderr}");
+    // The edit it suggests settles it; so does naming no EVENT (the body's own is sent).
+    assert_eq!(dry(&["user.registered", "--set", r#"type="user.registered""#], body), "");
+    assert_eq!(dry(&[], body), "");
+}
+
+#[test]
 fn input_errors_exit_two_with_a_hint() {
     let env = Env::new();
     let base = ["send", "--provider", "nexudus", "--secret", "s"];

@@ -158,6 +158,10 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         tracing::warn!("the body is empty{why}; sending it as given");
     } else if let Some(problem) = request::content_problem(&content_type, &first.body) {
         tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
+    } else if let (Some(_), Some(named), false) = (&args.data, &event, args.event.is_none() && !args.ping)
+        && let Some(note) = input::body_event_mismatch(signer.provider.as_ref(), named, &first.body)
+    {
+        tracing::warn!("{note}; sending it as given");
     }
     if args.dry_run {
         let url = target.as_ref().map_or("<URL>", |t| t.url.as_str());

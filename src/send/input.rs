@@ -9,9 +9,10 @@ use bytes::Bytes;
 use http::Uri;
 
 use super::request::BodySource;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, normalize_name};
 use crate::config::Signer;
 use crate::error::usage_hint;
+use crate::provider::{Field, Provider};
 use crate::secret::Secret;
 
 /// What `resolve_body` needs from the command line.
@@ -71,6 +72,41 @@ pub fn resolve_body(
             Ok((BodySource::Event(spec.clone()), Some(spec.name.clone()), spec.content_type.clone()))
         }
         (None, None) => Err(usage_hint("nothing to send: name an EVENT, or pass --data @file or --ping", list_hint)),
+    }
+}
+
+/// With `--data` and a named EVENT: a provider that puts the event in the body (NexaDesk,
+/// Nudj, Stripe, ...) is read from there by its receivers, whatever EVENT says. Says so
+/// when the (JSON) body names another event, or none.
+pub fn body_event_mismatch(provider: &dyn Provider, named: &str, body: &[u8]) -> Option<String> {
+    let info = provider.info();
+    let paths = body_paths(&info.event);
+    if paths.is_empty() || serde_json::from_slice::<serde_json::Value>(body).is_err() {
+        return None;
+    }
+    let fields = paths.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(" or ");
+    let fix = format!("--set '{}={}'", paths[0], serde_json::Value::from(named));
+    match provider.event_type(&http::HeaderMap::new(), body) {
+        Some(found) if normalize_name(&found) == normalize_name(named) => None,
+        Some(found) => Some(format!(
+            "the body names event {found:?}, not {named:?}, and {} receivers read the event from the body \
+             (its {fields} field); to send {named:?}, add {fix}",
+            info.name
+        )),
+        None => Some(format!(
+            "the body has no {fields} field, where {} receivers read the event, so they cannot tell it is \
+             {named:?}; add {fix}",
+            info.name
+        )),
+    }
+}
+
+/// The JSON paths among where a provider names a value.
+fn body_paths(field: &Field) -> Vec<&str> {
+    match field {
+        Field::Json(path) => vec![path.as_str()],
+        Field::Any(fields) => fields.iter().flat_map(body_paths).collect(),
+        Field::Header(_) | Field::Absent => Vec::new(),
     }
 }
 
@@ -147,6 +183,38 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixture_sent_as_data_under_its_own_name_draws_no_event_warning() {
+        let catalog = Catalog::builtin();
+        let mut checked = 0;
+        for event in catalog.events(None) {
+            let Ok(provider) = crate::provider::lookup(&event.provider) else { continue };
+            let body = event.render("d-1").unwrap();
+            assert_eq!(body_event_mismatch(provider.as_ref(), &event.name, &body), None, "{}", event.name);
+            checked += usize::from(!body_paths(&provider.info().event).is_empty());
+        }
+        assert!(checked >= 9 + 4, "only {checked} events name themselves in the body");
+    }
+
+    #[test]
+    fn a_data_body_naming_another_event_or_none_is_told_how_to_name_it() {
+        let nexadesk = crate::provider::lookup("nexadesk").unwrap();
+        let other = body_event_mismatch(nexadesk.as_ref(), "ticket.created", br#"{"event":"ticket.updated"}"#).unwrap();
+        assert!(other.starts_with(r#"the body names event "ticket.updated", not "ticket.created""#), "{other}");
+        assert!(other.ends_with(r#"add --set 'event="ticket.created"'"#), "{other}");
+        let none = body_event_mismatch(nexadesk.as_ref(), "ticket.created", br#"{"data":{}}"#).unwrap();
+        assert!(
+            none.starts_with(r#"the body has no "event" field, where nexadesk receivers read the event"#),
+            "{none}"
+        );
+        // Lenient names match; a body that is not JSON is left to the content check.
+        assert_eq!(body_event_mismatch(nexadesk.as_ref(), "Ticket Updated", br#"{"event":"ticket.updated"}"#), None);
+        assert_eq!(body_event_mismatch(nexadesk.as_ref(), "ticket.created", b"not json"), None);
+        // A provider that names the event in a header is told by EVENT itself.
+        let github = crate::provider::lookup("github").unwrap();
+        assert_eq!(body_event_mismatch(github.as_ref(), "push", br#"{"event":"x"}"#), None);
+    }
 
     #[test]
     fn rates_take_units() {
