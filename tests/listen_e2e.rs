@@ -257,6 +257,41 @@ fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
 }
 
 #[test]
+fn a_second_relay_on_the_database_is_refused_and_a_failed_start_leaves_stored_work_alone() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(503, "busy"));
+    let old = app.url("/old");
+    let later = [("HOOKTAP_LISTEN_RETRY_BASE", "1h"), ("HOOKTAP_LISTEN_PAUSE_AFTER", "1000")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &old], &later);
+    let id = id_of(&request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}"));
+    app.next();
+    let stored = || Store::open(&env.db()).unwrap().get(&id).unwrap();
+    wait_for("the first attempt to be recorded", Duration::from_secs(10), || (stored().attempts == 1).then_some(()));
+
+    // A second relay would resume (and forward again) the first one's pending work.
+    let new = app.url("/new");
+    // Bounded: a relay that does start would otherwise run until killed.
+    let limit = Duration::from_secs(20);
+    let second = env.cmd().args(["listen", "--port", "0", "--forward-to", &new]).timeout(limit).output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("another hooktap listen (pid {}) is already relaying", relay.child.id())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: stop that relay, or pass --db PATH"), "{stderr}");
+    relay.kill();
+
+    // A start that cannot take its port ends before touching the database's pending work.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let failed = env.cmd().args(["listen", "--port", &port, "--forward-to", &new]).timeout(limit).output().unwrap();
+    assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
+    let d = stored();
+    assert_eq!((d.state.as_str(), d.target.as_deref(), d.attempts), ("pending", Some(old.as_str()), 1));
+}
+
+#[test]
 fn a_record_only_restart_says_where_the_earlier_runs_pending_work_still_goes() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

@@ -1,7 +1,7 @@
 //! The durable local relay behind `hooktap listen`: receive, verify, store, forward, retry.
 //!
-//! [`start`] opens the database, resumes pending work, binds the socket and
-//! returns a [`Running`] relay; [`run`] does the same and stops it when a
+//! [`start`] binds the socket, claims the database (one relay per database),
+//! resumes its pending work and returns a [`Running`] relay; [`run`] does the same and stops it when a
 //! shutdown future resolves. Nothing is acknowledged before it is committed.
 
 pub mod attempt;
@@ -10,6 +10,7 @@ pub mod console;
 pub mod forwarder;
 pub mod health;
 pub mod ingest;
+pub mod owner;
 mod preface;
 mod printer;
 pub mod routes;
@@ -181,11 +182,7 @@ impl Running {
 /// app that now listens, at once, not to the old address after its backoff. A
 /// route that is gone or forwards nowhere leaves its deliveries as they were.
 /// Returns each new target with how many deliveries it took over.
-fn retarget_pending(config: &RelayConfig) -> anyhow::Result<Vec<(String, usize)>> {
-    if !config.db.exists() {
-        return Ok(Vec::new());
-    }
-    let mut store = crate::store::Store::open(&config.db).map_err(crate::store::StoreError::into_user_error)?;
+fn retarget_pending(store: &mut Store, config: &RelayConfig) -> anyhow::Result<Vec<(String, usize)>> {
     let mut moved = Vec::new();
     for route in &config.routes {
         if let Some(target) = &route.target {
@@ -202,7 +199,15 @@ fn retarget_pending(config: &RelayConfig) -> anyhow::Result<Vec<(String, usize)>
 pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     crate::net::client::install_crypto_provider();
     let (trigger, shutdown) = shutdown_pair();
-    let retargeted = retarget_pending(&config)?;
+    // Everything that can refuse to start comes before the first forward: a start that
+    // fails must not have sent (and not recorded) anything, nor re-pointed stored work.
+    let tls = config.tls.as_ref().map(tls::load).transpose()?;
+    let listener = server::bind(&config.bind, config.port).await?;
+    // Opening says best what is wrong with an unusable database; then the claim.
+    let mut store = Store::open(&config.db).map_err(crate::store::StoreError::into_user_error)?;
+    let owner = owner::claim(&config.db)?;
+    let retargeted = retarget_pending(&mut store, &config)?;
+    drop(store);
     let (app, writer_thread) = App::open(&config, shutdown.clone())?;
     // New databases are made private; an older or copied one may not be.
     if crate::config::is_shared_readable(&config.db) {
@@ -213,8 +218,6 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
         );
     }
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
-    let tls = config.tls.as_ref().map(tls::load).transpose()?;
-    let listener = server::bind(&config.bind, config.port).await?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{addr}");
@@ -240,6 +243,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
         }
         // Every writer handle is gone now, so the thread commits what is queued and exits.
         tokio::task::spawn_blocking(move || writer_thread.join()).await.context("joining the database writer")?;
+        drop(owner);
         served
     });
     Ok(Running { addr, url, fingerprint, stats, trigger, task })
