@@ -163,8 +163,10 @@ fn validate_reports_unresolvable_secrets_and_dangling_routes() {
     env.cmd().args(["config", "validate"]).assert().code(2).stderr(
         predicate::str::contains("HOOKTAP_E2E_UNSET is not set")
             .and(predicate::str::contains("no profile named \"nope\""))
-            .and(predicate::str::contains("forward_to = \"localhost:3000\" is not an http(s) URL"))
-            .and(predicate::str::contains("\"http://localhost:3000/hook\""))
+            .and(predicate::str::contains(
+                "line 7: routes[0] (/a): forward target \"localhost:3000\" must be an http:// or https:// URL",
+            ))
+            .and(predicate::str::contains("hint: give an absolute URL such as http://localhost:3000/webhooks"))
             .and(predicate::str::contains("Some(").not()),
     );
     env.cmd()
@@ -271,7 +273,7 @@ fn a_default_profile_that_names_no_profile_is_refused_reported_and_explained() {
     let file = env.user_config().display().to_string();
     env.write_user_config("profile = \"nosuchprofile\"\n[profiles.gh]\nprovider = \"github\"\nsecret = \"x\"\n");
     env.cmd().args(["config", "validate"]).assert().code(2).stderr(
-        predicate::str::contains(format!("profile = \"nosuchprofile\" in {file} names no profile"))
+        predicate::str::contains(format!("{file}, line 1: profile = \"nosuchprofile\" names no profile"))
             .and(predicate::str::contains("known profiles: gh")),
     );
     env.cmd().args(["verify", "-H", "X-Hub-Signature-256: sha256=00"]).write_stdin("{}").assert().code(2).stderr(
@@ -452,8 +454,11 @@ fn fixtures_dir_problems_break_only_the_provider_whose_catalog_is_broken() {
         .stdout(predicate::str::contains("push"))
         .stderr(predicate::str::contains(format!("warning: fixtures_dir {} does not exist", fx.display())));
     env.cmd().args(["config", "validate"]).assert().code(2).stderr(
-        predicate::str::contains("fixtures_dir = \"~/fx\"")
-            .and(predicate::str::contains("does not exist; create that directory")),
+        predicate::str::contains(format!(
+            "config.toml, line 1: fixtures_dir = \"~/fx\": {} does not exist",
+            fx.display()
+        ))
+        .and(predicate::str::contains("hint: create that directory")),
     );
 
     std::fs::create_dir_all(fx.join("github")).unwrap();
@@ -803,4 +808,237 @@ fn set_refuses_and_validate_reports_values_that_can_only_break_later() {
     );
     env.write_user_config("[listen]\nbind = \"localhost\"\nretry_base = \"0s\"\nport = 0\n");
     env.cmd().args(["config", "validate"]).assert().success();
+}
+
+/// The `hooktap: error:` line and its hint of a command that failed at start.
+fn refusal(out: &std::process::Output) -> (String, String) {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let error = stderr.lines().find_map(|l| l.strip_prefix("hooktap: error: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let hint = stderr.lines().find_map(|l| l.strip_prefix("  hint: ")).unwrap_or_else(|| panic!("{stderr}"));
+    (error.to_string(), hint.to_string())
+}
+
+/// Regression: `config validate` said ok for routes `listen` refuses to start
+/// with (an event Nexudus never sends, two routes on one path).
+#[test]
+fn validate_refuses_the_routes_listen_refuses_with_the_same_words() {
+    let env = Env::new();
+    let head = "[profiles.nx]\nprovider = \"nexudus\"\nsecret = \"s3cr3t\"\n\n";
+    let cases = [
+        ("[[routes]]\npath = \"/nexudus\"\nprofile = \"nx\"\nevents = [\"Coworker Updat\"]\n", 8),
+        ("[[routes]]\npath = \"/hooks\"\nprofile = \"nx\"\n\n[[routes]]\npath = \"/hooks/\"\nprofile = \"nx\"\n", 10),
+        ("[[routes]]\npath = \"/x\"\nprofile = \"nx\"\nforward_to = \"not a url\"\n", 8),
+        ("[[routes]]\npath = \"/x\"\nprofile = \"nope\"\n", 7),
+    ];
+    let file = env.user_config().display().to_string();
+    for (routes, line) in cases {
+        env.write_user_config(&format!("{head}{routes}"));
+        let listen = env
+            .cmd()
+            .args(["listen", "--port", "0", "--db", env.path("l.db").to_str().unwrap()])
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert_eq!(listen.status.code(), Some(2), "listen with {routes}");
+        let (error, hint) = refusal(&listen);
+        let validate = env.cmd().args(["config", "validate"]).output().unwrap();
+        assert_eq!(validate.status.code(), Some(2), "validate with {routes}");
+        let stderr = String::from_utf8(validate.stderr).unwrap();
+        let want = format!("hooktap: config: {file}, line {line}: {error}\n  hint: {hint}\n");
+        assert!(stderr.contains(&want), "{want:?} in:\n{stderr}");
+        assert!(stderr.contains("1 configuration problem(s)"), "{stderr}");
+    }
+    // An event missing from a sample catalog (GitHub's) is a warning for both, not a refusal.
+    env.write_user_config(
+        "[profiles.gh]\nprovider = \"github\"\nsecret = \"s\"\n[[routes]]\npath = \"/gh\"\nprofile = \"gh\"\nevents = [\"pushh\"]\n",
+    );
+    env.cmd()
+        .args(["config", "validate"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: routes[0] (/gh): unknown github event \"pushh\""));
+}
+
+/// Regression: problems of a profile pointed at its `[profiles.X]` header and those
+/// of a route at line 1 or no line; each names the line of the key at fault.
+#[test]
+fn validate_cites_the_line_of_the_key_at_fault() {
+    let env = Env::new();
+    let file = env.user_config().display().to_string();
+    env.write_user_config(
+        "# hooktap\n\n[profiles.a]\n# a comment\nprovider = \"github\"\nsecret_env = \"HOOKTAP_E2E_UNSET\"\n\n\
+         [profiles.b]\nprovider = \"github\"\n\n[[routes]]\npath = \"/a\"\n\n[[routes]]\npath = \"/b\"\n\
+         profile = \"a\"\nforward_to = \"ftp://x/\"\n",
+    );
+    let out = env.cmd().args(["config", "validate"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for want in [
+        format!("{file}, line 6: profile a: environment variable HOOKTAP_E2E_UNSET is not set"),
+        format!("{file}, line 8: profile b: no secret source"),
+        format!("{file}, line 17: routes[1] (/b): forward target \"ftp://x/\""),
+    ] {
+        assert!(stderr.contains(&want), "{want:?} in:\n{stderr}");
+    }
+    // The route whose profile is broken is reported with the profile, once.
+    assert_eq!(stderr.matches("HOOKTAP_E2E_UNSET").count(), 2, "{stderr}");
+    let json = env.cmd().args(["--json", "config", "validate"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["details"][1]["line"], 8, "{json}");
+    assert_eq!(json["problems"][1], format!("{file}, line 8: profile b: no secret source"), "{json}");
+}
+
+/// Regression: `profile add` wrote profiles validate rejects, without a word.
+#[test]
+fn profile_add_refuses_what_cannot_work_and_warns_of_what_is_missing_yet() {
+    let env = Env::new();
+    let add = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.args(["config", "profile", "add"]).args(args);
+        cmd
+    };
+    add(&["std", "--provider", "standard", "--secret", "not-base64!"]).assert().code(2).stderr(
+        predicate::str::contains("--secret is not usable for standard")
+            .and(predicate::str::contains("hint: Standard Webhooks secrets look like whsec_"))
+            .and(predicate::str::contains("not-base64!").not()),
+    );
+    assert!(!env.user_config().exists());
+    add(&["std", "--provider", "standard", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    add(&["nosecret", "--provider", "github"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: profile nosecret has no secret"));
+    let missing = env.path("nope.txt");
+    add(&["fileless", "--provider", "github", "--secret-file", missing.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("warning: secret file {} does not exist yet", missing.display())));
+    add(&["envless", "--provider", "github", "--secret-env", "HOOKTAP_E2E_UNSET"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: HOOKTAP_E2E_UNSET is not set in this environment"));
+    add(&["stdenv", "--provider", "standard", "--secret-env", "STD_SECRET"])
+        .env("STD_SECRET", "whsec_%%%")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: the secret in $STD_SECRET is not usable for standard"));
+    // `..` is resolved in the path that is stored.
+    common::write(&env.path("sec.txt"), "s\n");
+    add(&["rel", "--provider", "github", "--secret-file", "../sec.txt"]).assert().success();
+    let root = std::fs::canonicalize(env.root.path()).unwrap();
+    let text = std::fs::read_to_string(env.user_config()).unwrap();
+    assert!(text.contains(&format!("secret_file = \"{}\"", root.join("sec.txt").display())), "{text}");
+}
+
+/// Regression: some usage errors of `config` came without a hint, and an unknown
+/// provider without the nearest names.
+#[test]
+fn config_usage_errors_have_a_hint_and_unknown_providers_the_nearest_name() {
+    let env = Env::new();
+    for (args, says, hint) in [
+        (
+            &["config", "set", "listen.port", "abc"][..],
+            "listen.port expects a whole number",
+            "give a whole number from 0 to 65535",
+        ),
+        (&["config", "set", "listen.ack", "passthru"], "listen.ack must be one of", "did you mean passthrough?"),
+        (&["config", "set", "profiles.x.tolerance", "5m"], "whole number of seconds", "e.g. 300"),
+        (&["config", "profile", "add", "a b", "--provider", "github"], "profile name \"a b\"", "e.g. a-b"),
+        (
+            &["config", "profile", "add", "z", "--provider", "nexudos", "--secret-env", "X"],
+            "unknown provider \"nexudos\"",
+            "did you mean nexudus?",
+        ),
+    ] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says).and(predicate::str::contains(format!("  hint: {hint}"))));
+    }
+    env.write_user_config("# mine\n[profiles.b]\nprovider = \"gitbub\"\nsecret = \"x\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("line 3: profiles.b.provider: unknown provider \"gitbub\"")
+            .and(predicate::str::contains("hint: did you mean github?")),
+    );
+}
+
+/// Regression: "did you mean" offered three keys however far from the one typed.
+#[test]
+fn unknown_keys_suggest_only_close_names() {
+    let env = Env::new();
+    env.cmd()
+        .args(["config", "get", "nope.key"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not().and(predicate::str::contains("`hooktap config list`")));
+    env.cmd()
+        .args(["config", "get", "listen.prot"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean: listen.port? ("));
+    env.write_user_config("foo = 1\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("line 1: unknown key `foo`").and(predicate::str::contains("did you mean").not()),
+    );
+}
+
+/// Regression: `config set listen.max_body 10MiB` wrote 10485760.
+#[test]
+fn set_writes_a_size_as_typed() {
+    let env = Env::new();
+    env.cmd().args(["config", "set", "listen.max_body", "10MiB"]).assert().success();
+    assert!(std::fs::read_to_string(env.user_config()).unwrap().contains("max_body = \"10MiB\"\n"));
+    env.cmd().args(["config", "get", "listen.max_body"]).assert().success().stdout("10485760\n");
+    env.cmd().args(["config", "set", "listen.max_body", "2048"]).assert().success();
+    assert!(std::fs::read_to_string(env.user_config()).unwrap().contains("max_body = 2048\n"));
+    env.cmd().args(["config", "validate"]).assert().success();
+}
+
+/// Each problem of a fixtures directory is said once, as a problem, not also as a warning.
+#[test]
+fn validate_says_each_fixtures_dir_problem_once() {
+    let env = Env::new();
+    let fx = env.path("fx");
+    common::write(&fx.join("github/catalog.toml"), "garbage = [\n");
+    std::fs::create_dir_all(fx.join("noprov")).unwrap();
+    env.write_user_config(&format!("fixtures_dir = {:?}\n", fx.display().to_string()));
+    let out = env.cmd().args(["config", "validate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(stderr.matches("github/catalog.toml:1").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("noprov holds no catalog.toml").count(), 1, "{stderr}");
+    assert!(stderr.contains("2 configuration problem(s)"), "{stderr}");
+}
+
+/// Regression: long profile names broke the columns of `profile list`, and
+/// `profile add --force` said "added" for a profile it replaced.
+#[test]
+fn profile_list_sizes_its_columns_and_add_force_says_replaced() {
+    let env = Env::new();
+    let long = "a-very-long-profile-name-indeed";
+    for (name, provider) in [(long, "nexus"), ("sv", "standard")] {
+        env.cmd()
+            .args(["config", "profile", "add", name, "--provider", provider, "--secret-env", "X"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(format!("added profile {name} ({provider}) to ")));
+    }
+    env.cmd()
+        .args(["config", "profile", "add", "sv", "--provider", "standard", "--secret-env", "Y", "--force"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replaced profile sv (standard) in "));
+    let out = env.cmd().args(["config", "profile", "list"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let columns: Vec<Vec<usize>> = text
+        .lines()
+        .map(|l| ["PROVIDER", "nexus", "standard"].iter().filter_map(|w| l.find(&format!(" {w} "))).collect())
+        .collect();
+    assert_eq!(columns.len(), 3, "{text}");
+    assert!(columns.iter().all(|c| c.len() == 1 && c[0] == columns[0][0]), "provider column not aligned:\n{text}");
+    assert!(text.lines().nth(1).unwrap().starts_with(&format!("{long}  ")), "{text}");
 }

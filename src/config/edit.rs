@@ -155,8 +155,10 @@ impl Editable {
 
     /// The edited text as the layer it will be once saved to `path`; an error if it is not a valid config.
     pub fn layer(&self, path: &Path) -> anyhow::Result<FileLayer> {
-        let layer = super::file::parse(path, &self.to_string())
-            .map_err(|e| UsageError::new(format!("the change would make the config invalid: {}", e.message)))?;
+        let layer = super::file::parse(path, &self.to_string()).map_err(|e| UsageError {
+            message: format!("the change would make the config invalid: {}", e.message),
+            ..e
+        })?;
         Ok(layer)
     }
 

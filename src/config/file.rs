@@ -31,6 +31,8 @@ pub struct FileLayer {
     pub file: ConfigFile,
     /// Scalar settings it sets.
     pub settings: Vec<(&'static str, Value)>,
+    /// The line of each key, for problems found after reading.
+    pub lines: KeyLines,
 }
 
 /// Reads and checks a config file; `Ok(None)` when it does not exist.
@@ -68,14 +70,11 @@ pub fn parse(path: &Path, text: &str) -> Result<FileLayer, UsageError> {
         let span = e.span().unwrap_or(0..0);
         at(span, e.message().trim().to_string(), Some("fix the TOML syntax".into()))
     })?;
+    let entries = entries(doc.get_ref());
     let mut settings = Vec::new();
     let mut check = |key: &str, span: std::ops::Range<usize>, value: &DeValue<'_>| -> Result<(), UsageError> {
         let Some(setting) = Setting::find(key) else {
-            return Err(at(
-                span,
-                format!("unknown key `{key}`"),
-                Some(format!("did you mean: {}", closest(key).join(", "))),
-            ));
+            return Err(at(span, format!("unknown key `{key}`"), Some(unknown_key_hint(key))));
         };
         let plain = to_plain(value)
             .ok_or_else(|| at(span.clone(), format!("`{key}` has a value of an unsupported type"), None))?;
@@ -101,28 +100,138 @@ pub fn parse(path: &Path, text: &str) -> Result<FileLayer, UsageError> {
     let file: ConfigFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().replace('\n', " ");
-        at(span, message, Some("see `hooktap config init` for a commented example".into()))
+        let (message, hint) = match key_at(&entries, span.start) {
+            Some(key) => explain(key, &message),
+            None => (message, None),
+        };
+        at(span, message, Some(hint.unwrap_or_else(|| "see `hooktap config init` for a commented example".into())))
     })?;
+    let span_of = |key: &str| entries.iter().find(|e| e.path == key).map(|e| e.key.clone());
     for (name, profile) in &file.profiles {
-        profile.check().map_err(|e| {
-            let span = find_key_span(&doc, "profiles", name).unwrap_or(0..0);
-            at(span, format!("profile `{name}`: {e}"), None)
+        profile.check().map_err(|(field, e)| {
+            let key = format!("profiles.{name}.{field}");
+            let span = span_of(&key).or_else(|| span_of(&format!("profiles.{name}"))).unwrap_or(0..0);
+            at(span, format!("{key}: {}", e.message), e.hint)
         })?;
     }
     if let Some(routes) = &file.routes {
         for (i, route) in routes.iter().enumerate() {
             if !route.path.starts_with('/') {
-                return Err(at(0..0, format!("routes[{i}].path {:?} must start with '/'", route.path), None));
+                let span = span_of(&format!("routes[{i}].path")).unwrap_or(0..0);
+                return Err(at(
+                    span,
+                    format!("routes[{i}].path {:?} must start with '/'", route.path),
+                    Some(format!("write it as path = \"/{}\"", route.path.trim_start_matches('/'))),
+                ));
             }
         }
     }
-    Ok(FileLayer { path: path.to_path_buf(), file, settings })
+    let lines = KeyLines(entries.iter().map(|e| (e.path.clone(), line_of(text, e.key.start))).collect());
+    Ok(FileLayer { path: path.to_path_buf(), file, settings, lines })
 }
 
-fn find_key_span(doc: &toml::Spanned<DeTable<'_>>, table: &str, key: &str) -> Option<std::ops::Range<usize>> {
-    let (_, t) = doc.get_ref().iter().find(|(k, _)| k.get_ref() == table)?;
-    let (k, _) = t.get_ref().as_table()?.iter().find(|(k, _)| k.get_ref() == key)?;
-    Some(k.span())
+/// Where each key of a file is: its dotted path (`profiles.desk.provider`,
+/// `routes[1].path`) and the line it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyLines(BTreeMap<String, usize>);
+
+impl KeyLines {
+    /// The line of a key, by its dotted path.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        self.0.get(key).copied()
+    }
+}
+
+/// A key of the document, with where its name and its value are.
+struct Entry {
+    path: String,
+    key: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
+/// Every key of the document, tables and array elements included (`routes[0]`, `events[1]`).
+fn entries(doc: &DeTable<'_>) -> Vec<Entry> {
+    fn value(path: String, key: std::ops::Range<usize>, v: &toml::Spanned<DeValue<'_>>, out: &mut Vec<Entry>) {
+        out.push(Entry { path: path.clone(), key, value: v.span() });
+        match v.get_ref() {
+            DeValue::Table(t) => table(t, &path, out),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    value(format!("{path}[{i}]"), item.span(), item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn table(t: &DeTable<'_>, prefix: &str, out: &mut Vec<Entry>) {
+        for (k, v) in t {
+            let path = if prefix.is_empty() { k.get_ref().to_string() } else { format!("{prefix}.{}", k.get_ref()) };
+            value(path, k.span(), v, out);
+        }
+    }
+    let mut out = Vec::new();
+    table(doc, "", &mut out);
+    out
+}
+
+/// The key at byte `offset`: the innermost one whose name or value holds it.
+fn key_at(entries: &[Entry], offset: usize) -> Option<&str> {
+    let holds = |r: &std::ops::Range<usize>| r.start <= offset && offset < r.end.max(r.start + 1);
+    entries
+        .iter()
+        .filter_map(|e| {
+            let span = [&e.key, &e.value].into_iter().filter(|r| holds(r)).map(|r| r.len()).min()?;
+            Some((span, std::cmp::Reverse(e.path.len()), e.path.as_str()))
+        })
+        .min()
+        .map(|(_, _, path)| path)
+}
+
+/// A serde message about `key` in words that name the key, and a hint where one helps.
+fn explain(key: &str, message: &str) -> (String, Option<String>) {
+    let ticked = |text: &str| -> Vec<String> { text.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let expected = rest.split_once("expected").map(|(_, list)| ticked(list)).unwrap_or_default();
+        let name = rest.split('`').next().unwrap_or_default();
+        let table = key.rsplit_once('.').map_or("", |(t, _)| t);
+        let near = super::settings::close_names(name, expected.iter().map(String::as_str));
+        let hint = match near.first() {
+            Some(best) => format!("did you mean `{best}`? ({table} takes: {})", expected.join(", ")),
+            None if expected.is_empty() => "see `hooktap config init` for a commented example".into(),
+            None => format!("{table} takes: {}", expected.join(", ")),
+        };
+        return (format!("unknown key `{key}`"), Some(hint));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return (format!("{key} has no `{name}`, which it needs"), None);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (got, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches(',').trim().trim_start_matches("expected").trim();
+        return (format!("{key} must be {expected}, got `{got}`"), None);
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((got, expected)) = message.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected ")) {
+            let expected = match expected {
+                "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more",
+                "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+                other => other,
+            };
+            return (format!("{key} expects {expected}, got {got}"), None);
+        }
+    }
+    (format!("{key}: {message}"), None)
+}
+
+/// What to suggest for an unknown setting: the names close to it, else where to see them all.
+fn unknown_key_hint(key: &str) -> String {
+    let near = closest(key);
+    if near.is_empty() {
+        "`hooktap config list` shows every setting; profiles go in [profiles.NAME], routes in [[routes]]".into()
+    } else {
+        format!("did you mean: {}? (`hooktap config list` shows every setting)", near.join(", "))
+    }
 }
 
 fn to_plain(value: &DeValue<'_>) -> Option<toml::Value> {

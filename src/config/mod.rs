@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use check::Problem;
-pub use file::{ConfigFile, FileLayer, read_layer};
-pub use profile::{CustomScheme, Profile, Signer};
+pub use file::{ConfigFile, FileLayer, KeyLines, read_layer};
+pub use profile::{CustomScheme, Profile, Signer, secret_from_env, secret_from_file};
 pub use settings::{Origin, SETTINGS, Setting, Value};
 
 use crate::cli::GlobalArgs;
@@ -50,6 +50,10 @@ pub struct Config {
     pub settings: BTreeMap<&'static str, (Value, Origin)>,
     /// The files that were read, in order.
     pub files: Vec<PathBuf>,
+    /// The file the routes were read from (the last one with `[[routes]]`).
+    pub routes_file: Option<PathBuf>,
+    /// The line of each key of each file read, for problems found after reading.
+    pub key_lines: BTreeMap<PathBuf, KeyLines>,
     /// `--db` from the command line, which beats the `db` setting.
     db_flag: Option<PathBuf>,
 }
@@ -139,7 +143,9 @@ impl Config {
             if let Some(routes) = layer.file.routes {
                 // A project file's routes replace the user's: routes belong to one app.
                 config.routes = routes;
+                config.routes_file = Some(layer.path.clone());
             }
+            config.key_lines.insert(layer.path.clone(), layer.lines);
             config.files.push(layer.path);
         }
         for (name, raw) in env {
@@ -223,6 +229,36 @@ impl Config {
         }
     }
 
+    /// Where `key` (a dotted path such as `listen.port`) is in `file`: the file, and
+    /// the key's line when the file has it.
+    pub fn place(&self, file: &Path, key: &str) -> Place {
+        let line = self.key_lines.get(file).and_then(|lines| lines.line(key));
+        Place { file: file.to_path_buf(), line }
+    }
+
+    /// Where field `field` of profile `name` is (the profile's header when the field
+    /// is not written in the file, or `None`).
+    pub fn profile_place(&self, name: &str, field: Option<&str>) -> Option<Place> {
+        let file = self.profile_files.get(name)?;
+        let table = format!("profiles.{name}");
+        Some(self.place_in(file, field.map(|f| format!("{table}.{f}")), &table))
+    }
+
+    /// Where key `field` of `[[routes]]` entry `index` is (the entry's header when
+    /// the key is not written in the file).
+    pub fn route_place(&self, index: usize, field: &str) -> Option<Place> {
+        let file = self.routes_file.as_ref()?;
+        let entry = format!("routes[{index}]");
+        Some(self.place_in(file, Some(format!("{entry}.{field}")), &entry))
+    }
+
+    fn place_in(&self, file: &Path, key: Option<String>, fallback: &str) -> Place {
+        match key.map(|k| self.place(file, &k)) {
+            Some(place) if place.line.is_some() => place,
+            _ => self.place(file, fallback),
+        }
+    }
+
     /// Which profiles exist, and how to see or add them.
     pub fn profiles_hint(&self) -> String {
         if self.profiles.is_empty() {
@@ -230,6 +266,24 @@ impl Config {
         } else {
             let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
             format!("known profiles: {} (`hooktap config profile list`)", known.join(", "))
+        }
+    }
+}
+
+/// A place in a config file: the file, and the line when it is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file.
+    pub file: PathBuf,
+    /// The 1-based line.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}, line {line}", self.file.display()),
+            None => write!(f, "{}", self.file.display()),
         }
     }
 }
@@ -295,7 +349,22 @@ pub fn path_for_file(raw: &str, project: bool) -> anyhow::Result<String> {
     }
     let abs = std::path::absolute(raw)
         .map_err(|e| crate::error::usage(format!("cannot make {raw:?} an absolute path: {e}")))?;
-    Ok(abs.display().to_string())
+    Ok(without_dot_dot(abs).display().to_string())
+}
+
+/// `abs` with its `..` resolved where the directories exist: `/w/../sec.txt` is
+/// `/sec.txt`. The directory is resolved by the file system (a `..` after a
+/// symlink leaves the link's target), the file itself is left as named.
+fn without_dot_dot(abs: PathBuf) -> PathBuf {
+    use std::path::Component;
+    if !abs.components().any(|c| c == Component::ParentDir) {
+        return abs;
+    }
+    let resolved = match (abs.parent(), abs.components().next_back()) {
+        (Some(dir), Some(Component::Normal(name))) => std::fs::canonicalize(dir).map(|d| d.join(name)),
+        _ => std::fs::canonicalize(&abs),
+    };
+    resolved.unwrap_or(abs)
 }
 
 /// Whether a file is readable by group or others (unix); secrets in such a file are warned about.

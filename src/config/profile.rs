@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::cli::ProviderArgs;
-use crate::error::{usage, usage_hint};
+use crate::error::{UsageError, usage, usage_hint};
 pub use crate::provider::CustomScheme;
 use crate::provider::Provider;
 use crate::secret::Secret;
@@ -62,27 +62,83 @@ impl Profile {
         }
     }
 
-    /// Checks what can be checked without the environment: provider known, one secret source, custom scheme valid.
-    pub fn check(&self) -> Result<(), String> {
-        let sources = [self.secret_env.is_some(), self.secret_file.is_some(), self.secret.is_some()];
-        if sources.iter().filter(|s| **s).count() > 1 {
-            return Err("set only one of secret_env, secret_file, secret".into());
+    /// Checks what can be checked without the environment: provider known, one secret
+    /// source, custom scheme valid. An error comes with the field at fault.
+    pub fn check(&self) -> Result<(), (&'static str, UsageError)> {
+        let set: Vec<&str> = [
+            ("secret_env", self.secret_env.is_some()),
+            ("secret_file", self.secret_file.is_some()),
+            ("secret", self.secret.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(field, set)| set.then_some(field))
+        .collect();
+        if let [_, second, ..] = set[..] {
+            return Err((
+                second,
+                UsageError::new(format!(
+                    "set only one of secret_env, secret_file, secret (this profile sets {})",
+                    set.join(", ")
+                ))
+                .hint("keep the one the secret should come from and delete the others"),
+            ));
         }
-        self.provider().map(|_| ()).map_err(|e| format!("{e:#}"))
+        self.checked_provider().map(drop)
     }
 
     /// The provider this profile signs with.
     pub fn provider(&self) -> anyhow::Result<Arc<dyn Provider>> {
+        self.checked_provider().map_err(|(_, e)| e.into())
+    }
+
+    /// [`Profile::provider`], with the field at fault on error.
+    fn checked_provider(&self) -> Result<Arc<dyn Provider>, (&'static str, UsageError)> {
         if self.provider.eq_ignore_ascii_case("custom") {
             let scheme = self.scheme.as_ref().ok_or_else(|| {
-                usage_hint("provider \"custom\" needs a [profiles.NAME.scheme] table", "see README.md, Configuration")
+                let e = UsageError::new("provider \"custom\" needs a [profiles.NAME.scheme] table")
+                    .hint("see README.md, Configuration");
+                ("provider", e)
             })?;
-            return scheme.build().map_err(usage);
+            return scheme.build().map_err(|e| {
+                ("scheme", UsageError::new(e).hint("see README.md, Configuration, for a custom scheme that works"))
+            });
         }
         if self.scheme.is_some() {
-            return Err(usage("a scheme table is only allowed with provider = \"custom\""));
+            let e = UsageError::new("a scheme table is only allowed with provider = \"custom\"")
+                .hint(format!("delete the scheme table, or set provider = \"custom\" (now {:?})", self.provider));
+            return Err(("scheme", e));
         }
-        crate::provider::lookup(&self.provider).map_err(|e| usage(e.to_string()))
+        crate::provider::lookup(&self.provider).map_err(|e| ("provider", UsageError::new(e.to_string()).hint(e.hint())))
+    }
+
+    /// The field the secret comes from (`secret_env`, `secret_file`, `secret`), if any.
+    pub fn secret_field(&self) -> Option<&'static str> {
+        match (&self.secret_env, &self.secret_file, &self.secret) {
+            (Some(_), _, _) => Some("secret_env"),
+            (_, Some(_), _) => Some("secret_file"),
+            (_, _, Some(_)) => Some("secret"),
+            _ => None,
+        }
+    }
+
+    /// Reads the expected `Authorization` value from `auth_env`; `Ok(None)` when the profile has none.
+    pub fn read_auth(&self, what: &str) -> anyhow::Result<Option<Secret>> {
+        self.auth_env.as_deref().map(|var| secret_from_env(var, &format!("{what} auth_env"))).transpose()
+    }
+
+    /// Reads the profile's secret from where it comes from; `Ok(None)` when it names no source.
+    /// `what` names the profile in errors (`profile desk`).
+    pub fn read_secret(&self, what: &str) -> anyhow::Result<Option<Secret>> {
+        Ok(match (&self.secret_env, &self.secret_file, &self.secret) {
+            (Some(var), _, _) => Some(secret_from_env(var, what)?),
+            (_, Some(file), _) => Some(secret_from_file(&super::expand_home(&file.to_string_lossy()), what)?),
+            (_, _, Some(s)) => Some(secret_from_text(
+                s.expose(),
+                &format!("{what}: secret"),
+                "put the secret in the profile's `secret`, or use secret_env / secret_file",
+            )?),
+            _ => None,
+        })
     }
 
     /// Where the secret comes from, for display (never the value).
@@ -214,23 +270,11 @@ impl super::Config {
         } else if let Some(s) = &args.env_secret {
             Some(Secret::new(s))
         } else if let Some(prof) = profile {
-            match (&prof.secret_env, &prof.secret_file, &prof.secret) {
-                (Some(var), _, _) => Some(secret_from_env(var, &what)?),
-                (_, Some(file), _) => Some(secret_from_file(&super::expand_home(&file.to_string_lossy()), &what)?),
-                (_, _, Some(s)) => Some(secret_from_text(
-                    s.expose(),
-                    &format!("{what}: secret"),
-                    "put the secret in the profile's `secret`, or use secret_env / secret_file",
-                )?),
-                _ => None,
-            }
+            prof.read_secret(&what)?
         } else {
             None
         };
-        let auth = profile
-            .and_then(|p| p.auth_env.as_deref())
-            .map(|var| secret_from_env(var, &format!("{what} auth_env")))
-            .transpose()?;
+        let auth = profile.map(|p| p.read_auth(&what)).transpose()?.flatten();
         Ok(Some(Signer { provider, secret, profile: profile_name, auth, tolerance: profile.and_then(|p| p.tolerance) }))
     }
 }

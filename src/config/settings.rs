@@ -211,20 +211,28 @@ impl Setting {
         match self.kind {
             Kind::Str | Kind::Path => Ok(Value::Str(raw.to_string())),
             Kind::Int(lo, hi) => {
-                let n: i64 =
-                    raw.parse().map_err(|_| UsageError::new(format!("{key} expects a whole number, got {raw:?}")))?;
+                let example = self.default.map_or(String::new(), |d| format!(", e.g. {d}"));
+                let n: i64 = raw.parse().map_err(|_| {
+                    UsageError::new(format!("{key} expects a whole number, got {raw:?}"))
+                        .hint(format!("give a whole number from {lo} to {hi}{example}"))
+                })?;
                 if n < lo || n > hi {
-                    return Err(UsageError::new(format!("{key} must be between {lo} and {hi}, got {n}")));
+                    return Err(UsageError::new(format!("{key} must be between {lo} and {hi}, got {n}"))
+                        .hint(format!("give a whole number from {lo} to {hi}{example}")));
                 }
                 Ok(Value::Int(n))
             }
             Kind::Bool => match raw {
                 "true" | "yes" | "on" | "1" => Ok(Value::Bool(true)),
                 "false" | "no" | "off" | "0" => Ok(Value::Bool(false)),
-                _ => Err(UsageError::new(format!("{key} expects true or false, got {raw:?}"))),
+                _ => Err(UsageError::new(format!("{key} expects true or false, got {raw:?}"))
+                    .hint("give true or false (yes/no, on/off and 1/0 are read too)")),
             },
             Kind::Duration | Kind::Timeout => {
-                let d = crate::util::parse_duration(raw).map_err(|e| UsageError::new(format!("{key}: {e}")))?;
+                let d = crate::util::parse_duration(raw).map_err(|e| {
+                    UsageError::new(format!("{key}: {e}"))
+                        .hint(format!("give a duration such as {}", self.default.unwrap_or("10s")))
+                })?;
                 if self.kind == Kind::Timeout && d.is_zero() {
                     return Err(UsageError::new(format!(
                         "{key} must be longer than 0: a zero time limit fails everything it bounds"
@@ -234,12 +242,18 @@ impl Setting {
                 Ok(Value::Str(raw.to_string()))
             }
             Kind::Size => {
-                let n = crate::util::parse_size(raw).map_err(|e| UsageError::new(format!("{key}: {e}")))?;
+                let n = crate::util::parse_size(raw).map_err(|e| {
+                    UsageError::new(format!("{key}: {e}"))
+                        .hint(format!("give a size such as {}, or a number of bytes", self.default.unwrap_or("5MiB")))
+                })?;
                 if n == 0 {
                     return Err(UsageError::new(format!("{key} must be at least 1 byte, got {raw:?}"))
                         .hint(format!("e.g. {}", self.default.unwrap_or("5MiB"))));
                 }
-                i64::try_from(n).map(Value::Int).map_err(|_| UsageError::new(format!("{key}: {raw:?} is too large")))
+                i64::try_from(n).map(Value::Int).map_err(|_| {
+                    UsageError::new(format!("{key}: {raw:?} is too large"))
+                        .hint(format!("the largest size is {} bytes", i64::MAX))
+                })
             }
             Kind::Address => {
                 check_address(raw)
@@ -250,7 +264,12 @@ impl Setting {
                 if options.contains(&raw) {
                     Ok(Value::Str(raw.to_string()))
                 } else {
-                    Err(UsageError::new(format!("{key} must be one of {}, got {raw:?}", options.join(", "))))
+                    let near = close_names(raw, options.iter().copied());
+                    let hint = match near.first() {
+                        Some(best) => format!("did you mean {best}?"),
+                        None => format!("give one of: {}", options.join(", ")),
+                    };
+                    Err(UsageError::new(format!("{key} must be one of {}, got {raw:?}", options.join(", "))).hint(hint))
                 }
             }
         }
@@ -326,10 +345,39 @@ pub fn defaults() -> BTreeMap<&'static str, (Value, Origin)> {
         .collect()
 }
 
-/// The known keys, closest to `key` first, for "did you mean".
+/// The known keys close enough to `key` to be what was meant, closest first, for
+/// "did you mean"; none when no key is close.
 pub fn closest(key: &str) -> Vec<&'static str> {
-    let mut keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
-    keys.sort_by(|a, b| strsim::jaro_winkler(b, key).total_cmp(&strsim::jaro_winkler(a, key)));
-    keys.truncate(3);
-    keys
+    close_names(key, SETTINGS.iter().map(|s| s.key))
+}
+
+/// The names among `candidates` close enough to `name` to be a slip of the keyboard
+/// (at most three, closest first). Dotted names are compared part by part: the
+/// section and the name may each be a few edits off (`listen.prot`, `lsten.port`),
+/// or the name may be right in another section or none (`port`, `send.port`).
+pub fn close_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    fn near(a: &str, b: &str) -> Option<usize> {
+        let d = strsim::damerau_levenshtein(a, b);
+        (d <= (a.chars().count().max(b.chars().count()) / 3).max(1)).then_some(d)
+    }
+    fn split(key: &str) -> (&str, &str) {
+        key.rsplit_once('.').unwrap_or(("", key))
+    }
+    let name = name.trim().to_ascii_lowercase();
+    let (section, last) = split(&name);
+    let mut found: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let lower = candidate.to_ascii_lowercase();
+            let (c_section, c_last) = split(&lower);
+            let distance = if last == c_last {
+                strsim::damerau_levenshtein(section, c_section)
+            } else {
+                near(section, c_section)? + near(last, c_last)?
+            };
+            Some((distance, candidate))
+        })
+        .collect();
+    found.sort_by_key(|(d, _)| *d);
+    found.into_iter().take(3).map(|(_, c)| c).collect()
 }

@@ -73,10 +73,97 @@ fn bad_values_and_syntax_name_the_line() {
     let err = parse(Path::new("c.toml"), "[listen\n").unwrap_err();
     assert!(err.message.contains("line 1"), "{}", err.message);
     let err = parse(Path::new("c.toml"), "[profiles.x]\nprovider = \"githb\"\n").unwrap_err();
-    assert!(err.message.contains("profile `x`") && err.message.contains("github"), "{}", err.message);
+    assert!(err.message.contains("line 2: profiles.x.provider: unknown provider"), "{}", err.message);
+    assert!(err.hint.unwrap().starts_with("did you mean github?"));
     let err = parse(Path::new("c.toml"), "[profiles.x]\nprovider = \"github\"\nsecret = \"a\"\nsecret_env = \"B\"\n")
         .unwrap_err();
     assert!(err.message.contains("only one of"), "{}", err.message);
+}
+
+/// Regression: semantic errors cited line 1 (routes) or the `[profiles.X]` header,
+/// not the key at fault.
+#[test]
+fn semantic_errors_cite_the_line_of_the_key_at_fault() {
+    let text = "# c\nretain_days = 7\n\n[[routes]]\npath = \"/a\"\n\n[[routes]]\npath = \"b\"\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err();
+    assert!(err.message.starts_with("config c.toml, line 8: routes[1].path \"b\""), "{}", err.message);
+    assert_eq!(err.hint.as_deref(), Some("write it as path = \"/b\""));
+
+    let text = "[profiles.x]\n# note\nsecret = \"s\"\n\nprovider = \"gitbub\"\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err();
+    assert!(err.message.starts_with("config c.toml, line 5: profiles.x.provider"), "{}", err.message);
+
+    let text = "[profiles.x]\nprovider = \"github\"\nsecret_env = \"A\"\nsecret_file = \"b\"\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err();
+    assert!(err.message.starts_with("config c.toml, line 4: profiles.x.secret_file: set only one"), "{}", err.message);
+
+    let text = "[profiles.x]\nprovider = \"github\"\nsecret = \"s\"\n[profiles.x.scheme]\nheader = \"X\"\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err();
+    assert!(err.message.starts_with("config c.toml, line 4: profiles.x.scheme: "), "{}", err.message);
+}
+
+/// Regression: values of the wrong type inside profiles and routes gave serde's
+/// words ("expected u64") without the key.
+#[test]
+fn bad_values_in_profiles_and_routes_name_the_key() {
+    let cases = [
+        (
+            "[profiles.a]\nprovider = \"github\"\nsecret = 5\n",
+            "line 3: profiles.a.secret expects a string, got integer `5`",
+        ),
+        (
+            "# x\n[profiles.a]\nprovider = \"stripe\"\ntolerance = -5\n",
+            "line 4: profiles.a.tolerance expects a whole number of 0 or more, got integer `-5`",
+        ),
+        (
+            "[[routes]]\npath = \"/a\"\nack = \"later\"\n",
+            "line 3: routes[0].ack must be `immediate` or `passthrough`, got `later`",
+        ),
+        ("[[routes]]\npath = \"/a\"\nevents = [\"x\", 2]\n", "line 3: routes[0].events[1] expects a string"),
+        ("[[routes]]\nevents = []\n", "line 1: routes[0] has no `path`"),
+        (
+            "[profiles.a]\nprovider = \"custom\"\n[profiles.a.scheme]\nheader = \"X\"\nencoding = \"hexx\"\n",
+            "line 5: profiles.a.scheme.encoding must be one of `hex`, `HEX`, `base64`, got `hexx`",
+        ),
+        ("profiles.a.provider = \"github\"\nprofiles.a.secret = true\n", "line 2: profiles.a.secret expects a string"),
+    ];
+    for (text, want) in cases {
+        let err = parse(Path::new("c.toml"), text).unwrap_err();
+        assert!(err.message.starts_with(&format!("config c.toml, {want}")), "{text:?}: {}", err.message);
+    }
+    let err = parse(Path::new("c.toml"), "[profiles.a]\nprovider = \"github\"\nsecrt_env = \"X\"\n").unwrap_err();
+    assert!(err.message.ends_with("line 3: unknown key `profiles.a.secrt_env`"), "{}", err.message);
+    assert!(err.hint.unwrap().starts_with("did you mean `secret_env`?"));
+}
+
+#[test]
+fn did_you_mean_offers_only_close_names() {
+    assert_eq!(settings::closest("listen.prot"), ["listen.port"]);
+    assert_eq!(settings::closest("port"), ["listen.port"]);
+    assert_eq!(settings::closest("lsten.port"), ["listen.port"]);
+    assert_eq!(settings::closest("send.timout"), ["send.timeout"]);
+    assert_eq!(settings::closest("fixture_dir"), ["fixtures_dir"]);
+    for far in ["foo", "nope.key", "listen.host", "x"] {
+        assert!(settings::closest(far).is_empty(), "{far}: {:?}", settings::closest(far));
+    }
+    let err = parse(Path::new("c.toml"), "foo = 1\n").unwrap_err();
+    assert!(err.hint.unwrap().starts_with("`hooktap config list` shows every setting"));
+}
+
+#[test]
+fn every_key_of_a_file_has_its_line() {
+    let text = "retain_days = 1\n[listen]\nport = 1\n[profiles.x]\nprovider = \"github\"\n[[routes]]\npath = \"/a\"\n\n[[routes]]\n\npath = \"/b\"\n";
+    let layer = layer("c.toml", text);
+    for (key, line) in [
+        ("listen.port", 3),
+        ("profiles.x", 4),
+        ("profiles.x.provider", 5),
+        ("routes[0].path", 7),
+        ("routes[1]", 9),
+        ("routes[1].path", 11),
+    ] {
+        assert_eq!(layer.lines.line(key), Some(line), "{key}");
+    }
 }
 
 #[test]

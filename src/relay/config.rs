@@ -141,20 +141,9 @@ impl RelayConfig {
         // Built only if some route filters events: it renders every fixture.
         let catalog = OnceCell::new();
         for (i, r) in config.routes.iter().enumerate() {
-            let signer = match &r.profile {
-                Some(name) => Some(
-                    config
-                        .signer(&ProviderArgs { profile: Some(name.clone()), ..ProviderArgs::default() })
-                        .map_err(|e| e.context(format!("routes[{i}] ({})", r.path)))?
-                        .ok_or_else(|| usage(format!("routes[{i}]: profile {name:?} has no provider")))?,
-                ),
-                None => None,
-            };
-            let target = r.forward_to.as_deref().map(Target::parse).transpose()?;
+            let signer = route_signer(config, i, r)?;
             let ack = args.ack.or(r.ack).unwrap_or(default_ack);
-            let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());
-            check_events(&catalog, provider, &r.events, &format!("routes[{i}] ({})", r.path))?;
-            routes.push(Route::new(&r.path, signer, target, &r.events, ack, r.event.clone(), flag_timeout)?);
+            routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(_, e)| e)?);
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
         // HOOKTAP_SECRET alone is a default, not a request to verify.
@@ -242,6 +231,42 @@ impl RelayConfig {
             retain_count: config.get_int("retain_count").and_then(|c| u64::try_from(c).ok()),
         })
     }
+}
+
+/// The signer of `[[routes]]` entry `index`: its profile resolved, secret included.
+pub fn route_signer(config: &Config, index: usize, entry: &crate::config::Route) -> anyhow::Result<Option<Signer>> {
+    let Some(name) = &entry.profile else { return Ok(None) };
+    let signer = config
+        .signer(&ProviderArgs { profile: Some(name.clone()), ..ProviderArgs::default() })
+        .map_err(|e| e.context(format!("routes[{index}] ({})", entry.path)))?
+        .ok_or_else(|| usage(format!("routes[{index}]: profile {name:?} has no provider")))?;
+    Ok(Some(signer))
+}
+
+/// The relay's route for `[[routes]]` entry `index`, built and checked as `listen`
+/// builds it (`config validate` runs the same code): its target, its event filter
+/// against the provider's catalog (built in `catalog` when first needed) and its path.
+/// `signer` is [`route_signer`]'s and `ack` the route's answer mode. An error comes
+/// with the key of the entry at fault, for a caller that points at its line.
+pub fn config_route(
+    index: usize,
+    entry: &crate::config::Route,
+    signer: Option<Signer>,
+    ack: AckMode,
+    flag_timeout: Option<Duration>,
+    catalog: &OnceCell<Catalog>,
+) -> Result<Route, (&'static str, anyhow::Error)> {
+    let what = format!("routes[{index}] ({})", entry.path);
+    let target = entry
+        .forward_to
+        .as_deref()
+        .map(Target::parse)
+        .transpose()
+        .map_err(|e| ("forward_to", e.context(what.clone())))?;
+    let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());
+    check_events(catalog, provider, &entry.events, &what).map_err(|e| ("events", e))?;
+    Route::new(&entry.path, signer, target, &entry.events, ack, entry.event.clone(), flag_timeout)
+        .map_err(|e| ("path", e.context(what)))
 }
 
 /// Checks an event filter against the provider's catalog: a name the catalog lacks

@@ -180,10 +180,13 @@ fn join_keys(cfg: &Config) -> String {
 
 fn find_setting(key: &str) -> anyhow::Result<&'static Setting> {
     Setting::find(key).ok_or_else(|| {
-        usage_hint(
-            format!("unknown key {key:?}"),
-            format!("did you mean: {}? (`hooktap config list` shows all)", config::settings::closest(key).join(", ")),
-        )
+        let near = config::settings::closest(key);
+        let hint = if near.is_empty() {
+            "`hooktap config list` shows every key; profile fields are profiles.NAME.FIELD".to_string()
+        } else {
+            format!("did you mean: {}? (`hooktap config list` shows all)", near.join(", "))
+        };
+        usage_hint(format!("unknown key {key:?}"), hint)
     })
 }
 
@@ -202,10 +205,12 @@ fn parse_key(key: &str) -> anyhow::Result<Key<'_>> {
         )
     })?;
     let &(field, numeric) = Profile::FIELDS.iter().find(|(f, _)| *f == field).ok_or_else(|| {
-        usage_hint(
-            format!("unknown profile field {field:?} in {key}"),
-            format!("profile fields: {}", Profile::FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")),
-        )
+        let fields: Vec<&str> = Profile::FIELDS.iter().map(|(f, _)| *f).collect();
+        let hint = match config::settings::close_names(field, fields.iter().copied()).first() {
+            Some(best) => format!("did you mean profiles.{name}.{best}? (profile fields: {})", fields.join(", ")),
+            None => format!("profile fields: {}", fields.join(", ")),
+        };
+        usage_hint(format!("unknown profile field {field:?} in {key}"), hint)
     })?;
     Ok(Key::Profile { name, field, numeric })
 }
@@ -246,7 +251,9 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
 fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit::Value> {
     match parse_key(key)? {
         Key::Profile { numeric: true, .. } => {
-            let n: i64 = raw.parse().map_err(|_| usage(format!("{key} expects a whole number, got {raw:?}")))?;
+            let n: i64 = raw.trim().parse().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                usage_hint(format!("{key} expects a whole number of seconds, 0 or more, got {raw:?}"), "e.g. 300")
+            })?;
             Ok(n.into())
         }
         Key::Profile { field: "secret_file", .. } => Ok(config::path_for_file(raw, project)?.into()),
@@ -255,6 +262,9 @@ fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit:
             let value = setting.parse(raw)?;
             match (setting.kind, value) {
                 (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
+                // A size is written as typed ("10MiB"), as the template and README write it;
+                // a bare number of bytes stays a number.
+                (Kind::Size, _) if raw.trim().parse::<i64>().is_err() => Ok(raw.trim().into()),
                 (_, value) => Ok(value.to_toml()),
             }
         }
@@ -348,66 +358,106 @@ fn unset(global: &GlobalArgs, key: &str, project: bool) -> anyhow::Result<Exit> 
     Ok(Exit::Success)
 }
 
+/// Something `config validate` found: where, what, and what to do about it.
+#[derive(Debug)]
+struct Problem {
+    at: Option<config::Place>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn new(at: Option<config::Place>, message: impl Into<String>, hint: impl Into<String>) -> Problem {
+        Problem { at, message: message.into(), hint: Some(hint.into()) }
+    }
+
+    /// An error as the command that meets it would print it: the message and its hint.
+    fn from_error(at: Option<config::Place>, err: &anyhow::Error) -> Problem {
+        let c = crate::error::classify(err);
+        Problem { at, message: c.message.unwrap_or_else(|| format!("{err:#}")), hint: c.hint }
+    }
+
+    /// The problem on one line, after where it is.
+    fn line(&self) -> String {
+        match &self.at {
+            Some(at) => format!("{at}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
 fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
     let cfg = config::load(global)?;
     let mut problems = Vec::new();
     for (name, profile) in &cfg.profiles {
-        let args = crate::cli::ProviderArgs { profile: Some(name.clone()), ..Default::default() };
-        match cfg.signer(&args) {
-            Ok(Some(signer)) => match &signer.secret {
-                None => problems.push(format!("profile {name}: no secret source")),
-                Some(secret) => {
-                    if let Err(e) = signer.provider.check_secret(secret) {
-                        problems.push(unusable_secret(name, profile, &e, signer.provider.secret_hint(secret)));
-                    }
+        // The steps of `Config::signer` for a profile, each failure at its own key.
+        let what = format!("profile {name}");
+        let provider = match profile.provider() {
+            Ok(provider) => provider,
+            Err(e) => {
+                problems.push(Problem::from_error(cfg.profile_place(name, Some("provider")), &e));
+                continue;
+            }
+        };
+        match profile.read_secret(&what) {
+            Ok(None) => problems.push(Problem::new(
+                cfg.profile_place(name, None),
+                format!("{what}: no secret source"),
+                format!(
+                    "give it one: hooktap config set profiles.{name}.secret_env VAR (or secret_file PATH, or secret VALUE)"
+                ),
+            )),
+            Ok(Some(secret)) => {
+                if let Err(e) = provider.check_secret(&secret) {
+                    let at = cfg.profile_place(name, profile.secret_field());
+                    let hint = provider.secret_hint(&secret);
+                    problems.push(Problem { at, message: unusable_secret(name, profile, &e), hint });
                 }
-            },
-            Ok(None) => {}
-            Err(e) => problems.push(format!("{e:#}")),
+            }
+            Err(e) => problems.push(Problem::from_error(cfg.profile_place(name, profile.secret_field()), &e)),
+        }
+        if let Err(e) = profile.read_auth(&what) {
+            problems.push(Problem::from_error(cfg.profile_place(name, Some("auth_env")), &e));
         }
     }
     if let Some((name, origin)) = cfg.default_profile()
         && !cfg.profiles.contains_key(name)
     {
-        problems.push(format!(
-            "profile = {name:?} {} names no profile; {}",
-            config::origin_phrase(origin),
-            cfg.profiles_hint()
-        ));
+        let (at, from) = where_set(&cfg, "profile", origin);
+        problems.push(Problem::new(at, format!("profile = {name:?}{from} names no profile"), cfg.profiles_hint()));
     }
-    problems.extend(cfg.setting_problems().into_iter().map(|p| format!("{}; {}", p.message, p.hint)));
+    problems.extend(cfg.setting_problems().into_iter().map(|p| Problem::new(None, p.message, p.hint)));
     if let Some((Value::Str(dir), origin)) = cfg.settings.get("fixtures_dir") {
+        let (at, from) = where_set(&cfg, "fixtures_dir", origin);
         let path = config::expand_home(dir);
         if !path.is_dir() {
             let what = if path.exists() { "is not a directory" } else { "does not exist" };
-            problems.push(format!(
-                "fixtures_dir = {dir:?} {}: {} {what}; create that directory (one folder per provider, \
-                 each with a catalog.toml), or remove the setting",
-                config::origin_phrase(origin),
-                path.display()
+            problems.push(Problem::new(
+                at,
+                format!("fixtures_dir = {dir:?}{from}: {} {what}", path.display()),
+                "create that directory (one folder per provider, each with a catalog.toml), or remove the setting",
             ));
         } else {
+            // Said once, here: nothing else in validate reads the directory.
             let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir(&path);
-            problems.extend(problems_of_dir.into_iter().map(|p| p.message));
+            problems.extend(problems_of_dir.into_iter().map(|p| Problem { at: None, message: p.message, hint: None }));
         }
     }
-    for (i, route) in cfg.routes.iter().enumerate() {
-        if let Some(p) = &route.profile
-            && !cfg.profiles.contains_key(p)
-        {
-            problems.push(format!("routes[{i}] ({}): no profile named {p:?}", route.path));
-        }
-        if let Some(url) = &route.forward_to
-            && !is_http_url(url)
-        {
-            problems.push(format!(
-                "routes[{i}] ({}): forward_to = {url:?} is not an http(s) URL; write it like \"http://localhost:3000/hook\"",
-                route.path
-            ));
-        }
-    }
+    problems.extend(route_problems(&cfg));
     if global.json {
-        println!("{}", json!({"ok": problems.is_empty(), "problems": problems, "files": cfg.files}));
+        let lines: Vec<String> = problems.iter().map(Problem::line).collect();
+        let details: Vec<_> = problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "file": p.at.as_ref().map(|a| a.file.display().to_string()),
+                    "line": p.at.as_ref().and_then(|a| a.line),
+                    "message": p.message,
+                    "hint": p.hint,
+                })
+            })
+            .collect();
+        println!("{}", json!({"ok": problems.is_empty(), "problems": lines, "details": details, "files": cfg.files}));
     } else if problems.is_empty() {
         let files: Vec<String> = cfg.files.iter().map(|p| p.display().to_string()).collect();
         println!(
@@ -426,28 +476,77 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     if !global.json {
         for p in &problems {
-            eprintln!("hooktap: config: {p}");
+            eprintln!("hooktap: config: {}", p.line());
+            if let Some(hint) = &p.hint {
+                eprintln!("  hint: {hint}");
+            }
         }
     }
     Err(usage_hint(format!("{} configuration problem(s)", problems.len()), "fix the items above"))
 }
 
+/// Where setting `key` was set, for a problem with its value: the file and line
+/// (and no more words), or the variable that set it (` from HOOKTAP_X`).
+fn where_set(cfg: &Config, key: &str, origin: &Origin) -> (Option<config::Place>, String) {
+    match origin {
+        Origin::File(file) => (Some(cfg.place(file, key)), String::new()),
+        other => (None, format!(" {}", config::origin_phrase(other))),
+    }
+}
+
+/// What `listen` would refuse in the routes: each `[[routes]]` entry built by the
+/// relay's own code, then the route table it would serve. A profile that cannot be
+/// resolved was reported with the profile; its route is still checked.
+fn route_problems(cfg: &Config) -> Vec<Problem> {
+    use crate::relay::config::{config_route, route_signer};
+    let mut problems = Vec::new();
+    let catalog = std::cell::OnceCell::new();
+    let default_ack = match cfg.get_str("listen.ack") {
+        Some("passthrough") => crate::cmd::listen::AckMode::Passthrough,
+        _ => crate::cmd::listen::AckMode::Immediate,
+    };
+    let mut built = Vec::new();
+    for (i, entry) in cfg.routes.iter().enumerate() {
+        let signer = match route_signer(cfg, i, entry) {
+            Ok(signer) => signer,
+            Err(e) => match entry.profile.as_deref().and_then(|name| Some((name, cfg.profiles.get(name)?))) {
+                Some((name, profile)) => profile.provider().ok().map(|provider| crate::config::Signer {
+                    provider,
+                    secret: None,
+                    profile: Some(name.to_string()),
+                    auth: None,
+                    tolerance: profile.tolerance,
+                }),
+                None => {
+                    problems.push(Problem::from_error(cfg.route_place(i, "profile"), &e));
+                    None
+                }
+            },
+        };
+        match config_route(i, entry, signer, entry.ack.unwrap_or(default_ack), None, &catalog) {
+            Ok(route) => built.push((i, route)),
+            Err((field, e)) => problems.push(Problem::from_error(cfg.route_place(i, field), &e)),
+        }
+    }
+    // The entry that repeats an earlier path is the one to point at.
+    let repeat = built
+        .iter()
+        .enumerate()
+        .find(|(n, (_, route))| built[..*n].iter().any(|(_, earlier)| earlier.path == route.path))
+        .map(|(_, (i, _))| *i);
+    if let Err(e) = crate::relay::routes::RouteTable::new(built.into_iter().map(|(_, route)| route).collect()) {
+        problems.push(Problem::from_error(repeat.and_then(|i| cfg.route_place(i, "path")), &e));
+    }
+    problems
+}
+
 /// A profile whose secret its provider cannot use as a key: which profile,
 /// where the secret comes from and why (never the secret itself).
-fn unusable_secret(name: &str, profile: &Profile, err: &crate::provider::SecretError, hint: Option<String>) -> String {
+fn unusable_secret(name: &str, profile: &Profile, err: &crate::provider::SecretError) -> String {
     let source = match (&profile.secret_env, &profile.secret_file) {
         (Some(var), _) => format!("the secret in ${var}"),
         (_, Some(file)) => format!("the secret in {}", file.display()),
         _ => "the inline secret".into(),
     };
-    let mut line = format!("profile {name}: {source} is not usable for {}: {}", err.provider, err.detail);
-    if let Some(hint) = hint {
-        line.push_str(&format!(" ({hint})"));
-    }
-    line
-}
-
-fn is_http_url(url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://"))
-        && url.parse::<http::Uri>().is_ok_and(|u| u.host().is_some())
+    format!("profile {name}: {source} is not usable for {}: {}", err.provider, err.detail)
 }

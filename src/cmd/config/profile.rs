@@ -1,6 +1,6 @@
 //! `hooktap config profile`: add, list, show and remove profiles (provider + secret).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -9,6 +9,8 @@ use super::target;
 use crate::cli::GlobalArgs;
 use crate::config::{self, ProfileUse, edit::Editable};
 use crate::error::{Exit, usage, usage_hint};
+use crate::provider::Provider;
+use crate::secret::Secret;
 
 /// `config profile` subcommands.
 #[derive(Debug, Subcommand)]
@@ -74,22 +76,34 @@ pub fn run(action: ProfileAction, global: &GlobalArgs) -> anyhow::Result<Exit> {
 }
 
 fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
+    if !valid_name(&add.name) {
+        return Err(usage_hint(
+            format!("profile name {:?} may only hold letters, digits, '-' and '_'", add.name),
+            format!("e.g. {}", suggested_name(&add.name)),
+        ));
+    }
     if add.provider.eq_ignore_ascii_case("custom") {
         return Err(usage_hint(
             "custom profiles need a [profiles.NAME.scheme] table",
             "edit the config file by hand; README.md, Configuration, shows an example",
         ));
     }
-    let provider = crate::provider::lookup(&add.provider).map_err(|e| usage(e.to_string()))?;
+    let provider = crate::provider::lookup(&add.provider).map_err(|e| usage_hint(e.to_string(), e.hint()))?;
     if add.secret.as_deref() == Some("") {
         return Err(usage_hint("--secret is empty", "pass the secret, or use --secret-env VAR"));
     }
-    if !valid_name(&add.name) {
-        return Err(usage(format!("profile name {:?} may only hold letters, digits, '-' and '_'", add.name)));
+    if let Some(text) = &add.secret {
+        // An inline secret the provider cannot use as a key can never work: refuse it.
+        let secret = Secret::new(text.as_str());
+        if let Err(e) = provider.check_secret(&secret) {
+            let hint = provider.secret_hint(&secret).unwrap_or_else(|| "check the secret you copied".into());
+            return Err(usage_hint(format!("--secret is not usable for {}: {}", e.provider, e.detail), hint));
+        }
     }
     let path = target(global, add.project)?;
     let mut doc = Editable::load(&path)?;
-    if doc.has_profile(&add.name) && !add.force {
+    let replaced = doc.has_profile(&add.name);
+    if replaced && !add.force {
         return Err(usage_hint(
             format!("profile {} already exists in {}", add.name, path.display()),
             "pass --force to replace it",
@@ -99,8 +113,10 @@ fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
     if let Some(v) = &add.secret_env {
         fields.push(("secret_env", v.as_str().into()));
     }
-    if let Some(v) = &add.secret_file {
-        fields.push(("secret_file", config::path_for_file(&v.to_string_lossy(), add.project)?.into()));
+    let secret_file =
+        add.secret_file.as_ref().map(|v| config::path_for_file(&v.to_string_lossy(), add.project)).transpose()?;
+    if let Some(v) = &secret_file {
+        fields.push(("secret_file", v.as_str().into()));
     }
     if let Some(v) = &add.secret {
         fields.push(("secret", v.as_str().into()));
@@ -113,8 +129,13 @@ fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
     }
     doc.put_profile(&add.name, &fields);
     doc.save(&path)?;
+    let name = provider.info().name.as_str();
     if !global.quiet {
-        eprintln!("added profile {} ({}) to {}", add.name, provider.info().name, path.display());
+        if replaced {
+            eprintln!("replaced profile {} ({name}) in {}", add.name, path.display());
+        } else {
+            eprintln!("added profile {} ({name}) to {}", add.name, path.display());
+        }
         if add.secret.is_some() {
             eprintln!(
                 "note: the secret is stored in plain text in {} (mode 0600); --secret-env keeps it out of files",
@@ -122,7 +143,70 @@ fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
             );
         }
     }
+    // What may still be put right (the variable exported, the file written) is written, with a warning.
+    let file = secret_file.map(|f| config::expand_home(&f));
+    if let Some(why) = secret_warning(&add, file.as_deref(), provider.as_ref()) {
+        tracing::warn!("{why}");
+    }
     Ok(Exit::Success)
+}
+
+/// Why the new profile cannot sign or verify yet, if it cannot: no secret source,
+/// a secret file not there or unreadable, a variable not set here, or a secret
+/// from either that the provider cannot use.
+fn secret_warning(add: &ProfileAdd, file: Option<&Path>, provider: &dyn Provider) -> Option<String> {
+    let name = &add.name;
+    let what = format!("profile {name}");
+    let secret = match (&add.secret_env, file) {
+        (Some(var), _) => match std::env::var_os(var) {
+            None => {
+                return Some(format!(
+                    "{var} is not set in this environment; commands that use profile {name} fail where it is not \
+                     exported (`hooktap config validate` checks)"
+                ));
+            }
+            Some(_) => config::secret_from_env(var, &what),
+        },
+        (_, Some(path)) if !path.exists() => {
+            return Some(format!(
+                "secret file {} does not exist yet; commands that use profile {name} fail until the secret \
+                 is written there (one line, chmod 600)",
+                path.display()
+            ));
+        }
+        (_, Some(path)) => config::secret_from_file(path, &what),
+        (None, None) if add.secret.is_none() => {
+            return Some(format!(
+                "profile {name} has no secret: every command that uses it needs --secret-env VAR, and \
+                 `hooktap config validate` reports it; give it one with \
+                 `hooktap config set profiles.{name}.secret_env VAR`"
+            ));
+        }
+        (None, None) => return None,
+    };
+    let secret = match secret {
+        Ok(secret) => secret,
+        Err(e) => return Some(crate::error::render(&e)),
+    };
+    let e = provider.check_secret(&secret).err()?;
+    let source = match (&add.secret_env, file) {
+        (Some(var), _) => format!("${var}"),
+        (_, Some(path)) => path.display().to_string(),
+        _ => "the secret".into(),
+    };
+    let mut line = format!("the secret in {source} is not usable for {}: {}", e.provider, e.detail);
+    if let Some(hint) = provider.secret_hint(&secret) {
+        line.push_str(&format!(" ({hint})"));
+    }
+    Some(line)
+}
+
+/// A valid profile name like `name`: what is not a letter, digit, '-' or '_' becomes '-'.
+fn suggested_name(name: &str) -> String {
+    let tidy: String =
+        name.trim().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let tidy = tidy.trim_matches('-');
+    if tidy.is_empty() { "desk".into() } else { tidy.into() }
 }
 
 /// How to free a profile from the uses [`config::profile_uses`] found.
@@ -153,9 +237,12 @@ fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
     } else if cfg.profiles.is_empty() {
         eprintln!("no profiles; add one with `hooktap config profile add NAME --provider P --secret-env VAR`");
     } else {
-        println!("{:<16} {:<10} SECRET", "NAME", "PROVIDER");
+        let name_width = cfg.profiles.keys().map(|n| n.chars().count()).chain(["NAME".len()]).max().unwrap_or(0);
+        let provider_width =
+            cfg.profiles.values().map(|p| p.provider.chars().count()).chain(["PROVIDER".len()]).max().unwrap_or(0);
+        println!("{:<name_width$}  {:<provider_width$}  SECRET", "NAME", "PROVIDER");
         for (name, p) in &cfg.profiles {
-            println!("{name:<16} {:<10} {}", p.provider, p.secret_source());
+            println!("{name:<name_width$}  {:<provider_width$}  {}", p.provider, p.secret_source());
         }
     }
     Ok(Exit::Success)
