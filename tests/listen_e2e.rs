@@ -225,6 +225,37 @@ fn a_passthrough_duplicate_is_shown_in_the_state_its_forward_left_it() {
 }
 
 #[test]
+fn the_forward_timeout_setting_bounds_passthrough_like_the_flag() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Hang);
+    let target = app.url("/slow");
+    let bound = [("HOOKTAP_LISTEN_FORWARD_TIMEOUT", "300ms")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target, "--ack", "passthrough"], &bound);
+    let reply = request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 504);
+    let body = String::from_utf8_lossy(&reply.body);
+    assert!(body.contains("did not answer within 300 ms"), "{body}");
+}
+
+#[test]
+fn a_configured_routes_own_ack_is_kept_and_ack_sets_the_others() {
+    let env = Env::new();
+    env.write_project_config("[[routes]]\npath = \"/pass\"\nack = \"passthrough\"\n\n[[routes]]\npath = \"/plain\"\n");
+    let relay = RelayProcess::start(&env, &["--ack", "passthrough"], &[]);
+    let banner = relay.stderr_text();
+    let ack_of = |path: &str| {
+        let line = banner.lines().find(|l| l.contains(&format!("{}{path} ", relay.url))).expect("a banner line");
+        line.rsplit(", ").find(|part| part.starts_with("ack ")).unwrap_or_default().to_owned()
+    };
+    assert_eq!(ack_of("/plain"), "ack passthrough", "{banner}");
+    drop(relay);
+    let relay = RelayProcess::start(&env, &["--ack", "immediate"], &[]);
+    let banner = relay.stderr_text();
+    let line = banner.lines().find(|l| l.contains(&format!("{}/pass ", relay.url))).expect("a banner line");
+    assert!(line.ends_with("ack passthrough"), "the route's own ack, not --ack's: {banner}");
+}
+
+#[test]
 fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

@@ -136,13 +136,20 @@ impl RelayConfig {
             (None, Some("passthrough")) => AckMode::Passthrough,
             _ => AckMode::Immediate,
         };
-        let flag_timeout = args.forward_timeout;
+        // The passthrough bound, where one was asked for: the flag, else the setting when a
+        // file or variable sets it (its built-in default leaves each provider's own).
+        let flag_timeout = match (args.forward_timeout, config.settings.get("listen.forward_timeout")) {
+            (Some(t), _) => Some(t),
+            (None, Some((_, crate::config::Origin::Default)) | None) => None,
+            (None, Some(_)) => Some(duration("listen.forward_timeout")?),
+        };
         let mut routes = Vec::new();
         // Built only if some route filters events: it renders every fixture.
         let catalog = OnceCell::new();
         for (i, r) in config.routes.iter().enumerate() {
             let signer = route_signer(config, i, r)?;
-            let ack = args.ack.or(r.ack).unwrap_or(default_ack);
+            // A route's own `ack` is kept; --ack, like `listen.ack`, is the default of the others.
+            let ack = r.ack.unwrap_or(default_ack);
             routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(_, e)| e)?);
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
