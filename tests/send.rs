@@ -808,3 +808,42 @@ fn a_broken_catalog_of_the_provider_sent_is_one_error_that_says_to_fix_it() {
     // Another provider's broken catalog is still worth a warning.
     assert!(stderr.contains("hooktap: warning: fixtures_dir: ") && stderr.contains("nudj/catalog.toml:3"), "{stderr}");
 }
+
+/// A target on 127.0.0.1:0 that answers `200` with `Connection: close` and hands over
+/// each request's raw bytes, head included, as they arrived.
+fn raw_capture(path: &str) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            if let Some(request) = common::read_request(&mut stream) {
+                let _ = tx.send(request);
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn an_empty_body_is_posted_with_content_length_zero() {
+    let env = Env::new();
+    let (url, requests) = raw_capture("/empty");
+    for extra in [&[][..], &["--count", "2"]] {
+        env.cmd()
+            .args(["send", "--provider", "github", "--secret", SECRET, "--data", "-", "--no-record", "--to", &url])
+            .args(extra)
+            .write_stdin("")
+            .assert()
+            .success();
+        for _ in 0..extra.len().max(1) {
+            let raw = requests.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+            let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+            assert!(head.starts_with("post /empty "), "{head}");
+            assert_eq!(head.matches("content-length: 0\r\n").count(), 1, "{extra:?}: {head}");
+        }
+    }
+}

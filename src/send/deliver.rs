@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::client::legacy::connect::HttpInfo;
 use tracing::Level;
@@ -94,6 +95,7 @@ async fn exchange_pooled(
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = uri.clone();
     *request.headers_mut() = headers;
+    empty_body_length(&mut request);
     let response = client.request(request).await.map_err(|e| {
         if e.is_connect() {
             tracing::debug!("could not connect to {uri}: {}", chain(&e));
@@ -237,6 +239,7 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = own.target.clone();
     *request.headers_mut() = headers.clone();
+    empty_body_length(&mut request);
     if let Some(host) = &own.host
         && !request.headers().contains_key(http::header::HOST)
     {
@@ -253,6 +256,14 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     let (parts, body) = response.into_parts();
     let (body, size) = read_capped(body).await.map_err(|(e, size)| Exchange::Failed(cut_off(&parts, size, &e)))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
+}
+
+/// Gives an empty POST its `Content-Length: 0`, which hyper leaves out: curl and the
+/// providers send it, and servers such as nginx answer a POST without it 411.
+fn empty_body_length(request: &mut Request<Full<Bytes>>) {
+    if request.body().size_hint().exact() == Some(0) {
+        request.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    }
 }
 
 /// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.
