@@ -847,3 +847,36 @@ fn an_empty_body_is_posted_with_content_length_zero() {
         }
     }
 }
+
+#[test]
+fn a_delivery_id_or_event_given_with_dash_h_is_the_one_reported_and_recorded() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    for _ in 0..2 {
+        let out = env
+            .cmd()
+            .args(["--json", "send", "push", "--provider", "github", "--secret", SECRET, "--to", &receiver.url("/g")])
+            .args(["-H", "X-GitHub-Delivery: fixed-id", "-H", "X-GitHub-Event: issues"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let result = stdout_json(&out);
+        assert_eq!(
+            (result["provider_delivery_id"].as_str(), result["event"].as_str()),
+            (Some("fixed-id"), Some("issues"))
+        );
+        let got = receiver.next();
+        assert_eq!(got.headers["x-github-delivery"], "fixed-id");
+        let d = Store::open(&env.db()).unwrap().get(result["delivery_id"].as_str().unwrap()).unwrap();
+        assert_eq!((d.provider_delivery_id.as_deref(), d.event.as_deref()), (Some("fixed-id"), Some("issues")));
+    }
+    // A Standard Webhooks id given with -H is signed over, so the duplicate is authentic.
+    env.cmd()
+        .args(["send", "user.created", "--provider", "standard", "--secret", SECRET, "--to", &receiver.url("/s")])
+        .args(["-H", "webhook-id: msg_dup", "--no-record"])
+        .assert()
+        .success();
+    let got = receiver.next();
+    assert_eq!(got.headers["webhook-id"], "msg_dup");
+    verify("standard", &got).unwrap();
+}

@@ -254,7 +254,7 @@ async fn once(
     let sent = report::Sent {
         url: &run.url,
         provider: &run.provider,
-        event: run.event.as_deref(),
+        event: prepared.event.as_deref(),
         delivery_id: delivery_id.as_deref(),
         provider_delivery_id: prepared.provider_id.as_deref(),
     };

@@ -98,7 +98,7 @@ mod tests {
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         headers.insert("x-hub-signature-256", HeaderValue::from_static("sha256=abc"));
         headers.insert("authorization", HeaderValue::from_static("Bearer s3cr3t"));
-        Prepared { headers, body: Bytes::from_static(body), provider_id: Some("id".into()), timestamp: 0 }
+        Prepared { headers, body: Bytes::from_static(body), provider_id: Some("id".into()), event: None, timestamp: 0 }
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub struct RunInfo {
     pub provider: String,
     /// Profile name.
     pub profile: Option<String>,
-    /// Event type.
+    /// Event type asked for (each request records the one it carries).
     pub event: Option<String>,
     /// `valid` when we signed it; `unchecked` when `-H` replaced the signature.
     pub signature: SignatureState,
@@ -121,7 +121,7 @@ pub struct RunInfo {
 /// The record of one request and its outcome; takes both by value so the
 /// hot path moves headers and bodies instead of copying them.
 pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> SentDelivery {
-    let Prepared { mut headers, body, provider_id, .. } = prepared;
+    let Prepared { mut headers, body, provider_id, event, .. } = prepared;
     // Recorded as they went on the wire: hyper adds these two after ours.
     if !headers.contains_key(HOST)
         && let Some(host) = &run.host
@@ -134,7 +134,7 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
     delivery.query = run.uri.query().map(str::to_owned);
     delivery.provider = Some(run.provider.clone());
     delivery.profile = run.profile.clone();
-    delivery.event = run.event.clone();
+    delivery.event = event;
     delivery.provider_delivery_id = provider_id;
     delivery.signature = run.signature;
     delivery.target = Some(run.url.clone());

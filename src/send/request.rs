@@ -9,7 +9,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, Entry, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
 use super::edit::{self, Edit, EditError};
-use crate::catalog::{EventSpec, TemplateError};
+use crate::catalog::{EventSpec, TemplateError, normalize_name};
 use crate::provider::{Field, Provider, SecretError, SignInput};
 use crate::secret::Secret;
 
@@ -43,7 +43,8 @@ pub struct RequestPlan {
     /// A profile's `Authorization` value.
     pub auth: Option<Secret>,
     /// `-H` headers; each name given replaces the computed headers of that name,
-    /// so a test can send a deliberately wrong signature.
+    /// so a test can send a deliberately wrong signature. A replaced timestamp or
+    /// id header is signed over, so a test can send an old but authentic request.
     pub extra: HeaderMap,
 }
 
@@ -55,9 +56,11 @@ pub struct Prepared {
     /// The exact body bytes that were signed.
     pub body: Bytes,
     /// The provider delivery id the request carries: in the provider's header (a
-    /// fresh one), or found in the body's envelope. `None` when the provider sends
+    /// fresh one, or the one `-H` gave), or found in the body's envelope. `None` when the provider sends
     /// none (Nexudus, NexaDesk) or the body does not carry one.
     pub provider_id: Option<String>,
+    /// The event the request names where the provider puts it (a `-H` included), else the one asked for.
+    pub event: Option<String>,
     /// The unix time signed with.
     pub timestamp: i64,
 }
@@ -86,10 +89,19 @@ impl RequestPlan {
     }
 
     /// Builds a request signed at `timestamp` (unix seconds).
+    ///
+    /// A `-H` that replaces a header the signature covers (the timestamp or id of
+    /// Standard Webhooks, Slack, Nexus, ...) is signed over, so a test can send an
+    /// authentic request with an old timestamp or a repeated id.
     pub fn build_at(&self, timestamp: i64) -> Result<Prepared, BuildError> {
         let info = self.provider.info();
-        // The id a header carries; a fixture repeats it in its body with `{{delivery_id}}`.
-        let fresh = fresh_id(&info.name);
+        // The id a header carries; a fixture repeats it in its body with `{{delivery_id}}`,
+        // so an id given with -H is the one the body repeats too.
+        let given_id = match &info.delivery_id {
+            Field::Header(name) => self.given(name),
+            _ => None,
+        };
+        let fresh = given_id.map_or_else(|| fresh_id(&info.name), str::to_owned);
         let rendered = match &self.body {
             BodySource::Event(spec) => Bytes::from(spec.render(&fresh)?),
             BodySource::Fixed(bytes) => bytes.clone(),
@@ -99,20 +111,22 @@ impl RequestPlan {
         } else {
             Bytes::from(edit::apply_all(&rendered, &self.content_type, &self.edits)?)
         };
-        // Recorded and reported is the id a receiver finds: the header's, or the one in
-        // the envelope (Nudj's `id`), never one that appears nowhere in the request.
-        let provider_id = match &info.delivery_id {
-            Field::Header(_) => Some(fresh.clone()),
-            Field::Absent => None,
+        // A provider whose id is in the envelope (Nudj's `id`) signs that one.
+        let mut id = match &info.delivery_id {
             Field::Json(_) | Field::Any(_) => self.provider.delivery_id(&HeaderMap::new(), &body),
-        };
-        let signed = self.provider.sign(&SignInput {
-            body: &body,
-            secret: &self.secret,
-            timestamp,
-            id: provider_id.as_deref().unwrap_or(&fresh),
-            event: self.event.as_deref(),
-        })?;
+            Field::Header(_) | Field::Absent => None,
+        }
+        .unwrap_or(fresh);
+        let mut timestamp = timestamp;
+        let mut signed = self.sign(&body, timestamp, &id)?;
+        if !self.extra.is_empty() {
+            let (given_ts, given_id) = self.signed_overrides(&signed, timestamp, &id);
+            if given_ts.is_some() || given_id.is_some() {
+                timestamp = given_ts.unwrap_or(timestamp);
+                id = given_id.unwrap_or(id);
+                signed = self.sign(&body, timestamp, &id)?;
+            }
+        }
         let mut headers = HeaderMap::with_capacity(signed.len() + self.extra.len() + 3);
         let content_type =
             HeaderValue::from_str(&self.content_type).map_err(|_| BuildError::Header(CONTENT_TYPE.to_string()))?;
@@ -131,7 +145,53 @@ impl RequestPlan {
                 headers.append(name.clone(), value.clone());
             }
         }
-        Ok(Prepared { headers, body, provider_id, timestamp })
+        // Reported and recorded is what a receiver finds in the request as sent, -H included:
+        // the id in the provider's header or envelope, never one that appears nowhere in it.
+        let provider_id = self.provider.delivery_id(&headers, &body);
+        let event = match (self.provider.event_type(&headers, &body), &self.event) {
+            // The catalog's spelling of the same event.
+            (Some(found), Some(named)) if normalize_name(&found) == normalize_name(named) => Some(named.clone()),
+            (Some(found), _) => Some(found),
+            (None, named) => named.clone(),
+        };
+        Ok(Prepared { headers, body, provider_id, event, timestamp })
+    }
+
+    /// The text of the one `-H` value given for `name`, if exactly one was.
+    fn given(&self, name: &str) -> Option<&str> {
+        let mut values = self.extra.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (Some(value), None) => value.to_str().ok(),
+            _ => None,
+        }
+    }
+
+    /// The timestamp and id that `-H` headers give in place of those the provider
+    /// signed into `signed`: a header the provider filled with the timestamp (or id)
+    /// is the one that carries it. A timestamp that is not plain unix digits cannot
+    /// be signed as written; it is sent as given, and the signature covers the real one.
+    fn signed_overrides(&self, signed: &HeaderMap, timestamp: i64, id: &str) -> (Option<i64>, Option<String>) {
+        let ts_text = timestamp.to_string();
+        let (mut given_ts, mut given_id) = (None, None);
+        for (name, value) in signed {
+            let Some(given) = self.given(name.as_str()) else { continue };
+            if value == ts_text.as_str() {
+                given_ts = given.parse::<i64>().ok().filter(|t| t.to_string() == given);
+            } else if value == id {
+                given_id = Some(given.to_owned());
+            }
+        }
+        (given_ts, given_id)
+    }
+
+    fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Result<HeaderMap, BuildError> {
+        Ok(self.provider.sign(&SignInput {
+            body,
+            secret: &self.secret,
+            timestamp,
+            id,
+            event: self.event.as_deref(),
+        })?)
     }
 }
 

@@ -148,3 +148,45 @@ fn nexus_bodies_repeat_the_delivery_id_of_their_header() {
         assert!(body.contains(&format!("<deliveryId>{header}</deliveryId>")), "{}: {body}", spec.name);
     }
 }
+
+#[test]
+fn a_dash_h_timestamp_or_id_is_the_one_signed_over() {
+    let catalog = Catalog::builtin();
+    let secret = Secret::new(SECRET);
+    let old = crate::util::unix_now() - 3600;
+    let cases: [(&str, &[(&str, &str)]); 4] = [
+        ("standard", &[("webhook-timestamp", "{old}"), ("webhook-id", "msg_fixed")]),
+        ("standard", &[("webhook-id", "msg_again")]),
+        ("slack", &[("x-slack-request-timestamp", "{old}")]),
+        ("nexus", &[("x-nexus-timestamp", "{old}")]),
+    ];
+    for (name, given) in cases {
+        let p = provider::lookup(name).unwrap();
+        let spec = catalog.events(Some(name)).next().unwrap();
+        let mut plan = catalog_plan(&p, spec);
+        for (header, value) in given {
+            plan.extra.append(*header, value.replace("{old}", &old.to_string()).parse().unwrap());
+        }
+        let sent = plan.build().unwrap();
+        let check = |now: i64| {
+            p.verify(&VerifyInput { headers: &sent.headers, body: &sent.body, secret: &secret, now, tolerance: None })
+        };
+        let what = format!("{name} with {given:?}");
+        let old_given = given.iter().any(|(_, v)| *v == "{old}");
+        if old_given {
+            assert_eq!(sent.timestamp, old, "{what}");
+            // Authentic but stale: a receiver's tolerance check, not its signature check, refuses it.
+            assert!(check(old).is_ok(), "{what}: {:?}", check(old));
+            assert!(matches!(check(crate::util::unix_now()), Err(provider::VerifyError::OutsideTolerance { .. })));
+        } else {
+            assert!(check(crate::util::unix_now()).is_ok(), "{what}: {:?}", check(crate::util::unix_now()));
+        }
+        for (header, value) in given {
+            assert_eq!(sent.headers.get_all(*header).iter().count(), 1, "{what}");
+            assert_eq!(sent.headers[*header], value.replace("{old}", &old.to_string()), "{what}");
+        }
+        if let Some((_, id)) = given.iter().find(|(h, _)| *h == "webhook-id") {
+            assert_eq!(sent.provider_id.as_deref(), Some(*id), "{what}: the id recorded is the one sent");
+        }
+    }
+}
