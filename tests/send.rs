@@ -880,3 +880,32 @@ fn a_delivery_id_or_event_given_with_dash_h_is_the_one_reported_and_recorded() {
     assert_eq!(got.headers["webhook-id"], "msg_dup");
     verify("standard", &got).unwrap();
 }
+
+#[test]
+fn a_dash_h_content_type_decides_how_set_edits_the_body_and_what_it_is_checked_as() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    let base = ["send", "--provider", "slack", "--secret", SECRET, "--data", "command=%2Fdeploy&text=a"];
+    // A form body labelled JSON (the provider's default) is told how to send it as a form.
+    let out = env.cmd().args(base).args(["--dry-run"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "it looks form-encoded: to send it as a form, add -H 'Content-Type: application/x-www-form-urlencoded'"
+        ),
+        "{stderr}"
+    );
+    let out = env
+        .cmd()
+        .args(base)
+        .args(["-H", "Content-Type: application/x-www-form-urlencoded", "--set", "text=b c", "--no-record"])
+        .args(["--to", &receiver.url("/s")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "a form labelled as a form draws no warning");
+    let got = receiver.next();
+    assert_eq!(got.body.as_ref(), b"command=%2Fdeploy&text=b+c");
+    assert_eq!(got.headers["content-type"], "application/x-www-form-urlencoded");
+    verify("slack", &got).unwrap();
+}

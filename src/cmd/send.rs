@@ -156,8 +156,13 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
             _ => "",
         };
         tracing::warn!("the body is empty{why}; sending it as given");
-    } else if let Some(problem) = request::content_problem(&content_type, &first.body) {
-        tracing::warn!("{problem}; {} expects {content_type}; sending it as given", info.name);
+    } else if let Some(problem) = request::content_problem(plan.content_type(), &first.body) {
+        let label = if plan.extra.contains_key(http::header::CONTENT_TYPE) {
+            "-H gave".to_string()
+        } else {
+            format!("{} expects", info.name)
+        };
+        tracing::warn!("{problem}; {}", content_advice(&label, plan.content_type(), &first.body));
     } else if let (Some(_), Some(named), false) = (&args.data, &event, args.event.is_none() && !args.ping)
         && let Some(note) = input::body_event_mismatch(signer.provider.as_ref(), named, &first.body)
     {
@@ -269,6 +274,19 @@ async fn once(
         _ if outcome.is_ok() => Exit::Success,
         _ => Exit::Negative,
     })
+}
+
+/// What to make of a body that does not fit its content type (`label` says whose
+/// it is): a form body labelled otherwise (a captured Slack slash command) is told
+/// how to send it as a form.
+fn content_advice(label: &str, content_type: &str, body: &[u8]) -> String {
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let form_like = body.contains(&b'=') && request::content_problem(FORM, body).is_none();
+    if form_like && !content_type.starts_with(FORM) {
+        format!("it looks form-encoded: to send it as a form, add -H 'Content-Type: {FORM}'; sending it as given")
+    } else {
+        format!("{label} {content_type}; sending it as given")
+    }
 }
 
 /// Headers that frame the body on the wire; `-H` may not set them.

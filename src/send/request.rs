@@ -109,7 +109,7 @@ impl RequestPlan {
         let body = if self.edits.is_empty() {
             rendered
         } else {
-            Bytes::from(edit::apply_all(&rendered, &self.content_type, &self.edits)?)
+            Bytes::from(edit::apply_all(&rendered, self.content_type(), &self.edits)?)
         };
         // A provider whose id is in the envelope (Nudj's `id`) signs that one.
         let mut id = match &info.delivery_id {
@@ -155,6 +155,11 @@ impl RequestPlan {
             (None, named) => named.clone(),
         };
         Ok(Prepared { headers, body, provider_id, event, timestamp })
+    }
+
+    /// The `Content-Type` the body is sent with: a `-H Content-Type`, or the plan's.
+    pub fn content_type(&self) -> &str {
+        self.extra.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or(&self.content_type)
     }
 
     /// The text of the one `-H` value given for `name`, if exactly one was.
