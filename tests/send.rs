@@ -909,3 +909,36 @@ fn a_dash_h_content_type_decides_how_set_edits_the_body_and_what_it_is_checked_a
     assert_eq!(got.headers["content-type"], "application/x-www-form-urlencoded");
     verify("slack", &got).unwrap();
 }
+
+#[test]
+fn a_dry_run_of_a_body_over_128_kib_runs_as_printed_and_delivers_the_exact_bytes() {
+    let env = Env::new();
+    let receiver = Receiver::start(Answer::Status(200, "ok"));
+    // Quotes, printf's % and \, and line breaks, in a body past Linux's 128 KiB per-argument limit.
+    let body =
+        format!("{{\"event\":\"lead.created\",\"blob\":\"{}\",\"odd\":\"it's 100% \\\\n\"}}\n", "x".repeat(140_000));
+    let file = env.path("big.json");
+    common::write(&file, &body);
+    let out = env
+        .cmd()
+        .args(["send", "--provider", "nexadesk", "--secret", SECRET, "--dry-run", "--to", &receiver.url("/big")])
+        .arg(format!("--data=@{}", file.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let command = String::from_utf8(out.stdout).unwrap();
+    assert!(command.starts_with("printf %s '"), "{}", &command[..80]);
+    if std::process::Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("skipping the run of the printed command: curl is not installed");
+        return;
+    }
+    // Run from a file, as a pasted command is: `sh -c` would itself take it as one argument.
+    let script = env.path("big.sh");
+    common::write(&script, &command);
+    let run = std::process::Command::new("sh").arg(&script).output().unwrap();
+    assert!(run.status.success(), "sh: {}", String::from_utf8_lossy(&run.stderr));
+    let got = receiver.next();
+    assert_eq!(got.body.len(), body.len());
+    assert!(got.body == body.as_bytes(), "the body arrived changed");
+    verify("nexadesk", &got).unwrap();
+}

@@ -13,6 +13,10 @@ use super::request::Prepared;
 /// Header values shown as `<redacted>` unless `--show-secrets`.
 const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
 
+/// The longest body given to curl as an argument; a longer one is piped in. Linux
+/// refuses to start a program with any one argument over 128 KiB.
+const ARGUMENT_MAX: usize = 64 * 1024;
+
 /// The placeholder for a redacted value.
 pub const REDACTED: &str = "<redacted>";
 
@@ -45,8 +49,12 @@ pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool
     let body = &prepared.body;
     match std::str::from_utf8(body) {
         // A leading `@` would make curl read a file, and NUL cannot be in an argument.
-        Ok(text) if !text.starts_with('@') && !text.contains('\0') => {
+        Ok(text) if text.len() <= ARGUMENT_MAX && !text.starts_with('@') && !text.contains('\0') => {
             let _ = write!(out, " \\\n  --data-binary {}", quote(text));
+        }
+        // `printf` is a shell builtin, so no limit on one program argument applies to it.
+        Ok(text) if !text.contains('\0') => {
+            out = format!("printf %s {} | {out} \\\n  --data-binary @-", quote(text));
         }
         _ => {
             out = format!("printf {} | {out} \\\n  --data-binary @-", printf_bytes(body));
