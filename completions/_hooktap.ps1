@@ -367,7 +367,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--ping', '--ping', [CompletionResultType]::ParameterName, 'Send the provider''s test ping (e.g. NexaDesk''s setup check)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request as a curl command instead of sending it')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the exact request as a curl command (with --json, one JSON object) instead of sending it')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show secrets in --dry-run output')
             [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Do not record sent deliveries in the database')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')

@@ -330,7 +330,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --ping 'Send the provider''s test ping (e.g. NexaDesk''s setup check)'
             cand -k 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)'
             cand --insecure 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)'
-            cand --dry-run 'Print the exact request as a curl command instead of sending it'
+            cand --dry-run 'Print the exact request as a curl command (with --json, one JSON object) instead of sending it'
             cand --show-secrets 'Show secrets in --dry-run output'
             cand --no-record 'Do not record sent deliveries in the database'
             cand --json 'Print results as JSON where a command prints results'

@@ -190,7 +190,7 @@ never\t'Never colour'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l list -d 'List the event catalog instead of sending'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l ping -d 'Send the provider\'s test ping (e.g. NexaDesk\'s setup check)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s k -l insecure -d 'Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l dry-run -d 'Print the exact request as a curl command instead of sending it'
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l dry-run -d 'Print the exact request as a curl command (with --json, one JSON object) instead of sending it'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l show-secrets -d 'Show secrets in --dry-run output'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l no-record -d 'Do not record sent deliveries in the database'
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l json -d 'Print results as JSON where a command prints results'

@@ -942,3 +942,34 @@ fn a_dry_run_of_a_body_over_128_kib_runs_as_printed_and_delivers_the_exact_bytes
     assert!(got.body == body.as_bytes(), "the body arrived changed");
     verify("nexadesk", &got).unwrap();
 }
+
+#[test]
+fn a_json_dry_run_prints_the_request_as_one_object_with_credentials_redacted() {
+    let env = Env::new();
+    let dry = |args: &[&str], stdin: &[u8]| {
+        let out = env
+            .cmd()
+            .args(["--json", "send", "--provider", "github", "--secret", SECRET, "--dry-run", "--data", "-"])
+            .args(["--to", "http://ops:pa55@127.0.0.1:9/gh?x=1"])
+            .args(args)
+            .write_stdin(stdin.to_vec())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        (stdout_json(&out), String::from_utf8(out.stderr).unwrap())
+    };
+    let (request, stderr) = dry(&["-H", "X-Trace: t1"], br#"{"a":1}"#);
+    assert_eq!(request["method"], "POST");
+    assert_eq!(request["url"], "http://127.0.0.1:9/gh?x=1");
+    assert_eq!(request["body"], r#"{"a":1}"#);
+    assert_eq!(request["body_base64"], Value::Null);
+    let headers = request["headers"].as_array().unwrap();
+    let header = |name: &str| headers.iter().find(|h| h[0] == name).map(|h| h[1].as_str().unwrap().to_owned());
+    assert_eq!(header("x-trace").as_deref(), Some("t1"));
+    assert!(header("x-hub-signature-256").unwrap().starts_with("sha256="));
+    assert_eq!(header("authorization").as_deref(), Some("<redacted>"));
+    assert!(!request.to_string().contains("pa55") && stderr.contains("--show-secrets"), "{request} {stderr}");
+    let (shown, _) = dry(&["--show-secrets"], b"\xff\x00");
+    assert_eq!((shown["body"].clone(), shown["body_base64"].clone()), (Value::Null, Value::from("/wA=")));
+    assert!(shown.to_string().contains("Basic b3BzOnBhNTU="), "{shown}");
+}

@@ -63,7 +63,7 @@ pub struct SendArgs {
     /// Accept any TLS certificate, e.g. a self-signed one (`listen --tls self-signed`)
     #[arg(short = 'k', long)]
     pub insecure: bool,
-    /// Print the exact request as a curl command instead of sending it
+    /// Print the exact request as a curl command (with --json, one JSON object) instead of sending it
     #[arg(long)]
     pub dry_run: bool,
     /// Show secrets in --dry-run output
@@ -170,9 +170,16 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     if args.dry_run {
         let url = target.as_ref().map_or("<URL>", |t| t.url.as_str());
-        let curl = curl::render(url, &first, args.show_secrets, args.insecure);
-        print!("{}", curl.command);
-        if curl.redacted {
+        let redacted = if global.json {
+            let (request, redacted) = curl::json(url, &first, args.show_secrets);
+            println!("{request}");
+            redacted
+        } else {
+            let curl = curl::render(url, &first, args.show_secrets, args.insecure);
+            print!("{}", curl.command);
+            curl.redacted
+        };
+        if redacted {
             eprintln!("note: credentials are shown as {}; add --show-secrets to include them", curl::REDACTED);
         }
         return Ok(Exit::Success);

@@ -1,5 +1,6 @@
 //! `--dry-run`: the exact request as a copy-pasteable curl command, POSIX-shell
-//! quoted, with credentials replaced by `<redacted>` unless asked otherwise.
+//! quoted (or with `--json`, as one JSON object), with credentials replaced by
+//! `<redacted>` unless asked otherwise.
 //!
 //! The signature is not a secret (it only proves knowledge of one for this
 //! body), but `Authorization`, `Proxy-Authorization` and `Cookie` values are.
@@ -33,17 +34,10 @@ pub struct Curl {
 pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool) -> Curl {
     let flags = if insecure { "-sSk" } else { "-sS" };
     let mut out = format!("curl {flags} -X POST {}", quote(url));
-    let mut redacted = false;
-    for (name, value) in &prepared.headers {
-        let shown = if !show_secrets && is_credential(name, value.is_sensitive()) {
-            redacted = true;
-            REDACTED.to_string()
-        } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
-        };
+    let (headers, redacted) = shown_headers(prepared, show_secrets);
+    for (name, shown) in &headers {
         // `-H 'name:'` tells curl to drop the header; `-H 'name;'` sends it empty.
-        let header =
-            if shown.is_empty() { format!("{};", name.as_str()) } else { format!("{}: {shown}", name.as_str()) };
+        let header = if shown.is_empty() { format!("{name};") } else { format!("{name}: {shown}") };
         let _ = write!(out, " \\\n  -H {}", quote(&header));
     }
     let body = &prepared.body;
@@ -62,6 +56,43 @@ pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool
     }
     out.push('\n');
     Curl { command: out, redacted }
+}
+
+/// `--dry-run --json`: the request as one JSON object (`method`, `url`, `headers` as
+/// `[name, value]` pairs, `body` as text or `body_base64` when it is not UTF-8), with
+/// credentials redacted unless `show_secrets`; and whether anything was.
+pub fn json(url: &str, prepared: &Prepared, show_secrets: bool) -> (serde_json::Value, bool) {
+    use base64::Engine as _;
+    let (headers, redacted) = shown_headers(prepared, show_secrets);
+    let text = std::str::from_utf8(&prepared.body).ok();
+    let base64 = text.is_none().then(|| base64::engine::general_purpose::STANDARD.encode(&prepared.body));
+    let request = serde_json::json!({
+        "method": "POST",
+        "url": url,
+        "headers": headers,
+        "body": text,
+        "body_base64": base64,
+    });
+    (request, redacted)
+}
+
+/// The headers to show, in order, credentials redacted unless `show_secrets`; and whether any was.
+fn shown_headers(prepared: &Prepared, show_secrets: bool) -> (Vec<(String, String)>, bool) {
+    let mut redacted = false;
+    let headers = prepared
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let shown = if !show_secrets && is_credential(name, value.is_sensitive()) {
+                redacted = true;
+                REDACTED.to_string()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), shown)
+        })
+        .collect();
+    (headers, redacted)
 }
 
 /// Whether a header's value is a credential: a known credential header or one marked sensitive.
