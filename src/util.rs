@@ -81,10 +81,17 @@ pub fn parse_header_args(args: &[String]) -> Result<http::HeaderMap, anyhow::Err
         let (name, value) = raw.split_once(':').ok_or_else(|| {
             crate::error::usage_hint(format!("header {raw:?} has no colon"), "write headers as -H 'Name: value'")
         })?;
-        let name = http::HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| crate::error::usage(format!("invalid header name {:?} in {raw:?}", name.trim())))?;
+        let name = http::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+            crate::error::usage_hint(
+                format!("invalid header name {:?} in {raw:?}", name.trim()),
+                "a header name is letters, digits and -, with no spaces, then a colon: -H 'X-Name: value'",
+            )
+        })?;
         let value = http::HeaderValue::from_str(value.trim()).map_err(|_| {
-            crate::error::usage(format!("header {} has a value with control characters", name.as_str()))
+            crate::error::usage_hint(
+                format!("header {} has a value with control characters", name.as_str()),
+                "remove the line breaks and other control characters from the value (a tab is allowed)",
+            )
         })?;
         map.append(name, value);
     }

@@ -362,6 +362,18 @@ fn input_errors_exit_two_with_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("closest: push").and(predicate::str::contains("no secret").not()));
+    for (args, reason) in [
+        (&["--count", "2", "--concurrency", "0"][..], "--concurrency must be at least 1"),
+        (&["-H", "X-A: a\u{1}b"], "header x-a has a value with control characters"),
+        (&["-H", "X A: b"], "invalid header name \"X A\""),
+    ] {
+        env.cmd()
+            .args(["send", "push", "--provider", "github", "--secret", "s", "--to", "http://127.0.0.1:9/"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(reason).and(predicate::str::contains("\n  hint: ")));
+    }
     // hooktap frames the body: a -H Content-Length would split it into a second request.
     for header in ["Content-Length: 5", "transfer-encoding: chunked"] {
         env.cmd()

@@ -417,7 +417,10 @@ fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
         return Err(usage_hint("--count must be at least 1", "use --duration to send for a while instead"));
     }
     if args.concurrency == 0 {
-        return Err(usage("--concurrency must be at least 1"));
+        return Err(usage_hint(
+            "--concurrency must be at least 1",
+            "e.g. --concurrency 8 for 8 requests in flight at once",
+        ));
     }
     if args.duration == Some(Duration::ZERO) {
         return Err(usage_hint("--duration must be longer than zero", "e.g. --duration 30s"));
