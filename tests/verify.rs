@@ -166,6 +166,20 @@ fn a_stale_timestamp_exits_one_with_direction_and_amount() {
     let earlier = (STD_TS - 301).to_string();
     standard(&env, &["--now", &earlier]).code(1).stdout(contains("301 s in the future"));
     standard(&env, &["--now", &later, "--tolerance", "500"]).code(0);
+    // Stale but authentic: --json still says which signature matched.
+    let out = env
+        .cmd()
+        .args(["--json", "verify", "--provider", "standard", "--secret", STD_SECRET, "--now", &later])
+        .args(STD_HEADERS.iter().flat_map(|h| ["-H", h]))
+        .write_stdin(STD_BODY)
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(report["reason_code"], "outside_tolerance", "{report}");
+    assert_eq!(
+        (report["checked"].as_u64(), report["signatures"].as_u64(), report["matched"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
     standard(&env, &["--tolerance", "0"]).code(0);
 }
 

@@ -119,7 +119,15 @@ pub fn run(args: VerifyArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         let hint = hints.first().cloned().unwrap_or_else(|| "check the secret's source and format".into());
         return Err(usage_hint(err.to_string(), hint));
     }
-    let report = Report::new(&provider.info().name, signer.profile.clone(), &request, outcome, hints);
+    // Authentic but outside the window: which signature matched is as much a fact as for a valid one.
+    let matched_anyway = match &outcome {
+        Err(VerifyError::OutsideTolerance { .. }) => provider.verify(&VerifyInput { tolerance: Some(0), ..input }).ok(),
+        _ => None,
+    };
+    let mut report = Report::new(&provider.info().name, signer.profile.clone(), &request, outcome, hints);
+    if let Some(verified) = &matched_anyway {
+        report.count(verified);
+    }
     if !global.quiet {
         print(&report, global).context("writing the result")?;
     }
@@ -250,9 +258,7 @@ impl Report {
         };
         match outcome {
             Ok(v) => {
-                report.checked = Some(v.compared);
-                report.signatures = Some(v.present);
-                report.matched = Some(v.matched);
+                report.count(&v);
                 report.notes = v.notes;
             }
             Err(err) => {
@@ -268,6 +274,13 @@ impl Report {
             }
         }
         report
+    }
+
+    /// Records how many signatures were checked and which one matched.
+    fn count(&mut self, verified: &Verified) {
+        self.checked = Some(verified.compared);
+        self.signatures = Some(verified.present);
+        self.matched = Some(verified.matched);
     }
 
     /// The verdict line's detail for a valid signature: `1 signature checked`, `signature 2 of 3 matched`.
