@@ -817,8 +817,69 @@ fn a_broken_catalog_of_the_provider_sent_is_one_error_that_says_to_fix_it() {
     assert_eq!(stderr.matches("github/catalog.toml:3").count(), 1, "said once, as the error:\n{stderr}");
     assert!(stderr.contains("hooktap: error: fixtures_dir: "), "{stderr}");
     assert!(stderr.contains("hint: fix that catalog.toml, or send your own body with --data @file"), "{stderr}");
-    // Another provider's broken catalog is still worth a warning.
-    assert!(stderr.contains("hooktap: warning: fixtures_dir: ") && stderr.contains("nudj/catalog.toml:3"), "{stderr}");
+    // Another provider's broken catalog is not this send's concern: no warning of it.
+    assert!(!stderr.contains("nudj"), "{stderr}");
+
+    // Nor is a folder named after nothing, except where every catalog is listed.
+    std::fs::create_dir_all(fixtures.join("noprov")).unwrap();
+    let run = |args: &[&str]| {
+        let out = env.cmd().env("HOOKTAP_FIXTURES_DIR", &fixtures).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, stderr) =
+        run(&["send", "lead.created", "--provider", "nexadesk", "--secret", "s", "--dry-run", "--to", "http://h/"]);
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    let (code, stderr) = run(&["send", "--list", "--provider", "nudj"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("nudj/catalog.toml:3") && !stderr.contains("github") && !stderr.contains("noprov"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(&["send", "--list"]);
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains("noprov is not a provider or custom profile name"), "{stderr}");
+    assert!(!stderr.contains("to add noprov events"), "{stderr}");
+}
+
+#[test]
+fn a_custom_profile_finds_its_catalog_the_same_way_to_list_and_to_send_and_is_told_where_it_goes() {
+    let env = Env::new();
+    let fixtures = env.path("fx");
+    env.write_user_config(&format!(
+        "fixtures_dir = {:?}\n[profiles.inhouse]\nprovider = \"custom\"\nsecret = \"s3cr3t\"\n\
+         [profiles.inhouse.scheme]\nheader = \"X-Signature\"\n",
+        fixtures.display().to_string()
+    ));
+    std::fs::create_dir_all(&fixtures).unwrap();
+    let run = |args: &[&str]| {
+        let out = env.cmd().args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let send = ["send", "order.paid", "--profile", "inhouse", "--dry-run", "--to", "http://h/"];
+    let place = format!("{}/inhouse/catalog.toml", fixtures.display());
+    for args in [&send[..], &["send", "--list", "--profile", "inhouse"]] {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(stderr.contains("no event catalog for custom profile inhouse"), "{stderr}");
+        assert!(stderr.contains(&format!("hint: list its events in {place}")), "{stderr}");
+        assert!(!stderr.contains("closest"), "no built-in provider is suggested: {stderr}");
+    }
+    common::write(&fixtures.join("inhouse/catalog.toml"), "[[event]]\nname = \"order.paid\"\nfile = \"paid.json\"\n");
+    common::write(&fixtures.join("inhouse/paid.json"), "{\"paid\": true}");
+    let (code, stdout, stderr) = run(&["send", "--list", "--profile", "inhouse"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("order.paid"), "{stdout}");
+    let (code, stdout, stderr) = run(&send);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("{\"paid\": true}"), "{stdout}");
+}
+
+#[test]
+fn listing_an_unknown_provider_suggests_the_nearest_names() {
+    let env = Env::new();
+    env.cmd().args(["send", "--list", "--provider", "nexudos"]).assert().code(2).stderr(
+        predicate::str::contains("closest: nexudus").and(predicate::str::contains("hint: did you mean nexudus?")),
+    );
 }
 
 /// A target on 127.0.0.1:0 that answers `200` with `Connection: close` and hands over

@@ -160,13 +160,16 @@ pub(crate) fn provider(
 /// folder without a manifest is skipped too, and a broken manifest leaves its
 /// provider's events out: both come back as problems rather than errors, so
 /// one bad folder does not stop sends for every other provider.
-pub(crate) fn user_dir(dir: &Path) -> (Vec<ProviderEvents>, Vec<UserDirProblem>) {
+///
+/// `custom_profiles` names the config's custom profiles, when known, so that a
+/// folder named after no provider and no such profile can be said to be so.
+pub(crate) fn user_dir(dir: &Path, custom_profiles: Option<&[String]>) -> (Vec<ProviderEvents>, Vec<UserDirProblem>) {
     let mut problems = Vec::new();
     let subdirs = match subdirs(dir) {
         Ok(subdirs) => subdirs,
         Err(err) => {
             let message = format!("{err:#}; only built-in events are available (create it, or change fixtures_dir)");
-            problems.push(UserDirProblem { provider: None, message });
+            problems.push(UserDirProblem { provider: None, folder: None, message });
             return (Vec::new(), problems);
         }
     };
@@ -174,15 +177,28 @@ pub(crate) fn user_dir(dir: &Path) -> (Vec<ProviderEvents>, Vec<UserDirProblem>)
     for subdir in subdirs {
         let name = subdir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let manifest_path = subdir.join(MANIFEST);
+        let key = provider_key(&name);
         if !manifest_path.is_file() {
-            problems.push(UserDirProblem {
-                provider: None,
-                message: format!(
-                    "fixtures_dir: {} holds no {MANIFEST}, so it is skipped; to add {name} events, \
-                     list them in {} ([[event]] entries with name and file)",
-                    subdir.display(),
+            let provider = crate::provider::lookup(&name).is_ok();
+            let profile = custom_profiles.map(|names| names.iter().any(|n| n.eq_ignore_ascii_case(&name)));
+            let what = match (provider, profile) {
+                (true, _) | (false, Some(true)) => format!(
+                    "to add {name} events, list them in {} ([[event]] entries with name and file)",
                     manifest_path.display()
                 ),
+                (false, Some(false)) => format!(
+                    "{name} is not a provider or custom profile name (a folder holds the events of the \
+                     provider, or the provider = \"custom\" profile, it is named after)"
+                ),
+                (false, None) => format!(
+                    "{name} is not a provider name; if it is a custom profile's, list its events in {}",
+                    manifest_path.display()
+                ),
+            };
+            problems.push(UserDirProblem {
+                provider: None,
+                folder: Some(key),
+                message: format!("fixtures_dir: {} holds no {MANIFEST}, so it is skipped; {what}", subdir.display()),
             });
             continue;
         }
@@ -192,13 +208,12 @@ pub(crate) fn user_dir(dir: &Path) -> (Vec<ProviderEvents>, Vec<UserDirProblem>)
         match loaded {
             Ok(events) => providers.push(events),
             Err(err) => {
-                let key = provider_key(&name);
                 let message = format!(
                     "fixtures_dir: {err:#}; {key} events cannot be sent until it is fixed \
                      (or {} is moved out of fixtures_dir)",
                     subdir.display()
                 );
-                problems.push(UserDirProblem { provider: Some(key), message });
+                problems.push(UserDirProblem { provider: Some(key.clone()), folder: Some(key), message });
             }
         }
     }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use include_dir::{Dir, include_dir};
 
-pub use names::normalize_name;
+pub use names::{normalize_name, provider_key};
 pub use template::{TemplateError, new_uuid, push_uuid};
 
 use template::{Names, Template};
@@ -41,6 +41,9 @@ pub struct UserDirProblem {
     /// `None` when nothing depends on what was skipped (a folder without
     /// `catalog.toml`, a missing directory).
     pub provider: Option<String>,
+    /// The folder the problem is in, as a provider (or custom profile) name;
+    /// `None` for the directory as a whole (missing, not a directory).
+    pub folder: Option<String>,
     /// One line naming the file (and line) at fault and what to do.
     pub message: String,
 }
@@ -163,8 +166,22 @@ impl Catalog {
     /// malformed (reported with file and line), names a missing payload file
     /// or holds a broken template adds nothing, and looking up its events
     /// fails with that problem until it is fixed.
+    ///
+    /// Without the names of the config's custom profiles, a folder named after no
+    /// provider may still be one's; [`Catalog::add_user_dir_for`] knows them.
     pub fn add_user_dir(&mut self, dir: &Path) -> Vec<UserDirProblem> {
-        let (loaded, problems) = load::user_dir(dir);
+        self.add_user_dir_with(dir, None)
+    }
+
+    /// [`Catalog::add_user_dir`], knowing the names of the config's `provider = "custom"`
+    /// profiles, whose events live in `<dir>/<profile>/`: a folder named after neither
+    /// a provider nor one of them is said to be so.
+    pub fn add_user_dir_for(&mut self, dir: &Path, custom_profiles: &[String]) -> Vec<UserDirProblem> {
+        self.add_user_dir_with(dir, Some(custom_profiles))
+    }
+
+    fn add_user_dir_with(&mut self, dir: &Path, custom_profiles: Option<&[String]>) -> Vec<UserDirProblem> {
+        let (loaded, problems) = load::user_dir(dir, custom_profiles);
         for user in loaded {
             match self.providers.binary_search_by(|p| p.name.cmp(&user.name)) {
                 Ok(at) => self.providers[at].merge(user),
@@ -178,6 +195,11 @@ impl Catalog {
     /// Provider names that have events, sorted.
     pub fn providers(&self) -> Vec<&str> {
         self.providers.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Up to three provider names with events, closest to `name` first.
+    pub fn closest_providers(&self, name: &str) -> Vec<String> {
+        names::closest(name, self.providers(), SUGGESTIONS)
     }
 
     /// Events of one provider (matched case-insensitively, `svix` meaning

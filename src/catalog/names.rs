@@ -14,7 +14,7 @@ pub fn normalize_name(name: &str) -> String {
 ///
 /// Provider names are case-insensitive, and `svix` is the Standard Webhooks
 /// scheme under the name most people know it by.
-pub(crate) fn provider_key(provider: &str) -> String {
+pub fn provider_key(provider: &str) -> String {
     let key = provider.trim().to_lowercase();
     match key.as_str() {
         "svix" => "standard".to_owned(),

@@ -9,13 +9,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::watch;
 
-use crate::catalog::{Catalog, EventSpec, UserDirProblem};
+use crate::catalog::{self, Catalog, EventSpec, UserDirProblem};
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::config::{self, Config};
 use crate::error::{Exit, usage, usage_hint};
 use crate::net;
 use crate::provider::SignatureState;
-use crate::send::input::{self, BodyArgs};
+use crate::send::input::{self, BodyArgs, CatalogOwner};
 use crate::send::load::{self, LoadSpec};
 use crate::send::record::{self, Recorder, RunInfo};
 use crate::send::stats::Summary;
@@ -91,21 +91,22 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let config = config::load(global)?;
     let (catalog, problems) = load_catalog(&config);
     if args.list {
-        warn_all(&problems, None);
-        return list(&args, global, &config, &catalog);
+        return list(&args, global, &config, &catalog, &problems);
     }
     check_numbers(&args)?;
     let signer = config
         .signer(&args.provider)?
         .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
     let info = signer.provider.info().clone();
-    // A broken catalog of this provider is the error its event lookup gives; warn of the others.
-    warn_all(&problems, Some(&info.name));
+    // A broken catalog of this provider is the error its event lookup gives, so it is no warning.
+    let owner = CatalogOwner::new(&info.name, signer.profile.as_deref());
+    warn_about(&problems, Some(owner.key()), true);
     // The event first: a misspelt name gets its suggestions even before a secret is set up.
     let (body, event, content_type) = input::resolve_body(
         BodyArgs { event: args.event.as_deref(), data: args.data.as_deref(), ping: args.ping },
         &signer,
         &catalog,
+        config.get_str("fixtures_dir"),
     )?;
     let secret = signer.require_secret()?.clone();
     let edits =
@@ -367,41 +368,63 @@ fn progress_bar(count: Option<u64>) -> ProgressBar {
 fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
     let mut catalog = Catalog::builtin();
     let problems = match config.get_str("fixtures_dir") {
-        Some(dir) => catalog.add_user_dir(&config::expand_home(dir)),
+        Some(dir) => {
+            let custom: Vec<String> = config
+                .profiles
+                .iter()
+                .filter(|(_, p)| p.provider.trim().eq_ignore_ascii_case("custom"))
+                .map(|(name, _)| name.clone())
+                .collect();
+            catalog.add_user_dir_for(&config::expand_home(dir), &custom)
+        }
         None => Vec::new(),
     };
     (catalog, problems)
 }
 
-/// Warns of each problem in `fixtures_dir`, except one about `skip`'s own catalog.
-fn warn_all(problems: &[UserDirProblem], skip: Option<&str>) {
-    for problem in problems.iter().filter(|p| p.provider.is_none() || p.provider.as_deref() != skip) {
-        tracing::warn!("{problem}");
+/// Warns of the problems in `fixtures_dir` that concern the catalog of `key` (all of
+/// them for `None`), and of those with the directory itself. `sending` leaves out a
+/// broken catalog of `key`'s own: its event lookup fails with that as the error.
+fn warn_about(problems: &[UserDirProblem], key: Option<&str>, sending: bool) {
+    let key = key.map(catalog::provider_key);
+    for problem in problems {
+        let concerns = match (&key, &problem.folder) {
+            (None, _) | (_, None) => true,
+            (Some(key), Some(folder)) => key == folder && !(sending && problem.provider.as_ref() == Some(key)),
+        };
+        if concerns {
+            tracing::warn!("{problem}");
+        }
     }
 }
 
-fn list(args: &SendArgs, global: &GlobalArgs, config: &Config, catalog: &Catalog) -> anyhow::Result<Exit> {
-    let provider = match (&args.provider.provider, &args.provider.profile, &args.event) {
-        (Some(p), _, _) => Some(p.clone()),
-        (None, Some(name), _) => Some(config.profile(name)?.provider.clone()),
+fn list(
+    args: &SendArgs,
+    global: &GlobalArgs,
+    config: &Config,
+    catalog: &Catalog,
+    problems: &[UserDirProblem],
+) -> anyhow::Result<Exit> {
+    let owner = match (&args.provider.provider, &args.provider.profile, &args.event) {
+        (Some(p), _, _) => Some(CatalogOwner::new(p, None)),
+        (None, Some(name), _) => Some(CatalogOwner::new(&config.profile(name)?.provider, Some(name))),
         // `send --list nexudus`: a provider where an event would go.
-        (None, None, Some(name)) => Some(name.clone()),
+        (None, None, Some(name)) => Some(CatalogOwner::new(name, None)),
         (None, None, None) => None,
     };
-    if let (Some(event), Some(p)) = (&args.event, &provider)
+    warn_about(problems, owner.as_ref().map(CatalogOwner::key), false);
+    if let (Some(event), Some(owner)) = (&args.event, &owner)
         && (args.provider.provider.is_some() || args.provider.profile.is_some())
     {
+        let flag = if args.provider.profile.is_some() { "--profile" } else { "--provider" };
         return Err(usage_hint(
             format!("--list lists a provider's whole catalog; it takes no event ({event:?})"),
-            format!("hooktap send --list --provider {p}"),
+            format!("hooktap send --list {flag} {}", owner.key()),
         ));
     }
-    let events: Vec<&EventSpec> = catalog.events(provider.as_deref()).collect();
-    if let (Some(p), true) = (&provider, events.is_empty()) {
-        return Err(usage_hint(
-            format!("no event catalog for provider {p:?}"),
-            format!("catalogs exist for: {}", catalog.providers().join(", ")),
-        ));
+    let events: Vec<&EventSpec> = catalog.events(owner.as_ref().map(CatalogOwner::key)).collect();
+    if let (Some(owner), true) = (&owner, events.is_empty()) {
+        return Err(owner.no_catalog(catalog, config.get_str("fixtures_dir")));
     }
     let mut stdout = std::io::stdout().lock();
     if global.json {

@@ -26,18 +26,81 @@ pub struct BodyArgs<'a> {
     pub ping: bool,
 }
 
-/// The body source, the event name and the content type.
+/// Whose catalog a send draws from: a provider's, or a `provider = "custom"`
+/// profile's own, in `fixtures_dir/<profile>/catalog.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogOwner {
+    /// A provider (or a folder of `fixtures_dir` named like one).
+    Provider(String),
+    /// A custom scheme's profile.
+    CustomProfile(String),
+}
+
+impl CatalogOwner {
+    /// The owner for `provider`, as `profile` names it if it is a custom one.
+    pub fn new(provider: &str, profile: Option<&str>) -> CatalogOwner {
+        match profile {
+            Some(profile) if provider.trim().eq_ignore_ascii_case("custom") => {
+                CatalogOwner::CustomProfile(profile.to_owned())
+            }
+            _ => CatalogOwner::Provider(provider.to_owned()),
+        }
+    }
+
+    /// The name its catalog is found under.
+    pub fn key(&self) -> &str {
+        match self {
+            CatalogOwner::Provider(name) | CatalogOwner::CustomProfile(name) => name,
+        }
+    }
+
+    /// The error when `catalog` has no events for it: where a custom profile's
+    /// catalog goes (`fixtures_dir` is the setting's value, if set), or the
+    /// nearest provider names.
+    pub fn no_catalog(&self, catalog: &Catalog, fixtures_dir: Option<&str>) -> anyhow::Error {
+        match self {
+            CatalogOwner::CustomProfile(name) => {
+                let place = match fixtures_dir {
+                    Some(dir) => format!("{}/{name}/catalog.toml", dir.trim_end_matches('/')),
+                    None => format!("fixtures_dir/{name}/catalog.toml (set fixtures_dir first)"),
+                };
+                usage_hint(
+                    format!("no event catalog for custom profile {name}"),
+                    format!(
+                        "list its events in {place} ([[event]] entries with name and file), \
+                         or send your own body with --data @file"
+                    ),
+                )
+            }
+            CatalogOwner::Provider(name) => {
+                let closest = catalog.closest_providers(name);
+                let hint = match closest.first() {
+                    Some(best) => format!("did you mean {best}? `hooktap send --list` lists every catalog"),
+                    None => "`hooktap send --list` lists every catalog".to_string(),
+                };
+                let message = if closest.is_empty() {
+                    format!("no event catalog for provider {name:?}")
+                } else {
+                    format!("no event catalog for provider {name:?}; closest: {}", closest.join(", "))
+                };
+                usage_hint(message, hint)
+            }
+        }
+    }
+}
+
+/// The body source, the event name and the content type; `fixtures_dir` is
+/// the setting's value, named when a custom profile has no catalog.
 pub fn resolve_body(
     args: BodyArgs<'_>,
     signer: &Signer,
     catalog: &Catalog,
+    fixtures_dir: Option<&str>,
 ) -> anyhow::Result<(BodySource, Option<String>, String)> {
     let info = signer.provider.info();
     // A custom scheme's events live under its profile's name.
-    let key = match (&signer.profile, info.name.as_str()) {
-        (Some(profile), "custom") => profile.clone(),
-        _ => info.name.clone(),
-    };
+    let owner = CatalogOwner::new(&info.name, signer.profile.as_deref());
+    let key = owner.key().to_owned();
     let wanted = if args.ping {
         Some(info.ping_event.clone().ok_or_else(|| {
             usage_hint(format!("{} has no test ping", info.name), "name an event instead; list them with --list")
@@ -45,7 +108,8 @@ pub fn resolve_body(
     } else {
         args.event.map(str::to_owned)
     };
-    let list_hint = format!("list the events with `hooktap send --list --provider {key}`");
+    let flag = if matches!(owner, CatalogOwner::CustomProfile(_)) { "--profile" } else { "--provider" };
+    let list_hint = format!("list the events with `hooktap send --list {flag} {key}`");
     match (args.data, wanted) {
         (Some(data), wanted) => {
             let bytes = read_data(data)?;
@@ -60,9 +124,10 @@ pub fn resolve_body(
         }
         (None, Some(name)) => {
             let spec = catalog.find(&key, &name).map_err(|e| {
-                let hint = if e.unknown_provider {
-                    "send your own body with --data @file (or --data - for stdin)".to_string()
-                } else if e.broken_catalog.is_some() {
+                if e.unknown_provider {
+                    return owner.no_catalog(catalog, fixtures_dir);
+                }
+                let hint = if e.broken_catalog.is_some() {
                     "fix that catalog.toml, or send your own body with --data @file".to_string()
                 } else {
                     list_hint.clone()

@@ -162,6 +162,22 @@ fn a_folder_without_catalog_toml_is_skipped_with_a_problem_that_says_what_it_nee
     assert_eq!(catalog.events(Some("github")).count(), Catalog::builtin().events(Some("github")).count());
     assert!(catalog.find("github", "push").is_ok());
     assert!(catalog.find("acme", "x").is_ok());
+    assert_eq!(problems[0].folder.as_deref(), Some("github"));
+}
+
+#[test]
+fn a_folder_named_after_no_provider_or_custom_profile_is_said_to_be_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["noprov", "inhouse"] {
+        fs::create_dir_all(dir.path().join(name)).unwrap();
+    }
+    let problems = Catalog::builtin().add_user_dir_for(dir.path(), &["inhouse".to_string()]);
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(messages[0].contains("to add inhouse events, list them in"), "{messages:?}");
+    assert!(messages[1].contains("noprov is not a provider or custom profile name"), "{messages:?}");
+    // Not knowing the profiles, it cannot say a name is none of theirs.
+    let problems = Catalog::builtin().add_user_dir(dir.path());
+    assert!(problems[1].message.contains("noprov is not a provider name; if it is a custom profile's"), "{problems:?}");
 }
 
 #[test]
