@@ -3,7 +3,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 cargo build --quiet
-bin=target/debug/hooktap
+# Wherever cargo builds (CARGO_TARGET_DIR included); checked before any file is rewritten.
+bin=${CARGO_TARGET_DIR:-target}/debug/hooktap
+[ -x "$bin" ] || { echo "update-completions: no binary at $bin" >&2; exit 1; }
 "$bin" completions bash > completions/hooktap.bash
 "$bin" completions zsh > completions/_hooktap
 "$bin" completions fish > completions/hooktap.fish
