@@ -60,6 +60,63 @@ fn with_no_flags_it_records_everything_prints_ndjson_and_stops_cleanly() {
 
 #[cfg(unix)]
 #[test]
+fn a_stop_drops_connections_that_sent_nothing_and_answers_a_body_still_arriving_503() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--json"], &[]);
+    let addr = relay.url.trim_start_matches("http://").to_owned();
+    let mut silent = std::net::TcpStream::connect(&addr).unwrap();
+    let mut stalled = std::net::TcpStream::connect(&addr).unwrap();
+    stalled
+        .write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n0123456789")
+        .unwrap();
+    // "100 Continue" comes once the relay reads the body: the request is under way.
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    while !String::from_utf8_lossy(&got).contains("100 Continue\r\n\r\n") {
+        let n = stalled.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before 100 Continue: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    let stderr = relay.stderr.clone();
+    let stdout = relay.stdout.clone();
+    assert_eq!(relay.signal("TERM").code(), Some(0));
+    let mut answer = String::new();
+    stalled.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.ends_with("hooktap is stopping; the request was not stored\n"), "{answer}");
+    assert_eq!(silent.read(&mut buf).unwrap(), 0, "the silent connection is closed");
+    let stderr = stderr.lock().unwrap().join("\n");
+    assert!(!stderr.contains("still open"), "the stop waited for the drain: {stderr}");
+    let refused = stdout.lock().unwrap().iter().find(|l| l.contains("\"refused\"")).cloned().expect("a refused record");
+    let v: serde_json::Value = serde_json::from_str(&refused).unwrap();
+    assert_eq!((v["path"].as_str(), v["answered"].as_u64()), (Some("/slow"), Some(503)));
+}
+
+#[test]
+fn a_request_the_http_parser_refuses_is_reported_and_counted() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--json"], &[]);
+    let addr = relay.url.trim_start_matches("http://").to_owned();
+    let mut bad = std::net::TcpStream::connect(&addr).unwrap();
+    bad.write_all(b"POST /x HTTP/1.1\r\nHost: x\r\nX-Ctl: a\x01b\r\nContent-Length: 1\r\n\r\nx").unwrap();
+    let mut answer = String::new();
+    bad.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let line = wait_for("a refused record", Duration::from_secs(10), || {
+        relay.stdout.lock().unwrap().iter().find(|l| l.contains("\"refused\"")).cloned()
+    });
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!((v["answered"].as_u64(), v["method"].is_null(), v["path"].is_null()), (Some(400), true, true), "{line}");
+    assert!(v["reason"].as_str().unwrap().starts_with("could not parse the request: "), "{line}");
+    let health = request("GET", &format!("{}/_hooktap/health", relay.url), &HeaderMap::new(), b"");
+    let h: serde_json::Value = serde_json::from_slice(&health.body).unwrap();
+    assert_eq!((h["refused"].as_u64(), h["received"].as_u64()), (Some(1), Some(0)));
+}
+
+#[cfg(unix)]
+#[test]
 fn a_second_signal_stops_at_once_while_a_forward_holds_up_the_graceful_stop() {
     let env = Env::new();
     let app = Receiver::start(Answer::Hang);

@@ -59,10 +59,10 @@ pub struct Received<'a> {
 /// A request answered before it could be stored: its body was too large, too slow or broken.
 #[derive(Debug)]
 pub struct Refused<'a> {
-    /// Method.
-    pub method: &'a str,
-    /// Path.
-    pub path: &'a str,
+    /// Method, when the request got as far as naming one.
+    pub method: Option<&'a str>,
+    /// Path, likewise.
+    pub path: Option<&'a str>,
     /// Who sent it.
     pub remote: Option<std::net::SocketAddr>,
     /// The status it was answered.
@@ -149,11 +149,15 @@ impl Console {
                 "reason": r.reason,
             })),
             Output::Human => {
+                let what = match (r.method, r.path) {
+                    (Some(method), Some(path)) => format!("{method} {path}"),
+                    _ => "a request".to_owned(),
+                };
                 let from = r.remote.map(|a| format!(" from {a}")).unwrap_or_default();
                 let hint = r.hint.map(|h| format!("; {h}")).unwrap_or_default();
                 self.notice(&format!(
-                    "refused {} {}{from} (answered {}, nothing stored): {}{hint}",
-                    r.method, r.path, r.answered, r.reason
+                    "refused {what}{from} (answered {}, nothing stored): {}{hint}",
+                    r.answered, r.reason
                 ));
             }
         }

@@ -138,6 +138,7 @@ pub async fn serve(
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();
+        let stopping = shutdown.clone();
         conns.spawn(async move {
             let _permit = permit;
             let service_app = app.clone();
@@ -145,31 +146,36 @@ pub async fn serve(
                 let app = service_app.clone();
                 async move { Ok::<_, Infallible>(handle(&app, req, Some(remote)).await) }
             });
-            match tls {
+            let deadline = tokio::time::Instant::now() + limits.header_timeout;
+            let served = match tls {
                 Some(acceptor) => {
-                    let deadline = tokio::time::Instant::now() + limits.header_timeout;
-                    let mut first = [0u8; 1];
-                    match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
-                        Ok(Ok(1)) if first[0] != TLS_HANDSHAKE => {
-                            return refuse_plain_http(stream, &app, remote, deadline).await;
+                    // Until a request begins there is nothing to finish: a stop drops the connection.
+                    let opened = until_stop(&stopping, async {
+                        let mut first = [0u8; 1];
+                        match tokio::time::timeout_at(deadline, stream.peek(&mut first)).await {
+                            Ok(Ok(1)) if first[0] != TLS_HANDSHAKE => return Some(Err(stream)),
+                            Ok(Ok(1)) => {}
+                            _ => return None,
                         }
-                        Ok(Ok(1)) => {}
-                        _ => return,
+                        let mut stream = tokio::time::timeout_at(deadline, acceptor.accept(stream)).await.ok()?.ok()?;
+                        let first = read_preface(&mut stream, deadline).await?;
+                        Some(Ok(Prefixed::new(first, stream)))
+                    });
+                    match opened.await {
+                        Some(Ok(io)) => watcher.watch(builder.serve_connection(TokioIo::new(io), service)).await,
+                        Some(Err(plain)) => return refuse_plain_http(plain, &app, remote, deadline).await,
+                        None => return,
                     }
-                    let Ok(Ok(mut stream)) = tokio::time::timeout_at(deadline, acceptor.accept(stream)).await else {
-                        return;
-                    };
-                    let Some(first) = read_preface(&mut stream, deadline).await else { return };
-                    let io = TokioIo::new(Prefixed::new(first, stream));
-                    let _ = watcher.watch(builder.serve_connection(io, service)).await;
                 }
                 None => {
                     let mut stream = stream;
-                    let deadline = tokio::time::Instant::now() + limits.header_timeout;
-                    let Some(first) = read_preface(&mut stream, deadline).await else { return };
+                    let Some(first) = until_stop(&stopping, read_preface(&mut stream, deadline)).await else { return };
                     let io = TokioIo::new(Prefixed::new(first, stream));
-                    let _ = watcher.watch(builder.serve_connection(io, service)).await;
+                    watcher.watch(builder.serve_connection(io, service)).await
                 }
+            };
+            if let Err(e) = served {
+                refused_by_parser(&app, remote, e.as_ref());
             }
         });
     }
@@ -185,6 +191,36 @@ pub async fn serve(
         while conns.join_next().await.is_some() {}
     }
     Ok(())
+}
+
+/// `fut`'s answer, or `None` once the relay starts stopping.
+async fn until_stop<T>(shutdown: &Shutdown, fut: impl Future<Output = Option<T>>) -> Option<T> {
+    tokio::select! {
+        answer = fut => answer,
+        () = shutdown.wait() => None,
+    }
+}
+
+/// A request hyper could not parse was answered 400 (or 431) by hyper itself, with
+/// nothing stored: the person watching and the health counts hear of it too.
+fn refused_by_parser(app: &App, remote: SocketAddr, e: &(dyn std::error::Error + Send + Sync + 'static)) {
+    let Some(e) = e.downcast_ref::<hyper::Error>().filter(|e| e.is_parse() || e.is_parse_too_large()) else {
+        return;
+    };
+    let (answered, hint) = if e.is_parse_too_large() {
+        (431, "the request's headers are too many or too large")
+    } else {
+        (400, "the request is not well-formed HTTP; check the sender's headers, URL and Content-Length")
+    };
+    app.stats.refused();
+    app.console.refused(&Refused {
+        method: None,
+        path: None,
+        remote: Some(remote),
+        answered,
+        reason: &format!("could not parse the request: {e}"),
+        hint: Some(hint),
+    });
 }
 
 /// The first byte of every TLS connection (a handshake record).
@@ -210,8 +246,8 @@ async fn refuse_plain_http(
     let why = "this port speaks HTTPS only; the request was plain HTTP";
     app.stats.refused();
     app.console.refused(&Refused {
-        method: if method.is_empty() { "?" } else { method },
-        path: if path.is_empty() { "?" } else { path },
+        method: Some(method).filter(|m| !m.is_empty()),
+        path: Some(path).filter(|p| !p.is_empty()),
         remote: Some(remote),
         answered: 400,
         reason: why,
@@ -251,7 +287,18 @@ where
     }
     let (parts, body) = req.into_parts();
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
-    match tokio::time::timeout(app.body_timeout, Limited::new(body, limit).collect()).await {
+    let read = tokio::time::timeout(app.body_timeout, Limited::new(body, limit).collect());
+    // A body still arriving when the relay stops could not be acknowledged anyway:
+    // the sender hears so shortly into the stop instead of holding it up.
+    let read = tokio::select! {
+        read = read => read,
+        () = app.forwarder.stopped() => {
+            let why = "hooktap is stopping; the request was not stored";
+            let hint = Some("the sender sends it again once the relay runs");
+            return refuse(app, StatusCode::SERVICE_UNAVAILABLE, &parts.method, parts.uri.path(), remote, why, hint);
+        }
+    };
+    match read {
         Err(_) => {
             let why = format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64());
             refuse(app, StatusCode::REQUEST_TIMEOUT, &parts.method, parts.uri.path(), remote, &why, None)
@@ -285,8 +332,8 @@ fn refuse(
 ) -> Response<Full<Bytes>> {
     app.stats.refused();
     app.console.refused(&Refused {
-        method: method.as_str(),
-        path,
+        method: Some(method.as_str()),
+        path: Some(path),
         remote,
         answered: status.as_u16(),
         reason: why,
