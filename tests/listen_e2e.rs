@@ -313,6 +313,26 @@ fn a_configured_routes_own_ack_is_kept_and_ack_sets_the_others() {
 }
 
 #[test]
+fn a_paused_target_is_probed_with_the_oldest_delivery_first() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(503, "down"));
+    let target = app.url("/hook");
+    let settings = [
+        ("HOOKTAP_LISTEN_PAUSE_AFTER", "1"),
+        ("HOOKTAP_LISTEN_RETRY_BASE", "200ms"),
+        ("HOOKTAP_LISTEN_RETRY_MAX", "10s"),
+    ];
+    let relay = RelayProcess::start(&env, &["--forward-to", &target], &settings);
+    let first = id_of(&request("POST", &format!("{}/first", relay.url), &HeaderMap::new(), b"{}"));
+    assert_eq!(app.next().headers["x-hooktap-delivery"], first.as_str());
+    // The target is paused now; a delivery arriving during the outage is due at once,
+    // the first one only after its backoff. The probe still takes the first.
+    let later = id_of(&request("POST", &format!("{}/later", relay.url), &HeaderMap::new(), b"{}"));
+    let probe = app.next();
+    assert_eq!(probe.headers["x-hooktap-delivery"], first.as_str(), "probed {probe:?} before {later}");
+}
+
+#[test]
 fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

@@ -133,6 +133,22 @@ impl Worker {
         Some(entry.job)
     }
 
+    /// The job of the oldest delivery, whenever it is due: a probe tries deliveries in
+    /// the order they arrived, not those that came during the outage (due at once)
+    /// before those waiting out a backoff. Ids are ULIDs, which sort by arrival.
+    fn pop_oldest(&mut self) -> Option<Job> {
+        let mut entries = std::mem::take(&mut self.heap).into_vec();
+        let oldest =
+            entries.iter().enumerate().min_by(|(_, a), (_, b)| a.job.meta.id.cmp(&b.job.meta.id)).map(|(i, _)| i);
+        let entry = oldest.map(|i| entries.swap_remove(i));
+        self.heap = BinaryHeap::from(entries);
+        let entry = entry?;
+        if let Some(p) = &entry.job.payload {
+            self.inner.memory.fetch_sub(p.weight(), Ordering::Relaxed);
+        }
+        Some(entry.job)
+    }
+
     fn launch(&mut self) {
         let now = Instant::now();
         if self.paused {
@@ -140,7 +156,7 @@ impl Worker {
                 return;
             }
             let Ok(permit) = self.target.permits.clone().try_acquire_owned() else { return };
-            if let Some(job) = self.pop() {
+            if let Some(job) = self.pop_oldest() {
                 self.probing = true;
                 self.spawn(job, Mode::Probe(self.next_probe_interval()), permit);
             }
@@ -211,7 +227,7 @@ impl Worker {
         self.target.consecutive.store(self.consecutive, Ordering::Relaxed);
         match done.verdict {
             Some(Verdict::Retry(delay)) => {
-                // A failed probe goes back to the front: it is still the oldest.
+                // A failed probe goes back due at once: the next probe takes the oldest anyway.
                 let due = if done.probe { now } else { now + delay };
                 self.push(done.job, due);
             }
