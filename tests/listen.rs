@@ -110,6 +110,26 @@ async fn valid_deliveries_are_forwarded_byte_for_byte() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_empty_body_is_forwarded_with_its_content_length_of_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let relay = relay::start(config(&dir, vec![route("/", &app, "/app", AckMode::Immediate)])).await.unwrap();
+    let headers = signed(b"", "d-empty", "ping");
+    for method in ["POST", "DELETE"] {
+        let mut sent = headers.clone();
+        if method == "DELETE" {
+            sent.insert("content-length", "0".parse().unwrap());
+        }
+        let reply = request_async(method, &format!("{}/e", relay.url), &sent, Bytes::new(), false).await;
+        assert_eq!(reply.status, 200);
+        let got = next(&app);
+        assert_eq!((got.method.as_str(), got.body.len()), (method, 0));
+        assert_eq!(got.headers.get("content-length").map(|v| v.to_str().unwrap()), Some("0"), "{method}");
+    }
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rejected_deliveries_are_not_forwarded_unless_asked_and_duplicates_are_flagged() {
     let dir = tempfile::tempdir().unwrap();
     let app = Receiver::start(Answer::Status(204, ""));

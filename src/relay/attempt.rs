@@ -173,6 +173,13 @@ pub fn build_request(meta: &Meta, payload: &Payload, resign: Option<&Signer>) ->
         HeaderValue::from_str(&meta.id).map_err(|_| "delivery id is not a header value".to_string())?,
     );
     headers.insert(HeaderName::from_static(SIGNATURE_HEADER), HeaderValue::from_static(payload.signature.as_str()));
+    // hyper sends no length for an empty body; an app reading Content-Length (or a
+    // server answering 411 without it) gets the 0 the sender gave, or that a body-carrying method implies.
+    let declared = payload.headers.contains_key(http::header::CONTENT_LENGTH);
+    let carries_body = matches!(payload.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
+    if payload.body.is_empty() && (declared || carries_body) {
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    }
     let mut req = Request::builder()
         .method(payload.method.clone())
         .uri(uri)
