@@ -158,7 +158,9 @@ async fn rejected_deliveries_are_not_forwarded_unless_asked_and_duplicates_are_f
     let reply = post(&relay, "/", &HeaderMap::new(), b"unsigned").await;
     assert_eq!(reply.status, 200);
     let got = next(&app);
-    assert_eq!(got.headers["x-hooktap-signature"], "missing");
+    // Unsigned failed the check: the app hears `invalid` (the record says `missing`).
+    assert_eq!(got.headers["x-hooktap-signature"], "invalid");
+    assert_eq!(wait_state(&dir.path().join("relay.db"), &id_of(&reply), "forwarded").signature, "missing");
     assert_eq!(&got.body[..], b"unsigned");
     relay.stop().await.unwrap();
 }

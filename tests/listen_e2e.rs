@@ -333,6 +333,20 @@ fn a_paused_target_is_probed_with_the_oldest_delivery_first() {
 }
 
 #[test]
+fn health_lists_every_target_from_the_start_and_the_banner_says_invalid_ones_are_forwarded() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let target = app.url("/hook");
+    let relay = RelayProcess::start(&env, &["--forward-to", &target, "--forward-invalid"], &[]);
+    let banner = relay.stderr_text();
+    assert!(banner.contains("--forward-invalid: deliveries that fail verification are answered 200"), "{banner}");
+    let health = request("GET", &format!("{}/_hooktap/health", relay.url), &HeaderMap::new(), b"");
+    let h: serde_json::Value = serde_json::from_slice(&health.body).unwrap();
+    assert_eq!(h["targets"][0]["url"].as_str(), Some(target.as_str()), "{h}");
+    assert_eq!((h["targets"][0]["queued"].as_u64(), h["targets"][0]["paused"].as_bool()), (Some(0), Some(false)));
+}
+
+#[test]
 fn pending_work_resumes_after_the_relay_is_killed_and_restarted() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(503, "busy"));

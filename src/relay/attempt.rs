@@ -172,7 +172,10 @@ pub fn build_request(meta: &Meta, payload: &Payload, resign: Option<&Signer>) ->
         HeaderName::from_static(DELIVERY_HEADER),
         HeaderValue::from_str(&meta.id).map_err(|_| "delivery id is not a header value".to_string())?,
     );
-    headers.insert(HeaderName::from_static(SIGNATURE_HEADER), HeaderValue::from_static(payload.signature.as_str()));
+    headers.insert(
+        HeaderName::from_static(SIGNATURE_HEADER),
+        HeaderValue::from_static(signature_value(payload.signature)),
+    );
     // hyper sends no length for an empty body; an app reading Content-Length (or a
     // server answering 411 without it) gets the 0 the sender gave, or that a body-carrying method implies.
     let declared = payload.headers.contains_key(http::header::CONTENT_LENGTH);
@@ -187,6 +190,16 @@ pub fn build_request(meta: &Meta, payload: &Payload, resign: Option<&Signer>) ->
         .map_err(|e| format!("building the forward request: {e}"))?;
     *req.headers_mut() = headers;
     Ok(req)
+}
+
+/// `X-Hooktap-Signature`'s value: `valid`, `invalid` or `unchecked`. A missing signature
+/// failed the check too, and an app that refuses `invalid` must refuse it as well; the
+/// stored record keeps the difference.
+fn signature_value(state: SignatureState) -> &'static str {
+    match state {
+        SignatureState::Missing => SignatureState::Invalid.as_str(),
+        other => other.as_str(),
+    }
 }
 
 /// Replaces the signature headers with fresh ones from `signer` (a local dev secret).

@@ -120,6 +120,12 @@ impl Console {
             let events = if r.events.is_empty() { String::new() } else { format!(", events {}", r.events.join(",")) };
             out.push_str(&format!("    {url}{}  {verify}, {target}, {ack}{events}\n", r.path));
         }
+        if config.forward_invalid {
+            out.push_str(
+                "  --forward-invalid: deliveries that fail verification are answered 200 and forwarded too \
+                 (X-Hooktap-Signature: invalid)\n",
+            );
+        }
         out.push_str(&format!("  health: {url}{}\n", super::health::HEALTH_PATH));
         out.push_str(&format!("  database: {}\n", config.db.display()));
         out.push_str(&resuming(routes, resumed, retargeted));

@@ -163,6 +163,11 @@ impl Forwarder {
         targets.get(url).is_some_and(|t| t.paused.load(Ordering::Relaxed))
     }
 
+    /// Sets up `url`'s worker before its first delivery, so health lists every route's target from the start.
+    pub fn add_target(&self, url: &str) {
+        self.target(url);
+    }
+
     fn target(&self, url: &str) -> Arc<TargetHandle> {
         let mut targets = self.inner.targets.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(t) = targets.get(url) {

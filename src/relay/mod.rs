@@ -217,6 +217,9 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
             config.db.display()
         );
     }
+    for target in app.routes.iter().filter_map(|r| r.target.as_ref()) {
+        app.forwarder.add_target(target.as_str());
+    }
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
     let addr = listener.local_addr().context("reading the bound address")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
