@@ -9,11 +9,15 @@ use crate::cmd;
 const AFTER_HELP: &str = "\
 Examples:
   hooktap listen --forward-to http://localhost:3000/webhooks
-  hooktap send lead.created --provider nexadesk --secret-env NEXADESK_SECRET --to http://localhost:3000/hook
-  hooktap verify --provider github --secret-env GH_SECRET -H 'X-Hub-Signature-256: sha256=...' --body body.json
-  hooktap config profile add desk --provider nexadesk --secret-env NEXADESK_SECRET
+  hooktap send lead.created --provider nexadesk --secret-env NEXADESK_SECRET \\
+      --to http://localhost:3000/hook
+  hooktap verify --provider github --secret-env GH_SECRET \\
+      -H 'X-Hub-Signature-256: sha256=...' --body body.json
+  hooktap config profile add desk --provider nexadesk \\
+      --secret-env NEXADESK_SECRET
 
-Exit codes: 0 success, 1 negative result, 2 usage/config/input error, 130 interrupted.";
+Exit codes: 0 success, 1 negative result, 2 usage/config/input error,
+130 interrupted.";
 
 /// Send, verify, relay, record and replay webhooks, for any provider, from your terminal.
 #[derive(Debug, Parser)]
@@ -29,6 +33,7 @@ pub struct Cli {
 
 /// Flags shared by every subcommand.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Use this config file instead of the user and project files
     #[arg(long, global = true, env = "HOOKTAP_CONFIG", value_name = "PATH")]

@@ -33,6 +33,25 @@ fn help_never_offers_an_unimplemented_command_as_if_it_worked() {
 }
 
 #[test]
+fn help_keeps_examples_within_80_columns_and_global_options_apart() {
+    let env = Env::new();
+    for sub in ["", "send", "verify", "listen", "config", "completions"] {
+        let out = env.cmd().args([sub, "--help"].iter().filter(|a| !a.is_empty())).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{sub}: no examples"));
+        for line in examples.lines().take_while(|l| !l.starts_with("Exit codes")) {
+            // Wider lines wrap in an 80-column terminal, and a wrapped command no longer pastes.
+            assert!(line.chars().count() <= 80, "{sub}: {line:?}");
+        }
+    }
+    let out = env.cmd().args(["send", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let (own, global) = help.split_once("Global options:").expect("a global options heading");
+    assert!(own.contains("--to <URL>") && !own.contains("--db <PATH>"), "{help}");
+    assert!(global.contains("--db <PATH>") && global.contains("--json") && !global.contains("--to <URL>"), "{help}");
+}
+
+#[test]
 fn unknown_flags_are_usage_errors() {
     Env::new().cmd().args(["send", "--no-such-flag"]).assert().code(2);
 }

@@ -16,7 +16,7 @@ use crate::error::Exit;
   hooktap completions bash > ~/.local/share/bash-completion/completions/hooktap
   hooktap completions zsh > ~/.zfunc/_hooktap
   hooktap completions man > hooktap.1
-  hooktap completions man --dir ~/.local/share/man/man1    # one page per command")]
+  hooktap completions man --dir ~/.local/share/man/man1  # a page per command")]
 pub struct CompletionsArgs {
     /// Shell to generate for (or `man` for the man page)
     #[arg(value_enum, value_name = "SHELL")]

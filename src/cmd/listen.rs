@@ -14,9 +14,11 @@ use crate::signal::{Signal, Signals};
 /// Arguments of `hooktap listen`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  hooktap listen                                   # record everything, answer 200
-  hooktap listen --profile desk --forward-to http://localhost:3000/webhooks/nexadesk
-  hooktap listen --provider github --secret-env GH_SECRET --forward-to http://localhost:3000 --ack passthrough
+  hooktap listen              # record everything, answer 200
+  hooktap listen --profile desk \\
+      --forward-to http://localhost:3000/webhooks/nexadesk
+  hooktap listen --provider github --secret-env GH_SECRET \\
+      --forward-to http://localhost:3000 --ack passthrough
   hooktap listen --tls self-signed --port 8443")]
 pub struct ListenArgs {
     /// Port to listen on

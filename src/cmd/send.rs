@@ -29,9 +29,12 @@ use crate::util;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   hooktap send --list --provider nexudus
-  hooktap send 'Coworker Update' --provider nexudus --secret-env NEXUDUS_SECRET --to http://localhost:3000/hook
-  hooktap send lead.created --profile desk --set data.pipeline_stage='\"won\"' --to http://localhost:3000/hook
-  hooktap send push --provider github --secret s3cr3t --to http://localhost:3000/gh --count 1000 --concurrency 32")]
+  hooktap send 'Coworker Update' --provider nexudus \\
+      --secret-env NEXUDUS_SECRET --to http://localhost:3000/hook
+  hooktap send lead.created --profile desk --set data.pipeline_stage='\"won\"' \\
+      --to http://localhost:3000/hook
+  hooktap send push --provider github --secret s3cr3t \\
+      --to http://localhost:3000/gh --count 1000 --concurrency 32")]
 pub struct SendArgs {
     /// Event from the catalog (lenient: `Coworker Update` = `coworker-update`)
     #[arg(value_name = "EVENT")]

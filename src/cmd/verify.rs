@@ -16,7 +16,8 @@ use crate::store::Delivery;
 /// Arguments of `hooktap verify`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  hooktap verify --provider github --secret-env GH_SECRET -H 'X-Hub-Signature-256: sha256=...' --body body.json
+  hooktap verify --provider github --secret-env GH_SECRET \\
+      -H 'X-Hub-Signature-256: sha256=...' --body body.json
   curl ... | hooktap verify --profile desk -H 'X-NexaDesk-Signature: sha256=...'
   hooktap verify --delivery 01JD3K...  # re-check a recorded delivery")]
 pub struct VerifyArgs {

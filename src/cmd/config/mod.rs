@@ -19,7 +19,8 @@ pub use profile::{ProfileAction, ProfileAdd};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   hooktap config init
-  hooktap config profile add desk --provider nexadesk --secret-env NEXADESK_WEBHOOK_SECRET
+  hooktap config profile add desk --provider nexadesk \\
+      --secret-env NEXADESK_WEBHOOK_SECRET
   hooktap config set listen.port 8080
   hooktap config get listen.port
   hooktap config list
