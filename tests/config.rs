@@ -301,6 +301,25 @@ fn validate_reports_a_fixtures_dir_that_is_no_directory() {
 }
 
 #[test]
+fn validate_names_a_fixtures_folder_that_belongs_to_no_provider_or_custom_profile() {
+    let env = Env::new();
+    let fixtures = env.path("fx");
+    for folder in ["noprov", "inhouse"] {
+        std::fs::create_dir_all(fixtures.join(folder)).unwrap();
+    }
+    env.write_user_config(&format!(
+        "fixtures_dir = {:?}\n\n[profiles.inhouse]\nprovider = \"custom\"\nsecret = \"s\"\n\n\
+         [profiles.inhouse.scheme]\nheader = \"X-Sig\"\ntemplate = \"{{body}}\"\n",
+        fixtures.display().to_string()
+    ));
+    let out = env.cmd().args(["config", "validate"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("noprov is not a provider or custom profile name"), "{stderr}");
+    assert!(stderr.contains("to add inhouse events, list them in"), "the custom profile's folder: {stderr}");
+}
+
+#[test]
 fn relative_paths_are_stored_absolute_so_the_config_works_from_any_directory() {
     let env = Env::new();
     common::write(&env.work().join("sec.txt"), "s3cr3t\n");

@@ -371,15 +371,7 @@ fn progress_bar(count: Option<u64>) -> ProgressBar {
 fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
     let mut catalog = Catalog::builtin();
     let problems = match config.get_str("fixtures_dir") {
-        Some(dir) => {
-            let custom: Vec<String> = config
-                .profiles
-                .iter()
-                .filter(|(_, p)| p.provider.trim().eq_ignore_ascii_case("custom"))
-                .map(|(name, _)| name.clone())
-                .collect();
-            catalog.add_user_dir_for(&config::expand_home(dir), &custom)
-        }
+        Some(dir) => catalog.add_user_dir_for(&config::expand_home(dir), &config.custom_profile_names()),
         None => Vec::new(),
     };
     (catalog, problems)

@@ -202,6 +202,15 @@ impl Config {
         crate::store::Store::open(&path).map_err(crate::store::StoreError::into_user_error)
     }
 
+    /// The names of the profiles with a custom scheme: `fixtures_dir` holds their catalogs under these names.
+    pub fn custom_profile_names(&self) -> Vec<String> {
+        self.profiles
+            .iter()
+            .filter(|(_, p)| p.provider.trim().eq_ignore_ascii_case("custom"))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// A profile by name, with the known names in the error.
     pub fn profile(&self, name: &str) -> anyhow::Result<&Profile> {
         self.profiles

@@ -440,7 +440,8 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
             ));
         } else {
             // Said once, here: nothing else in validate reads the directory.
-            let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir(&path);
+            let custom = cfg.custom_profile_names();
+            let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir_for(&path, &custom);
             problems.extend(problems_of_dir.into_iter().map(|p| Problem { at: None, message: p.message, hint: None }));
         }
     }
