@@ -121,3 +121,16 @@ fn a_secret_its_provider_cannot_use_stops_the_relay_before_it_rejects_everything
     // Nothing was opened for deliveries that would all have been refused.
     assert!(!env.db().exists());
 }
+
+#[test]
+fn a_route_whose_profile_has_no_secret_points_at_the_profile() {
+    let env = Env::new();
+    env.write_user_config(
+        "[profiles.desk]\nprovider = \"nexadesk\"\n\n[[routes]]\npath = \"/d\"\nprofile = \"desk\"\n",
+    );
+    let (code, stderr) = run(&env, &["listen", "--port", "0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert!(error.ends_with("profile desk (nexadesk) has no secret"), "{error}");
+    assert_eq!(hint, "add secret_env = \"VAR\" (or secret_file) to [profiles.desk] in the config file");
+}

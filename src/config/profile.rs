@@ -170,11 +170,17 @@ pub struct Signer {
 impl Signer {
     /// The secret, or an error telling how to give one.
     pub fn require_secret(&self) -> anyhow::Result<&Secret> {
-        self.secret.as_ref().ok_or_else(|| {
-            usage_hint(
-                format!("no secret for provider {}", self.provider.info().name),
+        let provider = &self.provider.info().name;
+        self.secret.as_ref().ok_or_else(|| match &self.profile {
+            // The fix is in the profile, not in flags the command may not even take.
+            Some(name) => usage_hint(
+                format!("profile {name} ({provider}) has no secret"),
+                format!("add secret_env = \"VAR\" (or secret_file) to [profiles.{name}] in the config file"),
+            ),
+            None => usage_hint(
+                format!("no secret for provider {provider}"),
                 "pass --secret-env VAR (or --secret, HOOKTAP_SECRET, or a profile with a secret)",
-            )
+            ),
         })
     }
 }
