@@ -148,11 +148,17 @@ impl RequestPlan {
         // Reported and recorded is what a receiver finds in the request as sent, -H included:
         // the id in the provider's header or envelope, never one that appears nowhere in it.
         let provider_id = self.provider.delivery_id(&headers, &body);
-        let event = match (self.provider.event_type(&headers, &body), &self.event) {
-            // The catalog's spelling of the same event.
-            (Some(found), Some(named)) if normalize_name(&found) == normalize_name(named) => Some(named.clone()),
-            (Some(found), _) => Some(found),
-            (None, named) => named.clone(),
+        let event = if self.extra.is_empty() && self.edits.is_empty() && matches!(self.body, BodySource::Event(_)) {
+            // A catalog fixture names its own event (the catalog tests hold that); not
+            // parsing the body for it again keeps load runs fast.
+            self.event.clone()
+        } else {
+            match (self.provider.event_type(&headers, &body), &self.event) {
+                // The catalog's spelling of the same event.
+                (Some(found), Some(named)) if normalize_name(&found) == normalize_name(named) => Some(named.clone()),
+                (Some(found), _) => Some(found),
+                (None, named) => named.clone(),
+            }
         };
         Ok(Prepared { headers, body, provider_id, event, timestamp })
     }
