@@ -413,6 +413,27 @@ fn a_second_relay_on_the_database_is_refused_and_a_failed_start_leaves_stored_wo
     assert_eq!((d.state.as_str(), d.target.as_deref(), d.attempts), ("pending", Some(old.as_str()), 1));
 }
 
+#[cfg(unix)]
+#[test]
+fn a_database_reached_through_a_symlink_stores_and_is_claimed_as_itself() {
+    let env = Env::new();
+    let real = env.path("real.db");
+    let link = env.path("link.db");
+    let relay = RelayProcess::start(&env, &["--db", real.to_str().unwrap()], &[]);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let limit = Duration::from_secs(20);
+    let second =
+        env.cmd().args(["listen", "--port", "0", "--db", link.to_str().unwrap()]).timeout(limit).output().unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "the link leads to the database the first relay holds: {stderr}");
+    relay.kill();
+    // Through the link, the log SQLite writes (named after the real file) is the one synced.
+    let relay = RelayProcess::start(&env, &["--db", link.to_str().unwrap()], &[]);
+    let reply = request("POST", &format!("{}/via-link", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(Store::open(&real).unwrap().get(&id_of(&reply)).unwrap().path, "/via-link");
+}
+
 #[test]
 fn a_record_only_restart_says_where_the_earlier_runs_pending_work_still_goes() {
     let env = Env::new();

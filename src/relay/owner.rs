@@ -16,9 +16,11 @@ pub struct Owner {
     _file: File,
 }
 
-/// The lock file that belongs to the database at `db`.
+/// The lock file that belongs to the database at `db`: next to the file a symlink
+/// leads to, as SQLite opens that file whatever name it was given.
 pub fn lock_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
+    let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+    let mut name = db.into_os_string();
     name.push("-listen.lock");
     PathBuf::from(name)
 }
@@ -31,10 +33,13 @@ pub fn claim(db: &Path) -> anyhow::Result<Owner> {
             usage_hint(format!("cannot create {}: {e}", dir.display()), "pass --db with a writable path")
         })?;
     }
-    let mut file =
-        OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| {
-            usage_hint(format!("cannot open {}: {e}", path.display()), "pass --db with a writable path")
-        })?;
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .map_err(|e| usage_hint(format!("cannot open {}: {e}", path.display()), "pass --db with a writable path"))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -80,5 +85,20 @@ mod tests {
         let _again = claim(&db).unwrap();
         // Another database is another claim.
         let _other = claim(&dir.path().join("other.db")).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_to_a_claimed_database_is_the_same_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("real.db");
+        std::fs::write(&db, b"").unwrap();
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        let _first = claim(&db).unwrap();
+        assert!(claim(&link).is_err(), "the link leads to the same database");
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(lock_path(&db)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "private, like the database");
     }
 }

@@ -21,9 +21,11 @@ pub(super) struct WalFile {
 }
 
 impl WalFile {
-    /// The log that belongs to the database at `db`.
+    /// The log that belongs to the database at `db`: SQLite names it after the file a
+    /// symlink leads to, not after the link.
     pub(super) fn of(db: &Path) -> WalFile {
-        let mut path = db.as_os_str().to_owned();
+        let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+        let mut path = db.into_os_string();
         path.push("-wal");
         WalFile { path: PathBuf::from(path), open: None }
     }
