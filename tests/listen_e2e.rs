@@ -60,12 +60,15 @@ fn with_no_flags_it_records_everything_prints_ndjson_and_stops_cleanly() {
 
 #[cfg(unix)]
 #[test]
-fn a_stop_drops_connections_that_sent_nothing_and_answers_a_body_still_arriving_503() {
+fn a_stop_drops_connections_with_no_request_in_service_and_answers_a_body_still_arriving_503() {
     use std::io::{Read, Write};
     let env = Env::new();
-    let relay = RelayProcess::start(&env, &["--json"], &[]);
+    // A header timeout longer than the drain: only the stop itself may end the half-sent head.
+    let relay = RelayProcess::start(&env, &["--json"], &[("HOOKTAP_LISTEN_HEADER_TIMEOUT", "60s")]);
     let addr = relay.url.trim_start_matches("http://").to_owned();
     let mut silent = std::net::TcpStream::connect(&addr).unwrap();
+    let mut half_head = std::net::TcpStream::connect(&addr).unwrap();
+    half_head.write_all(b"POST /head HTTP/1.1\r\nHost: x\r\n").unwrap();
     let mut stalled = std::net::TcpStream::connect(&addr).unwrap();
     stalled
         .write_all(b"POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n0123456789")
@@ -86,6 +89,7 @@ fn a_stop_drops_connections_that_sent_nothing_and_answers_a_body_still_arriving_
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.ends_with("hooktap is stopping; the request was not stored\n"), "{answer}");
     assert_eq!(silent.read(&mut buf).unwrap(), 0, "the silent connection is closed");
+    assert!(matches!(half_head.read(&mut buf), Ok(0) | Err(_)), "the half-sent head is not waited for");
     let stderr = stderr.lock().unwrap().join("\n");
     assert!(!stderr.contains("still open"), "the stop waited for the drain: {stderr}");
     let refused = stdout.lock().unwrap().iter().find(|l| l.contains("\"refused\"")).cloned().expect("a refused record");

@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -28,6 +29,9 @@ use crate::util::BindHost;
 
 /// How long connections get to finish their requests once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(15);
+
+/// How long a connection with no request in service may still take once the relay stops.
+const HEAD_GRACE: Duration = Duration::from_secs(2);
 
 /// Streams per h2 connection.
 const H2_STREAMS: u32 = 256;
@@ -142,9 +146,18 @@ pub async fn serve(
         conns.spawn(async move {
             let _permit = permit;
             let service_app = app.clone();
+            // Requests of this connection being answered: at a stop, one with none has
+            // nothing to finish (idle, or a request head still arriving).
+            let busy = Arc::new(AtomicUsize::new(0));
+            let in_service = busy.clone();
             let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
                 let app = service_app.clone();
-                async move { Ok::<_, Infallible>(handle(&app, req, Some(remote)).await) }
+                let busy = Busy::enter(&in_service);
+                async move {
+                    let answer = handle(&app, req, Some(remote)).await;
+                    drop(busy);
+                    Ok::<_, Infallible>(answer)
+                }
             });
             let deadline = tokio::time::Instant::now() + limits.header_timeout;
             let served = match tls {
@@ -162,7 +175,10 @@ pub async fn serve(
                         Some(Ok(Prefixed::new(first, stream)))
                     });
                     match opened.await {
-                        Some(Ok(io)) => watcher.watch(builder.serve_connection(TokioIo::new(io), service)).await,
+                        Some(Ok(io)) => {
+                            let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), service));
+                            until_idle_at_stop(conn, &stopping, &busy).await
+                        }
                         Some(Err(plain)) => return refuse_plain_http(plain, &app, remote, deadline).await,
                         None => return,
                     }
@@ -171,7 +187,8 @@ pub async fn serve(
                     let mut stream = stream;
                     let Some(first) = until_stop(&stopping, read_preface(&mut stream, deadline)).await else { return };
                     let io = TokioIo::new(Prefixed::new(first, stream));
-                    watcher.watch(builder.serve_connection(io, service)).await
+                    let conn = watcher.watch(builder.serve_connection(io, service));
+                    until_idle_at_stop(conn, &stopping, &busy).await
                 }
             };
             if let Err(e) = served {
@@ -191,6 +208,41 @@ pub async fn serve(
         while conns.join_next().await.is_some() {}
     }
     Ok(())
+}
+
+/// Counts a request in service while it lives.
+struct Busy(Arc<AtomicUsize>);
+
+impl Busy {
+    fn enter(count: &Arc<AtomicUsize>) -> Busy {
+        count.fetch_add(1, Ordering::Relaxed);
+        Busy(count.clone())
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Serves a connection; once the relay stops, one with no request in service gets
+/// [`HEAD_GRACE`] to finish (an answer still being written is flushed) and is then
+/// dropped, instead of waiting out the header timeout for a request head that is
+/// still arriving; one with a request in service lets it finish.
+async fn until_idle_at_stop<F, E>(conn: F, shutdown: &Shutdown, busy: &AtomicUsize) -> Result<(), E>
+where
+    F: Future<Output = Result<(), E>>,
+{
+    tokio::pin!(conn);
+    tokio::select! {
+        served = &mut conn => return served,
+        () = shutdown.wait() => {}
+    }
+    if busy.load(Ordering::Relaxed) > 0 {
+        return conn.await;
+    }
+    tokio::time::timeout(HEAD_GRACE, conn).await.unwrap_or(Ok(()))
 }
 
 /// `fut`'s answer, or `None` once the relay starts stopping.
