@@ -321,6 +321,22 @@ fn a_data_body_that_names_another_event_than_the_one_asked_for_is_warned_of() {
 }
 
 #[test]
+fn set_on_a_form_body_labelled_json_says_how_to_label_it_a_form() {
+    let env = Env::new();
+    let base = ["send", "--provider", "github", "--secret", SECRET, "--data", "a=1&b=2", "--set", "a=3", "--dry-run"];
+    env.cmd().args(base).assert().code(2).stderr(predicate::str::contains(
+        "hint: the body looks form-encoded: add -H 'Content-Type: application/x-www-form-urlencoded'",
+    ));
+    // Labelled a form, the same edit applies.
+    env.cmd()
+        .args(base)
+        .args(["-H", "Content-Type: application/x-www-form-urlencoded"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("a=3&b=2"));
+}
+
+#[test]
 fn input_errors_exit_two_with_a_hint() {
     let env = Env::new();
     let base = ["send", "--provider", "nexudus", "--secret", "s"];

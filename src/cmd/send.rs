@@ -143,6 +143,14 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     // Build one up front: a broken template, an edit that cannot apply or an
     // unusable secret is an input error, reported before anything is sent.
     let first = plan.build().map_err(|e| match e {
+        BuildError::Edit(e @ EditError::NotJson(_))
+            if matches!(&plan.body, send::BodySource::Fixed(b) if form_like(&plan.content_type, b)) =>
+        {
+            usage_hint(
+                e.to_string(),
+                format!("the body looks form-encoded: add -H 'Content-Type: {FORM}', and --set edits it as a form"),
+            )
+        }
         BuildError::Edit(e @ (EditError::NotJson(_) | EditError::Unsupported(_))) => usage_hint(
             e.to_string(),
             "print the body with --dry-run, edit a copy of it, and send that with --data @file",
@@ -291,13 +299,18 @@ async fn once(
 /// it is): a form body labelled otherwise (a captured Slack slash command) is told
 /// how to send it as a form.
 fn content_advice(label: &str, content_type: &str, body: &[u8]) -> String {
-    const FORM: &str = "application/x-www-form-urlencoded";
-    let form_like = body.contains(&b'=') && request::content_problem(FORM, body).is_none();
-    if form_like && !content_type.starts_with(FORM) {
+    if form_like(content_type, body) {
         format!("it looks form-encoded: to send it as a form, add -H 'Content-Type: {FORM}'; sending it as given")
     } else {
         format!("{label} {content_type}; sending it as given")
     }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Whether `body` reads as a form while it is labelled as something else.
+fn form_like(content_type: &str, body: &[u8]) -> bool {
+    body.contains(&b'=') && request::content_problem(FORM, body).is_none() && !content_type.starts_with(FORM)
 }
 
 /// Headers that frame the body on the wire; `-H` may not set them.

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::Uri;
 
 use super::request::BodySource;
-use crate::catalog::{Catalog, normalize_name};
+use crate::catalog::Catalog;
 use crate::config::Signer;
 use crate::error::usage_hint;
 use crate::provider::{Field, Provider};
@@ -152,7 +152,8 @@ pub fn body_event_mismatch(provider: &dyn Provider, named: &str, body: &[u8]) ->
     let fields = paths.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(" or ");
     let fix = format!("--set '{}={}'", paths[0], serde_json::Value::from(named));
     match provider.event_type(&http::HeaderMap::new(), body) {
-        Some(found) if normalize_name(&found) == normalize_name(named) => None,
+        // Receivers compare the name as written: `Lead Created` is not `lead.created` to them.
+        Some(found) if found == named => None,
         Some(found) => Some(format!(
             "the body names event {found:?}, not {named:?}, and {} receivers read the event from the body \
              (its {fields} field); to send {named:?}, add {fix}",
@@ -273,8 +274,10 @@ mod tests {
             none.starts_with(r#"the body has no "event" field, where nexadesk receivers read the event"#),
             "{none}"
         );
-        // Lenient names match; a body that is not JSON is left to the content check.
-        assert_eq!(body_event_mismatch(nexadesk.as_ref(), "Ticket Updated", br#"{"event":"ticket.updated"}"#), None);
+        // Receivers match the name exactly, so another spelling is another event to them.
+        let spelled = body_event_mismatch(nexadesk.as_ref(), "ticket.updated", br#"{"event":"Ticket Updated"}"#);
+        assert!(spelled.unwrap().starts_with(r#"the body names event "Ticket Updated", not "ticket.updated""#));
+        // A body that is not JSON is left to the content check.
         assert_eq!(body_event_mismatch(nexadesk.as_ref(), "ticket.created", b"not json"), None);
         // A provider that names the event in a header is told by EVENT itself.
         let github = crate::provider::lookup("github").unwrap();

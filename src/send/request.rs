@@ -9,7 +9,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, Entry, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 
 use super::edit::{self, Edit, EditError};
-use crate::catalog::{EventSpec, TemplateError, normalize_name};
+use crate::catalog::{EventSpec, TemplateError};
 use crate::provider::{Field, Provider, SecretError, SignInput};
 use crate::secret::Secret;
 
@@ -153,12 +153,8 @@ impl RequestPlan {
             // parsing the body for it again keeps load runs fast.
             self.event.clone()
         } else {
-            match (self.provider.event_type(&headers, &body), &self.event) {
-                // The catalog's spelling of the same event.
-                (Some(found), Some(named)) if normalize_name(&found) == normalize_name(named) => Some(named.clone()),
-                (Some(found), _) => Some(found),
-                (None, named) => named.clone(),
-            }
+            // What a receiver reads, spelled as the request spells it.
+            self.provider.event_type(&headers, &body).or_else(|| self.event.clone())
         };
         Ok(Prepared { headers, body, provider_id, event, timestamp })
     }
