@@ -896,6 +896,14 @@ fn listing_an_unknown_provider_suggests_the_nearest_names() {
     env.cmd().args(["send", "--list", "--provider", "nexudos"]).assert().code(2).stderr(
         predicate::str::contains("closest: nexudus").and(predicate::str::contains("hint: did you mean nexudus?")),
     );
+    // A name nothing like any provider gets the list, not a guess.
+    let far = env.cmd().args(["send", "--list", "--provider", "zzzz"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&far.stderr);
+    assert!(!stderr.contains("did you mean") && stderr.contains("hint: catalogs exist for: github,"), "{stderr}");
+    // `custom` is no provider with a catalog: custom profiles each have theirs.
+    let custom = env.cmd().args(["send", "--list", "--provider", "custom"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&custom.stderr);
+    assert!(stderr.contains("send --list --profile NAME") && !stderr.contains("did you mean"), "{stderr}");
 }
 
 /// A target on 127.0.0.1:0 that answers `200` with `Connection: close` and hands over

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::Uri;
 
 use super::request::BodySource;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, normalize_name};
 use crate::config::Signer;
 use crate::error::usage_hint;
 use crate::provider::{Field, Provider};
@@ -72,21 +72,33 @@ impl CatalogOwner {
                     ),
                 )
             }
+            CatalogOwner::Provider(name) if name.trim().eq_ignore_ascii_case("custom") => usage_hint(
+                "custom schemes have no catalog of their own: each provider = \"custom\" profile has one",
+                "list a profile's events with `hooktap send --list --profile NAME`; they live in \
+                 fixtures_dir/NAME/catalog.toml",
+            ),
             CatalogOwner::Provider(name) => {
                 let closest = catalog.closest_providers(name);
-                let hint = match closest.first() {
-                    Some(best) => format!("did you mean {best}? `hooktap send --list` lists every catalog"),
-                    None => "`hooktap send --list` lists every catalog".to_string(),
-                };
-                let message = if closest.is_empty() {
-                    format!("no event catalog for provider {name:?}")
-                } else {
-                    format!("no event catalog for provider {name:?}; closest: {}", closest.join(", "))
-                };
-                usage_hint(message, hint)
+                match closest.first().filter(|best| is_slip(name, best)) {
+                    Some(best) => usage_hint(
+                        format!("no event catalog for provider {name:?}; closest: {}", closest.join(", ")),
+                        format!("did you mean {best}? `hooktap send --list` lists every catalog"),
+                    ),
+                    // Nothing close: the names there are, not three unrelated ones.
+                    None => usage_hint(
+                        format!("no event catalog for provider {name:?}"),
+                        format!("catalogs exist for: {}", catalog.providers().join(", ")),
+                    ),
+                }
             }
         }
     }
+}
+
+/// Whether `typed` is a few keystrokes from `name`, close enough to suggest it.
+fn is_slip(typed: &str, name: &str) -> bool {
+    let (typed, name) = (normalize_name(typed), normalize_name(name));
+    strsim::damerau_levenshtein(&typed, &name) <= (typed.chars().count().max(name.chars().count()) / 3).max(1)
 }
 
 /// The body source, the event name and the content type; `fixtures_dir` is
