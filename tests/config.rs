@@ -307,6 +307,9 @@ fn validate_names_a_fixtures_folder_that_belongs_to_no_provider_or_custom_profil
     for folder in ["noprov", "inhouse"] {
         std::fs::create_dir_all(fixtures.join(folder)).unwrap();
     }
+    // A valid catalog in a misspelt folder loads, but no send could ever pick it.
+    common::write(&fixtures.join("nexadsk/catalog.toml"), "[[event]]\nname = \"thing.made\"\nfile = \"thing.json\"\n");
+    common::write(&fixtures.join("nexadsk/thing.json"), "{\"event\": \"thing.made\"}\n");
     env.write_user_config(&format!(
         "fixtures_dir = {:?}\n\n[profiles.inhouse]\nprovider = \"custom\"\nsecret = \"s\"\n\n\
          [profiles.inhouse.scheme]\nheader = \"X-Sig\"\ntemplate = \"{{body}}\"\n",
@@ -317,6 +320,7 @@ fn validate_names_a_fixtures_folder_that_belongs_to_no_provider_or_custom_profil
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("noprov is not a provider or custom profile name"), "{stderr}");
     assert!(stderr.contains("to add inhouse events, list them in"), "the custom profile's folder: {stderr}");
+    assert!(stderr.contains("is named nexadsk, which is not a provider or custom profile name"), "{stderr}");
 }
 
 #[test]

@@ -205,6 +205,20 @@ pub(crate) fn user_dir(dir: &Path, custom_profiles: Option<&[String]>) -> (Vec<P
         let loaded = fs::read_to_string(&manifest_path)
             .with_context(|| format!("reading {}", manifest_path.display()))
             .and_then(|text| provider(&name, &text, &manifest_path.display().to_string(), &OnDisk { dir: &subdir }));
+        let known = crate::provider::lookup(&name).is_ok()
+            || custom_profiles.is_none_or(|names| names.iter().any(|n| n.eq_ignore_ascii_case(&name)));
+        if !known {
+            // Loaded all the same (`--list` shows it), but no send can pick these events.
+            problems.push(UserDirProblem {
+                provider: None,
+                folder: Some(key.clone()),
+                message: format!(
+                    "fixtures_dir: {} is named {name}, which is not a provider or custom profile name, so no send \
+                     can use its events; rename it after the provider (or provider = \"custom\" profile) they belong to",
+                    subdir.display()
+                ),
+            });
+        }
         match loaded {
             Ok(events) => providers.push(events),
             Err(err) => {
