@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::Uri;
 
 use super::request::BodySource;
-use crate::catalog::{Catalog, normalize_name};
+use crate::catalog::Catalog;
 use crate::config::Signer;
 use crate::error::usage_hint;
 use crate::provider::{Field, Provider};
@@ -79,7 +79,7 @@ impl CatalogOwner {
             ),
             CatalogOwner::Provider(name) => {
                 let closest = catalog.closest_providers(name);
-                match closest.first().filter(|best| is_slip(name, best)) {
+                match crate::config::settings::close_names(name, closest.iter().map(String::as_str)).first() {
                     Some(best) => usage_hint(
                         format!("no event catalog for provider {name:?}; closest: {}", closest.join(", ")),
                         format!("did you mean {best}? `hooktap send --list` lists every catalog"),
@@ -93,12 +93,6 @@ impl CatalogOwner {
             }
         }
     }
-}
-
-/// Whether `typed` is a few keystrokes from `name`, close enough to suggest it.
-fn is_slip(typed: &str, name: &str) -> bool {
-    let (typed, name) = (normalize_name(typed), normalize_name(name));
-    strsim::damerau_levenshtein(&typed, &name) <= (typed.chars().count().max(name.chars().count()) / 3).max(1)
 }
 
 /// The body source, the event name and the content type; `fixtures_dir` is
