@@ -842,7 +842,8 @@ fn refusal(out: &std::process::Output) -> (String, String) {
 }
 
 /// Regression: `config validate` said ok for routes `listen` refuses to start
-/// with (an event Nexudus never sends, two routes on one path).
+/// with (an event Nexudus never sends, two routes on one path). Both name the
+/// same line.
 #[test]
 fn validate_refuses_the_routes_listen_refuses_with_the_same_words() {
     let env = Env::new();
@@ -864,6 +865,8 @@ fn validate_refuses_the_routes_listen_refuses_with_the_same_words() {
             .unwrap();
         assert_eq!(listen.status.code(), Some(2), "listen with {routes}");
         let (error, hint) = refusal(&listen);
+        let place = format!("config {file}, line {line}: ");
+        let error = error.strip_prefix(&place).unwrap_or_else(|| panic!("listen names {place:?}: {error}"));
         let validate = env.cmd().args(["config", "validate"]).output().unwrap();
         assert_eq!(validate.status.code(), Some(2), "validate with {routes}");
         let stderr = String::from_utf8(validate.stderr).unwrap();
@@ -880,6 +883,27 @@ fn validate_refuses_the_routes_listen_refuses_with_the_same_words() {
         .assert()
         .success()
         .stderr(predicate::str::contains("warning: routes[0] (/gh): unknown github event \"pushh\""));
+}
+
+/// Regression: two routes on one path were reported only once every route built,
+/// so a broken route hid the repeat until it was fixed.
+#[test]
+fn validate_reports_a_repeated_route_path_alongside_a_broken_route() {
+    let env = Env::new();
+    let file = env.user_config().display().to_string();
+    env.write_user_config(
+        "[[routes]]\npath = \"/gh\"\nforward_to = \"ftp://x/\"\n\n[[routes]]\npath = \"/gh/\"\nforward_to = \"http://localhost:3000\"\n",
+    );
+    let out = env.cmd().args(["config", "validate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for want in [
+        format!("{file}, line 3: routes[0] (/gh): forward target \"ftp://x/\""),
+        format!("{file}, line 6: two routes share the path prefix /gh"),
+        "2 configuration problem(s)".to_string(),
+    ] {
+        assert!(stderr.contains(&want), "{want:?} in:\n{stderr}");
+    }
 }
 
 /// Regression: problems of a profile pointed at its `[profiles.X]` header and those

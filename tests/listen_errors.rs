@@ -134,3 +134,32 @@ fn a_route_whose_profile_has_no_secret_points_at_the_profile() {
     assert!(error.ends_with("profile desk (nexadesk) has no secret"), "{error}");
     assert_eq!(hint, "add secret_env = \"VAR\" (or secret_file) to [profiles.desk] in the config file");
 }
+
+/// Regression: `listen` named the route but not where it is, which `config validate` does.
+#[test]
+fn a_bad_route_names_the_file_and_line_of_the_key_at_fault() {
+    let env = Env::new();
+    let file = env.user_config().display().to_string();
+    env.write_user_config(
+        "[[routes]]\npath = \"/a\"\n\n[[routes]]\npath = \"/b\"\nforward_to = \"ftp://localhost:3000\"\n",
+    );
+    let (code, stderr) = run(&env, &["listen", "--port", "0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert_eq!(
+        error,
+        format!(
+            "config {file}, line 6: routes[1] (/b): forward target \"ftp://localhost:3000\" must be an http:// or \
+             https:// URL"
+        )
+    );
+    assert_eq!(hint, "give an absolute URL such as http://localhost:3000/webhooks");
+
+    env.write_user_config("[[routes]]\npath = \"/a\"\n\n[[routes]]\npath = \"/b\"\n\n[[routes]]\npath = \"/a/\"\n");
+    let (code, stderr) = run(&env, &["listen", "--port", "0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (error, hint) = error_and_hint(&stderr);
+    assert_eq!(error, format!("config {file}, line 8: two routes share the path prefix /a"));
+    assert_eq!(hint, "give each [[routes]] entry its own path");
+    assert!(!env.db().exists(), "nothing was opened for a relay that cannot start");
+}

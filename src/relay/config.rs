@@ -12,7 +12,7 @@ use crate::error::{usage, usage_hint};
 
 use super::console::Output;
 use super::forwarder::ForwardSettings;
-use super::routes::{Route, Target};
+use super::routes::{Route, Target, repeated_path, shared_path};
 use super::tls::TlsSource;
 
 /// Connections served at once; further ones wait in the accept queue.
@@ -146,11 +146,19 @@ impl RelayConfig {
         let mut routes = Vec::new();
         // Built only if some route filters events: it renders every fixture.
         let catalog = OnceCell::new();
+        // A problem with a `[[routes]]` entry names the file and line, as `config validate` does.
+        let at = |e: anyhow::Error, index: usize, field: &str| match config.route_place(index, field) {
+            Some(place) => e.context(format!("config {place}")),
+            None => e,
+        };
         for (i, r) in config.routes.iter().enumerate() {
-            let signer = route_signer(config, i, r)?;
+            let signer = route_signer(config, i, r).map_err(|e| at(e, i, "profile"))?;
             // A route's own `ack` is kept; --ack, like `listen.ack`, is the default of the others.
             let ack = r.ack.unwrap_or(default_ack);
-            routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(_, e)| e)?);
+            routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(field, e)| at(e, i, field))?);
+        }
+        if let Some((i, prefix)) = repeated_path(config.routes.iter().map(|r| r.path.as_str())) {
+            return Err(at(shared_path(&prefix), i, "path"));
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
         // HOOKTAP_SECRET alone is a default, not a request to verify.

@@ -115,6 +115,18 @@ impl Route {
     }
 }
 
+/// The first of `paths` whose prefix (`/a/` is `/a`) an earlier one already has:
+/// its index and the prefix.
+pub fn repeated_path<'a>(paths: impl IntoIterator<Item = &'a str>) -> Option<(usize, String)> {
+    let mut seen = std::collections::HashSet::new();
+    paths.into_iter().map(normalize_prefix).enumerate().find(|(_, prefix)| !seen.insert(prefix.clone()))
+}
+
+/// The error for two routes on one prefix.
+pub fn shared_path(prefix: &str) -> anyhow::Error {
+    usage_hint(format!("two routes share the path prefix {prefix}"), "give each [[routes]] entry its own path")
+}
+
 fn normalize_prefix(path: &str) -> String {
     let trimmed = path.trim_end_matches('/');
     if trimmed.is_empty() { "/".into() } else { trimmed.to_string() }
@@ -130,13 +142,10 @@ impl RouteTable {
     /// Builds the table; two routes on the same prefix are an error.
     pub fn new(routes: Vec<Route>) -> anyhow::Result<RouteTable> {
         let mut routes: Vec<Arc<Route>> = routes.into_iter().map(Arc::new).collect();
-        routes.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then_with(|| a.path.cmp(&b.path)));
-        if let Some(pair) = routes.windows(2).find(|w| w[0].path == w[1].path) {
-            return Err(usage_hint(
-                format!("two routes share the path prefix {}", pair[0].path),
-                "give each [[routes]] entry its own path",
-            ));
+        if let Some((_, path)) = repeated_path(routes.iter().map(|r| r.path.as_str())) {
+            return Err(shared_path(&path));
         }
+        routes.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then_with(|| a.path.cmp(&b.path)));
         Ok(RouteTable { routes })
     }
 

@@ -501,13 +501,13 @@ fn where_set(cfg: &Config, key: &str, origin: &Origin) -> (Option<config::Place>
 /// resolved was reported with the profile; its route is still checked.
 fn route_problems(cfg: &Config) -> Vec<Problem> {
     use crate::relay::config::{config_route, route_signer};
+    use crate::relay::routes::{repeated_path, shared_path};
     let mut problems = Vec::new();
     let catalog = std::cell::OnceCell::new();
     let default_ack = match cfg.get_str("listen.ack") {
         Some("passthrough") => crate::cmd::listen::AckMode::Passthrough,
         _ => crate::cmd::listen::AckMode::Immediate,
     };
-    let mut built = Vec::new();
     for (i, entry) in cfg.routes.iter().enumerate() {
         let signer = match route_signer(cfg, i, entry) {
             Ok(signer) => signer,
@@ -525,19 +525,13 @@ fn route_problems(cfg: &Config) -> Vec<Problem> {
                 }
             },
         };
-        match config_route(i, entry, signer, entry.ack.unwrap_or(default_ack), None, &catalog) {
-            Ok(route) => built.push((i, route)),
-            Err((field, e)) => problems.push(Problem::from_error(cfg.route_place(i, field), &e)),
+        if let Err((field, e)) = config_route(i, entry, signer, entry.ack.unwrap_or(default_ack), None, &catalog) {
+            problems.push(Problem::from_error(cfg.route_place(i, field), &e));
         }
     }
-    // The entry that repeats an earlier path is the one to point at.
-    let repeat = built
-        .iter()
-        .enumerate()
-        .find(|(n, (_, route))| built[..*n].iter().any(|(_, earlier)| earlier.path == route.path))
-        .map(|(_, (i, _))| *i);
-    if let Err(e) = crate::relay::routes::RouteTable::new(built.into_iter().map(|(_, route)| route).collect()) {
-        problems.push(Problem::from_error(repeat.and_then(|i| cfg.route_place(i, "path")), &e));
+    // Every entry takes part, built or not; the one that repeats an earlier path is the one to point at.
+    if let Some((i, prefix)) = repeated_path(cfg.routes.iter().map(|r| r.path.as_str())) {
+        problems.push(Problem::from_error(cfg.route_place(i, "path"), &shared_path(&prefix)));
     }
     problems
 }
