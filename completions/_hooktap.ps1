@@ -351,7 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Where to POST the event')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own body: `@file` or `-` for stdin')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send your own body: `@file`, `-` for stdin, or the text itself (as curl takes it)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, ''"str"''; repeatable)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, `Name: value` (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, `Name: value` (repeatable)')

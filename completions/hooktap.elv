@@ -314,7 +314,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --secret-file 'Read the secret from this file (trailing newline ignored)'
             cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
             cand --to 'Where to POST the event'
-            cand --data 'Send your own body: `@file` or `-` for stdin'
+            cand --data 'Send your own body: `@file`, `-` for stdin, or the text itself (as curl takes it)'
             cand --set 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, ''"str"''; repeatable)'
             cand -H 'Extra request header, `Name: value` (repeatable)'
             cand --header 'Extra request header, `Name: value` (repeatable)'

@@ -174,7 +174,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-env -d '
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l to -d 'Where to POST the event' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l data -d 'Send your own body: `@file` or `-` for stdin' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l data -d 'Send your own body: `@file`, `-` for stdin, or the text itself (as curl takes it)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l set -d 'Edit the JSON payload: `a.b=value` (numbers, true/false, null, \'"str"\'; repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -s H -l header -d 'Extra request header, `Name: value` (repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand send" -l timeout -d 'Request timeout (default: the provider\'s documented timeout)' -r

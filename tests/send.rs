@@ -297,6 +297,31 @@ fn data_bodies_are_sent_as_given_with_a_warning_when_invalid() {
         .stderr(predicate::str::contains("--set needs a JSON body"));
 }
 
+/// Regression: `--data payload.json` (no `@`) sent the file's name as the body,
+/// with only a warning that the body was not JSON.
+#[test]
+fn a_data_value_naming_a_file_is_sent_as_text_with_a_warning_that_says_to_add_the_at() {
+    let env = Env::new();
+    std::fs::write(env.work().join("payload.json"), r#"{"a":1}"#).unwrap();
+    let out = env
+        .cmd()
+        .current_dir(env.work())
+        .args(["send", "--provider", "nudj", "--secret", SECRET, "--data", "payload.json", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "warning: --data payload.json sends the text \"payload.json\", not the file; to send the file, write \
+             --data @payload.json"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not valid JSON"), "one warning, the one that helps: {stderr}");
+    assert!(String::from_utf8(out.stdout).unwrap().ends_with("--data-binary payload.json\n"));
+}
+
 #[test]
 fn a_data_body_that_names_another_event_than_the_one_asked_for_is_warned_of() {
     let env = Env::new();

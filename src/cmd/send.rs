@@ -1,6 +1,7 @@
 //! `hooktap send`: realistic signed test events, once or under load.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,8 +49,8 @@ pub struct SendArgs {
     /// List the event catalog instead of sending
     #[arg(long)]
     pub list: bool,
-    /// Send your own body: `@file` or `-` for stdin
-    #[arg(long, value_name = "@FILE|-")]
+    /// Send your own body: `@file`, `-` for stdin, or the text itself (as curl takes it)
+    #[arg(long, value_name = "@FILE|-|TEXT")]
     pub data: Option<String>,
     /// Edit the JSON payload: `a.b=value` (numbers, true/false, null, '"str"'; repeatable)
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -161,7 +162,10 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         ),
         other => usage(other.to_string()),
     })?;
-    if first.body.is_empty() {
+    if let Some(file) = args.data.as_deref().filter(|d| *d != "-" && !d.starts_with('@') && Path::new(d).is_file()) {
+        // curl's rule: without `@` the value is the body itself, which is rarely what a file name meant.
+        tracing::warn!("--data {file} sends the text {file:?}, not the file; to send the file, write --data @{file}");
+    } else if first.body.is_empty() {
         let why = match args.data.as_deref() {
             Some("-") => " (--data - read nothing from stdin)",
             Some(d) if d.starts_with('@') => " (the --data file is empty)",
