@@ -181,6 +181,15 @@ fn a_stale_timestamp_exits_one_with_direction_and_amount() {
         (Some(1), Some(1), Some(1))
     );
     standard(&env, &["--tolerance", "0"]).code(0);
+    // A wrong secret on a stale request: both are named, so fixing one does not lead to the other.
+    let mut cmd = env.cmd();
+    cmd.args(["verify", "--provider", "standard", "--secret", "whsec_AAAAMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+    cmd.args(["--now", &later]).args(STD_HEADERS.iter().flat_map(|h| ["-H", h]));
+    cmd.write_stdin(STD_BODY)
+        .assert()
+        .code(1)
+        .stdout(contains("invalid: no signature matched"))
+        .stdout(contains("hint: the timestamp 1614265330 is 400 s in the past (tolerance 300 s), so even a matching"));
 }
 
 #[test]

@@ -360,6 +360,7 @@ mod tests {
             received: vec!["sha256=bb".into(), "sha256=cc".into()],
             signed_preview: "12.{}".into(),
             signed_with: Box::default(),
+            stale: None,
         };
         let r = Report::new("nexus", None, &request(), Err(err), vec!["look here".into()]);
         let text = r.human(false);

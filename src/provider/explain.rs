@@ -41,7 +41,7 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
                 format!("the {legacy} value does not match this body and secret either")
             });
         }
-        VerifyError::NoMatch { signed_with, .. } => {
+        VerifyError::NoMatch { signed_with, stale, .. } => {
             if input.body.is_empty() {
                 out.push(
                     "the body is empty (0 bytes): check that the request's body was passed (--body FILE, or on \
@@ -57,6 +57,12 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
                     out.push(differs(signed_with));
                     out.extend(json_advice(input.body));
                 }
+            }
+            if let Some(stale) = stale {
+                out.push(format!(
+                    "the {stale}, so even a matching signature would be refused: re-sign it with a current \
+                     timestamp, or pass --now UNIX to judge as of when it was sent"
+                ));
             }
         }
         VerifyError::BadSecret { .. } => out.extend(provider.secret_hint(input.secret)),
@@ -246,13 +252,17 @@ mod tests {
 
     /// Signs with one secret and body, checks with another, and explains the failure.
     fn explain_with(provider: &str, signed: (&str, &[u8]), given: (&str, &[u8])) -> Vec<String> {
+        explain_at(provider, signed, given, 1700000000)
+    }
+
+    /// [`explain_with`], checked at `now` (the request is signed at 1700000000).
+    fn explain_at(provider: &str, signed: (&str, &[u8]), given: (&str, &[u8]), now: i64) -> Vec<String> {
         let p = lookup(provider).unwrap();
         let (signer, checker) = (Secret::new(signed.0), Secret::new(given.0));
         let headers = p
             .sign(&SignInput { body: signed.1, secret: &signer, timestamp: 1700000000, id: "m1", event: None })
             .unwrap();
-        let input =
-            VerifyInput { headers: &headers, body: given.1, secret: &checker, now: 1700000000, tolerance: None };
+        let input = VerifyInput { headers: &headers, body: given.1, secret: &checker, now, tolerance: None };
         let err = p.verify(&input).unwrap_err();
         hints(p.as_ref(), &input, &err)
     }
@@ -340,6 +350,22 @@ mod tests {
             h.iter().any(|x| x.starts_with("if the body, header webhook-id and header webhook-timestamp are")),
             "{h:?}"
         );
+    }
+
+    #[test]
+    fn a_mismatch_whose_timestamp_is_also_stale_says_so() {
+        // Regression: only the mismatch was named, so fixing the secret led to a second failure.
+        let stale = |h: &[String]| h.iter().any(|x| x.contains("so even a matching signature would be refused"));
+        for provider in ["stripe", "standard", "slack", "nexus"] {
+            let wrong = ("whsec_AAAAMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &b"x"[..]);
+            let h = explain_at(provider, (SECRET, b"x"), wrong, 1700000000 + 1000);
+            assert!(stale(&h), "{provider}: {h:?}");
+            assert!(h.last().unwrap().starts_with("the timestamp 1700000000 is 1000 s in the past"), "{h:?}");
+            let h = explain_at(provider, (SECRET, b"x"), wrong, 1700000000 + 10);
+            assert!(!stale(&h), "{provider} within the window: {h:?}");
+        }
+        let h = explain_at("github", (SECRET, b"x"), (SECRET, b"y"), 1700000000 + 100_000);
+        assert!(!stale(&h), "github signs no timestamp: {h:?}");
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub enum VerifyError {
         signed_preview: String,
         /// What the signature covers besides the body and the secret (`header x-slack-request-timestamp`).
         signed_with: Box<[String]>,
+        /// The signed timestamp's own problem, when it is also outside the window: a
+        /// correct signature would still be refused (an [`VerifyError::OutsideTolerance`]).
+        stale: Option<Box<VerifyError>>,
     },
     /// The secret is not in the form the scheme needs (e.g. `whsec_` not base64).
     #[error("the secret is not usable: {detail}")]
@@ -207,6 +210,7 @@ mod tests {
             received: vec![],
             signed_preview: String::new(),
             signed_with: Box::default(),
+            stale: None,
         };
         assert_eq!(no_match(2, &[]).to_string(), "no signature matched (2 tried)");
         assert_eq!(

@@ -315,7 +315,9 @@ impl Provider for HmacScheme {
         let canonical = format!("{}{}", self.prefix, self.encoding.encode(&mac));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview(id, ts_text, input.body);
-            return Err(signatures.no_match(canonical, preview, self.signed_with()));
+            let window =
+                ts.map_or(Ok(()), |(t, _)| check::check_window(t, input.now, input.tolerance.or(self.info.tolerance)));
+            return Err(check::no_match_at(signatures.no_match(canonical, preview, self.signed_with()), window));
         };
         if let Some((t, _)) = ts {
             check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
