@@ -89,13 +89,32 @@ wait_drained() { # prints seconds spent waiting for the forward queue to empty
 
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system time of a process
-run_wrk() { # URL NAME SERVER_PID → prints req/s; keeps wrk's output in NAME.wrk and the
-            # server's CPU time per answered request (µs) in NAME.cpu
+thread_ticks() { # PID → "name ticks" per thread (the name has no spaces: hooktap-writer, ...)
+  for t in /proc/"$1"/task/*; do echo "$(cat "$t/comm" 2>/dev/null) $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"; done
+}
+run_wrk() { # URL NAME SERVER_PID → prints req/s; keeps wrk's output in NAME.wrk, the server's
+            # CPU time per answered request (µs) in NAME.cpu, and that time by thread in NAME.threads
   local before; before=$(cpu_ticks "$3")
+  thread_ticks "$3" > "$2.t0"
   wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$ROOT/benches/post.lua" "$1" > "$2.wrk"
+  thread_ticks "$3" > "$2.t1"
   local rps; rps=$(awk '/Requests\/sec/ {print $2}' "$2.wrk")
   python3 -c "import sys;print(f'{(int(sys.argv[2])-int(sys.argv[1]))/int(sys.argv[3])*1e6/(float(sys.argv[4])*float(sys.argv[5])):.1f}')" \
     "$before" "$(cpu_ticks "$3")" "$TICK" "$rps" "$DURATION" > "$2.cpu"
+  python3 - "$2" "$TICK" "$rps" "$DURATION" > "$2.threads" <<'PY'
+import collections, sys
+name, tick, rps, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+def read(path):
+    by = collections.Counter()
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 2:
+            by[parts[0]] += int(parts[1])
+    return by
+a, b = read(name + ".t0"), read(name + ".t1")
+used = {k: (b[k] - a[k]) / tick * 1e6 / (rps * secs) for k in b}
+print(", ".join(f"{k} {v:.1f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]) if v >= 0.05))
+PY
   echo "$rps"
 }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1.wrk"; }
@@ -150,6 +169,9 @@ printf '%-34s %10s %8s %9s %9s %12s\n' "(b) relay → sink, ack immediate" "$B" 
 printf '%-34s %10s %8s\n' "    forwarded incl. drain ($B_DRAIN s)" "$fwd_rate" "$(ratio "$fwd_rate" "$C")"
 printf '%-34s %10s %8s %9s %9s %12s\n' "(p) relay → sink, passthrough" "$P" "$(ratio "$P" "$C")" "$(pct passthrough 50%)" "$(pct passthrough 99%)" "$(cat passthrough.cpu)"
 echo "server µs/req: CPU time (user + system) of the sink in (c), of the relay in (a), (b), (p), per answered request"
+echo "  by thread, µs/req: (a) $(cat record.threads)"
+echo "                     (b) $(cat forward.threads)"
+echo "  (hooktap-relay: HTTP, verification, forwarding; hooktap-writer: SQLite commits; hooktap-sync: the log's fsync)"
 echo
 echo "== latency at a constant $RATE req/s (open loop, from scheduled start; ms) =="
 printf '%-34s %8s %8s %8s %8s %8s\n' case p50 p90 p99 p99.9 "added p99"
