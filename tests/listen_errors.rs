@@ -161,5 +161,18 @@ fn a_bad_route_names_the_file_and_line_of_the_key_at_fault() {
     let (error, hint) = error_and_hint(&stderr);
     assert_eq!(error, format!("config {file}, line 8: two routes share the path prefix /a"));
     assert_eq!(hint, "give each [[routes]] entry its own path");
+
+    // The profile's own problem points at the profile, an unknown profile at the route.
+    env.write_user_config(
+        "[profiles.gh]\nprovider = \"github\"\nsecret_env = \"HOOKTAP_E2E_UNSET\"\n\n[[routes]]\npath = \"/a\"\n\
+         profile = \"gh\"\n",
+    );
+    let (_, stderr) = run(&env, &["listen", "--port", "0"]);
+    let (error, _) = error_and_hint(&stderr);
+    assert!(error.starts_with(&format!("config {file}, line 1: routes[0] (/a): profile gh: ")), "{error}");
+    env.write_user_config("[[routes]]\npath = \"/a\"\nprofile = \"gh\"\n");
+    let (_, stderr) = run(&env, &["listen", "--port", "0"]);
+    let (error, _) = error_and_hint(&stderr);
+    assert_eq!(error, format!("config {file}, line 3: routes[0] (/a): no profile named \"gh\""));
     assert!(!env.db().exists(), "nothing was opened for a relay that cannot start");
 }

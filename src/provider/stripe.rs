@@ -89,10 +89,8 @@ impl Provider for Stripe {
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview("", raw_ts, input.body);
             let err = signatures.no_match(format!("t={raw_ts},{canonical}"), preview, vec!["the t= element".into()]);
-            return Err(check::no_match_at(
-                err,
-                check::check_window(t, input.now, input.tolerance.or(self.info.tolerance)),
-            ));
+            let window = check::check_window(t, input.now, input.tolerance.or(self.info.tolerance));
+            return Err(check::no_match_at(err, window));
         };
         check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
         Ok(signatures.verified(at, Some((&canonical, "Stripe writes v1=<64 lowercase hex digits>")), Some(t)))

@@ -152,7 +152,16 @@ impl RelayConfig {
             None => e,
         };
         for (i, r) in config.routes.iter().enumerate() {
-            let signer = route_signer(config, i, r).map_err(|e| at(e, i, "profile"))?;
+            // A profile's own problem (its secret) points at the profile; an unknown one at the route.
+            let signer = route_signer(config, i, r).map_err(|e| {
+                match r.profile.as_deref().filter(|name| config.profiles.contains_key(*name)) {
+                    Some(name) => match config.profile_place(name, None) {
+                        Some(place) => e.context(format!("config {place}")),
+                        None => e,
+                    },
+                    None => at(e, i, "profile"),
+                }
+            })?;
             // A route's own `ack` is kept; --ack, like `listen.ack`, is the default of the others.
             let ack = r.ack.unwrap_or(default_ack);
             routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(field, e)| at(e, i, field))?);
