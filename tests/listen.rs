@@ -305,6 +305,34 @@ async fn a_paused_target_still_lets_its_deliveries_run_out_of_attempts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_pause_keeps_each_delivery_on_its_own_backoff_schedule() {
+    // Regression: pausing restarted the probe interval at retry_base, so the probes spent
+    // the oldest delivery's attempts far faster than its backoff (dead after ~43 s of a
+    // default outage instead of ~4 min).
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(500, "broken"));
+    let mut c = config(&dir, vec![route("/", &app, "/", AckMode::Immediate)]);
+    c.retries = 6;
+    c.pause_after = 4;
+    c.target_concurrency = 1;
+    c.retry_base = Duration::from_millis(100);
+    c.retry_max = Duration::from_secs(10);
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let id = id_of(&post(&relay, "/", &signed(b"{}", "s-1", "push"), b"{}").await);
+    let d = wait_state(&db, &id, "dead");
+    assert_eq!(d.attempts, 6);
+    let starts: Vec<i64> = Store::open(&db).unwrap().attempts(&id).unwrap().iter().map(|a| a.started_at).collect();
+    // Backoff after attempt n is 100 ms × 2^(n-1) with equal jitter: at least half of that.
+    // The target pauses after attempt 4; attempts 5 and 6 are probes.
+    for (n, gap) in starts.windows(2).map(|w| w[1] - w[0]).enumerate().map(|(i, g)| (i as u32 + 1, g)) {
+        let least = 100 * (1i64 << (n - 1)) / 2;
+        assert!(gap >= least - 1, "attempt {n} → {}: {gap} ms, its backoff is at least {least} ms: {starts:?}", n + 1);
+    }
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_passthrough_request_still_waiting_at_stop_is_answered_503_and_kept_pending() {
     let dir = tempfile::tempdir().unwrap();
     let app = Receiver::start(Answer::Hang);

@@ -256,6 +256,21 @@ fn a_delivery_waiting_for_a_paused_target_is_shown_when_it_arrives() {
 }
 
 #[test]
+fn each_failed_attempt_line_says_which_attempt_it_was_the_last_included() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(500, "broken"));
+    let settings = [("HOOKTAP_LISTEN_RETRIES", "2"), ("HOOKTAP_LISTEN_RETRY_BASE", "10ms")];
+    let relay = RelayProcess::start(&env, &["--forward-to", &app.url("/hook")], &settings);
+    let id = id_of(&request("POST", &format!("{}/one", relay.url), &HeaderMap::new(), b"{}"));
+    let lines = wait_for("two attempt lines", Duration::from_secs(10), || {
+        let lines: Vec<String> = relay.stdout.lock().unwrap().iter().filter(|l| l.contains(&id)).cloned().collect();
+        (lines.len() == 2).then_some(lines)
+    });
+    assert!(lines[0].contains("(attempt 1/2, retry in "), "{lines:?}");
+    assert!(lines[1].contains(" dead ") && lines[1].ends_with("(attempt 2/2, the last)"), "{lines:?}");
+}
+
+#[test]
 fn a_passthrough_duplicate_is_shown_in_the_state_its_forward_left_it() {
     let env = Env::new();
     let app = Receiver::start(Answer::Status(200, "ok"));

@@ -252,8 +252,12 @@ impl Console {
                 if let Some(e) = &error {
                     note = format!("{note}: {e}");
                 }
-                if let Some(d) = retry_in {
-                    note.push_str(&format!(" (attempt {attempt}/{max}, retry in {})", human_duration(d)));
+                match verdict {
+                    Verdict::Retry(d) => {
+                        note.push_str(&format!(" (attempt {attempt}/{max}, retry in {})", human_duration(d)))
+                    }
+                    Verdict::Dead => note.push_str(&format!(" (attempt {attempt}/{max}, the last)")),
+                    _ => {}
                 }
                 let latency = format!("{:.1}ms", outcome.duration.as_secs_f64() * 1000.0);
                 print_human(&HumanLine {

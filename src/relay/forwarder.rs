@@ -119,17 +119,6 @@ pub struct TargetSnapshot {
     pub queued: usize,
 }
 
-/// Whether an attempt counts towards the retry limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// A normal attempt.
-    Counted,
-    /// A probe of a paused target with its oldest delivery: it counts towards that
-    /// delivery's attempts like any other, but after a failure the next probe, not
-    /// this delivery's backoff, comes after this delay.
-    Probe(Duration),
-}
-
 impl Forwarder {
     /// A forwarder with no targets yet; workers start on first use.
     pub fn new(
@@ -222,7 +211,7 @@ impl Forwarder {
         target.queued.fetch_add(1, Ordering::Relaxed);
         let remaining = timeout.saturating_sub(begun.elapsed());
         let mut job = job;
-        let (verdict, outcome) = run_attempt(&self.inner, &mut job, Mode::Counted, remaining).await;
+        let (verdict, outcome) = run_attempt(&self.inner, &mut job, remaining).await;
         drop(permit);
         let retryable = outcome.as_ref().is_none_or(|o| attempt::is_retryable(&o.result));
         let state = verdict.map_or(State::Pending, Verdict::state);
@@ -305,12 +294,7 @@ impl Forwarder {
 
 /// Makes one attempt: loads the body if it was dropped from memory, sends, judges,
 /// records the attempt and the new state, reports it. `None` verdict: the row is gone.
-pub(crate) async fn run_attempt(
-    inner: &Inner,
-    job: &mut Job,
-    mode: Mode,
-    timeout: Duration,
-) -> (Option<Verdict>, Option<Outcome>) {
+pub(crate) async fn run_attempt(inner: &Inner, job: &mut Job, timeout: Duration) -> (Option<Verdict>, Option<Outcome>) {
     let payload = match &job.payload {
         Some(p) => p.clone(),
         None => {
@@ -352,17 +336,9 @@ pub(crate) async fn run_attempt(
             result: Err(Failure::Request(e)),
         },
     };
-    let verdict = match mode {
-        Mode::Counted => {
-            job.attempts += 1;
-            let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
-            attempt::judge(&outcome.result, job.attempts, settings.retries, delay)
-        }
-        Mode::Probe(next) => {
-            job.attempts += 1;
-            attempt::judge(&outcome.result, job.attempts, settings.retries, next)
-        }
-    };
+    job.attempts += 1;
+    let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
+    let verdict = attempt::judge(&outcome.result, job.attempts, settings.retries, delay);
     let next_at = match verdict {
         Verdict::Retry(delay) => Some(crate::util::unix_ms_now() + delay.as_millis() as i64),
         _ => None,

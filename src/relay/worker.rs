@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::attempt::{Job, Verdict};
-use super::forwarder::{Done, Inner, Mode, Msg, TargetHandle, run_attempt};
+use super::forwarder::{Done, Inner, Msg, TargetHandle, run_attempt};
 
 /// Extra time in-flight attempts get to finish and be recorded at shutdown.
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
@@ -52,6 +52,8 @@ struct Worker {
     paused: bool,
     probing: bool,
     probe_due: Instant,
+    /// The wait before the last probe, kept for when a probe's delivery is dead and
+    /// has no backoff of its own to give.
     probe_interval: Duration,
     consecutive: u32,
 }
@@ -158,32 +160,38 @@ impl Worker {
             let Ok(permit) = self.target.permits.clone().try_acquire_owned() else { return };
             if let Some(job) = self.pop_oldest() {
                 self.probing = true;
-                self.spawn(job, Mode::Probe(self.next_probe_interval()), permit);
+                self.spawn(job, true, permit);
             }
             return;
         }
         while self.heap.peek().is_some_and(|e| e.due <= now) {
             let Ok(permit) = self.target.permits.clone().try_acquire_owned() else { return };
             if let Some(job) = self.pop() {
-                self.spawn(job, Mode::Counted, permit);
+                self.spawn(job, false, permit);
             }
         }
     }
 
-    fn spawn(&mut self, mut job: Job, mode: Mode, permit: tokio::sync::OwnedSemaphorePermit) {
+    /// Starts an attempt; a `probe` tries a paused target with its oldest delivery.
+    fn spawn(&mut self, mut job: Job, probe: bool, permit: tokio::sync::OwnedSemaphorePermit) {
         let inner = self.inner.clone();
         let timeout = inner.settings.timeout;
         self.running.spawn(async move {
-            let (verdict, outcome) = run_attempt(&inner, &mut job, mode, timeout).await;
+            let (verdict, outcome) = run_attempt(&inner, &mut job, timeout).await;
             drop(permit);
             let retryable = outcome.as_ref().is_none_or(|o| super::attempt::is_retryable(&o.result));
-            Done { job, verdict, retryable, probe: matches!(mode, Mode::Probe(_)) }
+            Done { job, verdict, retryable, probe }
         });
     }
 
-    /// How long after a failed probe the next one goes: twice the last wait, up to the retry maximum.
-    fn next_probe_interval(&self) -> Duration {
-        (self.probe_interval * 2).min(self.inner.settings.retry_max.max(MIN_PROBE))
+    /// When a paused target is next probed after a failure whose verdict is `verdict`:
+    /// once the failed delivery's own backoff has passed (the wait its console line
+    /// announced), so a pause never spends a delivery's attempts faster than its schedule.
+    fn schedule_probe(&mut self, now: Instant, verdict: Option<Verdict>) {
+        if let Some(Verdict::Retry(delay)) = verdict {
+            self.probe_interval = delay.max(MIN_PROBE);
+        }
+        self.probe_due = now + self.probe_interval;
     }
 
     fn next_wake(&self) -> Option<Instant> {
@@ -205,12 +213,11 @@ impl Worker {
         if done.verdict.is_some() && done.retryable {
             self.consecutive += 1;
             if done.probe {
-                self.probe_interval = self.next_probe_interval();
-                self.probe_due = now + self.probe_interval;
+                self.schedule_probe(now, done.verdict);
             } else if !self.paused && self.consecutive >= settings.pause_after {
                 self.paused = true;
                 self.probe_interval = settings.retry_base.max(MIN_PROBE);
-                self.probe_due = now + self.probe_interval;
+                self.schedule_probe(now, done.verdict);
                 self.inner.console.notice(&format!(
                     "{} paused after {} consecutive failures; deliveries stay queued and it is probed until it answers",
                     self.target.url, self.consecutive
