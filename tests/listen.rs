@@ -470,6 +470,65 @@ async fn resign_replaces_the_signature_with_one_for_the_local_secret() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resign_leaves_other_providers_and_failed_checks_with_their_own_signature() {
+    // Regression: --resign signed every forwarded delivery, so a NexaDesk route's deliveries
+    // gained GitHub headers, and with --forward-invalid a forged one reached the app validly signed.
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let desk_secret = Secret::new("desk-secret");
+    let desk = Signer {
+        provider: hooktap::provider::lookup("nexadesk").unwrap(),
+        secret: Some(desk_secret.clone()),
+        profile: Some("desk".into()),
+        auth: None,
+        tolerance: None,
+    };
+    let desk_route = Route::new(
+        "/desk",
+        Some(desk.clone()),
+        Some(Target::parse(&app.url("/desk")).unwrap()),
+        &[],
+        AckMode::Immediate,
+        None,
+        None,
+    )
+    .unwrap();
+    let mut c = config(&dir, vec![route("/gh", &app, "/gh", AckMode::Immediate), desk_route]);
+    let mut local = github();
+    local.secret = Some(Secret::new("local-dev-secret"));
+    c.resign = Some(local);
+    c.forward_invalid = true;
+    let relay = relay::start(c).await.unwrap();
+
+    let body = b"{\"event\":\"lead.created\"}";
+    let headers = desk
+        .provider
+        .sign(&SignInput {
+            body,
+            secret: &desk_secret,
+            timestamp: hooktap::util::unix_now(),
+            id: "d-1",
+            event: Some("lead.created"),
+        })
+        .unwrap();
+    assert_eq!(post(&relay, "/desk", &headers, body).await.status, 200);
+    let got = next(&app);
+    assert_eq!(got.headers["x-hooktap-signature"], "valid");
+    assert!(!got.headers.contains_key("x-hub-signature-256"), "no GitHub headers on a NexaDesk delivery: {got:?}");
+    for (name, value) in &headers {
+        assert_eq!(got.headers.get(name), Some(value), "{name} kept as sent");
+    }
+
+    let mut forged = signed(b"{}", "f-1", "push");
+    forged.insert("x-hub-signature-256", http::HeaderValue::from_static("sha256=00"));
+    assert_eq!(post(&relay, "/gh", &forged, b"{}").await.status, 200);
+    let got = next(&app);
+    assert_eq!(got.headers["x-hooktap-signature"], "invalid");
+    assert_eq!(got.headers["x-hub-signature-256"], "sha256=00", "a failed check is forwarded as it came");
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();

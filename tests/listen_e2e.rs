@@ -801,3 +801,18 @@ fn a_relay_on_every_interface_says_which_address_to_give_the_provider() {
     let local = RelayProcess::start(&env, &["--db", "other.db"], &[]);
     assert!(!local.stderr_text().contains("in place of"), "{}", local.stderr_text());
 }
+
+#[test]
+fn a_resign_profile_no_route_can_use_is_warned_of_at_start() {
+    let env = Env::new();
+    env.write_user_config("[profiles.loc]\nprovider = \"github\"\nsecret = \"local\"\n");
+    let relay = RelayProcess::start(&env, &["--provider", "stripe", "--secret", "whsec_abc", "--resign", "loc"], &[]);
+    let stderr = relay.stderr_text();
+    assert!(
+        stderr.contains(
+            "warning: --resign loc re-signs only github deliveries, and every route verifies another provider: \
+             nothing will be re-signed"
+        ),
+        "{stderr}"
+    );
+}

@@ -165,7 +165,7 @@ pub fn build_request(meta: &Meta, payload: &Payload, resign: Option<&Signer>) ->
         }
         headers.append(name.clone(), value.clone());
     }
-    if let Some(signer) = resign {
+    if let Some(signer) = resign.filter(|s| resigns(s, meta, payload)) {
         resign_headers(&mut headers, meta, payload, signer)?;
     }
     headers.insert(
@@ -200,6 +200,14 @@ fn signature_value(state: SignatureState) -> &'static str {
         SignatureState::Missing => SignatureState::Invalid.as_str(),
         other => other.as_str(),
     }
+}
+
+/// Whether `--resign`'s `signer` applies to a delivery: one of its own provider (another
+/// provider's delivery would gain a second, foreign set of signature headers), and not one
+/// that failed its check (`--forward-invalid`), which the app must still be able to refuse.
+fn resigns(signer: &Signer, meta: &Meta, payload: &Payload) -> bool {
+    let failed = matches!(payload.signature, SignatureState::Invalid | SignatureState::Missing);
+    !failed && meta.provider.as_deref() == Some(signer.provider.info().name.as_str())
 }
 
 /// Replaces the signature headers with fresh ones from `signer` (a local dev secret).

@@ -203,6 +203,14 @@ impl RelayConfig {
                     .signer(&ProviderArgs { profile: Some(profile.clone()), ..ProviderArgs::default() })?
                     .ok_or_else(|| usage(format!("--resign {profile}: the profile has no provider")))?;
                 usable_secret(&signer).map_err(|e| e.context(format!("--resign {profile}")))?;
+                let provider = signer.provider.info().name.as_str();
+                // Unverified routes record whatever comes, which may include this provider.
+                if !routes.iter().any(|r| r.provider_name().is_none_or(|p| p == provider)) {
+                    tracing::warn!(
+                        "--resign {profile} re-signs only {provider} deliveries, and every route verifies another \
+                         provider: nothing will be re-signed"
+                    );
+                }
                 Some(signer)
             }
             None => None,
