@@ -101,6 +101,7 @@ fn sent() -> SentDelivery {
         status: Some(200),
         response_headers: Some(answer),
         response_body: Some(Bytes::new()),
+        response_size: 0,
         error: None,
     };
     SentDelivery { delivery: d, attempt, state: State::Forwarded }

@@ -174,7 +174,9 @@ async fn passthrough_returns_the_local_answer_or_502_504() {
     let mut routes = vec![route("/up", &app, "/in", AckMode::Passthrough)];
     routes.push(Route::new("/down", Some(github()), Some(down), &[], AckMode::Passthrough, None, None).unwrap());
     let mut c = config(&dir, routes);
-    c.retries = 1;
+    // Attempts to spare, yet a passthrough failure is its delivery's only attempt: the
+    // sender hears it and retries, and a retry of hooktap's own would reach the app twice.
+    c.retries = 5;
     // The flag form of --forward-timeout bounds passthrough for every route.
     for r in &mut c.routes {
         r.passthrough_timeout = Duration::from_millis(300);
@@ -189,13 +191,17 @@ async fn passthrough_returns_the_local_answer_or_502_504() {
     let reply = post(&relay, "/up", &signed(body, "p-2", "push"), body).await;
     assert_eq!((reply.status, &reply.body[..]), (500, &b"boom"[..]));
     next(&app);
+    let d = wait_state(&dir.path().join("relay.db"), &id_of(&reply), "dead");
+    assert_eq!((d.attempts, d.last_status), (1, Some(500)));
 
     app.set_answer(Answer::Hang);
     let reply = post(&relay, "/up", &signed(body, "p-3", "push"), body).await;
     assert_eq!(reply.status, 504);
     // The bound as configured, not what was left of it after the wait for a connection slot.
-    assert!(String::from_utf8_lossy(&reply.body).contains("did not answer within 300 ms"), "{:?}", reply.body);
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    assert!(text.contains("did not answer within 300 ms; the delivery is stored, and the sender's retry"), "{text}");
     next(&app);
+    assert_eq!(wait_state(&dir.path().join("relay.db"), &id_of(&reply), "dead").attempts, 1);
 
     let reply = post(&relay, "/down", &signed(body, "p-4", "push"), body).await;
     assert_eq!(reply.status, 502);
@@ -204,6 +210,7 @@ async fn passthrough_returns_the_local_answer_or_502_504() {
     let error = d.last_error.unwrap();
     assert!(error.starts_with("connect: ") && !error.contains("client error"), "{error}");
     relay.stop().await.unwrap();
+    assert!(app.requests.try_recv().is_err(), "the app got each delivery once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -526,6 +533,42 @@ async fn resign_leaves_other_providers_and_failed_checks_with_their_own_signatur
     assert_eq!(got.headers["x-hooktap-signature"], "invalid");
     assert_eq!(got.headers["x-hub-signature-256"], "sha256=00", "a failed check is forwarded as it came");
     relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_answer_longer_than_max_body_is_an_answer_kept_cut_not_a_failure() {
+    // Regression: a 200 with a long body failed as "length limit exceeded", so the app
+    // handled the delivery once per retry and it still ended dead.
+    const LONG: &str = "0123456789012345678901234567890123456789012345678901234567890123456789";
+    let dir = tempfile::tempdir().unwrap();
+    let app = Receiver::start(Answer::Status(200, LONG));
+    let mut c = config(
+        &dir,
+        vec![route("/bg", &app, "/bg", AckMode::Immediate), route("/pt", &app, "/pt", AckMode::Passthrough)],
+    );
+    c.max_body = 20;
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+
+    let reply = post(&relay, "/bg", &signed(b"{}", "l-1", "push"), b"{}").await;
+    assert_eq!(reply.status, 200);
+    let id = id_of(&reply);
+    let d = wait_state(&db, &id, "forwarded");
+    assert_eq!((d.attempts, d.last_status), (1, Some(200)));
+    let attempts = Store::open(&db).unwrap().attempts(&id).unwrap();
+    assert_eq!((attempts[0].response_body.as_ref(), attempts[0].response_size), (&LONG.as_bytes()[..20], Some(70)));
+
+    // Passed on cut, the body would be corrupt: the sender hears why, and nothing is retried.
+    let reply = post(&relay, "/pt", &signed(b"{}", "l-2", "push"), b"{}").await;
+    assert_eq!(reply.status, 502);
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    assert!(text.contains("answered 200 with 70 bytes, more than --max-body (20 bytes)"), "{text}");
+    let d = wait_state(&db, &id_of(&reply), "forwarded");
+    assert_eq!(d.attempts, 1);
+    next(&app);
+    next(&app);
+    relay.stop().await.unwrap();
+    assert!(app.requests.try_recv().is_err(), "the app got each delivery once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -27,3 +27,22 @@ pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+/// The first `keep` bytes of a response body and its full size, read to the end; on
+/// failure, the error and how many bytes came before it.
+pub async fn read_capped(
+    mut body: hyper::body::Incoming,
+    keep: usize,
+) -> Result<(bytes::Bytes, usize), (hyper::Error, usize)> {
+    use http_body_util::BodyExt;
+    let mut kept = bytes::BytesMut::new();
+    let mut size = 0;
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.map_err(|e| (e, size))?.into_data() {
+            size += data.len();
+            let room = keep.saturating_sub(kept.len());
+            kept.extend_from_slice(&data[..data.len().min(room)]);
+        }
+    }
+    Ok((kept.freeze(), size))
+}

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 
 use crate::config::Signer;
 use crate::net::client::HttpClient;
@@ -96,8 +96,17 @@ pub struct Answer {
     pub status: StatusCode,
     /// Headers.
     pub headers: HeaderMap,
-    /// Body (up to the response limit).
+    /// Body, up to the response limit (`--max-body`).
     pub body: Bytes,
+    /// The body's full size, which is more than `body` holds when it was cut.
+    pub size: usize,
+}
+
+impl Answer {
+    /// Whether the body was longer than the response limit, and cut.
+    pub fn cut(&self) -> bool {
+        self.size > self.body.len()
+    }
 }
 
 /// Why no answer came.
@@ -254,11 +263,11 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
             }
         })?;
         let (parts, body) = resp.into_parts();
-        let body = match Limited::new(body, max_body).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => return Err(Failure::Other(format!("reading the answer: {e}"))),
-        };
-        Ok(Answer { status: parts.status, headers: parts.headers, body })
+        // A long answer is still an answer: its status decides, and the body is kept cut.
+        let (body, size) = crate::net::read_capped(body, max_body)
+            .await
+            .map_err(|(e, _)| Failure::Other(format!("reading the answer: {}", crate::net::chain(&e))))?;
+        Ok(Answer { status: parts.status, headers: parts.headers, body, size })
     };
     let result = match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,
@@ -326,7 +335,12 @@ mod tests {
     use super::*;
 
     fn answer(code: u16) -> Result<Answer, Failure> {
-        Ok(Answer { status: StatusCode::from_u16(code).unwrap(), headers: HeaderMap::new(), body: Bytes::new() })
+        Ok(Answer {
+            status: StatusCode::from_u16(code).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            size: 0,
+        })
     }
 
     #[test]

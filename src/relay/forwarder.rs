@@ -196,22 +196,30 @@ impl Forwarder {
     }
 
     /// Forwards now and returns the target's answer, within `timeout` (waiting for a
-    /// permit included), and the state the delivery is left in. A failed delivery
-    /// continues through the normal retries.
+    /// permit included), and the state the delivery is left in. This is the delivery's
+    /// only attempt: a failure is answered 502/504 so that the provider retries, and
+    /// hooktap retrying as well would hand the app the event twice. It ends `dead`.
     pub async fn passthrough(&self, job: Job, timeout: Duration) -> (Result<Answer, Failure>, State) {
         let target = self.target(&job.meta.target);
         let begun = Instant::now();
         let permit = match tokio::time::timeout(timeout, target.permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             _ => {
-                let _ = target.tx.send(Msg::Job(job, Instant::now())).await;
-                return (Err(Failure::Timeout(timeout)), State::Pending);
+                // Every connection to the app stayed busy: it never saw this delivery.
+                let state = match self.inner.writer.set_state(&job.meta.id, State::Dead, None).await {
+                    Ok(_) => State::Dead,
+                    Err(e) => {
+                        tracing::warn!(id = %job.meta.id, "recording a passthrough that found no free connection: {e}");
+                        State::Pending
+                    }
+                };
+                return (Err(Failure::Timeout(timeout)), state);
             }
         };
         target.queued.fetch_add(1, Ordering::Relaxed);
         let remaining = timeout.saturating_sub(begun.elapsed());
         let mut job = job;
-        let (verdict, outcome) = run_attempt(&self.inner, &mut job, remaining).await;
+        let (verdict, outcome) = run_attempt(&self.inner, &mut job, remaining, true).await;
         drop(permit);
         let retryable = outcome.as_ref().is_none_or(|o| attempt::is_retryable(&o.result));
         let state = verdict.map_or(State::Pending, Verdict::state);
@@ -294,7 +302,13 @@ impl Forwarder {
 
 /// Makes one attempt: loads the body if it was dropped from memory, sends, judges,
 /// records the attempt and the new state, reports it. `None` verdict: the row is gone.
-pub(crate) async fn run_attempt(inner: &Inner, job: &mut Job, timeout: Duration) -> (Option<Verdict>, Option<Outcome>) {
+/// `last`: no retry follows, whatever attempts are left (passthrough).
+pub(crate) async fn run_attempt(
+    inner: &Inner,
+    job: &mut Job,
+    timeout: Duration,
+    last: bool,
+) -> (Option<Verdict>, Option<Outcome>) {
     let payload = match &job.payload {
         Some(p) => p.clone(),
         None => {
@@ -337,15 +351,16 @@ pub(crate) async fn run_attempt(inner: &Inner, job: &mut Job, timeout: Duration)
         },
     };
     job.attempts += 1;
+    let max = if last { job.attempts } else { settings.retries };
     let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
-    let verdict = attempt::judge(&outcome.result, job.attempts, settings.retries, delay);
+    let verdict = attempt::judge(&outcome.result, job.attempts, max, delay);
     let next_at = match verdict {
         Verdict::Retry(delay) => Some(crate::util::unix_ms_now() + delay.as_millis() as i64),
         _ => None,
     };
-    let (status, headers, body, error) = match &outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(a.headers.clone()), Some(a.body.clone()), None),
-        Err(f) => (None, None, None, Some(f.to_string())),
+    let (status, headers, body, size, error) = match &outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(a.headers.clone()), Some(a.body.clone()), a.size, None),
+        Err(f) => (None, None, None, 0, Some(f.to_string())),
     };
     let record = NewAttempt {
         delivery_id: job.meta.id.clone(),
@@ -356,6 +371,7 @@ pub(crate) async fn run_attempt(inner: &Inner, job: &mut Job, timeout: Duration)
         status,
         response_headers: headers,
         response_body: body,
+        response_size: size,
         error,
     };
     // Queued in order behind the delivery's insert, but not waited for: holding the
@@ -366,6 +382,6 @@ pub(crate) async fn run_attempt(inner: &Inner, job: &mut Job, timeout: Duration)
         tracing::warn!(id = %job.meta.id, "recording a forward attempt: {e}");
     }
     inner.stats.attempt(&outcome.result, verdict);
-    inner.console.attempt(&job.meta, payload.signature, &outcome, verdict, job.attempts, settings.retries);
+    inner.console.attempt(&job.meta, payload.signature, &outcome, verdict, job.attempts, max);
     (Some(verdict), Some(outcome))
 }

@@ -231,6 +231,17 @@ pub fn detect(headers: &HeaderMap, body: &[u8]) -> Checked {
 /// timeout names it, not the part left after waiting for a connection slot).
 fn passthrough(result: Result<super::attempt::Answer, Failure>, bound: std::time::Duration) -> Response<Full<Bytes>> {
     match result {
+        // Its status was the app's to give, and it is recorded; a cut body passed on would be corrupt.
+        Ok(answer) if answer.cut() => text(
+            StatusCode::BAD_GATEWAY,
+            &format!(
+                "the local app answered {} with {} bytes, more than --max-body ({} bytes) lets hooktap pass on; \
+                 raise --max-body\n",
+                answer.status.as_u16(),
+                answer.size,
+                answer.body.len()
+            ),
+        ),
         Ok(answer) => {
             let mut resp = Response::new(Full::new(answer.body));
             *resp.status_mut() = answer.status;
@@ -246,11 +257,18 @@ fn passthrough(result: Result<super::attempt::Answer, Failure>, bound: std::time
         }
         Err(Failure::Timeout(_)) => text(
             StatusCode::GATEWAY_TIMEOUT,
-            &format!("the local app did not answer within {} ms; hooktap keeps retrying\n", bound.as_millis()),
+            &format!(
+                "the local app did not answer within {} ms; the delivery is stored, and the sender's retry is \
+                 the next attempt\n",
+                bound.as_millis()
+            ),
         ),
         Err(e) => text(
             StatusCode::BAD_GATEWAY,
-            &format!("the local app could not be reached ({e}); hooktap keeps retrying\n"),
+            &format!(
+                "the local app could not be reached ({e}); the delivery is stored, and the sender's retry is the \
+                 next attempt\n"
+            ),
         ),
     }
 }

@@ -177,7 +177,7 @@ impl Worker {
         let inner = self.inner.clone();
         let timeout = inner.settings.timeout;
         self.running.spawn(async move {
-            let (verdict, outcome) = run_attempt(&inner, &mut job, timeout).await;
+            let (verdict, outcome) = run_attempt(&inner, &mut job, timeout, false).await;
             drop(permit);
             let retryable = outcome.as_ref().is_none_or(|o| super::attempt::is_retryable(&o.result));
             Done { job, verdict, retryable, probe }

@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Body as _;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::client::legacy::connect::HttpInfo;
@@ -14,7 +14,7 @@ use tracing::Level;
 use super::failure::{SendError, cut_off, failed};
 use super::request::Prepared;
 use crate::net::HttpClient;
-use crate::net::{chain, innermost};
+use crate::net::{chain, innermost, read_capped};
 
 /// Most response-body bytes kept; the rest is read (so the connection can be
 /// reused) and counted, not stored.
@@ -116,7 +116,7 @@ async fn exchange_pooled(
             ms(start.elapsed()),
         );
     }
-    let (body, size) = read_capped(body).await.map_err(|(e, size)| cut_off(&parts, size, &e))?;
+    let (body, size) = read_capped(body, KEEP_BODY).await.map_err(|(e, size)| cut_off(&parts, size, &e))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
@@ -254,7 +254,8 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     })?;
     own.served += 1;
     let (parts, body) = response.into_parts();
-    let (body, size) = read_capped(body).await.map_err(|(e, size)| Exchange::Failed(cut_off(&parts, size, &e)))?;
+    let (body, size) =
+        read_capped(body, KEEP_BODY).await.map_err(|(e, size)| Exchange::Failed(cut_off(&parts, size, &e)))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
@@ -289,21 +290,6 @@ async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
         let _ = connection.await;
     });
     Ok(sender)
-}
-
-/// The first [`KEEP_BODY`] bytes of the body and its full size; on failure, the
-/// error and how many bytes came before it.
-async fn read_capped(mut body: hyper::body::Incoming) -> Result<(Bytes, usize), (hyper::Error, usize)> {
-    let mut kept = BytesMut::new();
-    let mut size = 0;
-    while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame.map_err(|e| (e, size))?.into_data() {
-            size += data.len();
-            let room = KEEP_BODY.saturating_sub(kept.len());
-            kept.extend_from_slice(&data[..data.len().min(room)]);
-        }
-    }
-    Ok((kept.freeze(), size))
 }
 
 fn ms(d: Duration) -> f64 {

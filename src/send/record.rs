@@ -140,9 +140,9 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
     delivery.target = Some(run.url.clone());
     let state = if outcome.is_ok() { State::Forwarded } else { State::Failed };
     delivery.state = state;
-    let (status, response_headers, response_body, error) = match outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(a.headers), Some(a.body), None),
-        Err(e) => (None, None, None, Some(e.to_string())),
+    let (status, response_headers, response_body, response_size, error) = match outcome.result {
+        Ok(a) => (Some(a.status.as_u16()), Some(a.headers), Some(a.body), a.size, None),
+        Err(e) => (None, None, None, 0, Some(e.to_string())),
     };
     let attempt = NewAttempt {
         delivery_id: delivery.id.clone(),
@@ -153,6 +153,7 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
         status,
         response_headers,
         response_body,
+        response_size,
         error,
     };
     SentDelivery { delivery, attempt, state }

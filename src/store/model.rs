@@ -233,6 +233,9 @@ pub struct NewAttempt {
     pub response_headers: Option<HeaderMap>,
     /// Response body (capped by the store).
     pub response_body: Option<Bytes>,
+    /// The response body's full size, which may be more than `response_body` holds
+    /// when the client already cut it.
+    pub response_size: usize,
     /// What went wrong, if anything.
     pub error: Option<String>,
 }

@@ -124,7 +124,7 @@ fn attempt_row(tx: &rusqlite::Transaction<'_>, a: &NewAttempt) -> rusqlite::Resu
         a.status,
         a.response_headers.as_ref().map(encode_headers),
         a.response_body.as_ref().map(|_| capped),
-        a.response_body.as_ref().map(|b| b.len() as i64),
+        a.response_body.as_ref().map(|b| a.response_size.max(b.len()) as i64),
         a.error,
     ])?;
     Ok(tx.last_insert_rowid())

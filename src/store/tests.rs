@@ -29,6 +29,7 @@ fn answered_200(id: &str) -> NewAttempt {
         status: Some(200),
         response_headers: None,
         response_body: None,
+        response_size: 0,
         error: None,
     }
 }
@@ -152,6 +153,7 @@ fn attempts_move_state_and_cap_response_bodies() {
         status: Some(503),
         response_headers: Some(HeaderMap::new()),
         response_body: Some(big),
+        response_size: RESPONSE_BODY_CAP + 10,
         error: None,
     };
     store.record_attempt(&attempt, State::Dead, None).unwrap();
@@ -311,6 +313,7 @@ async fn writer_records_sent_deliveries_with_their_attempts() {
                 status,
                 response_headers: None,
                 response_body: status.map(|_| Bytes::from_static(b"ok")),
+                response_size: 2,
                 error: status.is_none().then(|| "connection refused".to_string()),
             };
             SentDelivery { delivery: d, attempt, state }
