@@ -816,3 +816,17 @@ fn a_resign_profile_no_route_can_use_is_warned_of_at_start() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_event_filter_on_a_route_that_forwards_nothing_is_warned_of() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--provider", "github", "--secret", "s", "--events", "push"], &[]);
+    let stderr = relay.stderr_text();
+    assert!(
+        stderr.contains(
+            "warning: route /: --events filters only what is forwarded, and it forwards nothing (no target): every \
+             delivery is recorded"
+        ),
+        "{stderr}"
+    );
+}

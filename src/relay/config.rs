@@ -191,6 +191,14 @@ impl RelayConfig {
             check_events(&catalog, provider, &args.events, "--events")?;
             routes.push(Route::new("/", signer, target, &args.events, default_ack, None, flag_timeout)?);
         }
+        for route in routes.iter().filter(|r| !r.events.is_empty() && r.target.is_none()) {
+            let what = if route.path == "/" && !args.events.is_empty() { "--events" } else { "its events" };
+            tracing::warn!(
+                "route {}: {what} filters only what is forwarded, and it forwards nothing (no target): every \
+                 delivery is recorded",
+                route.path
+            );
+        }
         for route in &routes {
             if let Some(signer) = &route.signer {
                 usable_secret(signer).map_err(|e| e.context(format!("route {}", route.path)))?;

@@ -18,6 +18,13 @@ impl Target {
         let hint = "give an absolute URL such as http://localhost:3000/webhooks";
         let uri: http::Uri =
             url.parse().map_err(|e| usage_hint(format!("forward target {url:?} is not a valid URL: {e}"), hint))?;
+        if let Some((_, fragment)) = url.split_once('#') {
+            // A fragment never reaches a server, and what follows it would swallow each delivery's path and query.
+            return Err(usage_hint(
+                format!("forward target {url:?} has a #fragment (#{fragment}), which no server receives"),
+                "drop the # and what follows it",
+            ));
+        }
         match (uri.scheme_str(), uri.authority()) {
             (Some("http" | "https"), Some(_)) => Ok(Target(url.to_string())),
             _ => Err(usage_hint(format!("forward target {url:?} must be an http:// or https:// URL"), hint)),
@@ -257,5 +264,8 @@ mod tests {
         assert!(Target::parse("http://localhost:3000/x").is_ok());
         assert!(Target::parse("localhost:3000").is_err());
         assert!(Target::parse("ftp://h/x").is_err());
+        // Regression: accepted, then each delivery's path and query went after the fragment and were lost.
+        let err = Target::parse("http://127.0.0.1:3000/y#frag").unwrap_err().to_string();
+        assert!(err.contains("has a #fragment (#frag), which no server receives"), "{err}");
     }
 }

@@ -36,6 +36,9 @@ const HEAD_GRACE: Duration = Duration::from_secs(2);
 /// Streams per h2 connection.
 const H2_STREAMS: u32 = 256;
 
+/// Largest h2 header block, about what hyper's HTTP/1.1 reading takes (h2's default is 16 KiB).
+const H2_HEADER_LIST: u32 = 400 * 1024;
+
 /// How often an h2 connection is pinged to check that its peer is still there.
 const H2_PING_EVERY: Duration = Duration::from_secs(30);
 
@@ -110,6 +113,7 @@ pub async fn serve(
         .http2()
         .timer(TokioTimer::new())
         .max_concurrent_streams(H2_STREAMS)
+        .max_header_list_size(H2_HEADER_LIST)
         .keep_alive_interval(Some(H2_PING_EVERY))
         .keep_alive_timeout(limits.header_timeout);
     let builder = Arc::new(builder);
