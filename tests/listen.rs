@@ -576,6 +576,42 @@ async fn an_answer_longer_than_max_body_is_an_answer_kept_cut_not_a_failure() {
     assert!(app.requests.try_recv().is_err(), "the app got each delivery once");
 }
 
+/// A target that reads each request in full and closes the connection without
+/// answering (a handler that crashes after reading); counts the requests it read.
+fn reading_closer() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/crash", listener.local_addr().unwrap());
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = read.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            if common::read_request(&mut stream).is_some() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    (url, read)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_app_that_reads_and_closes_gets_each_attempt_once() {
+    // Regression: every close before an answer was taken for a kept-alive connection
+    // closed under the request, and sent again at once, so the app read each attempt 4 times.
+    let dir = tempfile::tempdir().unwrap();
+    let (url, read) = reading_closer();
+    let target = Target::parse(&url).unwrap();
+    let mut c =
+        config(&dir, vec![Route::new("/", Some(github()), Some(target), &[], AckMode::Immediate, None, None).unwrap()]);
+    c.retries = 2;
+    let relay = relay::start(c).await.unwrap();
+    let reply = post(&relay, "/", &signed(b"{}", "c-1", "push"), b"{}").await;
+    let d = wait_state(&dir.path().join("relay.db"), &id_of(&reply), "dead");
+    assert_eq!(d.attempts, 2);
+    assert_eq!(read.load(std::sync::atomic::Ordering::SeqCst), 2, "one request per attempt");
+    relay.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,13 +1,18 @@
 //! One pooled HTTP client: HTTP/1.1 keep-alive, HTTPS through rustls (ring), h2 when offered via ALPN.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::Uri;
 use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{CaptureConnection, Connected, Connection, HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use rustls::DigitallySignedStruct;
 use rustls::SignatureScheme;
@@ -19,7 +24,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 pub type Body = Full<Bytes>;
 
 /// A pooled client for `http://` and `https://` URLs.
-pub type HttpClient = Client<HttpsConnector<HttpConnector>, Body>;
+pub type HttpClient = Client<Tracked<HttpsConnector<HttpConnector>>, Body>;
 
 /// Which server certificates the client accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,7 +59,106 @@ pub fn client_with(max_idle_per_host: usize, trust: Trust) -> HttpClient {
     Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(max_idle_per_host)
         .pool_idle_timeout(Duration::from_secs(30))
-        .build(https)
+        .build(Tracked(https))
+}
+
+/// A connector whose connections remember whether they have carried an answer, so a
+/// caller can tell a kept-alive connection the server closed under a new request (the
+/// request reached no application) from a fresh one it closed after reading it.
+#[derive(Debug, Clone)]
+pub struct Tracked<C>(C);
+
+/// A connection that knows whether an answer has come over it; see [`Tracked`].
+#[derive(Debug)]
+pub struct TrackedIo<T> {
+    io: T,
+    answered: Answered,
+}
+
+/// Set once a connection has carried an answer; found in the [`Connected`] extras.
+#[derive(Debug, Clone, Default)]
+pub struct Answered(Arc<AtomicBool>);
+
+impl Answered {
+    /// Marks the connection as having carried an answer.
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it has.
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// The flag of the connection `capture` saw a request go out on, if any.
+    pub fn of(capture: &CaptureConnection) -> Option<Answered> {
+        let connected = capture.connection_metadata();
+        let mut extras = http::Extensions::new();
+        connected.as_ref()?.get_extras(&mut extras);
+        extras.get::<Answered>().cloned()
+    }
+}
+
+impl<C> tower_service::Service<Uri> for Tracked<C>
+where
+    C: tower_service::Service<Uri>,
+    C::Future: Send + 'static,
+    C::Response: Connection,
+{
+    type Response = TrackedIo<C::Response>;
+    type Error = C::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connecting = self.0.call(uri);
+        Box::pin(async move { Ok(TrackedIo { io: connecting.await?, answered: Answered::default() }) })
+    }
+}
+
+impl<T: Connection> Connection for TrackedIo<T> {
+    fn connected(&self) -> Connected {
+        self.io.connected().extra(self.answered.clone())
+    }
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for TrackedIo<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for TrackedIo<T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
 }
 
 /// A TLS client configuration that accepts any server certificate.

@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use http_body_util::Full;
 
 use crate::config::Signer;
-use crate::net::client::HttpClient;
+use crate::net::client::{Answered, HttpClient};
 use crate::provider::{SignInput, SignatureState};
 use crate::store::{Delivery, State};
 
@@ -116,7 +116,8 @@ pub enum Failure {
     Connect(String),
     /// No answer within the timeout.
     Timeout(Duration),
-    /// The target closed the connection before answering (reset, or ended early).
+    /// The target closed a kept-alive connection that had answered before, as this
+    /// request went out on it: no application read it, so it may go again at once.
     Closed(String),
     /// The connection broke while sending or reading.
     Other(String),
@@ -245,6 +246,8 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
     let url = req.uri().to_string();
     let started_at = crate::util::unix_ms_now();
     let begun = Instant::now();
+    let mut req = req;
+    let capture = hyper_util::client::legacy::connect::capture_connection(&mut req);
     let work = async {
         let resp = client.request(req).await.map_err(|e| {
             let detail = crate::net::chain(&e);
@@ -256,12 +259,17 @@ pub async fn send(client: &HttpClient, req: Request<Full<Bytes>>, timeout: Durat
                 ))
             } else if e.is_connect() {
                 Failure::Connect(root)
-            } else if crate::net::client::peer_closed(&e) {
+            } else if crate::net::client::peer_closed(&e) && Answered::of(&capture).is_some_and(|a| a.get()) {
                 Failure::Closed(detail)
             } else {
+                // On a fresh connection a close may come after the app read the request,
+                // so it waits out a backoff like any failure.
                 Failure::Other(detail)
             }
         })?;
+        if let Some(answered) = Answered::of(&capture) {
+            answered.set();
+        }
         let (parts, body) = resp.into_parts();
         // A long answer is still an answer: its status decides, and the body is kept cut.
         let (body, size) = crate::net::read_capped(body, max_body)
