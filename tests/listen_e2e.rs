@@ -830,3 +830,27 @@ fn an_event_filter_on_a_route_that_forwards_nothing_is_warned_of() {
         "{stderr}"
     );
 }
+
+/// Regression: an HTTP/2 sender of an oversized body usually saw a stream reset
+/// (curl: "Stream error in the HTTP/2 framing layer") instead of the 413.
+#[test]
+fn curl_over_h2_hears_the_413_for_an_oversized_body() {
+    let version = std::process::Command::new("curl").arg("--version").output();
+    if !version.is_ok_and(|v| String::from_utf8_lossy(&v.stdout).contains("HTTP2")) {
+        eprintln!("skipping: no curl with HTTP/2 here");
+        return;
+    }
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--max-body", "1000"], &[]);
+    let body = env.path("big.bin");
+    std::fs::write(&body, vec![b'x'; 100_000]).unwrap();
+    let data = format!("@{}", body.display());
+    for _ in 0..10 {
+        let out = std::process::Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--http2-prior-knowledge", "--data-binary", &data])
+            .arg(format!("{}/big", relay.url))
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "413", "curl exit {:?}", out.status.code());
+    }
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Body;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -158,9 +158,9 @@ pub async fn serve(
                 let app = service_app.clone();
                 let busy = Busy::enter(&in_service);
                 async move {
-                    let answer = handle(&app, req, Some(remote)).await;
+                    let (answer, unread) = respond(&app, req, Some(remote)).await;
                     drop(busy);
-                    Ok::<_, Infallible>(answer)
+                    Ok::<_, Infallible>(answer.map(|body| Held { body, _unread: unread }))
                 }
             });
             let deadline = tokio::time::Instant::now() + limits.header_timeout;
@@ -327,23 +327,34 @@ async fn refuse_plain_http(
 /// Answers one request; callable without a socket.
 pub async fn handle<B>(app: &App, req: Request<B>, remote: Option<SocketAddr>) -> Response<Full<Bytes>>
 where
-    B: Body<Data = Bytes>,
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    respond(app, req, remote).await.0
+}
+
+/// The answer to a request, and its body when that was refused unread (too large, too
+/// slow): the caller drops it only once the answer is sent, see [`Held`].
+async fn respond<B>(app: &App, req: Request<B>, remote: Option<SocketAddr>) -> (Response<Full<Bytes>>, Option<B>)
+where
+    B: Body<Data = Bytes> + Unpin,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     if req.uri().path() == HEALTH_PATH {
-        return health(app, req.method());
+        return (health(app, req.method()), None);
     }
     let declared = req
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let (parts, mut body) = req.into_parts();
     if declared.is_some_and(|n| n > app.max_body) {
-        return too_large(app, req.method(), req.uri().path(), remote);
+        let unread = drained(body, declared.unwrap_or(0), app.body_timeout).await;
+        return (too_large(app, &parts.method, parts.uri.path(), remote), unread);
     }
-    let (parts, body) = req.into_parts();
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
-    let read = tokio::time::timeout(app.body_timeout, Limited::new(body, limit).collect());
+    let read = tokio::time::timeout(app.body_timeout, read_limited(&mut body, limit));
     // A body still arriving when the relay stops could not be acknowledged anyway:
     // the sender hears so shortly into the stop instead of holding it up.
     let read = tokio::select! {
@@ -351,22 +362,123 @@ where
         () = app.forwarder.stopped() => {
             let why = "hooktap is stopping; the request was not stored";
             let hint = Some("the sender sends it again once the relay runs");
-            return refuse(app, StatusCode::SERVICE_UNAVAILABLE, &parts.method, parts.uri.path(), remote, why, hint);
+            let answer = refuse(app, StatusCode::SERVICE_UNAVAILABLE, &parts.method, parts.uri.path(), remote, why, hint);
+            return (answer, Some(body));
         }
     };
-    match read {
+    let answer = match read {
         Err(_) => {
             let why = format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64());
             refuse(app, StatusCode::REQUEST_TIMEOUT, &parts.method, parts.uri.path(), remote, &why, None)
         }
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            too_large(app, &parts.method, parts.uri.path(), remote)
+        Ok(Err(BodyError::TooLarge)) => {
+            let unread = drained(body, declared.unwrap_or(u64::MAX), app.body_timeout).await;
+            return (too_large(app, &parts.method, parts.uri.path(), remote), unread);
         }
-        Ok(Err(e)) => {
+        Ok(Err(BodyError::Read(e))) => {
             let why = format!("could not read the body: {e}");
             refuse(app, StatusCode::BAD_REQUEST, &parts.method, parts.uri.path(), remote, &why, None)
         }
-        Ok(Ok(collected)) => ingest(app, parts, collected.to_bytes(), remote).await,
+        Ok(Ok(bytes)) => return (ingest(app, parts, bytes, remote).await, None),
+    };
+    (answer, Some(body))
+}
+
+/// Most of a refused body read and thrown away so that its sender hears the answer.
+const DRAIN_MAX: u64 = 16 * 1024 * 1024;
+
+/// Reads a refused body (`declared` bytes long, if said) to its end and throws it away,
+/// when it is small enough and arrives in time: a sender still sending when the answer
+/// comes may miss it (HTTP/2 clients such as curl's take the stream's end for an error).
+/// Otherwise gives the body back, to be held until the answer is sent.
+async fn drained<B>(mut body: B, declared: u64, within: Duration) -> Option<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    if declared > DRAIN_MAX && declared != u64::MAX {
+        return Some(body);
+    }
+    let mut read = 0u64;
+    let drain = async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                read += data.len() as u64;
+                if read > DRAIN_MAX {
+                    return false;
+                }
+            }
+        }
+        true
+    };
+    match tokio::time::timeout(within, drain).await {
+        Ok(true) => None,
+        _ => Some(body),
+    }
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    /// It is longer than the limit.
+    TooLarge,
+    /// The connection or its framing failed.
+    Read(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Reads a body of at most `limit` bytes, leaving `body` with its caller (a refused one
+/// must stay open until the answer is sent). A body in one frame is not copied.
+async fn read_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, BodyError>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut first: Option<Bytes> = None;
+    let mut more = bytes::BytesMut::new();
+    let mut len = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|e| BodyError::Read(e.into()))?.into_data() else { continue };
+        len += data.len();
+        if len > limit {
+            return Err(BodyError::TooLarge);
+        }
+        match &first {
+            None => first = Some(data),
+            Some(head) => {
+                if more.is_empty() {
+                    more.extend_from_slice(head);
+                }
+                more.extend_from_slice(&data);
+            }
+        }
+    }
+    Ok(if more.is_empty() { first.unwrap_or_default() } else { more.freeze() })
+}
+
+/// An answer's body that holds the request's unread body until the answer is sent.
+/// Dropped first, an HTTP/2 request stream is reset with CANCEL ahead of the answer,
+/// and the sender sees a stream error instead of, say, its 413; dropped after, h2 ends
+/// it with NO_ERROR, which RFC 9113 (8.1) provides for an answer sent before the request ended.
+pub struct Held<B> {
+    body: Full<Bytes>,
+    _unread: Option<B>,
+}
+
+impl<B: Unpin> Body for Held<B> {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        std::pin::Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
     }
 }
 
