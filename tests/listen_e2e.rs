@@ -854,3 +854,39 @@ fn curl_over_h2_hears_the_413_for_an_oversized_body() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "413", "curl exit {:?}", out.status.code());
     }
 }
+
+/// Regression: with `--json`, a paused or resumed target and a delivery that could not be
+/// stored were only text on stderr, which a script reading the NDJSON never sees.
+#[test]
+fn json_output_carries_target_pauses_and_storage_errors_as_records() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(503, "down"));
+    let settings = [("HOOKTAP_LISTEN_PAUSE_AFTER", "1"), ("HOOKTAP_LISTEN_RETRY_BASE", "10ms")];
+    let relay = RelayProcess::start(&env, &["--json", "--forward-to", &app.url("/hook")], &settings);
+    let records = |kind: &str| -> Vec<serde_json::Value> {
+        let lines = relay.stdout.lock().unwrap().clone();
+        lines
+            .iter()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["kind"] == kind)
+            .collect()
+    };
+    request("POST", &format!("{}/one", relay.url), &HeaderMap::new(), b"{}");
+    let paused = wait_for("a paused record", Duration::from_secs(10), || records("target").first().cloned());
+    assert_eq!((paused["state"].as_str(), paused["consecutive_failures"].as_u64()), (Some("paused"), Some(1)));
+    assert_eq!(paused["target"].as_str(), Some(app.url("/hook").as_str()));
+    app.set_answer(Answer::Status(200, "ok"));
+    wait_for("a resumed record", Duration::from_secs(10), || {
+        records("target").into_iter().find(|v| v["state"] == "resumed")
+    });
+
+    // Pull the tables out from under the relay: the next delivery cannot be stored.
+    rusqlite::Connection::open(env.db()).unwrap().execute_batch("DROP TABLE attempts; DROP TABLE deliveries;").unwrap();
+    let reply = request("POST", &format!("{}/two", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 503);
+    let failed =
+        wait_for("a storage_error record", Duration::from_secs(10), || records("storage_error").first().cloned());
+    assert_eq!((failed["path"].as_str(), failed["answered"].as_u64()), (Some("/two"), Some(503)));
+    assert!(failed["reason"].as_str().is_some_and(|r| r.contains("no such table")), "{failed}");
+    assert!(!relay.stderr_text().contains("answered 503 so the sender retries"), "a record, not a notice");
+}

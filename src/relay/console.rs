@@ -140,6 +140,43 @@ impl Console {
         }
     }
 
+    /// A target paused after `failures` consecutive failures (`paused`), or answering
+    /// again: a notice on stderr, or an NDJSON record (`"kind": "target"`).
+    pub fn target(&self, url: &str, paused: bool, failures: u32) {
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => self.json(serde_json::json!({
+                "time": now_rfc3339(),
+                "kind": "target",
+                "target": url,
+                "state": if paused { "paused" } else { "resumed" },
+                "consecutive_failures": failures,
+            })),
+            Output::Human if paused => self.notice(&format!(
+                "{url} paused after {failures} consecutive failures; deliveries stay queued and it is probed until \
+                 it answers"
+            )),
+            Output::Human => self.notice(&format!("{url} answers again; resuming deliveries")),
+        }
+    }
+
+    /// A delivery could not be stored and was answered 503: a notice on stderr, or an
+    /// NDJSON record (`"kind": "storage_error"`).
+    pub fn storage_error(&self, method: &str, path: &str, reason: &str) {
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => self.json(serde_json::json!({
+                "time": now_rfc3339(),
+                "kind": "storage_error",
+                "method": method,
+                "path": path,
+                "answered": 503,
+                "reason": reason,
+            })),
+            Output::Human => self.notice(&format!("{reason}; answered 503 so the sender retries")),
+        }
+    }
+
     /// A request was refused before it could be stored: a notice on stderr, or an
     /// NDJSON record (`"kind": "refused"`) so a script watching stdout sees it too.
     pub fn refused(&self, r: &Refused<'_>) {

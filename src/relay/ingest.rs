@@ -100,7 +100,7 @@ pub async fn ingest(
         Ok(i) => i,
         Err(e) => {
             app.stats.storage_error();
-            app.console.notice(&format!("{e}; answered 503 so the sender retries"));
+            app.console.storage_error(parts.method.as_str(), &path, &e.to_string());
             return text(StatusCode::SERVICE_UNAVAILABLE, "hooktap could not store this delivery; retry later\n");
         }
     };

@@ -218,16 +218,13 @@ impl Worker {
                 self.paused = true;
                 self.probe_interval = settings.retry_base.max(MIN_PROBE);
                 self.schedule_probe(now, done.verdict);
-                self.inner.console.notice(&format!(
-                    "{} paused after {} consecutive failures; deliveries stay queued and it is probed until it answers",
-                    self.target.url, self.consecutive
-                ));
+                self.inner.console.target(&self.target.url, true, self.consecutive);
             }
         } else if done.verdict.is_some() {
             self.consecutive = 0;
             if self.paused {
                 self.paused = false;
-                self.inner.console.notice(&format!("{} answers again; resuming deliveries", self.target.url));
+                self.inner.console.target(&self.target.url, false, 0);
             }
         }
         self.target.paused.store(self.paused, Ordering::Relaxed);
