@@ -423,7 +423,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Re-sign forwarded deliveries with this profile''s secret')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'TLS certificate (PEM)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'TLS private key (PEM)')
-            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Generate a certificate for localhost and print its fingerprint')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint')
             [CompletionResult]::new('--tunnel', '--tunnel', [CompletionResultType]::ParameterName, 'Receive through a hooktap tunnel server (wss://host; not implemented yet)')
             [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Tunnel channel name (not implemented yet)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')

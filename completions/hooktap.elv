@@ -384,7 +384,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --resign 'Re-sign forwarded deliveries with this profile''s secret'
             cand --tls-cert 'TLS certificate (PEM)'
             cand --tls-key 'TLS private key (PEM)'
-            cand --tls 'Generate a certificate for localhost and print its fingerprint'
+            cand --tls 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint'
             cand --tunnel 'Receive through a hooktap tunnel server (wss://host; not implemented yet)'
             cand --channel 'Tunnel channel name (not implemented yet)'
             cand --config 'Use this config file instead of the user and project files'

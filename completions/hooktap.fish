@@ -250,7 +250,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l max-body -d '
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l resign -d 'Re-sign forwarded deliveries with this profile\'s secret' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-cert -d 'TLS certificate (PEM)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-key -d 'TLS private key (PEM)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls -d 'Generate a certificate for localhost and print its fingerprint' -r -f -a "self-signed\t'Generate a certificate for localhost at start-up'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls -d 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint' -r -f -a "self-signed\t'A certificate for localhost, made at the first start and kept as `<db>-selfsigned.pem`'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Receive through a hooktap tunnel server (wss://host; not implemented yet)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'Tunnel channel name (not implemented yet)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l config -d 'Use this config file instead of the user and project files' -r -F

@@ -725,6 +725,15 @@ fn tls_self_signed_serves_https_with_the_printed_fingerprint() {
     assert_eq!((status, alpn.as_deref()), (200, Some(&b"h2"[..])));
     let d = Store::open(&env.db()).unwrap().get(&id).unwrap();
     assert_eq!((d.path.as_str(), &d.body[..]), ("/secure", &b"over tls"[..]));
+
+    // The certificate is kept beside the database: a restart serves the same one.
+    let keep = format!("{}-selfsigned.pem", env.db().display());
+    assert!(banner.contains(&format!("self-signed certificate kept in {keep}")), "{banner}");
+    let printed = |banner: &str| banner.lines().find_map(|l| l.split("fingerprint: ").nth(1)).map(str::to_owned);
+    let first = printed(&banner);
+    assert_eq!(relay.signal("TERM").code(), Some(0));
+    let again = RelayProcess::start(&env, &["--tls", "self-signed"], &[]);
+    assert_eq!(printed(&again.stderr_text()), first, "the same certificate after a restart");
 }
 
 #[test]

@@ -60,7 +60,7 @@ pub struct ListenArgs {
     /// TLS private key (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Generate a certificate for localhost and print its fingerprint
+    /// Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint
     #[arg(long, value_enum, value_name = "MODE")]
     pub tls: Option<TlsMode>,
     /// Receive through a hooktap tunnel server (wss://host; not implemented yet)
@@ -84,7 +84,7 @@ pub enum AckMode {
 /// How the relay gets a TLS certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TlsMode {
-    /// Generate a certificate for localhost at start-up
+    /// A certificate for localhost, made at the first start and kept as `<db>-selfsigned.pem`
     SelfSigned,
 }
 

@@ -225,7 +225,7 @@ impl RelayConfig {
         };
         let tls = match (&args.tls_cert, &args.tls_key, args.tls) {
             (Some(cert), Some(key), _) => Some(TlsSource::Files { cert: cert.clone(), key: key.clone() }),
-            (_, _, Some(TlsMode::SelfSigned)) => Some(TlsSource::SelfSigned),
+            (_, _, Some(TlsMode::SelfSigned)) => Some(TlsSource::self_signed_for(&config.db_path()?)),
             _ => None,
         };
         let output = if global.quiet {

@@ -98,6 +98,12 @@ impl Console {
         if let Some(fp) = fingerprint {
             out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
         }
+        if let Some(super::tls::TlsSource::SelfSigned { keep }) = config.tls.as_ref().filter(|_| fingerprint.is_some())
+            && keep.exists()
+        {
+            let shown = keep.display();
+            out.push_str(&format!("  self-signed certificate kept in {shown} (`curl --cacert {shown}` trusts it)\n"));
+        }
         out.push_str("  routes (give the provider the URL on the left):\n");
         if let Some(any) = ["0.0.0.0", "[::]"].into_iter().find(|a| url.contains(&format!("://{a}:"))) {
             out.push_str(&format!(

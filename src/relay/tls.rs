@@ -1,5 +1,6 @@
-//! TLS for the relay: a PEM certificate and key, or a fresh self-signed localhost
-//! certificate, served by rustls with h2 and http/1.1 offered through ALPN.
+//! TLS for the relay: a PEM certificate and key, or a self-signed localhost
+//! certificate kept beside the database, served by rustls with h2 and http/1.1
+//! offered through ALPN.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,8 +22,22 @@ pub enum TlsSource {
         /// Private key (PKCS#8, PKCS#1 or SEC1).
         key: PathBuf,
     },
-    /// Generate a certificate for localhost, 127.0.0.1 and ::1 at start-up.
-    SelfSigned,
+    /// A certificate for localhost, 127.0.0.1 and ::1, made at the first start and kept
+    /// (with its key) in `keep`, so its fingerprint stays the same and whatever was told
+    /// to trust it (`curl --cacert`) goes on trusting it.
+    SelfSigned {
+        /// The PEM file holding the certificate and its key (mode 0600).
+        keep: PathBuf,
+    },
+}
+
+impl TlsSource {
+    /// The self-signed certificate kept beside the database at `db`.
+    pub fn self_signed_for(db: &std::path::Path) -> TlsSource {
+        let mut keep = db.as_os_str().to_owned();
+        keep.push("-selfsigned.pem");
+        TlsSource::SelfSigned { keep: PathBuf::from(keep) }
+    }
 }
 
 /// A ready TLS acceptor and what to tell the user about it.
@@ -47,7 +62,7 @@ pub fn load(source: &TlsSource) -> anyhow::Result<Tls> {
     crate::net::client::install_crypto_provider();
     let (chain, key) = match source {
         TlsSource::Files { cert, key } => load_pem(cert, key)?,
-        TlsSource::SelfSigned => self_signed()?,
+        TlsSource::SelfSigned { keep } => self_signed(keep)?,
     };
     let leaf = chain[0].clone();
     let mut config =
@@ -77,12 +92,70 @@ fn load_pem(
     Ok((chain, key))
 }
 
-fn self_signed() -> anyhow::Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)> {
+/// The certificate and key kept in `keep`, or a new pair, then kept there. A file that
+/// cannot be read or written costs only the stable fingerprint: the relay still serves TLS.
+fn self_signed(keep: &std::path::Path) -> anyhow::Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)> {
+    match std::fs::read(keep) {
+        Ok(pem) => match from_pem(&pem) {
+            Some(pair) => return Ok(pair),
+            None => {
+                tracing::warn!(
+                    "{} holds no usable certificate and key; making a new self-signed certificate in its place",
+                    keep.display()
+                );
+                let _ = std::fs::remove_file(keep);
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!("cannot read {}: {e}; making a new self-signed certificate", keep.display()),
+    }
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
-    let certified = rcgen::generate_simple_self_signed(names)
-        .map_err(|e| anyhow::anyhow!("generating a self-signed certificate: {e}"))?;
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
-    Ok((vec![certified.cert.der().clone()], key))
+    let mut params = rcgen::CertificateParams::new(names)
+        .map_err(|e| anyhow::anyhow!("describing a self-signed certificate: {e}"))?;
+    params.distinguished_name.push(rcgen::DnType::CommonName, "hooktap localhost");
+    let signing_key =
+        rcgen::KeyPair::generate().map_err(|e| anyhow::anyhow!("generating a key for the certificate: {e}"))?;
+    let cert =
+        params.self_signed(&signing_key).map_err(|e| anyhow::anyhow!("generating a self-signed certificate: {e}"))?;
+    let pem = format!("{}{}", cert.pem(), signing_key.serialize_pem());
+    match write_private(keep, pem.as_bytes()) {
+        Ok(()) => {}
+        // Another start made one first: serve that one, so the file and the relay agree.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if let Some(pair) = std::fs::read(keep).ok().and_then(|pem| from_pem(&pem)) {
+                return Ok(pair);
+            }
+        }
+        Err(e) => tracing::warn!(
+            "cannot keep the self-signed certificate in {}: {e}; the next start makes another",
+            keep.display()
+        ),
+    }
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(signing_key.serialize_der()));
+    Ok((vec![cert.der().clone()], key))
+}
+
+/// The certificate and key in one PEM text, if it holds both.
+fn from_pem(pem: &[u8]) -> Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)> {
+    let chain = CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().ok()?;
+    let key = PrivateKeyDer::from_pem_slice(pem).ok()?;
+    (!chain.is_empty()).then_some((chain, key))
+}
+
+/// Writes `bytes` to `path`, which must not exist yet, readable by its owner only (it holds a private key).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // The first start comes here before the database (and its folder) is made.
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// SHA-256 of a DER certificate as `AB:CD:...`, the form browsers and `openssl x509 -fingerprint` show.
@@ -96,12 +169,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn self_signed_certificates_are_fresh_and_fingerprinted() {
-        let a = load(&TlsSource::SelfSigned).unwrap();
-        let b = load(&TlsSource::SelfSigned).unwrap();
-        assert_ne!(a.fingerprint, b.fingerprint);
+    fn a_self_signed_certificate_is_kept_beside_the_database_and_reused() {
+        // Regression: each start made a new certificate, so whatever trusted it had to trust it again.
+        let dir = tempfile::tempdir().unwrap();
+        // In a folder not made yet, as the database's is at the first start.
+        let dir_path = dir.path().join("data");
+        let source = TlsSource::self_signed_for(&dir_path.join("relay.db"));
+        let a = load(&source).unwrap();
+        let b = load(&source).unwrap();
+        assert_eq!(a.fingerprint, b.fingerprint, "the kept certificate is reused");
         assert_eq!(a.fingerprint.len(), 32 * 3 - 1);
         assert_eq!(a.fingerprint, fingerprint(&a.leaf));
+        let keep = dir_path.join("relay.db-selfsigned.pem");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&keep).unwrap().permissions().mode() & 0o777, 0o600, "it holds a key");
+        }
+        let other = load(&TlsSource::self_signed_for(&dir_path.join("other.db"))).unwrap();
+        assert_ne!(a.fingerprint, other.fingerprint, "another database, another certificate");
+        // A damaged file is replaced, not a reason to refuse to start.
+        std::fs::write(&keep, "garbage").unwrap();
+        let c = load(&source).unwrap();
+        assert_ne!(c.fingerprint, a.fingerprint);
+        assert_eq!(load(&source).unwrap().fingerprint, c.fingerprint);
     }
 
     #[test]
