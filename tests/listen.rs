@@ -407,6 +407,28 @@ fn rusqlite_set_due_now(db: &std::path::Path) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sender_waiting_for_100_continue_hears_the_413_before_sending_its_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, vec![Route::record_only("/")]);
+    c.max_body = 1000;
+    let relay = relay::start(c).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    let head = "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed before answering: {:?}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 413 "), "no 100 Continue, no wait for the body: {answer}");
+    relay.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn h2_with_prior_knowledge_is_served_on_the_same_port() {
     let dir = tempfile::tempdir().unwrap();
     let relay = relay::start(config(&dir, vec![Route::record_only("/")])).await.unwrap();

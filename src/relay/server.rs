@@ -350,7 +350,10 @@ where
         .and_then(|v| v.trim().parse::<u64>().ok());
     let (parts, mut body) = req.into_parts();
     if declared.is_some_and(|n| n > app.max_body) {
-        let unread = drained(body, declared.unwrap_or(0), app.body_timeout).await;
+        // A sender waiting for `100 Continue` has sent nothing yet: it hears the 413 first.
+        let waiting =
+            parts.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        let unread = if waiting { Some(body) } else { drained(body, declared.unwrap_or(0), app.body_timeout).await };
         return (too_large(app, &parts.method, parts.uri.path(), remote), unread);
     }
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
