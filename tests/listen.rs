@@ -429,6 +429,42 @@ async fn a_sender_waiting_for_100_continue_hears_the_413_before_sending_its_body
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_oversized_body_still_arriving_at_stop_hears_its_413_without_holding_the_stop() {
+    // Regression: reading an oversized body to its end did not watch for the stop, which
+    // then waited out its 15 s and the sender got no answer.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(&dir, vec![Route::record_only("/")]);
+    c.max_body = 1000;
+    c.body_timeout = Duration::from_secs(60);
+    let relay = relay::start(c).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    stream.write_all(b"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789").await.unwrap();
+    // Once the relay counts the refusal it is reading the rest; then stop it.
+    let health = format!("{}/_hooktap/health", relay.url);
+    loop {
+        let h = request_async("GET", &health, &HeaderMap::new(), Bytes::new(), false).await;
+        let h: serde_json::Value = serde_json::from_slice(&h.body).unwrap();
+        if h["refused"].as_u64() == Some(1) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let begun = std::time::Instant::now();
+    relay.stop().await.unwrap();
+    assert!(begun.elapsed() < Duration::from_secs(10), "stop took {:?}", begun.elapsed());
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed without an answer: {:?}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn h2_with_prior_knowledge_is_served_on_the_same_port() {
     let dir = tempfile::tempdir().unwrap();
     let relay = relay::start(config(&dir, vec![Route::record_only("/")])).await.unwrap();

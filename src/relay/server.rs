@@ -353,8 +353,9 @@ where
         // A sender waiting for `100 Continue` has sent nothing yet: it hears the 413 first.
         let waiting =
             parts.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-        let unread = if waiting { Some(body) } else { drained(body, declared.unwrap_or(0), app.body_timeout).await };
-        return (too_large(app, &parts.method, parts.uri.path(), remote), unread);
+        let answer = too_large(app, &parts.method, parts.uri.path(), remote);
+        let unread = if waiting { Some(body) } else { drained(body, declared.unwrap_or(0), app).await };
+        return (answer, unread);
     }
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
     let read = tokio::time::timeout(app.body_timeout, read_limited(&mut body, limit));
@@ -375,8 +376,9 @@ where
             refuse(app, StatusCode::REQUEST_TIMEOUT, &parts.method, parts.uri.path(), remote, &why, None)
         }
         Ok(Err(BodyError::TooLarge)) => {
-            let unread = drained(body, declared.unwrap_or(u64::MAX), app.body_timeout).await;
-            return (too_large(app, &parts.method, parts.uri.path(), remote), unread);
+            let answer = too_large(app, &parts.method, parts.uri.path(), remote);
+            let unread = drained(body, declared.unwrap_or(u64::MAX), app).await;
+            return (answer, unread);
         }
         Ok(Err(BodyError::Read(e))) => {
             let why = format!("could not read the body: {e}");
@@ -391,10 +393,11 @@ where
 const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 
 /// Reads a refused body (`declared` bytes long, if said) to its end and throws it away,
-/// when it is small enough and arrives in time: a sender still sending when the answer
-/// comes may miss it (HTTP/2 clients such as curl's take the stream's end for an error).
-/// Otherwise gives the body back, to be held until the answer is sent.
-async fn drained<B>(mut body: B, declared: u64, within: Duration) -> Option<B>
+/// when it is small enough and arrives in time (the body timeout, and no later than a
+/// stop lets requests finish): a sender still sending when the answer comes may miss it
+/// (HTTP/2 clients such as curl's take the stream's end for an error). Otherwise gives
+/// the body back, to be held until the answer is sent.
+async fn drained<B>(mut body: B, declared: u64, app: &App) -> Option<B>
 where
     B: Body<Data = Bytes> + Unpin,
 {
@@ -413,10 +416,11 @@ where
         }
         true
     };
-    match tokio::time::timeout(within, drain).await {
-        Ok(true) => None,
-        _ => Some(body),
-    }
+    let drained = tokio::select! {
+        read = tokio::time::timeout(app.body_timeout, drain) => matches!(read, Ok(true)),
+        () = app.forwarder.stopped() => false,
+    };
+    (!drained).then_some(body)
 }
 
 /// Why a body could not be read.
