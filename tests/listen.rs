@@ -670,6 +670,67 @@ async fn an_app_that_reads_and_closes_gets_each_attempt_once() {
     relay.stop().await.unwrap();
 }
 
+/// A target that answers the first request of each connection (once `open` connections
+/// have one waiting, so that many stay in the relay's pool), then reads each later one on
+/// that connection and closes it unanswered. Counts the requests it read.
+fn closing_after_first(open: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = read.clone();
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(open));
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let (counter, gate) = (counter.clone(), gate.clone());
+            std::thread::spawn(move || {
+                if common::read_request(&mut stream).is_none() {
+                    return;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                if n < open {
+                    gate.wait();
+                }
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                if common::read_request(&mut stream).is_some() {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    (url, read)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_closed_unanswered_on_kept_alive_connections_is_resent_once_per_attempt() {
+    // Regression: each resend took another pooled connection, so an app that reads and then
+    // closes got one attempt's request up to four times.
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, read) = closing_after_first(4);
+    let target = Target::parse(&url).unwrap();
+    let mut c =
+        config(&dir, vec![Route::new("/", Some(github()), Some(target), &[], AckMode::Immediate, None, None).unwrap()]);
+    c.target_concurrency = 4;
+    let relay = relay::start(c).await.unwrap();
+    let db = dir.path().join("relay.db");
+    let mut first = Vec::new();
+    for i in 0..4 {
+        first.push(id_of(&post(&relay, "/", &signed(b"{}", &format!("w-{i}"), "push"), b"{}").await));
+    }
+    for id in &first {
+        wait_state(&db, id, "forwarded");
+    }
+    let before = read.load(Ordering::SeqCst);
+    let id = id_of(&post(&relay, "/", &signed(b"{}", "w-5", "push"), b"{}").await);
+    let d = wait_state(&db, &id, "forwarded");
+    let reads = read.load(Ordering::SeqCst) - before;
+    assert!(reads <= 2 * d.attempts as usize, "{reads} reads in {} attempts", d.attempts);
+    relay.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -24,9 +24,11 @@ const TARGET_QUEUE: usize = 1024;
 /// Pending rows loaded per query when resuming.
 const RESUME_PAGE: usize = 1000;
 
-/// How many times an attempt that met a connection the target had closed is sent
-/// again at once (each try drops one dead pooled connection).
-const STALE_RESENDS: usize = 3;
+/// How many times an attempt that met a kept-alive connection the target had closed
+/// is sent again at once. Once: the client cannot tell a close that crossed the request
+/// from an app that read it and then closed, so more would hand such an app the
+/// request again and again within one attempt.
+const STALE_RESENDS: usize = 1;
 
 /// How long a passthrough request may still wait on the app once shutdown starts.
 const PASSTHROUGH_GRACE: Duration = Duration::from_secs(2);
@@ -331,9 +333,9 @@ pub(crate) async fn run_attempt(
     let outcome = match request() {
         Ok(req) => {
             let mut outcome = attempt::send(&inner.client, req, timeout, settings.max_response).await;
-            // A pooled connection the app had just closed: the request reached no
-            // application, so it goes again now rather than after a backoff, as curl
-            // does. Each try discards one dead connection, so a few reach a fresh one.
+            // A pooled connection the app had just closed: most likely the request
+            // reached no application, so it goes again now rather than after a backoff,
+            // as curl does.
             for _ in 0..STALE_RESENDS {
                 if !matches!(outcome.result, Err(Failure::Closed(_))) {
                     break;
