@@ -102,7 +102,9 @@ impl Console {
             && keep.exists()
         {
             let shown = keep.display();
-            out.push_str(&format!("  self-signed certificate kept in {shown} (`curl --cacert {shown}` trusts it)\n"));
+            out.push_str(&format!(
+                "  self-signed certificate kept in {shown}, its key beside it (`curl --cacert {shown}` trusts it)\n"
+            ));
         }
         out.push_str("  routes (give the provider the URL on the left):\n");
         if let Some(any) = ["0.0.0.0", "[::]"].into_iter().find(|a| url.contains(&format!("://{a}:"))) {

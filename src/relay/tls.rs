@@ -2,7 +2,7 @@
 //! certificate kept beside the database, served by rustls with h2 and http/1.1
 //! offered through ALPN.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::pki_types::pem::PemObject;
@@ -23,10 +23,10 @@ pub enum TlsSource {
         key: PathBuf,
     },
     /// A certificate for localhost, 127.0.0.1 and ::1, made at the first start and kept
-    /// (with its key) in `keep`, so its fingerprint stays the same and whatever was told
-    /// to trust it (`curl --cacert`) goes on trusting it.
+    /// in `keep` (its key beside it, `.key`, mode 0600), so its fingerprint stays the same
+    /// and whatever was told to trust it (`curl --cacert`) goes on trusting it.
     SelfSigned {
-        /// The PEM file holding the certificate and its key (mode 0600).
+        /// The certificate's PEM file.
         keep: PathBuf,
     },
 }
@@ -92,22 +92,19 @@ fn load_pem(
     Ok((chain, key))
 }
 
-/// The certificate and key kept in `keep`, or a new pair, then kept there. A file that
-/// cannot be read or written costs only the stable fingerprint: the relay still serves TLS.
-fn self_signed(keep: &std::path::Path) -> anyhow::Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)> {
-    match std::fs::read(keep) {
-        Ok(pem) => match from_pem(&pem) {
-            Some(pair) => return Ok(pair),
-            None => {
-                tracing::warn!(
-                    "{} holds no usable certificate and key; making a new self-signed certificate in its place",
-                    keep.display()
-                );
-                let _ = std::fs::remove_file(keep);
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::warn!("cannot read {}: {e}; making a new self-signed certificate", keep.display()),
+/// The certificate kept in `keep` with its key beside it (`.key`), or a new pair, then
+/// kept there. A file that cannot be read or written costs only the stable fingerprint:
+/// the relay still serves TLS.
+fn self_signed(keep: &Path) -> anyhow::Result<Pair> {
+    let key_file = keep.with_extension("key");
+    match kept(keep, &key_file) {
+        Ok(Some(pair)) => return Ok(pair),
+        Ok(None) => {}
+        Err(why) => {
+            tracing::warn!("{why}; making a new self-signed certificate in its place");
+            let _ = std::fs::remove_file(keep);
+            let _ = std::fs::remove_file(&key_file);
+        }
     }
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
     let mut params = rcgen::CertificateParams::new(names)
@@ -117,12 +114,14 @@ fn self_signed(keep: &std::path::Path) -> anyhow::Result<(Vec<CertificateDer<'st
         rcgen::KeyPair::generate().map_err(|e| anyhow::anyhow!("generating a key for the certificate: {e}"))?;
     let cert =
         params.self_signed(&signing_key).map_err(|e| anyhow::anyhow!("generating a self-signed certificate: {e}"))?;
-    let pem = format!("{}{}", cert.pem(), signing_key.serialize_pem());
-    match write_private(keep, pem.as_bytes()) {
+    // The key first, readable by its owner only; the certificate is public and may be handed out.
+    let written = write_new(&key_file, signing_key.serialize_pem().as_bytes(), 0o600)
+        .and_then(|()| write_new(keep, cert.pem().as_bytes(), 0o644));
+    match written {
         Ok(()) => {}
-        // Another start made one first: serve that one, so the file and the relay agree.
+        // Another start made them first: serve those, so the files and the relay agree.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            if let Some(pair) = std::fs::read(keep).ok().and_then(|pem| from_pem(&pem)) {
+            if let Ok(Some(pair)) = kept(keep, &key_file) {
                 return Ok(pair);
             }
         }
@@ -135,15 +134,32 @@ fn self_signed(keep: &std::path::Path) -> anyhow::Result<(Vec<CertificateDer<'st
     Ok((vec![cert.der().clone()], key))
 }
 
-/// The certificate and key in one PEM text, if it holds both.
-fn from_pem(pem: &[u8]) -> Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)> {
-    let chain = CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().ok()?;
-    let key = PrivateKeyDer::from_pem_slice(pem).ok()?;
-    (!chain.is_empty()).then_some((chain, key))
+/// A certificate chain and its key.
+type Pair = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
+
+/// The kept certificate and key: `None` when there are none yet, an error saying what
+/// is wrong when they cannot be used.
+fn kept(cert_file: &Path, key_file: &Path) -> Result<Option<Pair>, String> {
+    let read = |path: &Path| match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let (cert, key) = match (read(cert_file)?, read(key_file)?) {
+        (None, None) => return Ok(None),
+        (Some(cert), Some(key)) => (cert, key),
+        _ => return Err(format!("{} and {} must both be there", cert_file.display(), key_file.display())),
+    };
+    let chain = CertificateDer::pem_slice_iter(&cert).collect::<Result<Vec<_>, _>>().unwrap_or_default();
+    let key = PrivateKeyDer::from_pem_slice(&key).ok();
+    match (chain.is_empty(), key) {
+        (false, Some(key)) => Ok(Some((chain, key))),
+        _ => Err(format!("{} holds no usable certificate and key", cert_file.display())),
+    }
 }
 
-/// Writes `bytes` to `path`, which must not exist yet, readable by its owner only (it holds a private key).
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path`, which must not exist yet, with permissions `mode`.
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         // The first start comes here before the database (and its folder) is made.
@@ -152,7 +168,9 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
     let mut file = options.open(path)?;
     file.write_all(bytes)?;
     file.sync_all()
@@ -181,11 +199,16 @@ mod tests {
         assert_eq!(a.fingerprint.len(), 32 * 3 - 1);
         assert_eq!(a.fingerprint, fingerprint(&a.leaf));
         let keep = dir_path.join("relay.db-selfsigned.pem");
+        let key = dir_path.join("relay.db-selfsigned.key");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&keep).unwrap().permissions().mode() & 0o777, 0o600, "it holds a key");
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&key), 0o600, "the key is private");
+            assert_eq!(mode(&keep) & 0o600, 0o600, "the certificate is its owner's to hand out");
         }
+        let pem = std::fs::read_to_string(&keep).unwrap();
+        assert!(pem.contains("BEGIN CERTIFICATE") && !pem.contains("PRIVATE KEY"), "{pem}");
         let other = load(&TlsSource::self_signed_for(&dir_path.join("other.db"))).unwrap();
         assert_ne!(a.fingerprint, other.fingerprint, "another database, another certificate");
         // A damaged file is replaced, not a reason to refuse to start.
