@@ -30,6 +30,9 @@ const RESUME_PAGE: usize = 1000;
 /// request again and again within one attempt.
 const STALE_RESENDS: usize = 1;
 
+/// The longest app answer passthrough passes on whole, when `--max-body` is less.
+pub(crate) const PASSTHROUGH_ANSWER: usize = 16 * 1024 * 1024;
+
 /// How long a passthrough request may still wait on the app once shutdown starts.
 const PASSTHROUGH_GRACE: Duration = Duration::from_secs(2);
 
@@ -332,7 +335,9 @@ pub(crate) async fn run_attempt(
     let request = || attempt::build_request(&job.meta, &payload, settings.resign.as_ref());
     let outcome = match request() {
         Ok(req) => {
-            let mut outcome = attempt::send(&inner.client, req, timeout, settings.max_response).await;
+            // A passthrough answer goes back whole, so it may be longer than what a record keeps.
+            let limit = if last { settings.max_response.max(PASSTHROUGH_ANSWER) } else { settings.max_response };
+            let mut outcome = attempt::send(&inner.client, req, timeout, limit).await;
             // A pooled connection the app had just closed: most likely the request
             // reached no application, so it goes again now rather than after a backoff,
             // as curl does.
@@ -341,7 +346,7 @@ pub(crate) async fn run_attempt(
                     break;
                 }
                 let Ok(again) = request() else { break };
-                outcome = attempt::send(&inner.client, again, timeout, settings.max_response).await;
+                outcome = attempt::send(&inner.client, again, timeout, limit).await;
             }
             outcome
         }

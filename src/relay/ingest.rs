@@ -231,13 +231,13 @@ pub fn detect(headers: &HeaderMap, body: &[u8]) -> Checked {
 /// timeout names it, not the part left after waiting for a connection slot).
 fn passthrough(result: Result<super::attempt::Answer, Failure>, bound: std::time::Duration) -> Response<Full<Bytes>> {
     match result {
-        // Its status was the app's to give, and it is recorded; a cut body passed on would be corrupt.
+        // The status is the app's and goes back as it is (a 502 would have the provider send
+        // again what the app has handled); a cut body would be corrupt, so it says so instead.
         Ok(answer) if answer.cut() => text(
-            StatusCode::BAD_GATEWAY,
+            answer.status,
             &format!(
-                "the local app answered {} with {} bytes, more than --max-body ({} bytes) lets hooktap pass on; \
+                "hooktap: the local app's answer ({} bytes) is longer than hooktap passes on ({} bytes); \
                  raise --max-body\n",
-                answer.status.as_u16(),
                 answer.size,
                 answer.body.len()
             ),
