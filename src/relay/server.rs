@@ -463,7 +463,9 @@ where
 /// An answer's body that holds the request's unread body until the answer is sent.
 /// Dropped first, an HTTP/2 request stream is reset with CANCEL ahead of the answer,
 /// and the sender sees a stream error instead of, say, its 413; dropped after, h2 ends
-/// it with NO_ERROR, which RFC 9113 (8.1) provides for an answer sent before the request ended.
+/// it with NO_ERROR, which RFC 9113 (8.1) provides for an answer sent before the request
+/// ended. Some clients (curl 7.88) take even that for an error, which is why a refused
+/// body is first read to its end where it can be ([`drained`]).
 pub struct Held<B> {
     body: Full<Bytes>,
     _unread: Option<B>,
