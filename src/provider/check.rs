@@ -43,21 +43,11 @@ pub(crate) fn check_window(timestamp: i64, now: i64, tolerance: Option<u64>) -> 
 /// A mismatch, noting whether the signed timestamp is also outside the window (`window`
 /// is [`check_window`]'s verdict): the secret or body is wrong, and fixing them alone
 /// would not be enough.
-pub(crate) fn no_match_at(err: VerifyError, window: Result<(), VerifyError>) -> VerifyError {
-    match (err, window) {
-        (VerifyError::NoMatch { tried, skipped, expected, received, signed_preview, signed_with, .. }, Err(stale)) => {
-            VerifyError::NoMatch {
-                tried,
-                skipped,
-                expected,
-                received,
-                signed_preview,
-                signed_with,
-                stale: Some(Box::new(stale)),
-            }
-        }
-        (err, _) => err,
+pub(crate) fn no_match_at(mut err: VerifyError, window: Result<(), VerifyError>) -> VerifyError {
+    if let (VerifyError::NoMatch { stale, .. }, Err(outside)) = (&mut err, window) {
+        *stale = Some(Box::new(outside));
     }
+    err
 }
 
 /// The signatures a request carried, in the order sent: each as written, with its bytes or why

@@ -313,15 +313,13 @@ impl Provider for HmacScheme {
             return Err(err);
         }
         let canonical = format!("{}{}", self.prefix, self.encoding.encode(&mac));
+        let window =
+            ts.map_or(Ok(()), |(t, _)| check::check_window(t, input.now, input.tolerance.or(self.info.tolerance)));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview(id, ts_text, input.body);
-            let window =
-                ts.map_or(Ok(()), |(t, _)| check::check_window(t, input.now, input.tolerance.or(self.info.tolerance)));
             return Err(check::no_match_at(signatures.no_match(canonical, preview, self.signed_with()), window));
         };
-        if let Some((t, _)) = ts {
-            check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
-        }
+        window?;
         // Uppercase hex is documented as compared case-insensitively (Nexudus); other forms are exact text.
         let form = format!("{} writes {}", self.info.title, self.expected_form(mac.len()));
         let exact = (self.encoding != Encoding::HexUpper).then_some((canonical.as_str(), form.as_str()));

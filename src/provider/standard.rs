@@ -203,13 +203,13 @@ impl Provider for Standard {
             });
         }
         let canonical = format!("v1,{}", encode_base64(&mac));
+        let window = check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview(id, raw_ts, input.body);
             let signed_with = vec![format!("header {}", names.id), format!("header {}", names.timestamp)];
-            let window = check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance));
             return Err(check::no_match_at(signatures.no_match(canonical, preview, signed_with), window));
         };
-        check::check_window(ts, input.now, input.tolerance.or(self.info.tolerance))?;
+        window?;
         // Base64 is case-sensitive, so a match is already the exact text.
         Ok(signatures.verified(at, None, Some(ts)))
     }

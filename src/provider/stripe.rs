@@ -86,13 +86,13 @@ impl Provider for Stripe {
             return Err(err);
         }
         let canonical = format!("v1={}", hex::encode(&mac));
+        let window = check::check_window(t, input.now, input.tolerance.or(self.info.tolerance));
         let Some(at) = signatures.position_of(&mac) else {
             let preview = self.template.preview("", raw_ts, input.body);
             let err = signatures.no_match(format!("t={raw_ts},{canonical}"), preview, vec!["the t= element".into()]);
-            let window = check::check_window(t, input.now, input.tolerance.or(self.info.tolerance));
             return Err(check::no_match_at(err, window));
         };
-        check::check_window(t, input.now, input.tolerance.or(self.info.tolerance))?;
+        window?;
         Ok(signatures.verified(at, Some((&canonical, "Stripe writes v1=<64 lowercase hex digits>")), Some(t)))
     }
 

@@ -147,27 +147,28 @@ impl RelayConfig {
         // Built only if some route filters events: it renders every fixture.
         let catalog = OnceCell::new();
         // A problem with a `[[routes]]` entry names the file and line, as `config validate` does.
-        let at = |e: anyhow::Error, index: usize, field: &str| match config.route_place(index, field) {
+        let at = |e: anyhow::Error, place: Option<crate::config::Place>| match place {
             Some(place) => e.context(format!("config {place}")),
             None => e,
         };
         for (i, r) in config.routes.iter().enumerate() {
             // A profile's own problem (its secret) points at the profile; an unknown one at the route.
             let signer = route_signer(config, i, r).map_err(|e| {
-                match r.profile.as_deref().filter(|name| config.profiles.contains_key(*name)) {
-                    Some(name) => match config.profile_place(name, None) {
-                        Some(place) => e.context(format!("config {place}")),
-                        None => e,
-                    },
-                    None => at(e, i, "profile"),
-                }
+                let place = match r.profile.as_deref().filter(|name| config.profiles.contains_key(*name)) {
+                    Some(name) => config.profile_place(name, None),
+                    None => config.route_place(i, "profile"),
+                };
+                at(e, place)
             })?;
             // A route's own `ack` is kept; --ack, like `listen.ack`, is the default of the others.
             let ack = r.ack.unwrap_or(default_ack);
-            routes.push(config_route(i, r, signer, ack, flag_timeout, &catalog).map_err(|(field, e)| at(e, i, field))?);
+            routes.push(
+                config_route(i, r, signer, ack, flag_timeout, &catalog)
+                    .map_err(|(field, e)| at(e, config.route_place(i, field)))?,
+            );
         }
         if let Some((i, prefix)) = repeated_path(config.routes.iter().map(|r| r.path.as_str())) {
-            return Err(at(shared_path(&prefix), i, "path"));
+            return Err(at(shared_path(&prefix), config.route_place(i, "path")));
         }
         let named = args.provider.profile.is_some() || args.provider.provider.is_some();
         // HOOKTAP_SECRET alone is a default, not a request to verify.

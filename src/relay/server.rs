@@ -354,7 +354,7 @@ where
         let waiting =
             parts.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
         let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-        let unread = if waiting { Some(body) } else { drained(body, declared.unwrap_or(0), app).await };
+        let unread = if waiting { Some(body) } else { drained(body, declared, app).await };
         return (answer, unread);
     }
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
@@ -377,7 +377,7 @@ where
         }
         Ok(Err(BodyError::TooLarge)) => {
             let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-            let unread = drained(body, declared.unwrap_or(u64::MAX), app).await;
+            let unread = drained(body, declared, app).await;
             return (answer, unread);
         }
         Ok(Err(BodyError::Read(e))) => {
@@ -392,16 +392,16 @@ where
 /// Most of a refused body read and thrown away so that its sender hears the answer.
 const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 
-/// Reads a refused body (`declared` bytes long, if said) to its end and throws it away,
+/// Reads a refused body (`declared` bytes long, if the sender said) to its end and throws it away,
 /// when it is small enough and arrives in time (the body timeout, and no later than a
 /// stop lets requests finish): a sender still sending when the answer comes may miss it
 /// (HTTP/2 clients such as curl's take the stream's end for an error). Otherwise gives
 /// the body back, to be held until the answer is sent.
-async fn drained<B>(mut body: B, declared: u64, app: &App) -> Option<B>
+async fn drained<B>(mut body: B, declared: Option<u64>, app: &App) -> Option<B>
 where
     B: Body<Data = Bytes> + Unpin,
 {
-    if declared > DRAIN_MAX && declared != u64::MAX {
+    if declared.is_some_and(|n| n > DRAIN_MAX) {
         return Some(body);
     }
     let mut read = 0u64;
