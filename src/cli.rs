@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::cmd;
 
@@ -55,15 +55,18 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-/// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when writing to a terminal and NO_COLOR is unset
-    Auto,
-    /// Always colour
-    Always,
-    /// Never colour
-    Never,
+pub use crate::logging::ColorChoice;
+
+impl GlobalArgs {
+    /// Where the config and the database are, as the engine takes them.
+    pub fn paths(&self) -> crate::config::Paths {
+        crate::config::Paths { config: self.config.clone(), db: self.db.clone() }
+    }
+
+    /// How to log, as the engine takes it.
+    pub fn log_options(&self) -> crate::logging::LogOptions {
+        crate::logging::LogOptions { color: self.color, quiet: self.quiet, verbose: self.verbose }
+    }
 }
 
 /// The subcommands.
@@ -118,6 +121,20 @@ pub struct ProviderArgs {
     /// instead of conflicting with it.
     #[arg(skip = env_secret())]
     pub env_secret: Option<String>,
+}
+
+impl ProviderArgs {
+    /// The flags as the plain request `Config::signer` resolves.
+    pub fn request(&self) -> crate::config::SignerRequest {
+        crate::config::SignerRequest {
+            profile: self.profile.clone(),
+            provider: self.provider.clone(),
+            secret_env: self.secret_env.clone(),
+            secret_file: self.secret_file.clone(),
+            secret: self.secret.clone(),
+            env_secret: self.env_secret.clone(),
+        }
+    }
 }
 
 /// HOOKTAP_SECRET when set and not empty.

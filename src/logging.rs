@@ -9,13 +9,33 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// How much to log and whether to colour: `--color`, `-q` and `-v` once parsed.
+#[derive(Debug, Clone, Copy)]
+pub struct LogOptions {
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `-q`: errors only.
+    pub quiet: bool,
+    /// `-v` count: 1 info, 2 debug, 3 trace.
+    pub verbose: u8,
+}
 
 static COLOR: OnceLock<bool> = OnceLock::new();
 
 /// Sets up the tracing subscriber from `-q`/`-v` (or `HOOKTAP_LOG`/`RUST_LOG`) and
 /// decides once whether output is coloured.
-pub fn init(global: &GlobalArgs) {
+pub fn init(global: &LogOptions) {
     let color = decide_color(global.color, std::env::var_os("NO_COLOR").is_some(), std::io::stderr().is_terminal());
     let _ = COLOR.set(color);
     let level = match (global.quiet, global.verbose) {

@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     hooktap::error::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
-    hooktap::logging::init(&cli.global);
+    hooktap::logging::init(&cli.global.log_options());
     let result = hooktap::cmd::run(cli);
     hooktap::error::report(result)
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::{Answer, Captured, Receiver, request_async};
-use hooktap::cmd::listen::AckMode;
 use hooktap::config::Signer;
 use hooktap::provider::SignInput;
+use hooktap::relay::AckMode;
 use hooktap::relay::routes::{Route, Target};
 use hooktap::relay::{self, RelayConfig, Running};
 use hooktap::secret::Secret;

@@ -92,14 +92,14 @@ pub struct SendArgs {
 
 /// Runs `hooktap send`.
 pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let config = config::load(global)?;
+    let config = config::load(&global.paths())?;
     let (catalog, problems) = load_catalog(&config);
     if args.list {
         return list(&args, global, &config, &catalog, &problems);
     }
     check_numbers(&args)?;
     let signer = config
-        .signer(&args.provider)?
+        .signer(&args.provider.request())?
         .ok_or_else(|| usage_hint("no provider to sign for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
     let info = signer.provider.info().clone();
     // A broken catalog of this provider is the error its event lookup gives, so it is no warning.

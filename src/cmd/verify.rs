@@ -79,10 +79,10 @@ struct Report {
 
 /// Runs `hooktap verify`.
 pub fn run(args: VerifyArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let config = crate::config::load(global)?;
+    let config = crate::config::load(&global.paths())?;
     let delivery = args.delivery.as_deref().map(|id| load_delivery(&config, id)).transpose()?;
     let provider_args = recorded_provider(&args.provider, delivery.as_ref(), &config);
-    let signer = config.signer(&provider_args)?.ok_or_else(|| {
+    let signer = config.signer(&provider_args.request())?.ok_or_else(|| {
         usage_hint(
             "no provider to verify with",
             "pass --provider P (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack) or --profile NAME",

@@ -13,10 +13,18 @@ use std::path::{Path, PathBuf};
 
 pub use check::Problem;
 pub use file::{ConfigFile, FileLayer, KeyLines, read_layer};
-pub use profile::{CustomScheme, Profile, Signer, secret_from_env, secret_from_file};
+pub use profile::{CustomScheme, Profile, Signer, SignerRequest, secret_from_env, secret_from_file};
 pub use settings::{Origin, SETTINGS, Setting, Value};
 
-use crate::cli::GlobalArgs;
+/// Where a command reads its configuration and database from: `--config` and `--db`
+/// (or their environment variables) once parsed; `None` means the default places.
+#[derive(Debug, Clone, Default)]
+pub struct Paths {
+    /// The one config file to read instead of the user and project files.
+    pub config: Option<PathBuf>,
+    /// The database, which beats the `db` setting.
+    pub db: Option<PathBuf>,
+}
 
 /// A route: requests under `path` are verified with `profile` and forwarded to `forward_to`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -32,7 +40,7 @@ pub struct Route {
     #[serde(default)]
     pub events: Vec<String>,
     /// `immediate` or `passthrough`.
-    pub ack: Option<crate::cmd::listen::AckMode>,
+    pub ack: Option<crate::relay::AckMode>,
     /// Event type for providers that send none (Nexudus): names every delivery on this route.
     pub event: Option<String>,
 }
@@ -73,36 +81,36 @@ pub fn project_path() -> PathBuf {
 }
 
 /// The files read, in order: `--config` alone when given, else the user file then the project file.
-pub fn layer_paths(global: &GlobalArgs) -> Vec<PathBuf> {
-    match &global.config {
+pub fn layer_paths(paths: &Paths) -> Vec<PathBuf> {
+    match &paths.config {
         Some(p) => vec![p.clone()],
         None => user_path().into_iter().chain([project_path()]).collect(),
     }
 }
 
 /// The file `config set`/`profile add` write to: `--config` when given, else the user file.
-pub fn write_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
-    global.config.clone().or_else(user_path).ok_or_else(|| {
+pub fn write_path(paths: &Paths) -> anyhow::Result<PathBuf> {
+    paths.config.clone().or_else(user_path).ok_or_else(|| {
         crate::error::usage_hint("cannot find a home directory for the config file", "pass --config PATH")
     })
 }
 
 /// Loads the configuration for a command.
-pub fn load(global: &GlobalArgs) -> anyhow::Result<Config> {
-    merge(global, read_layers(global, None)?)
+pub fn load(paths: &Paths) -> anyhow::Result<Config> {
+    merge(paths, read_layers(paths, None)?)
 }
 
 /// The configuration as it will be once `edited`, a file being edited and not
 /// saved yet, takes the place of the file it was read from.
-pub fn load_edited(global: &GlobalArgs, edited: FileLayer) -> anyhow::Result<Config> {
-    merge(global, read_layers(global, Some(edited))?)
+pub fn load_edited(paths: &Paths, edited: FileLayer) -> anyhow::Result<Config> {
+    merge(paths, read_layers(paths, Some(edited))?)
 }
 
 /// Reads the files [`load`] merges, in order, with `edited` in place of its file.
-pub fn read_layers(global: &GlobalArgs, mut edited: Option<FileLayer>) -> anyhow::Result<Vec<FileLayer>> {
-    let explicit = global.config.is_some();
+pub fn read_layers(paths: &Paths, mut edited: Option<FileLayer>) -> anyhow::Result<Vec<FileLayer>> {
+    let explicit = paths.config.is_some();
     let mut layers = Vec::new();
-    for path in layer_paths(global) {
+    for path in layer_paths(paths) {
         let layer = match edited.take_if(|l| l.path == path) {
             Some(l) => Some(l),
             None => read_layer(&path)?,
@@ -121,10 +129,10 @@ pub fn read_layers(global: &GlobalArgs, mut edited: Option<FileLayer>) -> anyhow
     Ok(layers)
 }
 
-fn merge(global: &GlobalArgs, layers: Vec<FileLayer>) -> anyhow::Result<Config> {
+fn merge(paths: &Paths, layers: Vec<FileLayer>) -> anyhow::Result<Config> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_")).collect();
     let mut config = Config::from_layers(layers, &env)?;
-    config.db_flag = global.db.clone();
+    config.db_flag = paths.db.clone();
     Ok(config)
 }
 

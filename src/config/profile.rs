@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::cli::ProviderArgs;
 use crate::error::{UsageError, usage, usage_hint};
 pub use crate::provider::CustomScheme;
 use crate::provider::Provider;
@@ -238,10 +237,41 @@ pub fn secret_from_text(text: &str, what: &str, hint: &str) -> anyhow::Result<Se
     Ok(Secret::new(text))
 }
 
+/// What a command asked to sign or verify with, as plain values: the provider and
+/// secret flags once the command line is parsed (`cli::ProviderArgs` turns into this).
+#[derive(Debug, Clone, Default)]
+pub struct SignerRequest {
+    /// A profile named on the command line.
+    pub profile: Option<String>,
+    /// A provider named on the command line.
+    pub provider: Option<String>,
+    /// Read the secret from this environment variable.
+    pub secret_env: Option<String>,
+    /// Read the secret from this file.
+    pub secret_file: Option<std::path::PathBuf>,
+    /// The secret itself, from a flag.
+    pub secret: Option<String>,
+    /// `HOOKTAP_SECRET`: used only when no other secret source was given.
+    pub env_secret: Option<String>,
+}
+
+impl SignerRequest {
+    /// A request for a configured profile alone, with its own secret.
+    pub fn profile(name: &str) -> SignerRequest {
+        SignerRequest { profile: Some(name.to_owned()), ..SignerRequest::default() }
+    }
+}
+
 impl super::Config {
+    /// The signer of the configured profile `name`, with the profile's own secret.
+    /// An error when the profile does not exist or its secret cannot be read.
+    pub fn profile_signer(&self, name: &str) -> anyhow::Result<Signer> {
+        self.signer(&SignerRequest::profile(name))?.ok_or_else(|| usage(format!("profile {name:?} has no provider")))
+    }
+
     /// Resolves `--profile`/`--provider`/`--secret*` (and the default profile) into a signer.
     /// `Ok(None)` when neither a profile nor a provider is known.
-    pub fn signer(&self, args: &ProviderArgs) -> anyhow::Result<Option<Signer>> {
+    pub fn signer(&self, args: &SignerRequest) -> anyhow::Result<Option<Signer>> {
         let (profile_name, profile) = match (&args.profile, &args.provider) {
             (Some(name), _) => (Some(name.clone()), Some(self.profile(name)?)),
             // The default profile applies only when no provider was named on the command line.

@@ -178,8 +178,10 @@ fn custom_profiles_build_a_working_scheme() {
         &[],
     )
     .unwrap();
-    let signer =
-        cfg.signer(&crate::cli::ProviderArgs { profile: Some("mine".into()), ..Default::default() }).unwrap().unwrap();
+    let signer = cfg
+        .signer(&crate::config::SignerRequest { profile: Some("mine".into()), ..Default::default() })
+        .unwrap()
+        .unwrap();
     let secret = signer.secret.clone().unwrap();
     let headers = signer
         .provider
@@ -210,21 +212,24 @@ fn signer_resolution_prefers_flags_and_explains_missing_env() {
     )
     .unwrap();
     // The default profile applies; its env var is unset.
-    let err = cfg.signer(&crate::cli::ProviderArgs::default()).unwrap_err();
+    let err = cfg.signer(&crate::config::SignerRequest::default()).unwrap_err();
     assert!(format!("{err:#}").contains("HOOKTAP_TEST_UNSET_VAR_1 is not set"), "{err:#}");
     assert_eq!(crate::error::classify(&err).code, 2);
     // A flag secret wins over the profile's source.
-    let args = crate::cli::ProviderArgs { secret: Some("flag".into()), ..Default::default() };
+    let args = crate::config::SignerRequest { secret: Some("flag".into()), ..Default::default() };
     let signer = cfg.signer(&args).unwrap().unwrap();
     assert_eq!(signer.secret.unwrap().expose(), "flag");
     assert_eq!(signer.profile.as_deref(), Some("d"));
     // A bare --provider skips the default profile.
-    let args = crate::cli::ProviderArgs { provider: Some("github".into()), ..Default::default() };
+    let args = crate::config::SignerRequest { provider: Some("github".into()), ..Default::default() };
     let signer = cfg.signer(&args).unwrap().unwrap();
     assert!(signer.profile.is_none() && signer.secret.is_none());
     // Conflicting provider and profile.
-    let args =
-        crate::cli::ProviderArgs { profile: Some("d".into()), provider: Some("stripe".into()), ..Default::default() };
+    let args = crate::config::SignerRequest {
+        profile: Some("d".into()),
+        provider: Some("stripe".into()),
+        ..Default::default()
+    };
     assert!(cfg.signer(&args).is_err());
 }
 

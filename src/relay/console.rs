@@ -122,8 +122,8 @@ impl Console {
             };
             let target = r.target.as_ref().map_or("record only, answer 200".into(), |t| format!("→ {}", t.as_str()));
             let ack = match r.ack {
-                crate::cmd::listen::AckMode::Immediate => "ack immediate",
-                crate::cmd::listen::AckMode::Passthrough => "ack passthrough",
+                super::AckMode::Immediate => "ack immediate",
+                super::AckMode::Passthrough => "ack passthrough",
             };
             let events = if r.events.is_empty() { String::new() } else { format!(", events {}", r.events.join(",")) };
             out.push_str(&format!("    {url}{}  {verify}, {target}, {ack}{events}\n", r.path));

@@ -8,14 +8,13 @@ use bytes::Bytes;
 use http::{HeaderMap, Response, StatusCode};
 use http_body_util::Full;
 
-use crate::cmd::listen::AckMode;
 use crate::provider::{Provider, SignatureState, VerifyInput};
 use crate::store::{NewDelivery, Source, State};
 
-use super::App;
 use super::attempt::{Failure, Job, Meta, Payload};
 use super::console::Received;
 use super::routes::{Route, suffix};
+use super::{AckMode, App};
 
 /// What verification found out about a request.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -27,6 +27,8 @@ use anyhow::Context;
 use tokio::sync::watch;
 
 pub use config::RelayConfig;
+pub use routes::AckMode;
+pub use tls::TlsMode;
 
 use crate::store::{Store, Writer};
 

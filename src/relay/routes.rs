@@ -3,10 +3,31 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cmd::listen::AckMode;
 use crate::config::Signer;
 use crate::error::usage_hint;
 use crate::store::query::normalize;
+
+/// When the relay answers the sender of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AckMode {
+    /// 200 with an empty body as soon as the delivery is stored
+    Immediate,
+    /// Wait for the local app and return its answer
+    Passthrough,
+}
+
+impl AckMode {
+    /// The answer mode of routes that set none: `flag` (`--ack`) when given, else the
+    /// `listen.ack` setting, else immediate. The one place this default is decided.
+    pub fn default_for(flag: Option<AckMode>, config: &crate::config::Config) -> AckMode {
+        match (flag, config.get_str("listen.ack")) {
+            (Some(a), _) => a,
+            (None, Some("passthrough")) => AckMode::Passthrough,
+            _ => AckMode::Immediate,
+        }
+    }
+}
 
 /// Where a route forwards to: an absolute `http://` or `https://` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

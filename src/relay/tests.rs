@@ -8,9 +8,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Frame};
 
 use super::*;
-use crate::cmd::listen::AckMode;
 use crate::config::Signer;
 use crate::provider::SignInput;
+use crate::relay::AckMode;
 use crate::secret::Secret;
 
 struct Fixture {

@@ -12,6 +12,13 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::error::usage_hint;
 
+/// How the relay gets a TLS certificate when no files are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TlsMode {
+    /// A certificate for localhost, made at the first start and kept as `<db>-selfsigned.pem`
+    SelfSigned,
+}
+
 /// Where the certificate comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsSource {

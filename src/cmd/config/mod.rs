@@ -98,7 +98,7 @@ fn target(global: &GlobalArgs, project: bool) -> anyhow::Result<PathBuf> {
         }
         return Ok(config::project_path());
     }
-    config::write_path(global)
+    config::write_path(&global.paths())
 }
 
 fn init(global: &GlobalArgs, project: bool, force: bool) -> anyhow::Result<Exit> {
@@ -117,8 +117,8 @@ fn init(global: &GlobalArgs, project: bool, force: bool) -> anyhow::Result<Exit>
 }
 
 fn path(global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let cfg = config::load(global)?;
-    let files = config::layer_paths(global);
+    let cfg = config::load(&global.paths())?;
+    let files = config::layer_paths(&global.paths());
     let db = cfg.db_path()?;
     if global.json {
         let files: Vec<_> =
@@ -148,7 +148,7 @@ fn shown_json(setting: &Setting, value: &Value) -> serde_json::Value {
 }
 
 fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let cfg = config::load(global)?;
+    let cfg = config::load(&global.paths())?;
     if global.json {
         let settings: serde_json::Map<String, serde_json::Value> = config::SETTINGS
             .iter()
@@ -218,7 +218,7 @@ fn parse_key(key: &str) -> anyhow::Result<Key<'_>> {
 
 fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
     let wanted = parse_key(key)?;
-    let cfg = config::load(global)?;
+    let cfg = config::load(&global.paths())?;
     let found = match wanted {
         Key::Setting(setting) => {
             cfg.settings.get(setting.key).map(|(value, origin)| (shown_json(setting, value), origin.to_string()))
@@ -277,7 +277,7 @@ fn set(global: &GlobalArgs, key: &str, raw: &str, project: bool) -> anyhow::Resu
     let path = target(global, project)?;
     let mut doc = Editable::load(&path)?;
     doc.set(key, value)?;
-    let after = config::load_edited(global, doc.layer(&path)?)?;
+    let after = config::load_edited(&global.paths(), doc.layer(&path)?)?;
     if key == "profile" && !after.profiles.contains_key(raw.trim()) {
         // A default that names no profile would break every command that uses it.
         return Err(usage_hint(format!("no profile named {:?}", raw.trim()), after.profiles_hint()));
@@ -388,7 +388,7 @@ impl Problem {
 }
 
 fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let cfg = config::load(global)?;
+    let cfg = config::load(&global.paths())?;
     let mut problems = Vec::new();
     for (name, profile) in &cfg.profiles {
         // The steps of `Config::signer` for a profile, each failure at its own key.
@@ -504,10 +504,7 @@ fn route_problems(cfg: &Config) -> Vec<Problem> {
     use crate::relay::routes::{repeated_path, shared_path};
     let mut problems = Vec::new();
     let catalog = std::cell::OnceCell::new();
-    let default_ack = match cfg.get_str("listen.ack") {
-        Some("passthrough") => crate::cmd::listen::AckMode::Passthrough,
-        _ => crate::cmd::listen::AckMode::Immediate,
-    };
+    let default_ack = crate::relay::AckMode::default_for(None, cfg);
     for (i, entry) in cfg.routes.iter().enumerate() {
         let signer = match route_signer(cfg, i, entry) {
             Ok(signer) => signer,

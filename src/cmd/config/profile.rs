@@ -226,7 +226,7 @@ fn valid_name(name: &str) -> bool {
 }
 
 fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let cfg = config::load(global)?;
+    let cfg = config::load(&global.paths())?;
     if global.json {
         let rows: Vec<_> = cfg
             .profiles
@@ -249,7 +249,7 @@ fn list(global: &GlobalArgs) -> anyhow::Result<Exit> {
 }
 
 fn show(global: &GlobalArgs, name: &str) -> anyhow::Result<Exit> {
-    let cfg = config::load(global)?;
+    let cfg = config::load(&global.paths())?;
     let p = cfg.profile(name)?;
     let scheme = p.scheme.as_ref().map(|s| s.header.clone());
     if global.json {
@@ -285,7 +285,7 @@ fn remove(global: &GlobalArgs, name: &str, project: bool) -> anyhow::Result<Exit
     }
     // Like `config set profile NAME` for a profile that does not exist: a default or
     // a route naming a profile no file defines breaks every command that uses it.
-    let layers = config::read_layers(global, Some(doc.layer(&path)?))?;
+    let layers = config::read_layers(&global.paths(), Some(doc.layer(&path)?))?;
     if !layers.iter().any(|l| l.file.profiles.contains_key(name)) {
         let uses = config::profile_uses(&layers, name);
         if !uses.is_empty() {

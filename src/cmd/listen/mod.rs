@@ -4,12 +4,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::error::Exit;
-use crate::relay::RelayConfig;
+use crate::relay::console::Output;
+use crate::relay::{AckMode, TlsMode};
 use crate::signal::{Signal, Signals};
+
+mod settings;
+
+pub use settings::relay_config;
 
 /// Arguments of `hooktap listen`.
 #[derive(Debug, Args)]
@@ -71,54 +76,60 @@ pub struct ListenArgs {
     pub channel: Option<String>,
 }
 
-/// When the relay answers the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AckMode {
-    /// 200 with an empty body as soon as the delivery is stored
-    Immediate,
-    /// Wait for the local app and return its answer
-    Passthrough,
-}
-
-/// How the relay gets a TLS certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TlsMode {
-    /// A certificate for localhost, made at the first start and kept as `<db>-selfsigned.pem`
-    SelfSigned,
+/// How the relay came to stop.
+enum Stopped {
+    /// After the first signal, once in-flight work was committed.
+    Gracefully(Signal),
+    /// A second signal cut the graceful stop short.
+    AtOnce(Signal),
 }
 
 /// Runs `hooktap listen` until Ctrl-C or SIGTERM.
 pub fn run(args: ListenArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
-    let config = crate::config::load(global)?;
-    let relay_config = RelayConfig::from_args(&args, global, &config)?;
+    let config = crate::config::load(&global.paths())?;
+    let output = if global.quiet {
+        Output::Quiet
+    } else if global.json {
+        Output::Json
+    } else {
+        Output::Human
+    };
+    let relay_config = relay_config(&args, output, &config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("hooktap-relay")
         .build()
         .context("starting the async runtime")?;
-    let signal = runtime.block_on(async move {
+    let stopped = runtime.block_on(async move {
         // Handlers go in before the banner, so a signal right after it is never the default (kill).
         let mut signals = Signals::install()?;
-        let first = async move {
-            let first = signals.recv().await;
+        let (first_tx, first_rx) = tokio::sync::oneshot::channel();
+        let signals_seen = async move {
+            let _ = first_tx.send(signals.recv().await);
             // A second signal during the graceful stop is someone who will not wait.
-            tokio::spawn(async move {
-                let again = signals.recv().await;
-                eprintln!(
-                    "stopping at once: everything acknowledged is stored; requests still in flight get no \
-                     answer and their senders retry them"
-                );
-                std::process::exit(match again {
-                    Signal::Interrupt => i32::from(Exit::Interrupted.code()),
-                    Signal::Terminate => i32::from(Exit::Success.code()),
-                });
-            });
-            first
+            signals.recv().await
         };
-        crate::relay::run(relay_config, first).await
+        let first = async move { first_rx.await.unwrap_or(Signal::Terminate) };
+        tokio::select! {
+            stopped = crate::relay::run(relay_config, first) => stopped.map(Stopped::Gracefully),
+            again = signals_seen => Ok(Stopped::AtOnce(again)),
+        }
     })?;
-    tracing::info!(?signal, "stopped");
+    let signal = match stopped {
+        Stopped::Gracefully(signal) => {
+            tracing::info!(?signal, "stopped");
+            signal
+        }
+        Stopped::AtOnce(signal) => {
+            eprintln!(
+                "stopping at once: everything acknowledged is stored; requests still in flight get no \
+                 answer and their senders retry them"
+            );
+            // Nothing waits for the tasks still running: the process ends with this command.
+            runtime.shutdown_background();
+            signal
+        }
+    };
     Ok(match signal {
         Signal::Interrupt => Exit::Interrupted,
         Signal::Terminate => Exit::Success,
