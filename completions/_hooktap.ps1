@@ -444,11 +444,14 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;replay' {
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the newest N deliveries')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only deliveries received within this long (e.g. 10m, 2h, 1d)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the newest N deliveries (of those the other options select)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only deliveries received before then (same forms as --since)')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only this event type (lenient: `Coworker Update` = `coworker-update`)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or last response status (500, 5xx)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Only deliveries that arrived on this route (its path prefix, e.g. /webhooks/nexadesk)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only deliveries from here: listen, tunnel, send or replay')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Target URL (default: the original route''s target)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many replays in flight at once')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
@@ -468,11 +471,14 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;tail' {
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the newest N deliveries')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only deliveries received within this long (e.g. 10m, 2h, 1d)')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Only the newest N deliveries (of those the other options select)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only deliveries received before then (same forms as --since)')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Only this event type (lenient: `Coworker Update` = `coworker-update`)')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or last response status (500, 5xx)')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only this provider')
+            [CompletionResult]::new('--route', '--route', [CompletionResultType]::ParameterName, 'Only deliveries that arrived on this route (its path prefix, e.g. /webhooks/nexadesk)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only deliveries from here: listen, tunnel, send or replay')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format when not using the viewer')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')

@@ -1313,7 +1313,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__replay)
-            opts="-q -v -h -V --last --since --event --status --provider --to --resign --concurrency --dry-run --config --db --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --last --since --until --event --status --provider --route --source --to --resign --concurrency --dry-run --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1327,6 +1327,10 @@ _hooktap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --event)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1337,6 +1341,14 @@ _hooktap() {
                     ;;
                 --provider)
                     COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "listen tunnel send replay" -- "${cur}"))
                     return 0
                     ;;
                 --to)
@@ -1495,7 +1507,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__tail)
-            opts="-q -v -h -V --last --since --event --status --provider --format --no-follow --config --db --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --last --since --until --event --status --provider --route --source --format --no-follow --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1509,6 +1521,10 @@ _hooktap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --event)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1519,6 +1535,14 @@ _hooktap() {
                     ;;
                 --provider)
                     COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --route)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "listen tunnel send replay" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -265,10 +265,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s q -l quiet -d
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s V -l version -d 'Print version'
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l last -d 'Only the newest N deliveries' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l last -d 'Only the newest N deliveries (of those the other options select)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l since -d 'Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l until -d 'Only deliveries received before then (same forms as --since)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or last response status (500, 5xx)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l provider -d 'Only this provider' -r -f -a "nexus\t''
 nexudus\t''
 nexadesk\t''
@@ -278,6 +279,11 @@ github\t''
 stripe\t''
 shopify\t''
 slack\t''"
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l route -d 'Only deliveries that arrived on this route (its path prefix, e.g. /webhooks/nexadesk)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l source -d 'Only deliveries from here: listen, tunnel, send or replay' -r -f -a "listen\t''
+tunnel\t''
+send\t''
+replay\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l to -d 'Target URL (default: the original route\'s target)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l concurrency -d 'How many replays in flight at once' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l config -d 'Use this config file instead of the user and project files' -r -F
@@ -292,10 +298,11 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s q -l quiet -d
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s V -l version -d 'Print version'
-complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l last -d 'Only the newest N deliveries' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l since -d 'Only deliveries received within this long (e.g. 10m, 2h, 1d)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l last -d 'Only the newest N deliveries (of those the other options select)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l since -d 'Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l until -d 'Only deliveries received before then (same forms as --since)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l event -d 'Only this event type (lenient: `Coworker Update` = `coworker-update`)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l status -d 'Only this state (recorded, pending, forwarded, failed, dead, rejected) or last response status (500, 5xx)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l provider -d 'Only this provider' -r -f -a "nexus\t''
 nexudus\t''
 nexadesk\t''
@@ -305,6 +312,11 @@ github\t''
 stripe\t''
 shopify\t''
 slack\t''"
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l route -d 'Only deliveries that arrived on this route (its path prefix, e.g. /webhooks/nexadesk)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l source -d 'Only deliveries from here: listen, tunnel, send or replay' -r -f -a "listen\t''
+tunnel\t''
+send\t''
+replay\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l format -d 'Output format when not using the viewer' -r -f -a "line\t'One human-readable line per delivery'
 json\t'One JSON object per line'
 csv\t'CSV with a header row'"

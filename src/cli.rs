@@ -144,22 +144,60 @@ fn env_secret() -> Option<String> {
 
 /// Which recorded deliveries `replay` and `tail` act on.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Selection")]
 pub struct FilterArgs {
-    /// Only the newest N deliveries
+    /// Only the newest N deliveries (of those the other options select)
     #[arg(long, value_name = "N")]
     pub last: Option<usize>,
-    /// Only deliveries received within this long (e.g. 10m, 2h, 1d)
-    #[arg(long, value_name = "DURATION", value_parser = crate::util::parse_duration)]
-    pub since: Option<std::time::Duration>,
+    /// Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only deliveries received before then (same forms as --since)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
     /// Only this event type (lenient: `Coworker Update` = `coworker-update`)
     #[arg(long, value_name = "TYPE")]
     pub event: Option<String>,
-    /// Only this state (recorded, pending, forwarded, failed, dead, rejected) or response status (e.g. 500, 5xx)
+    /// Only this state (recorded, pending, forwarded, failed, dead, rejected) or last response status (500, 5xx)
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
     /// Only this provider
     #[arg(long = "provider", value_name = "P", value_parser = ProviderName, hide_possible_values = true)]
     pub provider: Option<String>,
+    /// Only deliveries that arrived on this route (its path prefix, e.g. /webhooks/nexadesk)
+    #[arg(long, value_name = "PATH")]
+    pub route: Option<String>,
+    /// Only deliveries from here: listen, tunnel, send or replay
+    #[arg(long, value_name = "SOURCE", value_parser = ["listen", "tunnel", "send", "replay"])]
+    pub source: Option<String>,
+}
+
+impl FilterArgs {
+    /// The store's filter for these options and the delivery `ids` (or prefixes) given;
+    /// a value that does not parse is a usage error naming the option.
+    pub fn filter(&self, ids: &[String]) -> anyhow::Result<crate::store::Filter> {
+        use crate::error::usage;
+        use crate::store::{Filter, Source, StatusSpec, parse_when};
+        let now = crate::util::unix_ms_now();
+        let when = |flag: &str, value: &Option<String>| -> anyhow::Result<Option<i64>> {
+            value.as_deref().map(|v| parse_when(v, now).map_err(|e| usage(format!("{flag}: {e}")))).transpose()
+        };
+        let mut filter = Filter {
+            ids: ids.to_vec(),
+            since: when("--since", &self.since)?,
+            until: when("--until", &self.until)?,
+            event: self.event.clone(),
+            provider: self.provider.clone(),
+            route: self.route.clone(),
+            source: self.source.as_deref().and_then(Source::parse),
+            last: self.last,
+            ..Filter::default()
+        };
+        if let Some(status) = &self.status {
+            StatusSpec::parse(status).map_err(|e| usage(format!("--status: {e}")))?.apply(&mut filter);
+        }
+        Ok(filter)
+    }
 }
 
 /// A provider name: any text, checked (leniently, with suggestions) where it is

@@ -67,7 +67,7 @@ fn wait_state(db: &std::path::Path, id: &str, state: &str) -> hooktap::store::De
     tokio::task::block_in_place(|| {
         let store = Store::open(db).unwrap();
         common::wait_for(&format!("{id} to be {state}"), Duration::from_secs(15), || {
-            store.get(id).ok().filter(|d| d.state == state)
+            store.get(id).ok().filter(|d| d.state.as_str() == state)
         })
     })
 }
@@ -139,7 +139,7 @@ async fn rejected_deliveries_are_not_forwarded_unless_asked_and_duplicates_are_f
     forged.insert("x-hub-signature-256", format!("sha256={}", "ab".repeat(32)).parse().unwrap());
     let bad = post(&relay, "/", &forged, b"{\"a\":1}").await;
     assert_eq!(bad.status, 401);
-    assert_eq!(wait_state(&db, &id_of(&bad), "rejected").signature, "invalid");
+    assert_eq!(wait_state(&db, &id_of(&bad), "rejected").signature.as_str(), "invalid");
     // The first request the app sees is the valid one: the forged one never left.
     let first = post(&relay, "/", &signed(b"{\"a\":2}", "dup-1", "push"), b"{\"a\":2}").await;
     assert_eq!(first.status, 200);
@@ -160,7 +160,7 @@ async fn rejected_deliveries_are_not_forwarded_unless_asked_and_duplicates_are_f
     let got = next(&app);
     // Unsigned failed the check: the app hears `invalid` (the record says `missing`).
     assert_eq!(got.headers["x-hooktap-signature"], "invalid");
-    assert_eq!(wait_state(&dir.path().join("relay.db"), &id_of(&reply), "forwarded").signature, "missing");
+    assert_eq!(wait_state(&dir.path().join("relay.db"), &id_of(&reply), "forwarded").signature.as_str(), "missing");
     assert_eq!(&got.body[..], b"unsigned");
     relay.stop().await.unwrap();
 }
@@ -381,7 +381,7 @@ async fn pending_work_resumes_after_a_restart() {
         tokio::task::block_in_place(|| {
             let store = Store::open(&db).unwrap();
             common::wait_for("the first attempt to be recorded", Duration::from_secs(10), || {
-                store.get(id).ok().filter(|d| d.attempts == 1 && d.state == "pending")
+                store.get(id).ok().filter(|d| d.attempts == 1 && d.state.as_str() == "pending")
             });
         });
     }

@@ -27,7 +27,7 @@ fn id_of(reply: &common::Reply) -> String {
 
 fn wait_state(db: &std::path::Path, id: &str, state: &str) -> hooktap::store::Delivery {
     wait_for(&format!("{id} to be {state}"), Duration::from_secs(20), || {
-        Store::open(db).ok()?.get(id).ok().filter(|d| d.state == state)
+        Store::open(db).ok()?.get(id).ok().filter(|d| d.state.as_str() == state)
     })
 }
 
@@ -143,7 +143,7 @@ fn a_second_signal_stops_at_once_while_a_forward_holds_up_the_graceful_stop() {
     assert!(stderr.contains("stopping at once: everything acknowledged is stored"), "{stderr}");
     // What was acknowledged is there, still pending, for the next start.
     let d = Store::open(&env.db()).unwrap().get(&id_of(&reply)).unwrap();
-    assert_eq!(d.state, "pending");
+    assert_eq!(d.state.as_str(), "pending");
 }
 
 #[test]
@@ -559,7 +559,7 @@ fn an_events_filter_warns_of_names_it_does_not_know_and_says_what_it_left_out() 
         let lines = relay.stdout.lock().unwrap().join("\n");
         lines.contains("not forwarded: the route's events filter leaves this event out").then_some(())
     });
-    assert_eq!(Store::open(&env.db()).unwrap().get(&id_of(&reply)).unwrap().state, "recorded");
+    assert_eq!(Store::open(&env.db()).unwrap().get(&id_of(&reply)).unwrap().state.as_str(), "recorded");
     relay.kill();
 }
 

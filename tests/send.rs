@@ -78,7 +78,7 @@ fn every_provider_sends_an_event_that_verifies_and_is_recorded() {
         assert_eq!(attempts[0].response_body.as_ref(), b"thanks");
     }
     let store = Store::open(&env.db()).unwrap();
-    assert_eq!(store.list(&Filter::default(), None).unwrap().len(), providers.len());
+    assert_eq!(store.list(&Filter::default()).unwrap().len(), providers.len());
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn exit_codes_follow_the_answer() {
 
     // Each failure was recorded as failed, with its error.
     let store = Store::open(&env.db()).unwrap();
-    let all = store.list(&Filter::default(), None).unwrap();
+    let all = store.list(&Filter::default()).unwrap();
     let states: Vec<&str> = all.iter().map(|d| d.state.as_str()).collect();
     assert_eq!(states, ["forwarded", "failed", "failed", "failed"]);
     assert!(all[3].last_error.as_deref().unwrap_or_default().contains("connect"));
@@ -180,7 +180,7 @@ fn count_and_concurrency_send_exactly_n_distinct_deliveries() {
         verify("github", c).unwrap();
     }
     let store = Store::open(&env.db()).unwrap();
-    assert_eq!(store.list(&Filter::default(), None).unwrap().len(), 60);
+    assert_eq!(store.list(&Filter::default()).unwrap().len(), 60);
 }
 
 #[test]
@@ -486,7 +486,7 @@ fn ctrl_c_during_load_prints_the_summary_records_requests_in_flight_and_exits_13
     assert_eq!(summary["errors"]["interrupted"], 2, "{summary}");
     assert_eq!(summary["recorded"], 2, "{summary}");
     let store = Store::open(&env.db()).unwrap();
-    let all = store.list(&Filter::default(), None).unwrap();
+    let all = store.list(&Filter::default()).unwrap();
     assert_eq!(all.len(), 2);
     assert!(
         all.iter().all(

@@ -84,7 +84,7 @@ pub fn payload_from(d: &Delivery) -> Option<Payload> {
         query: d.query.clone(),
         headers: d.headers.clone(),
         body: d.body.clone(),
-        signature: SignatureState::parse(&d.signature).unwrap_or(SignatureState::Unchecked),
+        signature: d.signature,
         provider_delivery_id: d.provider_delivery_id.clone(),
     })
 }

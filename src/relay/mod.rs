@@ -10,7 +10,6 @@ pub mod console;
 pub mod forwarder;
 pub mod health;
 pub mod ingest;
-pub mod owner;
 mod preface;
 mod printer;
 pub mod routes;
@@ -20,7 +19,7 @@ mod worker;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -30,7 +29,7 @@ pub use config::RelayConfig;
 pub use routes::AckMode;
 pub use tls::TlsMode;
 
-use crate::store::{Store, Writer};
+use crate::store::{Reader, Store, Writer, owner};
 
 /// How many writes may wait for the writer thread before senders feel back-pressure.
 const WRITE_QUEUE: usize = 4096;
@@ -69,33 +68,6 @@ impl Shutdown {
     /// Whether shutdown was requested.
     pub fn is_set(&self) -> bool {
         *self.0.borrow()
-    }
-}
-
-/// A read connection shared by the tasks that look rows up; used only through `spawn_blocking`.
-#[derive(Debug, Clone)]
-pub struct Reader(Arc<Mutex<Store>>);
-
-impl Reader {
-    /// Opens a second connection to the database for reads.
-    pub fn open(path: &std::path::Path) -> anyhow::Result<Reader> {
-        let store = Store::open(path).map_err(crate::store::StoreError::into_user_error)?;
-        Ok(Reader(Arc::new(Mutex::new(store))))
-    }
-
-    /// Runs `f` with the connection on the blocking pool, off the reactor.
-    pub async fn with<T, F>(&self, f: F) -> anyhow::Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> anyhow::Result<T> + Send + 'static,
-    {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let store = inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&store)
-        })
-        .await
-        .context("database read task failed")?
     }
 }
 
@@ -207,7 +179,10 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     let listener = server::bind(&config.bind, config.port).await?;
     // Opening says best what is wrong with an unusable database; then the claim.
     let mut store = Store::open(&config.db).map_err(crate::store::StoreError::into_user_error)?;
-    let owner = owner::claim(&config.db)?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{addr}");
+    let owner = owner::claim(&config.db, Some(&url))?;
     let retargeted = retarget_pending(&mut store, &config)?;
     drop(store);
     let (app, writer_thread) = App::open(&config, shutdown.clone())?;
@@ -223,9 +198,6 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
         app.forwarder.add_target(target.as_str());
     }
     let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
-    let addr = listener.local_addr().context("reading the bound address")?;
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    let url = format!("{scheme}://{addr}");
     let fingerprint = tls.as_ref().map(|t| t.fingerprint.clone());
 
     let stats = app.stats.clone();

@@ -203,7 +203,7 @@ async fn an_expected_authorization_value_is_checked_too() {
         let d = f.store().get(headers[attempt::DELIVERY_HEADER].to_str().unwrap()).unwrap();
         if want != StatusCode::OK {
             assert!(d.signature_reason.unwrap().to_lowercase().contains("authorization"));
-            assert_eq!(d.signature, "invalid", "a signed request with a bad or missing credential is invalid");
+            assert_eq!(d.signature.as_str(), "invalid", "a signed request with a bad or missing credential is invalid");
         }
     }
 }

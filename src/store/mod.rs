@@ -3,11 +3,15 @@
 //! [`Store`] is synchronous and owned by one thread; [`Writer`] runs one on a
 //! dedicated thread and group-commits inserts for async callers.
 
+mod filter;
 mod model;
+pub mod owner;
 pub mod query;
+mod reader;
 mod rows;
 mod schema;
 mod seen;
+mod summary;
 mod wal_sync;
 mod writer;
 
@@ -16,11 +20,16 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+pub use filter::{Filter, Page, StatusSpec, parse_when};
 pub use model::{
-    Attempt, Delivery, Filter, Inserted, NewAttempt, NewDelivery, SentDelivery, Source, State, decode_headers,
-    encode_headers, id_floor, new_id,
+    Attempt, Delivery, Inserted, NewAttempt, NewDelivery, SentDelivery, Source, State, decode_headers, encode_headers,
+    id_floor, new_id,
 };
+pub use owner::{RelayLock, running_relay};
+pub use query::Column;
+pub use reader::Reader;
 use rows::{attempt_in, insert_in, sent_in};
+pub use summary::Summary;
 pub use writer::{Queued, Writer, WriterHandle};
 
 /// Response bodies longer than this are cut before they are stored.
@@ -357,6 +366,8 @@ fn create_private(path: &Path) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_paging;
 
 #[cfg(test)]
 mod open_errors {

@@ -29,6 +29,53 @@ impl Source {
             Source::Replay => "replay",
         }
     }
+
+    /// Every source.
+    pub const ALL: [Source; 4] = [Source::Listen, Source::Tunnel, Source::Send, Source::Replay];
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|src| src.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads a stored spelling back as its type; an unknown one (a newer hooktap's) is an error.
+fn from_stored<T>(
+    value: rusqlite::types::ValueRef<'_>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::types::FromSqlResult<T> {
+    let text = value.as_str()?;
+    parse(text).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown stored value {text:?}").into()))
+}
+
+impl rusqlite::types::FromSql for Source {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        from_stored(value, Source::parse)
+    }
+}
+
+impl rusqlite::types::FromSql for State {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        from_stored(value, State::parse)
+    }
+}
+
+impl rusqlite::types::FromSql for SignatureState {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        from_stored(value, SignatureState::parse)
+    }
 }
 
 /// Where a delivery is in its life.
@@ -163,7 +210,7 @@ pub struct Delivery {
     /// Unix milliseconds.
     pub received_at: i64,
     /// Where it came from.
-    pub source: String,
+    pub source: Source,
     /// HTTP method.
     pub method: String,
     /// Path.
@@ -191,13 +238,13 @@ pub struct Delivery {
     /// Provider's delivery id.
     pub provider_delivery_id: Option<String>,
     /// Signature result.
-    pub signature: String,
+    pub signature: SignatureState,
     /// Why it failed.
     pub signature_reason: Option<String>,
     /// Earlier delivery with the same provider id.
     pub duplicate_of: Option<String>,
     /// State.
-    pub state: String,
+    pub state: State,
     /// Forward target.
     pub target: Option<String>,
     /// Attempts so far.
@@ -279,25 +326,6 @@ pub struct Attempt {
     pub response_size: Option<i64>,
     /// Error.
     pub error: Option<String>,
-}
-
-/// Which deliveries a query returns. Empty fields match everything.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Exact ids or unique prefixes.
-    pub ids: Vec<String>,
-    /// Received at or after (unix ms).
-    pub since: Option<i64>,
-    /// Event type, compared leniently (case and punctuation ignored).
-    pub event: Option<String>,
-    /// State.
-    pub state: Option<State>,
-    /// Response status range, inclusive (`5xx` = 500..=599).
-    pub status: Option<(i64, i64)>,
-    /// Provider.
-    pub provider: Option<String>,
-    /// Only deliveries stored after this [`Delivery::seq`] (for following).
-    pub after_seq: Option<i64>,
 }
 
 /// A new time-sortable delivery id (a ULID), increasing within this process.

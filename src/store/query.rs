@@ -1,8 +1,9 @@
-//! Reading deliveries and attempts back: by id, by filter, and what is due for forwarding.
+//! Reading deliveries and attempts back: by id, by filter a page at a time, and
+//! what is due for forwarding.
 
-use rusqlite::{Row, params_from_iter, types::Value};
+use rusqlite::{Row, params_from_iter};
 
-use super::{Attempt, Delivery, Filter, Store, decode_headers};
+use super::{Attempt, Delivery, Filter, Page, Store, Summary, decode_headers};
 
 const DELIVERY_COLUMNS: &str =
     "seq, id, received_at, source, method, path, query, headers, body, body_size, remote_addr,
@@ -39,6 +40,30 @@ fn delivery_from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
         last_error: r.get(25)?,
         replay_of: r.get(26)?,
     })
+}
+
+/// A column whose values a picker offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The provider.
+    Provider,
+    /// The event type.
+    Event,
+    /// The state.
+    State,
+    /// The route prefix.
+    Route,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Column::Provider => "provider",
+            Column::Event => "event",
+            Column::State => "state",
+            Column::Route => "route",
+        }
+    }
 }
 
 /// An id prefix that matched nothing or more than one delivery.
@@ -83,66 +108,62 @@ impl Store {
         }
     }
 
-    /// Deliveries matching `filter`, oldest first; with `last`, only the newest `last` of them.
-    pub fn list(&self, filter: &Filter, last: Option<usize>) -> rusqlite::Result<Vec<Delivery>> {
-        let mut clauses: Vec<String> = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        let mut push = |clause: &str, value: Value| {
-            args.push(value);
-            clauses.push(clause.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(since) = filter.since {
-            // The id bound lets the id index narrow the scan; received_at is exact.
-            push("id >= ?", super::id_floor(since).into());
-            push("received_at >= ?", since.into());
+    /// Every delivery matching `filter`, oldest first. Loads them all: readers of
+    /// many rows page with [`Store::deliveries`] or [`Store::summaries`] instead.
+    pub fn list(&self, filter: &Filter) -> rusqlite::Result<Vec<Delivery>> {
+        let mut all = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self.deliveries(filter, &Page::after(after, 500))?;
+            let Some(last) = page.last() else { return Ok(all) };
+            after = last.seq;
+            all.extend(page);
         }
-        if let Some(state) = filter.state {
-            push("state = ?", state.as_str().to_string().into());
-        }
-        if let Some(provider) = &filter.provider {
-            push("provider = ?", provider.to_ascii_lowercase().into());
-        }
-        if let Some((lo, hi)) = filter.status {
-            push("last_status >= ?", lo.into());
-            push("last_status <= ?", hi.into());
-        }
-        if let Some(after) = filter.after_seq {
-            push("seq > ?", after.into());
-        }
-        if let Some(event) = &filter.event {
-            // Lenient: `Coworker Update` finds `coworker-update`. Normalised in SQL, so
-            // the other clauses (provider, time) do the narrowing.
-            push(
-                "lower(replace(replace(replace(replace(event, ' ', ''), '-', ''), '_', ''), '.', '')) = ?",
-                normalize(event).into(),
-            );
-        }
-        if !filter.ids.is_empty() {
-            let ors: Vec<String> = filter
-                .ids
-                .iter()
-                .map(|id| {
-                    let id = id.trim().to_ascii_uppercase();
-                    args.push(id.into());
-                    let n = args.len();
-                    format!("(id >= ?{n} AND id < ?{n} || 'z')")
-                })
-                .collect();
-            clauses.push(format!("({})", ors.join(" OR ")));
-        }
-        let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries");
-        if !clauses.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&clauses.join(" AND "));
-        }
-        match last {
-            Some(n) => {
-                sql = format!("SELECT * FROM ({sql} ORDER BY seq DESC LIMIT {n}) ORDER BY seq");
-            }
-            None => sql.push_str(" ORDER BY seq"),
-        }
-        let mut stmt = self.conn().prepare(&sql)?;
+    }
+
+    /// One page of whole deliveries (headers and bodies) matching `filter`.
+    pub fn deliveries(&self, filter: &Filter, page: &Page) -> rusqlite::Result<Vec<Delivery>> {
+        let (sql, args) = super::filter::select(DELIVERY_COLUMNS, filter, page);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         stmt.query_map(params_from_iter(args), delivery_from_row)?.collect()
+    }
+
+    /// One page of summaries (no headers, no body) matching `filter`: what a list shows.
+    pub fn summaries(&self, filter: &Filter, page: &Page) -> rusqlite::Result<Vec<Summary>> {
+        let (sql, args) = super::filter::select(super::summary::COLUMNS, filter, page);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        stmt.query_map(params_from_iter(args), super::summary::from_row)?.collect()
+    }
+
+    /// How many deliveries match `filter`.
+    pub fn count(&self, filter: &Filter) -> rusqlite::Result<i64> {
+        let clause = filter.clause(None);
+        let mut sql = "SELECT count(*) FROM deliveries".to_owned();
+        if !clause.sql.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clause.sql);
+        }
+        self.conn().prepare_cached(&sql)?.query_row(params_from_iter(clause.args), |r| r.get(0))
+    }
+
+    /// The newest delivery's `seq` (0 when there is none): a follower asks for rows after it.
+    pub fn max_seq(&self) -> rusqlite::Result<i64> {
+        self.conn().query_row("SELECT coalesce(max(seq), 0) FROM deliveries", [], |r| r.get(0))
+    }
+
+    /// The values one column takes among matching deliveries, with how many have each,
+    /// most common first: what a picker offers.
+    pub fn values(&self, column: Column, filter: &Filter) -> rusqlite::Result<Vec<(String, i64)>> {
+        let clause = filter.clause(None);
+        let name = column.name();
+        let mut sql = format!("SELECT {name}, count(*) FROM deliveries WHERE {name} IS NOT NULL");
+        if !clause.sql.is_empty() {
+            sql.push_str(" AND ");
+            sql.push_str(&clause.sql);
+        }
+        sql.push_str(&format!(" GROUP BY {name} ORDER BY count(*) DESC, {name}"));
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        stmt.query_map(params_from_iter(clause.args), |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
     }
 
     /// The attempts made for a delivery, oldest first.

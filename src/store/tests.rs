@@ -92,7 +92,7 @@ fn insert_keeps_every_byte_and_flags_duplicates() {
     let back = store.get(&first.id).unwrap();
     assert_eq!(&back.body[..], b"\x00\xffbody");
     assert_eq!(back.headers.get_all("x-a").iter().collect::<Vec<_>>(), ["1", "2"]);
-    assert_eq!(back.signature, "valid");
+    assert_eq!(back.signature.as_str(), "valid");
     assert_eq!(store.get(&again.id).unwrap().duplicate_of.as_deref(), Some(first.id.as_str()));
 }
 
@@ -122,16 +122,16 @@ fn list_filters_by_event_leniently_state_provider_and_last() {
     rows[2].state = State::Rejected;
     store.insert_batch(&rows).unwrap();
 
-    let by_event = store.list(&Filter { event: Some("coworker-update".into()), ..Filter::default() }, None).unwrap();
+    let by_event = store.list(&Filter { event: Some("coworker-update".into()), ..Filter::default() }).unwrap();
     assert_eq!(by_event.len(), 1);
     assert_eq!(by_event[0].event.as_deref(), Some("Coworker Update"));
-    let rejected = store.list(&Filter { state: Some(State::Rejected), ..Filter::default() }, None).unwrap();
+    let rejected = store.list(&Filter { state: Some(State::Rejected), ..Filter::default() }).unwrap();
     assert_eq!(rejected.len(), 1);
-    let nexudus = store.list(&Filter { provider: Some("NEXUDUS".into()), ..Filter::default() }, None).unwrap();
+    let nexudus = store.list(&Filter { provider: Some("NEXUDUS".into()), ..Filter::default() }).unwrap();
     assert_eq!(nexudus.len(), 2);
-    let last2 = store.list(&Filter::default(), Some(2)).unwrap();
+    let last2 = store.list(&Filter { last: Some(2), ..Filter::default() }).unwrap();
     assert_eq!(last2.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [rows[1].id.clone(), rows[2].id.clone()]);
-    let after = store.list(&Filter { after_seq: Some(last2[0].seq), ..Filter::default() }, None).unwrap();
+    let after = store.deliveries(&Filter::default(), &crate::store::Page::after(last2[0].seq, 10)).unwrap();
     assert_eq!(after.len(), 1);
 }
 
@@ -181,7 +181,7 @@ fn prune_never_removes_deliveries_waiting_to_be_forwarded() {
     assert_eq!(store.prune(Some(1), None).unwrap(), 1);
     // By count: keep 1 newest, but never the pending one.
     assert_eq!(store.prune(None, Some(1)).unwrap(), 1);
-    let left: Vec<String> = store.list(&Filter::default(), None).unwrap().into_iter().map(|d| d.id).collect();
+    let left: Vec<String> = store.list(&Filter::default()).unwrap().into_iter().map(|d| d.id).collect();
     assert_eq!(left, [rows[0].id.clone(), rows[3].id.clone()]);
 }
 
@@ -192,7 +192,7 @@ fn prune_keeps_the_newest_count() {
     let rows: Vec<_> = (0..5).map(|_| delivery("github", None, "push")).collect();
     store.insert_batch(&rows).unwrap();
     assert_eq!(store.prune(None, Some(2)).unwrap(), 3);
-    let left = store.list(&Filter::default(), None).unwrap();
+    let left = store.list(&Filter::default()).unwrap();
     assert_eq!(left.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [rows[3].id.clone(), rows[4].id.clone()]);
 }
 
@@ -215,7 +215,7 @@ async fn writer_commits_concurrent_inserts_before_replying() {
     assert_eq!(duplicates, 100);
     // Every reply meant "committed": a fresh connection sees all rows.
     let reader = Store::open(&path).unwrap();
-    assert_eq!(reader.list(&Filter::default(), None).unwrap().len(), 200);
+    assert_eq!(reader.list(&Filter::default()).unwrap().len(), 200);
     drop(writer);
     handle.join();
 }
@@ -325,7 +325,7 @@ async fn writer_records_sent_deliveries_with_their_attempts() {
     let reader = Store::open(&path).unwrap();
     for s in &sent {
         let got = reader.get(&s.delivery.id).unwrap();
-        assert_eq!(got.state, s.state.as_str());
+        assert_eq!(got.state, s.state);
         assert_eq!(got.attempts, 1);
         assert_eq!(got.last_status, s.attempt.status.map(i64::from));
         assert_eq!(got.target.as_deref(), Some("http://127.0.0.1:9/hook"));
@@ -439,7 +439,7 @@ fn ids_never_sort_before_their_receipt_time() {
     old.received_at -= 60_000;
     let new = delivery("nudj", None, "x");
     store.insert_batch(&[old, new.clone()]).unwrap();
-    let since = store.list(&Filter { since: Some(new.received_at), ..Filter::default() }, None).unwrap();
+    let since = store.list(&Filter { since: Some(new.received_at), ..Filter::default() }).unwrap();
     assert_eq!(since.iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [new.id]);
 }
 
@@ -484,7 +484,7 @@ async fn a_detached_write_still_commits() {
     drop(writer);
     handle.join();
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.get(&id).unwrap().state, "forwarded");
+    assert_eq!(store.get(&id).unwrap().state, State::Forwarded);
     assert_eq!(store.attempts(&id).unwrap().len(), 1);
 }
 

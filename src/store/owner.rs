@@ -2,6 +2,8 @@
 //! its database, so a second `listen` on the same file would forward that work a
 //! second time. A lock file next to the database (`<db>-listen.lock`) holds the
 //! claim; the operating system releases it when the process ends, however it ends.
+//! The file also says which process holds it and where that relay listens, so
+//! `tail` can say whether a relay is running and `send` can find it.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
@@ -25,8 +27,40 @@ pub fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Claims `db` for this relay, or says which process holds it.
-pub fn claim(db: &Path) -> anyhow::Result<Owner> {
+/// A relay running on a database, as its lock file describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayLock {
+    /// The relay's process id.
+    pub pid: u32,
+    /// Where it listens (`http://127.0.0.1:5757`), when it said.
+    pub url: Option<String>,
+}
+
+/// The relay running on `db`, if one is: its lock is held. Reading never takes the
+/// claim for longer than the check itself, and a relay starting at that instant waits
+/// for the check to end (see [`claim`]).
+pub fn running_relay(db: &Path) -> Option<RelayLock> {
+    let path = lock_path(db);
+    let mut file = OpenOptions::new().read(true).open(&path).ok()?;
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(TryLockError::WouldBlock) => {
+            let mut text = String::new();
+            let _ = file.read_to_string(&mut text);
+            let mut lines = text.lines();
+            let pid = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+            let url = lines.next().map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned);
+            Some(RelayLock { pid, url })
+        }
+        Err(TryLockError::Error(_)) => None,
+    }
+}
+
+/// Claims `db` for this relay listening at `url`, or says which process holds it.
+pub fn claim(db: &Path, url: Option<&str>) -> anyhow::Result<Owner> {
     let path = lock_path(db);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -40,12 +74,23 @@ pub fn claim(db: &Path) -> anyhow::Result<Owner> {
     let mut file = options
         .open(&path)
         .map_err(|e| usage_hint(format!("cannot open {}: {e}", path.display()), "pass --db with a writable path"))?;
-    match file.try_lock() {
+    // A reader asking whether a relay runs holds a shared lock for an instant; wait it out.
+    let mut tried = 0;
+    let locked = loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if tried < 5 => {
+                tried += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other,
+        }
+    };
+    match locked {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
-            let who = match holder.trim() {
+            let who = match holder.lines().next().unwrap_or_default().trim() {
                 "" => "another hooktap listen".to_owned(),
                 pid => format!("another hooktap listen (pid {pid})"),
             };
@@ -65,7 +110,10 @@ pub fn claim(db: &Path) -> anyhow::Result<Owner> {
         }
     }
     // Who holds it, for the message a second relay prints; the lock is what counts.
-    let _ = file.set_len(0).and_then(|()| file.rewind()).and_then(|()| writeln!(file, "{}", std::process::id()));
+    let _ = file.set_len(0).and_then(|()| file.rewind()).and_then(|()| {
+        writeln!(file, "{}", std::process::id())?;
+        url.map_or(Ok(()), |u| writeln!(file, "{u}"))
+    });
     Ok(Owner { _file: file })
 }
 
@@ -77,14 +125,18 @@ mod tests {
     fn a_second_claim_on_a_database_is_refused_until_the_first_is_released() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("sub").join("hooktap.db");
-        let first = claim(&db).unwrap();
-        let err = crate::error::render(&claim(&db).unwrap_err());
+        assert_eq!(running_relay(&db), None);
+        let first = claim(&db, Some("http://127.0.0.1:5757")).unwrap();
+        let running = running_relay(&db).expect("a relay holds the claim");
+        assert_eq!((running.pid, running.url.as_deref()), (std::process::id(), Some("http://127.0.0.1:5757")));
+        let err = crate::error::render(&claim(&db, None).unwrap_err());
         assert!(err.contains(&format!("(pid {})", std::process::id())), "{err}");
         assert!(err.contains("is already relaying with the database"), "{err}");
         drop(first);
-        let _again = claim(&db).unwrap();
+        assert_eq!(running_relay(&db), None, "released with the claim");
+        let _again = claim(&db, None).unwrap();
         // Another database is another claim.
-        let _other = claim(&dir.path().join("other.db")).unwrap();
+        let _other = claim(&dir.path().join("other.db"), None).unwrap();
     }
 
     #[cfg(unix)]
@@ -95,8 +147,9 @@ mod tests {
         std::fs::write(&db, b"").unwrap();
         let link = dir.path().join("link.db");
         std::os::unix::fs::symlink(&db, &link).unwrap();
-        let _first = claim(&db).unwrap();
-        assert!(claim(&link).is_err(), "the link leads to the same database");
+        let _first = claim(&db, None).unwrap();
+        assert!(running_relay(&link).is_some());
+        assert!(claim(&link, None).is_err(), "the link leads to the same database");
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(lock_path(&db)).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "private, like the database");
