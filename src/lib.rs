@@ -5,6 +5,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod exchange;
 pub mod logging;
 pub mod net;
 pub mod provider;

@@ -1,6 +1,8 @@
-//! Stop signals: Ctrl-C and, on unix, SIGTERM, for every long-running command.
+//! Stop signals: Ctrl-C and, on unix, SIGTERM, for every long-running command, and
+//! [`Shutdown`], the one stop token every long task waits on.
 
 use anyhow::Context;
+use tokio::sync::watch;
 
 /// Which signal asked the command to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,5 +54,65 @@ impl Signals {
                 Err(_) => Signal::Interrupt,
             }
         }
+    }
+}
+
+/// A shutdown signal every long task can wait on; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+/// The side that fires a [`Shutdown`].
+#[derive(Debug)]
+pub struct ShutdownTrigger(watch::Sender<bool>);
+
+/// A connected trigger and signal.
+pub fn shutdown_pair() -> (ShutdownTrigger, Shutdown) {
+    let (tx, rx) = watch::channel(false);
+    (ShutdownTrigger(tx), Shutdown(rx))
+}
+
+impl ShutdownTrigger {
+    /// Tells every holder of the signal to stop.
+    pub fn fire(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Shutdown {
+    /// Resolves once shutdown was requested (or the trigger is gone).
+    pub async fn wait(&self) {
+        let mut rx = self.0.clone();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+
+    /// Whether shutdown was requested.
+    pub fn is_set(&self) -> bool {
+        *self.0.borrow()
+    }
+}
+
+impl Shutdown {
+    /// A token that fires on the first Ctrl-C (or SIGTERM on unix). The handlers are
+    /// installed before this returns, so a signal that arrives while the first request
+    /// is in flight is never missed. Call inside a runtime.
+    pub fn on_signals() -> Shutdown {
+        let (trigger, shutdown) = shutdown_pair();
+        match Signals::install() {
+            Ok(mut signals) => {
+                tokio::spawn(async move {
+                    signals.recv().await;
+                    trigger.fire();
+                });
+            }
+            Err(e) => {
+                tracing::warn!("{e:#}; interrupting will not print a summary");
+                // Kept alive, so the token waits for ever instead of firing now.
+                tokio::spawn(async move {
+                    let _trigger = trigger;
+                    std::future::pending::<()>().await;
+                });
+            }
+        }
+        shutdown
     }
 }

@@ -208,7 +208,7 @@ async fn passthrough_returns_the_local_answer_or_502_504() {
     let d = wait_state(&dir.path().join("relay.db"), &id_of(&reply), "dead");
     // The root cause, without the HTTP client's wrappers around it.
     let error = d.last_error.unwrap();
-    assert!(error.starts_with("connect: ") && !error.contains("client error"), "{error}");
+    assert!(error.starts_with("could not connect: ") && !error.contains("client error"), "{error}");
     relay.stop().await.unwrap();
     assert!(app.requests.try_recv().is_err(), "the app got each delivery once");
 }

@@ -8,21 +8,19 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
-use tokio::sync::watch;
 
 use crate::catalog::{self, Catalog, EventSpec, UserDirProblem};
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::config::{self, Config};
 use crate::error::{Exit, usage, usage_hint};
+use crate::exchange::Failure;
 use crate::net;
 use crate::provider::SignatureState;
 use crate::send::input::{self, BodyArgs, CatalogOwner};
 use crate::send::load::{self, LoadSpec};
 use crate::send::record::{self, Recorder, RunInfo};
 use crate::send::stats::Summary;
-use crate::send::{
-    self, BuildError, Edit, EditError, Prepared, RequestPlan, SendError, curl, report, request, verbose,
-};
+use crate::send::{self, BuildError, Edit, EditError, Prepared, RequestPlan, curl, report, request, verbose};
 use crate::store::StoreError;
 use crate::util;
 
@@ -249,7 +247,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         let recorder = db.as_deref().map(Recorder::open).transpose().map_err(StoreError::into_user_error)?;
         let trust = if args.insecure { net::Trust::AnyCertificate } else { net::Trust::WebRoots };
         let client = net::client_with(args.concurrency, trust);
-        let shutdown = send::shutdown_signal();
+        let shutdown = crate::signal::Shutdown::on_signals();
         match spec {
             Some(spec) => load(global, spec, Arc::new(plan), run, client, recorder, shutdown).await,
             None => once(global, first, &run, client, recorder, shutdown, timeout).await,
@@ -264,11 +262,11 @@ async fn once(
     run: &RunInfo,
     client: net::HttpClient,
     recorder: Option<Recorder>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: crate::signal::Shutdown,
     timeout: Duration,
 ) -> anyhow::Result<Exit> {
     // Ctrl-C ends the wait, not the record: the request may have arrived.
-    let outcome = send::deliver(&client, &run.uri, &prepared, timeout, send::stopped(&mut shutdown)).await;
+    let outcome = send::deliver(&client, &run.uri, &prepared, timeout, &shutdown).await;
     verbose::outcome(&outcome, prepared.provider_id.as_deref());
     let mut delivery_id = None;
     if let Some(recorder) = recorder {
@@ -293,7 +291,7 @@ async fn once(
         write!(stdout, "{}", report::human(&sent, &outcome))?;
     }
     Ok(match outcome.result {
-        Err(SendError::Interrupted) => Exit::Interrupted,
+        Err(Failure::Interrupted) => Exit::Interrupted,
         _ if outcome.is_ok() => Exit::Success,
         _ => Exit::Negative,
     })
@@ -328,7 +326,7 @@ async fn load(
     run: Arc<RunInfo>,
     client: net::HttpClient,
     recorder: Option<Recorder>,
-    shutdown: watch::Receiver<bool>,
+    shutdown: crate::signal::Shutdown,
 ) -> anyhow::Result<Exit> {
     let progress = (std::io::stderr().is_terminal() && !global.quiet).then(|| progress_bar(spec.count));
     let url = run.url.clone();

@@ -8,9 +8,10 @@ use std::time::Duration;
 use crate::provider::SignatureState;
 
 use super::RelayConfig;
-use super::attempt::{Failure, Meta, Outcome, Verdict};
+use super::attempt::{Meta, Verdict};
 use super::printer;
 use super::routes::RouteTable;
+use crate::exchange::{Exchange as Outcome, Failure};
 
 /// How delivery lines are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

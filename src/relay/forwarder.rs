@@ -11,12 +11,15 @@ use tokio::task::JoinHandle;
 
 use crate::config::Signer;
 use crate::net::client::HttpClient;
-use crate::store::{NewAttempt, State, Writer};
+use crate::store::{State, Writer};
 
-use super::attempt::{self, Answer, Failure, Job, Meta, Outcome, Verdict};
+use super::attempt::{self, Job, Meta, Verdict};
 use super::console::Console;
 use super::health::Stats;
-use super::{Reader, Shutdown, worker};
+use super::worker;
+use crate::exchange::{self, Answer, AttemptKind, Exchange, Failure, Limits, Origin, Recorded, Resign, rebuild};
+use crate::signal::Shutdown;
+use crate::store::Reader;
 
 /// Jobs waiting to enter one target's worker.
 const TARGET_QUEUE: usize = 1024;
@@ -313,12 +316,12 @@ pub(crate) async fn run_attempt(
     job: &mut Job,
     timeout: Duration,
     last: bool,
-) -> (Option<Verdict>, Option<Outcome>) {
+) -> (Option<Verdict>, Option<Exchange>) {
     let payload = match &job.payload {
         Some(p) => p.clone(),
         None => {
             let id = job.meta.id.clone();
-            match inner.reader.with(move |s| Ok(s.get(&id)?)).await.map(|d| attempt::payload_from(&d)) {
+            match inner.reader.with(move |s| Ok(s.get(&id)?)).await.map(|d| Recorded::from_delivery(&d)) {
                 Ok(Some(p)) => Arc::new(p),
                 Ok(None) => {
                     tracing::warn!(id = %job.meta.id, "stored delivery has an unknown method; not forwarding");
@@ -332,31 +335,14 @@ pub(crate) async fn run_attempt(
         }
     };
     let settings = &inner.settings;
-    let request = || attempt::build_request(&job.meta, &payload, settings.resign.as_ref());
-    let outcome = match request() {
-        Ok(req) => {
-            // A passthrough answer goes back whole, so it may be longer than what a record keeps.
-            let limit = if last { settings.max_response.max(PASSTHROUGH_ANSWER) } else { settings.max_response };
-            let mut outcome = attempt::send(&inner.client, req, timeout, limit).await;
-            // A pooled connection the app had just closed: most likely the request
-            // reached no application, so it goes again now rather than after a backoff,
-            // as curl does.
-            for _ in 0..STALE_RESENDS {
-                if !matches!(outcome.result, Err(Failure::Closed(_))) {
-                    break;
-                }
-                let Ok(again) = request() else { break };
-                outcome = attempt::send(&inner.client, again, timeout, limit).await;
-            }
-            outcome
-        }
-        Err(e) => Outcome {
-            url: job.meta.target.clone(),
-            started_at: crate::util::unix_ms_now(),
-            duration: Duration::ZERO,
-            result: Err(Failure::Request(e)),
-        },
-    };
+    let url = super::routes::forward_url(&job.meta.target, &job.meta.route, &payload.path, payload.query.as_deref());
+    let origin = Origin { id: &job.meta.id, provider: job.meta.provider.as_deref(), event: job.meta.event.as_deref() };
+    let resign = settings.resign.as_ref().map_or(Resign::Keep, Resign::OwnProvider);
+    // A passthrough answer goes back whole, so it may be longer than what a record keeps.
+    let max_body = if last { settings.max_response.max(PASSTHROUGH_ANSWER) } else { settings.max_response };
+    let limits = Limits { timeout, max_body, stale_resends: STALE_RESENDS };
+    let outcome =
+        exchange::attempt(&inner.client, &url, || rebuild(&url, origin, &payload, resign), limits, None).await;
     job.attempts += 1;
     let max = if last { job.attempts } else { settings.retries };
     let delay = attempt::backoff(job.attempts, settings.retry_base, settings.retry_max);
@@ -365,22 +351,7 @@ pub(crate) async fn run_attempt(
         Verdict::Retry(delay) => Some(crate::util::unix_ms_now() + delay.as_millis() as i64),
         _ => None,
     };
-    let (status, headers, body, size, error) = match &outcome.result {
-        Ok(a) => (Some(a.status.as_u16()), Some(a.headers.clone()), Some(a.body.clone()), a.size, None),
-        Err(f) => (None, None, None, 0, Some(f.to_string())),
-    };
-    let record = NewAttempt {
-        delivery_id: job.meta.id.clone(),
-        kind: "forward",
-        target: outcome.url.clone(),
-        started_at: outcome.started_at,
-        duration_us: outcome.duration.as_micros() as i64,
-        status,
-        response_headers: headers,
-        response_body: body,
-        response_size: size,
-        error,
-    };
+    let record = outcome.record(AttemptKind::Forward, job.meta.id.clone());
     // Queued in order behind the delivery's insert, but not waited for: holding the
     // target's permit across an fsync would cap forwarding at one commit per attempt.
     // The writer logs a failure; the row then stays pending and a restart forwards it

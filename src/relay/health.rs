@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::App;
-use super::attempt::{Answer, Failure, Verdict};
+use super::attempt::Verdict;
+use crate::exchange::{Answer, Failure};
 
 /// The health endpoint's path; requests to it are not recorded.
 pub const HEALTH_PATH: &str = "/_hooktap/health";

@@ -11,10 +11,11 @@ use http_body_util::Full;
 use crate::provider::{Provider, SignatureState, VerifyInput};
 use crate::store::{NewDelivery, Source, State};
 
-use super::attempt::{Failure, Job, Meta, Payload};
+use super::attempt::{Job, Meta};
 use super::console::Received;
 use super::routes::{Route, suffix};
 use super::{AckMode, App};
+use crate::exchange::{Failure, Recorded};
 
 /// What verification found out about a request.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -83,7 +84,7 @@ pub async fn ingest(
             provider: checked.provider.clone(),
             event: checked.event.clone(),
         }),
-        payload: Some(Arc::new(Payload {
+        payload: Some(Arc::new(Recorded {
             method: parts.method.clone(),
             path: path.clone(),
             query: d.query.clone(),
@@ -228,7 +229,7 @@ pub fn detect(headers: &HeaderMap, body: &[u8]) -> Checked {
 
 /// The app's answer, or why there is none; `bound` is the route's whole wait (a
 /// timeout names it, not the part left after waiting for a connection slot).
-fn passthrough(result: Result<super::attempt::Answer, Failure>, bound: std::time::Duration) -> Response<Full<Bytes>> {
+fn passthrough(result: Result<crate::exchange::Answer, Failure>, bound: std::time::Duration) -> Response<Full<Bytes>> {
     match result {
         // The status is the app's and goes back as it is (a 502 would have the provider send
         // again what the app has handled); a cut body would be corrupt, so it says so instead.

@@ -23,10 +23,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use tokio::sync::watch;
 
 pub use config::RelayConfig;
 pub use routes::AckMode;
+
+use crate::signal::{Shutdown, ShutdownTrigger, shutdown_pair};
 pub use tls::TlsMode;
 
 use crate::store::{Reader, Store, Writer, owner};
@@ -36,40 +37,6 @@ const WRITE_QUEUE: usize = 4096;
 
 /// How often retention pruning runs when `retain_days`/`retain_count` are set.
 const PRUNE_EVERY: Duration = Duration::from_secs(300);
-
-/// A shutdown signal every long task can wait on; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Shutdown(watch::Receiver<bool>);
-
-/// The side that fires a [`Shutdown`].
-#[derive(Debug)]
-pub struct ShutdownTrigger(watch::Sender<bool>);
-
-/// A connected trigger and signal.
-pub fn shutdown_pair() -> (ShutdownTrigger, Shutdown) {
-    let (tx, rx) = watch::channel(false);
-    (ShutdownTrigger(tx), Shutdown(rx))
-}
-
-impl ShutdownTrigger {
-    /// Tells every holder of the signal to stop.
-    pub fn fire(&self) {
-        let _ = self.0.send(true);
-    }
-}
-
-impl Shutdown {
-    /// Resolves once shutdown was requested (or the trigger is gone).
-    pub async fn wait(&self) {
-        let mut rx = self.0.clone();
-        let _ = rx.wait_for(|stop| *stop).await;
-    }
-
-    /// Whether shutdown was requested.
-    pub fn is_set(&self) -> bool {
-        *self.0.borrow()
-    }
-}
 
 /// What the request handlers share.
 #[derive(Debug)]

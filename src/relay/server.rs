@@ -20,11 +20,12 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use super::App;
 use super::console::Refused;
 use super::health::HEALTH_PATH;
 use super::ingest::{ingest, text};
 use super::preface::{Prefixed, read_preface};
-use super::{App, Shutdown};
+use crate::signal::Shutdown;
 use crate::util::BindHost;
 
 /// How long connections get to finish their requests once shutdown starts.

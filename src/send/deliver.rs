@@ -1,123 +1,48 @@
-//! One HTTP exchange: POST a prepared request, time it, and read a capped
-//! answer; [`super::failure`] says what went wrong when there is none.
+//! Sending `send`'s requests: one through the shared attempt function, or many
+//! under load, each worker on an HTTP/1.1 connection of its own.
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
+use http::{HeaderMap, HeaderValue, Request, Uri};
 use http_body_util::Full;
 use hyper::body::Body as _;
 use hyper::client::conn::http1::SendRequest;
-use hyper_util::client::legacy::connect::HttpInfo;
 use tracing::Level;
 
-use super::failure::{SendError, cut_off, failed};
 use super::request::Prepared;
+use crate::exchange::{Answer, Exchange, Failure, Limits, cut_off, failed, timed};
 use crate::net::HttpClient;
-use crate::net::{chain, innermost, read_capped};
+use crate::net::{chain, read_capped};
+use crate::signal::Shutdown;
 
 /// Most response-body bytes kept; the rest is read (so the connection can be
 /// reused) and counted, not stored.
 pub const KEEP_BODY: usize = crate::store::RESPONSE_BODY_CAP;
 
-/// What happened to one request.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    /// When it started (unix ms).
-    pub started_at: i64,
-    /// From sending to the last body byte, or to the failure.
-    pub latency: Duration,
-    /// The answer, or why there was none.
-    pub result: Result<Answer, SendError>,
-}
-
-/// The target's answer.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// Status code.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// The first [`KEEP_BODY`] bytes of the body.
-    pub body: Bytes,
-    /// The full body size.
-    pub size: usize,
-}
-
-impl Outcome {
-    /// A 2xx answer.
-    pub fn is_ok(&self) -> bool {
-        matches!(&self.result, Ok(a) if a.status.is_success())
-    }
-
-    /// The status, if there was an answer.
-    pub fn status(&self) -> Option<StatusCode> {
-        self.result.as_ref().ok().map(|a| a.status)
-    }
-}
-
 /// POSTs `prepared` to `uri`, giving the whole exchange `timeout`; `stop`
-/// resolving first ends it as [`SendError::Interrupted`].
+/// firing first ends it as [`Failure::Interrupted`].
 pub async fn deliver(
     client: &HttpClient,
     uri: &Uri,
     prepared: &Prepared,
     timeout: Duration,
-    stop: impl Future<Output = ()>,
-) -> Outcome {
-    let (body, headers) = (prepared.body.clone(), prepared.headers.clone());
-    timed(timeout, stop, |start| exchange_pooled(client, uri, body, headers, start)).await
+    stop: &Shutdown,
+) -> Exchange {
+    let url = uri.to_string();
+    let limits = Limits { timeout, max_body: KEEP_BODY, stale_resends: 0 };
+    let build = || Ok(post(uri.clone(), prepared.body.clone(), prepared.headers.clone()));
+    crate::exchange::attempt(client, &url, build, limits, Some(stop)).await
 }
 
-/// Runs one exchange under `timeout`, unless `stop` comes first, and times it.
-async fn timed<F>(timeout: Duration, stop: impl Future<Output = ()>, exchange: impl FnOnce(Instant) -> F) -> Outcome
-where
-    F: Future<Output = Result<Answer, SendError>>,
-{
-    let started_at = crate::util::unix_ms_now();
-    let start = Instant::now();
-    let result = tokio::select! {
-        result = tokio::time::timeout(timeout, exchange(start)) => result.unwrap_or(Err(SendError::Timeout(timeout))),
-        () = stop => Err(SendError::Interrupted),
-    };
-    Outcome { started_at, latency: start.elapsed(), result }
-}
-
-/// POSTs `body` with `headers` to `uri` through the pooled client.
-async fn exchange_pooled(
-    client: &HttpClient,
-    uri: &Uri,
-    body: Bytes,
-    headers: HeaderMap,
-    start: Instant,
-) -> Result<Answer, SendError> {
+/// A POST of `body` with `headers` to `uri`, with the `Content-Length: 0` an empty one needs.
+fn post(uri: Uri, body: Bytes, headers: HeaderMap) -> Request<Full<Bytes>> {
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
-    *request.uri_mut() = uri.clone();
+    *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     empty_body_length(&mut request);
-    let response = client.request(request).await.map_err(|e| {
-        if e.is_connect() {
-            tracing::debug!("could not connect to {uri}: {}", chain(&e));
-            SendError::Connect(innermost(&e))
-        } else {
-            failed(&e)
-        }
-    })?;
-    let (parts, body) = response.into_parts();
-    if tracing::enabled!(Level::DEBUG) {
-        let remote =
-            parts.extensions.get::<HttpInfo>().map_or_else(|| "?".to_string(), |i| i.remote_addr().to_string());
-        let tls = if uri.scheme_str() == Some("https") { " with TLS" } else { "" };
-        tracing::debug!(
-            "answer from {remote} over {:?}{tls}: {} after {:.1} ms; reading its body",
-            parts.version,
-            parts.status,
-            ms(start.elapsed()),
-        );
-    }
-    let (body, size) = read_capped(body, KEEP_BODY).await.map_err(|(e, size)| cut_off(&parts, size, &e))?;
-    Ok(Answer { status: parts.status, headers: parts.headers, body, size })
+    request
 }
 
 /// How a load worker reaches its target. For `http://` each worker keeps its own
@@ -133,6 +58,8 @@ pub enum Link {
 /// A worker's own HTTP/1.1 connection to one origin, with what every request
 /// to it shares worked out once.
 pub struct Own {
+    /// The URL every request goes to, for the record.
+    url: String,
     /// The open connection, if any.
     sender: Option<SendRequest<Full<Bytes>>>,
     /// Answers received on that connection so far.
@@ -153,7 +80,7 @@ impl Own {
         // A connection of our own speaks to the origin: origin-form target plus Host.
         let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/").parse().unwrap_or_default();
         let host = HeaderValue::from_str(authority.as_str()).ok();
-        Some(Own { sender: None, served: 0, addr, target, host })
+        Some(Own { url: uri.to_string(), sender: None, served: 0, addr, target, host })
     }
 }
 
@@ -167,7 +94,7 @@ impl Link {
     }
 
     /// POSTs `body` with `headers` to `uri` over this link, giving the whole
-    /// exchange `timeout`; `stop` resolving first ends it as [`SendError::Interrupted`].
+    /// exchange `timeout`; `stop` resolving first ends it as [`Failure::Interrupted`].
     /// (A link of its own always sends to the `uri` it was made for.) The headers are
     /// borrowed: the caller records them afterwards, and a request sent again after a
     /// stale connection needs them twice.
@@ -178,14 +105,16 @@ impl Link {
         headers: &HeaderMap,
         timeout: Duration,
         stop: impl Future<Output = ()>,
-    ) -> Outcome {
+    ) -> Exchange {
         let own = match self {
             Link::Pooled(client) => {
-                return timed(timeout, stop, |start| exchange_pooled(client, uri, body, headers.clone(), start)).await;
+                let request = post(uri.clone(), body, headers.clone());
+                return crate::exchange::send(client, request, timeout, KEEP_BODY, stop).await;
             }
             Link::Own(own) => own,
         };
-        let outcome = timed(timeout, stop, |_| exchange_own(own, body, headers)).await;
+        let url = own.url.clone();
+        let outcome = timed(&url, timeout, stop, |_| exchange_own(own, body, headers)).await;
         if outcome.result.is_err() {
             // The connection's state is unknown after a failure: start afresh next time.
             own.sender = None;
@@ -194,47 +123,47 @@ impl Link {
     }
 }
 
-async fn exchange_own(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, SendError> {
+async fn exchange_own(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, Failure> {
     match exchange_once(own, body.clone(), headers).await {
         // The server closed a kept-alive connection as the request went out (it may
         // close an idle one at any time without saying so): the request reached no
         // application, so it goes again, once, on a fresh connection, as curl does.
-        Err(Exchange::Stale(e)) => {
+        Err(Try::Stale(e)) => {
             tracing::debug!(
                 "the server closed a kept-alive connection as the request went out ({e}); sending it again on a new one"
             );
             own.sender = None;
-            exchange_once(own, body, headers).await.map_err(Exchange::into_error)
+            exchange_once(own, body, headers).await.map_err(Try::into_error)
         }
-        result => result.map_err(Exchange::into_error),
+        result => result.map_err(Try::into_error),
     }
 }
 
 /// How one try on a worker's connection failed.
-enum Exchange {
+enum Try {
     /// A reused connection was found closed before any answer came: safe to try again.
-    Stale(SendError),
+    Stale(Failure),
     /// Anything else: reported as it is.
-    Failed(SendError),
+    Failed(Failure),
 }
 
-impl Exchange {
-    fn into_error(self) -> SendError {
+impl Try {
+    fn into_error(self) -> Failure {
         match self {
-            Exchange::Stale(e) | Exchange::Failed(e) => e,
+            Try::Stale(e) | Try::Failed(e) => e,
         }
     }
 }
 
-async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, Exchange> {
+async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Result<Answer, Try> {
     if own.sender.as_ref().is_none_or(|s| s.is_closed()) {
-        own.sender = Some(connect(&own.addr).await.map_err(Exchange::Failed)?);
+        own.sender = Some(connect(&own.addr).await.map_err(Try::Failed)?);
         own.served = 0;
     }
     let reused = own.served > 0;
-    let Some(s) = own.sender.as_mut() else { return Err(Exchange::Failed(SendError::Other("no connection".into()))) };
+    let Some(s) = own.sender.as_mut() else { return Err(Try::Failed(Failure::Other("no connection".into()))) };
     // Not ready means closed, and nothing has been written yet.
-    s.ready().await.map_err(|e| Exchange::Stale(failed(&e)))?;
+    s.ready().await.map_err(|e| Try::Stale(failed(&e)))?;
     let mut request = Request::new(Full::new(body));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = own.target.clone();
@@ -247,15 +176,15 @@ async fn exchange_once(own: &mut Own, body: Bytes, headers: &HeaderMap) -> Resul
     }
     let response = s.send_request(request).await.map_err(|e| {
         if e.is_canceled() || (reused && crate::net::client::peer_closed(&e)) {
-            Exchange::Stale(failed(&e))
+            Try::Stale(failed(&e))
         } else {
-            Exchange::Failed(failed(&e))
+            Try::Failed(failed(&e))
         }
     })?;
     own.served += 1;
     let (parts, body) = response.into_parts();
     let (body, size) =
-        read_capped(body, KEEP_BODY).await.map_err(|(e, size)| Exchange::Failed(cut_off(&parts, size, &e)))?;
+        read_capped(body, KEEP_BODY).await.map_err(|(e, size)| Try::Failed(cut_off(&parts, size, &e)))?;
     Ok(Answer { status: parts.status, headers: parts.headers, body, size })
 }
 
@@ -268,11 +197,11 @@ fn empty_body_length(request: &mut Request<Full<Bytes>>) {
 }
 
 /// Opens an HTTP/1.1 connection to `addr` and drives it on its own task.
-async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
+async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, Failure> {
     let start = Instant::now();
     let stream = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
         tracing::debug!("could not connect to {addr}: {e}");
-        SendError::Connect(e.to_string())
+        Failure::Connect(e.to_string())
     })?;
     if tracing::enabled!(Level::DEBUG) {
         // The address it resolved to, when the name was not one already.
@@ -285,7 +214,7 @@ async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, SendError> {
     let _ = stream.set_nodelay(true);
     let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
         .await
-        .map_err(|e| SendError::Connect(chain(&e)))?;
+        .map_err(|e| Failure::Connect(chain(&e)))?;
     tokio::spawn(async move {
         let _ = connection.await;
     });

@@ -8,16 +8,16 @@ use std::time::{Duration, Instant};
 
 use http::Uri;
 use indicatif::ProgressBar;
-use tokio::sync::watch;
 use tracing::Level;
 
 use super::deliver::Link;
-use super::failure::SendError;
 use super::record::{RunInfo, Sink, sent_delivery};
 use super::request::RequestPlan;
 use super::stats::Tally;
 use super::verbose;
+use crate::exchange::Failure;
 use crate::net::HttpClient;
+use crate::signal::Shutdown;
 
 /// How much load to make.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub struct LoadResult {
 }
 
 /// Runs the load until the count or duration is reached, or `shutdown` turns true.
-pub async fn run(spec: &LoadSpec, shared: Shared, shutdown: watch::Receiver<bool>) -> LoadResult {
+pub async fn run(spec: &LoadSpec, shared: Shared, shutdown: Shutdown) -> LoadResult {
     let start = Instant::now();
     let claimed = Arc::new(AtomicU64::new(0));
     let limiter = spec.rate.map(|r| Arc::new(Limiter::new(r)));
@@ -89,7 +89,7 @@ pub async fn run(spec: &LoadSpec, shared: Shared, shutdown: watch::Receiver<bool
             Err(e) => tracing::error!("a send worker failed: {e}"),
         }
     }
-    LoadResult { tally, elapsed: start.elapsed(), interrupted: *shutdown.borrow() }
+    LoadResult { tally, elapsed: start.elapsed(), interrupted: shutdown.is_set() }
 }
 
 struct Worker {
@@ -99,16 +99,16 @@ struct Worker {
     limiter: Option<Arc<Limiter>>,
     deadline: Option<Instant>,
     timeout: Duration,
-    shutdown: watch::Receiver<bool>,
+    shutdown: Shutdown,
 }
 
 impl Worker {
-    async fn run(mut self) -> Tally {
+    async fn run(self) -> Tally {
         let mut tally = Tally::default();
         let mut link = Link::for_uri(&self.shared.client, &self.shared.uri);
         let mut warned = false;
         loop {
-            if *self.shutdown.borrow() || self.deadline.is_some_and(|d| Instant::now() >= d) {
+            if self.shutdown.is_set() || self.deadline.is_some_and(|d| Instant::now() >= d) {
                 break;
             }
             if let Some(count) = self.count
@@ -123,7 +123,7 @@ impl Worker {
                 let past_deadline = self.deadline.filter(|d| slot >= *d);
                 tokio::select! {
                     _ = tokio::time::sleep_until(past_deadline.unwrap_or(slot).into()) => {}
-                    _ = super::stopped(&mut self.shutdown) => break,
+                    () = self.shutdown.wait() => break,
                 }
                 if past_deadline.is_some() {
                     break;
@@ -145,7 +145,7 @@ impl Worker {
             if tracing::enabled!(Level::TRACE) {
                 verbose::request_headers(&prepared, &self.shared.plan.provider.info().signature_header);
             }
-            let stop = super::stopped(&mut self.shutdown);
+            let stop = self.shutdown.wait();
             let outcome =
                 link.send(&self.shared.uri, prepared.body.clone(), &prepared.headers, self.timeout, stop).await;
             if tracing::enabled!(Level::DEBUG) {
@@ -153,7 +153,7 @@ impl Worker {
             }
             tally.add(&outcome);
             // A request cut short by Ctrl-C is counted and recorded too: it may have arrived.
-            let interrupted = matches!(outcome.result, Err(SendError::Interrupted));
+            let interrupted = matches!(outcome.result, Err(Failure::Interrupted));
             if let Some(sink) = &self.shared.sink {
                 sink.record(sent_delivery(&self.shared.run, prepared, outcome)).await;
             }

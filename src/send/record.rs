@@ -9,8 +9,8 @@ use http::{HeaderValue, Uri};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::deliver::Outcome;
 use super::request::Prepared;
+use crate::exchange::Exchange as Outcome;
 use crate::provider::SignatureState;
 use crate::store::{
     Durability, NewAttempt, NewDelivery, SentDelivery, Source, State, StoreError, Writer, WriterHandle,
@@ -149,7 +149,7 @@ pub fn sent_delivery(run: &RunInfo, prepared: Prepared, outcome: Outcome) -> Sen
         kind: "send",
         target: run.url.clone(),
         started_at: outcome.started_at,
-        duration_us: i64::try_from(outcome.latency.as_micros()).unwrap_or(i64::MAX),
+        duration_us: i64::try_from(outcome.duration.as_micros()).unwrap_or(i64::MAX),
         status,
         response_headers,
         response_body,

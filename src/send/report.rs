@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::deliver::Outcome;
 use crate::catalog::{EventSource, EventSpec};
+use crate::exchange::Exchange as Outcome;
 use crate::logging::paint;
 
 /// How much of a response body the human output shows.
@@ -29,7 +29,7 @@ pub struct Sent<'a> {
 
 /// `200 OK  12.3 ms  POST url  provider event`, then the body or error indented.
 pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
-    let ms = outcome.latency.as_secs_f64() * 1000.0;
+    let ms = outcome.duration.as_secs_f64() * 1000.0;
     let event = sent.event.unwrap_or("-");
     let (head, detail) = match &outcome.result {
         Ok(a) => {
@@ -151,7 +151,7 @@ pub fn json(sent: &Sent<'_>, outcome: &Outcome) -> serde_json::Value {
     json!({
         "status": status,
         "ok": outcome.is_ok(),
-        "latency_ms": (outcome.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
+        "latency_ms": (outcome.duration.as_secs_f64() * 1_000_000.0).round() / 1000.0,
         "url": sent.url,
         "provider": sent.provider,
         "event": sent.event,
@@ -229,9 +229,9 @@ mod tests {
     use bytes::Bytes;
     use http::{HeaderMap, StatusCode};
 
-    use super::super::deliver::Answer;
-    use super::super::failure::SendError;
     use super::*;
+    use crate::exchange::Answer;
+    use crate::exchange::Failure as SendError;
 
     fn sent() -> Sent<'static> {
         Sent {
@@ -248,7 +248,8 @@ mod tests {
         let long = "x".repeat(BODY_PREVIEW + 10);
         let outcome = Outcome {
             started_at: 0,
-            latency: Duration::from_micros(12_340),
+            url: String::new(),
+            duration: Duration::from_micros(12_340),
             result: Ok(Answer {
                 status: StatusCode::OK,
                 headers: HeaderMap::new(),
@@ -261,7 +262,8 @@ mod tests {
         assert!(text.contains("…(+10 bytes)"), "{text}");
         let failed = Outcome {
             started_at: 0,
-            latency: Duration::from_secs(1),
+            url: String::new(),
+            duration: Duration::from_secs(1),
             result: Err(SendError::Connect("connection refused".into())),
         };
         let j = json(&sent(), &failed);

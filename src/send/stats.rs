@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::deliver::Outcome;
+use crate::exchange::Exchange as Outcome;
 
 /// What one worker saw. Workers keep their own and merge at the end, so the
 /// hot path takes no lock.
@@ -46,7 +46,7 @@ impl Tally {
                 if answer.status.is_redirection() && self.redirect.is_none() {
                     self.redirect = Some(super::report::location(&answer.headers).unwrap_or_default().to_owned());
                 }
-                let micros = u32::try_from(outcome.latency.as_micros()).unwrap_or(u32::MAX);
+                let micros = u32::try_from(outcome.duration.as_micros()).unwrap_or(u32::MAX);
                 self.latencies_us.push(micros);
             }
             Err(e) => {
@@ -253,9 +253,9 @@ mod tests {
     use bytes::Bytes;
     use http::{HeaderMap, StatusCode};
 
-    use super::super::deliver::Answer;
-    use super::super::failure::SendError;
     use super::*;
+    use crate::exchange::Answer;
+    use crate::exchange::Failure as SendError;
 
     fn run_of(latency_ms: u32, n: u32, elapsed: Duration) -> Summary {
         let tally = Tally {
@@ -304,7 +304,7 @@ mod tests {
             }),
             None => Err(SendError::Timeout(Duration::from_secs(1))),
         };
-        Outcome { started_at: 0, latency: Duration::from_millis(ms), result }
+        Outcome { url: String::new(), started_at: 0, duration: Duration::from_millis(ms), result }
     }
 
     #[test]

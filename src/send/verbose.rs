@@ -10,10 +10,10 @@ use std::time::Duration;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
 use super::curl::{REDACTED, is_credential};
-use super::deliver::Outcome;
 use super::load::LoadSpec;
 use super::record::RunInfo;
 use super::request::{Prepared, RequestPlan};
+use crate::exchange::Exchange as Outcome;
 
 /// Characters of a signature shown; the rest is elided.
 const SIGNATURE_SHOWN: usize = 12;
@@ -92,7 +92,7 @@ pub fn request_headers(prepared: &Prepared, signature_header: &str) {
 
 /// Logs how a request fared (debug) and the answer's headers (trace).
 pub fn outcome(outcome: &Outcome, provider_id: Option<&str>) {
-    let ms = outcome.latency.as_secs_f64() * 1000.0;
+    let ms = outcome.duration.as_secs_f64() * 1000.0;
     let id = provider_id.map_or_else(String::new, |id| format!(" (delivery {id})"));
     match &outcome.result {
         Ok(answer) => {
