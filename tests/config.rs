@@ -461,7 +461,7 @@ fn get_reads_every_profile_field_that_set_writes() {
     );
 }
 
-/// Regression: a `fixtures_dir` that does not exist (the README's sample, copied
+/// Regression: a `fixtures_dir` that does not exist (the documented sample, copied
 /// as is) or that holds a folder without `catalog.toml` made every send exit 2,
 /// even `send --list --provider github`.
 #[test]
@@ -581,15 +581,16 @@ fn validate_reports_a_secret_its_provider_cannot_use_without_printing_it() {
         .stderr(predicate::str::contains("is not base64: it contains whitespace"));
 }
 
-/// The configuration sample in README.md is what users copy: it must stay valid.
+/// The configuration sample in docs/configuration.md is what users copy: it must stay valid.
 #[test]
-fn the_readme_sample_config_validates() {
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let sample = readme
+fn the_documented_sample_config_validates() {
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+    let text = std::fs::read_to_string(page).unwrap();
+    let sample = text
         .split("```toml\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("a ```toml block in README.md");
+        .expect("a ```toml block in docs/configuration.md");
     assert!(sample.contains("[[routes]]"), "the whole sample, not a fragment:\n{sample}");
     let env = Env::new();
     env.write_user_config(sample);

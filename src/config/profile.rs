@@ -95,11 +95,11 @@ impl Profile {
         if self.provider.eq_ignore_ascii_case("custom") {
             let scheme = self.scheme.as_ref().ok_or_else(|| {
                 let e = UsageError::new("provider \"custom\" needs a [profiles.NAME.scheme] table")
-                    .hint("see README.md, Configuration");
+                    .hint("see docs/configuration.md, Custom schemes");
                 ("provider", e)
             })?;
             return scheme.build().map_err(|e| {
-                ("scheme", UsageError::new(e).hint("see README.md, Configuration, for a custom scheme that works"))
+                ("scheme", UsageError::new(e).hint("docs/configuration.md, Custom schemes, shows one that works"))
             });
         }
         if self.scheme.is_some() {

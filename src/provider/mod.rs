@@ -223,7 +223,7 @@ impl UnknownProvider {
     /// What to do about it.
     pub fn hint(&self) -> String {
         if self.is_custom() {
-            "describe the scheme in a profile (README.md, Configuration, shows one), then pass --profile NAME".into()
+            "describe the scheme in a profile (docs/configuration.md shows one), then pass --profile NAME".into()
         } else {
             format!(
                 "did you mean {}? a scheme of your own is a profile with provider = \"custom\"",

@@ -263,7 +263,7 @@ fn typed_value(key: &str, raw: &str, project: bool) -> anyhow::Result<toml_edit:
             let value = setting.parse(raw)?;
             match (setting.kind, value) {
                 (Kind::Path, Value::Str(path)) => Ok(config::path_for_file(&path, project)?.into()),
-                // A size is written as typed ("10MiB"), as the template and README write it;
+                // A size is written as typed ("10MiB"), as the template and the docs write it;
                 // a bare number of bytes stays a number.
                 (Kind::Size, _) if raw.trim().parse::<i64>().is_err() => Ok(raw.trim().into()),
                 (_, value) => Ok(value.to_toml()),

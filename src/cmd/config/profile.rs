@@ -85,7 +85,7 @@ fn add(global: &GlobalArgs, add: ProfileAdd) -> anyhow::Result<Exit> {
     if add.provider.eq_ignore_ascii_case("custom") {
         return Err(usage_hint(
             "custom profiles need a [profiles.NAME.scheme] table",
-            "edit the config file by hand; README.md, Configuration, shows an example",
+            "edit the config file by hand; docs/configuration.md shows an example",
         ));
     }
     let provider = crate::provider::lookup(&add.provider).map_err(|e| usage_hint(e.to_string(), e.hint()))?;
