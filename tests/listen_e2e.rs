@@ -651,7 +651,7 @@ impl rustls::client::danger::ServerCertVerifier for Pinned {
         _: &[u8],
         _: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        if hooktap::relay::tls::fingerprint(end_entity) == self.fingerprint {
+        if hooktap::net::tls::fingerprint(end_entity) == self.fingerprint {
             Ok(rustls::client::danger::ServerCertVerified::assertion())
         } else {
             Err(rustls::Error::General("certificate fingerprint differs from the banner".into()))

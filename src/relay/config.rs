@@ -14,7 +14,7 @@ use super::AckMode;
 use super::console::Output;
 use super::forwarder::ForwardSettings;
 use super::routes::{Route, Target};
-use super::tls::TlsSource;
+use crate::net::tls::TlsSource;
 
 /// Connections served at once; further ones wait in the accept queue.
 pub const MAX_CONNECTIONS: usize = 1024;

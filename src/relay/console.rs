@@ -12,6 +12,7 @@ use super::attempt::{Meta, Verdict};
 use super::printer;
 use super::routes::RouteTable;
 use crate::exchange::{Exchange as Outcome, Failure};
+pub use crate::net::server::Refused;
 
 /// How delivery lines are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,23 +58,6 @@ pub struct Received<'a> {
     pub filtered: bool,
 }
 
-/// A request answered before it could be stored: its body was too large, too slow or broken.
-#[derive(Debug)]
-pub struct Refused<'a> {
-    /// Method, when the request got as far as naming one.
-    pub method: Option<&'a str>,
-    /// Path, likewise.
-    pub path: Option<&'a str>,
-    /// Who sent it.
-    pub remote: Option<std::net::SocketAddr>,
-    /// The status it was answered.
-    pub answered: u16,
-    /// Why, as the sender was told.
-    pub reason: &'a str,
-    /// What the person running the relay can do about it.
-    pub hint: Option<&'a str>,
-}
-
 impl Console {
     /// A printer for `output`.
     pub fn new(output: Output) -> Console {
@@ -99,7 +83,8 @@ impl Console {
         if let Some(fp) = fingerprint {
             out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
         }
-        if let Some(super::tls::TlsSource::SelfSigned { keep }) = config.tls.as_ref().filter(|_| fingerprint.is_some())
+        if let Some(crate::net::tls::TlsSource::SelfSigned { keep }) =
+            config.tls.as_ref().filter(|_| fingerprint.is_some())
             && keep.exists()
         {
             let shown = keep.display();

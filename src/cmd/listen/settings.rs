@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::error::{usage, usage_hint};
+use crate::net::tls::{TlsMode, TlsSource};
 use crate::relay::config::{MAX_CONNECTIONS, check_events, config_route, route_signer, usable_secret};
 use crate::relay::console::Output;
 use crate::relay::routes::{Route, Target, repeated_path, shared_path};
-use crate::relay::tls::{TlsMode, TlsSource};
 use crate::relay::{AckMode, RelayConfig};
 
 use super::ListenArgs;
