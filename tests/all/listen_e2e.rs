@@ -1,7 +1,7 @@
 //! `hooktap listen` as a real process in a temp HOME: banner, routes from config,
 //! health, signals, crash-and-resume, TLS.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! How `listen` (and the other commands that open the database) fail at start:
 //! one line saying what and where, a hint that fits the cause, exit 2.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! End-to-end tests of `hooktap send`: the real binary against an in-process receiver.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! End-to-end tests of the command-line surface: help, exit codes, completions.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use predicates::prelude::*;

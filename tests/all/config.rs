@@ -1,6 +1,6 @@
 //! End-to-end tests of `hooktap config` on the real binary in a temp HOME.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use predicates::prelude::*;
