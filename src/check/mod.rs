@@ -312,7 +312,8 @@ pub fn say(d: Duration) -> String {
         0..=9 => format!("{:.1} ms", secs * 1000.0),
         10..=999 => format!("{} ms", d.as_millis()),
         _ if secs < 60.0 => format!("{} s", trim(secs)),
-        _ if secs < 3600.0 => format!("{} m", trim(secs / 60.0)),
+        // Whole hours read as hours; anything else under ten hours reads better in minutes (65 m).
+        _ if secs < 36_000.0 && secs % 3600.0 != 0.0 => format!("{} m", trim(secs / 60.0)),
         _ => format!("{} h", trim(secs / 3600.0)),
     }
 }
@@ -346,5 +347,7 @@ mod tests {
         assert_eq!(say(Duration::from_secs(60)), "1 m");
         assert_eq!(say(Duration::from_secs(7200)), "2 h");
         assert_eq!(say(Duration::from_secs(86_400)), "24 h");
+        assert_eq!(say(Duration::from_secs(3900)), "65 m");
+        assert_eq!(say(Duration::from_secs(300)), "5 m");
     }
 }

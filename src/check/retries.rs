@@ -108,7 +108,8 @@ pub(super) async fn simulate(
         let outcome = deliver(client, uri, &prepared, timeout, stopped(&mut stop.clone())).await;
         let injected = n < inject;
         let lost = if injected { " (injected: the provider never sees the answer)" } else { "" };
-        let sent = format!("attempt {} at +{}{lost}", n + 1, say(at));
+        let when = if n == 0 { String::new() } else { format!(" at +{}", say(at)) };
+        let sent = format!("attempt {}{when}{lost}", n + 1);
         end = next(&outcome, injected, policy, n == policy.delays.len());
         exchanges.push(Exchange { sent, outcome });
         if end != Next::Retry {
