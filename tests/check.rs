@@ -298,6 +298,35 @@ fn well_formed(xml: &str) -> Result<Vec<(String, Vec<String>)>, String> {
     }
 }
 
+/// A TLS acceptor with a self-signed certificate for localhost, which no public root trusts.
+fn self_signed() -> tokio_rustls::TlsAcceptor {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    hooktap::net::client::install_crypto_provider();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap().self_signed(&key).unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let config =
+        rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![cert.der().clone()], key).unwrap();
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
+
+#[test]
+fn a_self_signed_certificate_fails_tls_even_when_insecure_lets_the_deliveries_through() {
+    let endpoint = Endpoint::start_with("nexadesk", SECRET, Flaws::default(), Some(self_signed()));
+    let url = format!("https://localhost:{}/webhooks", endpoint.addr.port());
+    let (code, report) = check(&url, "nexadesk", &["--only", "valid,https,tls", "-k"]);
+    assert_eq!(code, 1);
+    assert_only_failing(&report, &["tls"]);
+    assert_eq!(find(&report, "https")["result"], "pass");
+    let tls = find(&report, "tls")["reason"].as_str().unwrap().to_owned();
+    assert!(tls.contains("not valid for a provider") && tls.contains("--insecure lets"), "{tls}");
+    // Without -k the deliveries are refused as a provider would refuse them.
+    let (code, report) = check(&url, "nexadesk", &["--only", "valid"]);
+    assert_eq!(code, 1);
+    let valid = find(&report, "valid")["reason"].as_str().unwrap().to_owned();
+    assert!(valid.starts_with("could not connect") && valid.contains("certificate"), "{valid}");
+}
+
 #[test]
 fn usage_errors_exit_two_before_anything_is_sent() {
     let env = Env::new();
