@@ -83,7 +83,7 @@ pub fn json(report: &Report) -> Value {
         "url": report.url,
         "provider": report.provider,
         "event": report.event,
-        "timeout_ms": ms(report.timeout),
+        "timeout_ms": u64::try_from(report.timeout.as_millis()).unwrap_or(u64::MAX),
         "checks": report.results.iter().map(check_json).collect::<Vec<_>>(),
         "summary": {
             "total": report.results.len(),
