@@ -214,14 +214,19 @@ pub struct Target {
 /// `--to`: an absolute http(s) URL. Credentials in it (`http://user:pw@host/`)
 /// become Basic authorization, as curl makes them, and leave the URL.
 pub fn parse_url(text: &str) -> anyhow::Result<Target> {
+    parse_url_named(text, "--to URL")
+}
+
+/// [`parse_url`] for a URL that errors call `what` (`--to URL`, `URL`).
+pub fn parse_url_named(text: &str, what: &str) -> anyhow::Result<Target> {
     let hint = "use an absolute URL such as http://localhost:3000/webhooks";
-    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
+    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid {what} {text:?}: {e}"), hint))?;
     let authority = match (uri.scheme_str(), uri.authority()) {
         (Some("http" | "https"), Some(authority)) => authority.as_str().to_owned(),
         (Some(other), Some(_)) => {
-            return Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"));
+            return Err(usage_hint(format!("{what} {text:?} uses {other}:"), "only http and https are supported"));
         }
-        _ => return Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
+        _ => return Err(usage_hint(format!("invalid {what} {text:?}: not an absolute URL"), hint)),
     };
     let Some((userinfo, host)) = authority.rsplit_once('@') else {
         return Ok(Target { uri, url: text.to_owned(), basic: None });
@@ -229,8 +234,8 @@ pub fn parse_url(text: &str) -> anyhow::Result<Target> {
     let credentials = percent_encoding::percent_decode_str(userinfo).collect::<Vec<u8>>();
     let basic = Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials)));
     let mut parts = uri.into_parts();
-    parts.authority = Some(host.parse().map_err(|e| usage_hint(format!("invalid --to URL host {host:?}: {e}"), hint))?);
-    let uri = Uri::from_parts(parts).map_err(|e| usage_hint(format!("invalid --to URL: {e}"), hint))?;
+    parts.authority = Some(host.parse().map_err(|e| usage_hint(format!("invalid {what} host {host:?}: {e}"), hint))?);
+    let uri = Uri::from_parts(parts).map_err(|e| usage_hint(format!("invalid {what}: {e}"), hint))?;
     Ok(Target { url: uri.to_string(), uri, basic: Some(basic) })
 }
 
