@@ -6,13 +6,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::Uri;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
 use super::judge::{Ctx, Judgement};
 use super::{Verdict, say};
+use crate::exchange::{Exchange as Outcome, Failure};
 use crate::net::HttpClient;
 use crate::send::stats::percentile;
-use crate::send::{Outcome, Prepared, SendError, deliver, stopped};
+use crate::send::{Prepared, deliver};
+use crate::signal::Shutdown;
 
 /// How many deliveries, and how many at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +54,7 @@ impl BurstStats {
     /// Sums up outcomes.
     pub fn of(outcomes: &[Outcome]) -> BurstStats {
         let mut micros: Vec<u32> =
-            outcomes.iter().map(|o| u32::try_from(o.latency.as_micros()).unwrap_or(u32::MAX)).collect();
+            outcomes.iter().map(|o| u32::try_from(o.duration.as_micros()).unwrap_or(u32::MAX)).collect();
         micros.sort_unstable();
         let at = |p| Duration::from_micros(percentile(&micros, p).map_or(0, u64::from));
         let mut failures = BTreeMap::new();
@@ -60,9 +62,9 @@ impl BurstStats {
         for o in outcomes.iter().filter(|o| !o.is_ok()) {
             let label = match &o.result {
                 Ok(a) => a.status.as_u16().to_string(),
-                Err(SendError::Timeout(_)) => "timed out".into(),
-                Err(SendError::Connect(_)) => "could not connect".into(),
-                Err(SendError::Interrupted) => {
+                Err(Failure::Timeout(_)) => "timed out".into(),
+                Err(Failure::Connect(_)) => "could not connect".into(),
+                Err(Failure::Interrupted) => {
                     interrupted = true;
                     continue;
                 }
@@ -94,16 +96,16 @@ pub async fn send_all(
     requests: Vec<Prepared>,
     concurrency: usize,
     timeout: Duration,
-    stop: &watch::Receiver<bool>,
+    stop: &Shutdown,
 ) -> Vec<Outcome> {
     let slots = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for prepared in requests {
-        let (client, uri, slots, mut stop) = (client.clone(), uri.clone(), slots.clone(), stop.clone());
+        let (client, uri, slots, stop) = (client.clone(), uri.clone(), slots.clone(), stop.clone());
         tasks.spawn(async move {
             // Never closed, so acquiring only waits.
             let _slot = slots.acquire_owned().await.ok();
-            deliver(&client, &uri, &prepared, timeout, stopped(&mut stop)).await
+            deliver(&client, &uri, &prepared, timeout, &stop).await
         });
     }
     let mut outcomes = Vec::new();
@@ -161,7 +163,7 @@ mod tests {
     #[test]
     fn percentiles_count_timeouts_at_the_timeout() {
         let mut outcomes: Vec<Outcome> = (1..=19).map(|ms| answered(200, ms)).collect();
-        outcomes.push(failed(SendError::Timeout(Duration::from_secs(1))));
+        outcomes.push(failed(Failure::Timeout(Duration::from_secs(1))));
         let stats = BurstStats::of(&outcomes);
         assert_eq!((stats.sent, stats.ok), (20, 19));
         assert_eq!(stats.p50, Duration::from_millis(10));

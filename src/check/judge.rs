@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::{Verdict, say};
-use crate::send::{Outcome, SendError};
+use crate::exchange::{Exchange as Outcome, Failure};
 
 /// A verdict and the one line that explains it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,12 +51,17 @@ pub enum Seen<'a> {
 pub fn seen(outcome: &Outcome) -> Seen<'_> {
     match &outcome.result {
         Ok(answer) => Seen::Answer(answer.status),
-        Err(SendError::Timeout(t)) => Seen::Timeout(*t),
-        Err(SendError::Connect(e)) => Seen::Unreachable(e),
-        Err(SendError::Interrupted) => Seen::Interrupted,
-        Err(SendError::NoAnswer(e) | SendError::NotHttp(e) | SendError::CutOff(e) | SendError::Other(e)) => {
-            Seen::Dropped(e)
-        }
+        Err(Failure::Timeout(t)) => Seen::Timeout(*t),
+        Err(Failure::Connect(e)) => Seen::Unreachable(e),
+        Err(Failure::Interrupted) => Seen::Interrupted,
+        Err(
+            Failure::NoAnswer(e)
+            | Failure::NotHttp(e)
+            | Failure::CutOff(e)
+            | Failure::Closed(e)
+            | Failure::Other(e)
+            | Failure::Request(e),
+        ) => Seen::Dropped(e),
     }
 }
 
@@ -80,10 +85,10 @@ pub fn valid(outcome: &Outcome, ctx: Ctx<'_>) -> Judgement {
     if let Some(j) = no_answer(outcome) {
         return j;
     }
-    let took = say(outcome.latency);
+    let took = say(outcome.duration);
     let limit = format!("{}'s {} timeout", ctx.provider, say(ctx.timeout));
     match seen(outcome) {
-        Seen::Answer(s) if s.is_success() && outcome.latency * 5 > ctx.timeout * 4 => Judgement::new(
+        Seen::Answer(s) if s.is_success() && outcome.duration * 5 > ctx.timeout * 4 => Judgement::new(
             Verdict::Warn,
             format!("answered {} in {took}, close to {limit}: answer first, do the work afterwards", s.as_u16()),
         ),
@@ -324,12 +329,13 @@ fn dropped(what: &str, verdict: Verdict, outcome: &Outcome) -> Judgement {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::send::Answer;
+    use crate::exchange::Answer;
 
     pub(crate) fn answered(status: u16, ms: u64) -> Outcome {
         Outcome {
             started_at: 0,
-            latency: Duration::from_millis(ms),
+            url: String::new(),
+            duration: Duration::from_millis(ms),
             result: Ok(Answer {
                 status: StatusCode::from_u16(status).unwrap(),
                 headers: http::HeaderMap::new(),
@@ -339,8 +345,8 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn failed(e: SendError) -> Outcome {
-        Outcome { started_at: 0, latency: Duration::from_secs(1), result: Err(e) }
+    pub(crate) fn failed(e: Failure) -> Outcome {
+        Outcome { url: String::new(), started_at: 0, duration: Duration::from_secs(1), result: Err(e) }
     }
 
     const CTX: Ctx<'static> = Ctx { provider: "nexadesk", timeout: Duration::from_secs(5) };
@@ -357,10 +363,10 @@ pub(crate) mod tests {
         for status in [301, 401, 500] {
             assert_eq!(verdict(valid(&answered(status, 10), CTX)), Verdict::Fail, "{status}");
         }
-        let late = valid(&failed(SendError::Timeout(Duration::from_secs(5))), CTX);
+        let late = valid(&failed(Failure::Timeout(Duration::from_secs(5))), CTX);
         assert_eq!(late.verdict, Verdict::Fail);
         assert!(late.reason.starts_with("no answer within 5 s"), "{}", late.reason);
-        assert_eq!(verdict(valid(&failed(SendError::Connect("refused".into())), CTX)), Verdict::Fail);
+        assert_eq!(verdict(valid(&failed(Failure::Connect("refused".into())), CTX)), Verdict::Fail);
     }
 
     #[test]
@@ -372,8 +378,8 @@ pub(crate) mod tests {
         assert_eq!(accepted.verdict, Verdict::Fail);
         assert!(accepted.reason.contains("anyone can forge events"), "{}", accepted.reason);
         assert_eq!(verdict(refusal(&answered(500, 1), FORGED)), Verdict::Warn);
-        assert_eq!(verdict(refusal(&failed(SendError::NoAnswer("eof".into())), FORGED)), Verdict::Warn);
-        assert_eq!(verdict(refusal(&failed(SendError::Timeout(Duration::from_secs(1))), FORGED)), Verdict::Fail);
+        assert_eq!(verdict(refusal(&failed(Failure::NoAnswer("eof".into())), FORGED)), Verdict::Warn);
+        assert_eq!(verdict(refusal(&failed(Failure::Timeout(Duration::from_secs(1))), FORGED)), Verdict::Fail);
     }
 
     #[test]
@@ -406,18 +412,18 @@ pub(crate) mod tests {
         assert_eq!(verdict(malformed(&answered(400, 1), "junk")), Verdict::Pass);
         assert_eq!(verdict(malformed(&answered(500, 1), "junk")), Verdict::Fail);
         assert_eq!(verdict(malformed(&answered(200, 1), "junk")), Verdict::Warn);
-        assert_eq!(verdict(malformed(&failed(SendError::Timeout(Duration::from_secs(1))), "junk")), Verdict::Fail);
-        assert_eq!(verdict(malformed(&failed(SendError::NoAnswer("crash".into())), "junk")), Verdict::Fail);
+        assert_eq!(verdict(malformed(&failed(Failure::Timeout(Duration::from_secs(1))), "junk")), Verdict::Fail);
+        assert_eq!(verdict(malformed(&failed(Failure::NoAnswer("crash".into())), "junk")), Verdict::Fail);
     }
 
     #[test]
     fn oversized_bodies_may_be_refused_by_closing_but_not_by_hanging() {
         assert_eq!(verdict(oversized(&answered(413, 1), "10 MiB")), Verdict::Pass);
         assert_eq!(verdict(oversized(&answered(400, 1), "10 MiB")), Verdict::Pass);
-        let closed = oversized(&failed(SendError::Other("connection reset".into())), "10 MiB");
+        let closed = oversized(&failed(Failure::Other("connection reset".into())), "10 MiB");
         assert_eq!(closed.verdict, Verdict::Pass);
         assert!(closed.reason.contains("counts as a refusal"), "{}", closed.reason);
         assert_eq!(verdict(oversized(&answered(200, 1), "10 MiB")), Verdict::Warn);
-        assert_eq!(verdict(oversized(&failed(SendError::Timeout(Duration::from_secs(1))), "10 MiB")), Verdict::Fail);
+        assert_eq!(verdict(oversized(&failed(Failure::Timeout(Duration::from_secs(1))), "10 MiB")), Verdict::Fail);
     }
 }

@@ -51,7 +51,7 @@ pub fn render(report: &Report) -> String {
                     (None, Err(err)) => err.to_string(),
                     (None, Ok(_)) => String::new(),
                 };
-                format!("{}: {} ({} ms)", e.sent, answer, e.outcome.latency.as_millis())
+                format!("{}: {} ({} ms)", e.sent, answer, e.outcome.duration.as_millis())
             })
             .collect::<Vec<_>>()
             .join("\n");

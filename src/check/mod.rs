@@ -20,10 +20,10 @@ use std::time::Duration;
 use http::{HeaderMap, Uri};
 
 use crate::catalog::EventSpec;
+use crate::exchange::Exchange as Outcome;
 use crate::net::Trust;
 use crate::provider::Provider;
 use crate::secret::Secret;
-use crate::send::Outcome;
 
 pub use burst::{BurstSpec, BurstStats};
 pub use forge::OVERSIZED_BYTES;
@@ -211,7 +211,7 @@ impl CheckResult {
     /// The evidence's time; the p95 for a burst; else how long the check took (zero for a skip).
     pub fn time(&self) -> Duration {
         match (self.evidence_outcome(), &self.burst) {
-            (Some(o), _) => o.latency,
+            (Some(o), _) => o.duration,
             (None, Some(b)) => b.p95,
             (None, None) => self.took,
         }

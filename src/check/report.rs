@@ -64,7 +64,7 @@ pub fn counts_text(c: Counts, total: usize) -> String {
 
 /// `401 in 2.1 ms`, or why there was no answer.
 fn answer(e: &Exchange) -> String {
-    let took = say(e.outcome.latency);
+    let took = say(e.outcome.duration);
     match (seen(&e.outcome), &e.outcome.result) {
         (Seen::Answer(s), _) => format!("{} in {took}", s.as_u16()),
         (_, Err(err)) => format!("{err} ({took})"),
@@ -106,7 +106,7 @@ fn check_json(r: &CheckResult) -> Value {
             json!({
                 "sent": e.sent,
                 "status": e.outcome.status().map(|s| s.as_u16()),
-                "duration_ms": ms(e.outcome.latency),
+                "duration_ms": ms(e.outcome.duration),
                 "error": e.outcome.result.as_ref().err().map(ToString::to_string),
             })
         })

@@ -6,14 +6,15 @@
 use std::time::Duration;
 
 use http::Uri;
-use tokio::sync::watch;
 
 use super::forge::Forge;
 use super::judge::{Judgement, Seen, seen};
 use super::{Exchange, Verdict, say};
+use crate::exchange::Exchange as Outcome;
 use crate::net::HttpClient;
 use crate::provider::RetryPolicy;
-use crate::send::{Outcome, deliver, stopped};
+use crate::send::deliver;
+use crate::signal::Shutdown;
 
 /// How the simulation runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,7 +84,7 @@ pub(super) async fn simulate(
     policy: &RetryPolicy,
     spec: RetrySpec,
     timeout: Duration,
-    stop: &watch::Receiver<bool>,
+    stop: &Shutdown,
 ) -> (Vec<Exchange>, Next) {
     let mut exchanges = Vec::new();
     let body = match forge.body() {
@@ -97,15 +98,14 @@ pub(super) async fn simulate(
         if n > 0 {
             let wait = policy.delays[n - 1];
             at += wait;
-            let mut stop = stop.clone();
             tokio::select! {
                 () = tokio::time::sleep(wait.mul_f64(spec.scale)) => {}
-                () = stopped(&mut stop) => return (exchanges, Next::Interrupted),
+                () = stop.wait() => return (exchanges, Next::Interrupted),
             }
         }
         // Providers re-sign each attempt: the same id and body with a fresh timestamp.
         let Ok(prepared) = forge.resign(&body) else { return (exchanges, Next::Interrupted) };
-        let outcome = deliver(client, uri, &prepared, timeout, stopped(&mut stop.clone())).await;
+        let outcome = deliver(client, uri, &prepared, timeout, stop).await;
         let injected = n < inject;
         let lost = if injected { " (injected: the provider never sees the answer)" } else { "" };
         let when = if n == 0 { String::new() } else { format!(" at +{}", say(at)) };
@@ -173,7 +173,7 @@ pub fn judge(attempts: &[Exchange], end: Next, inject: usize, provider: &str) ->
 mod tests {
     use super::*;
     use crate::check::judge::tests::{answered, failed};
-    use crate::send::SendError;
+    use crate::exchange::Failure;
 
     fn attempts(statuses: &[u16]) -> Vec<Exchange> {
         statuses.iter().map(|&s| Exchange { sent: String::new(), outcome: answered(s, 1) }).collect()
@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(next(&answered(409, 1), false, &desk, false), Next::Retry);
         assert_eq!(next(&answered(409, 1), false, &nexus, false), Next::Dropped);
         assert_eq!(next(&answered(503, 1), false, &nexus, false), Next::Retry);
-        let timeout = failed(SendError::Timeout(Duration::from_secs(1)));
+        let timeout = failed(Failure::Timeout(Duration::from_secs(1)));
         assert_eq!(next(&timeout, false, &nexus, false), Next::Retry);
         assert_eq!(next(&answered(503, 1), false, &desk, true), Next::Exhausted);
     }

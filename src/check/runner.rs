@@ -3,15 +3,15 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
-
 use super::burst::{self, BurstStats};
 use super::forge::{Forge, OVERSIZED_BYTES, STALE_BY_SECS};
 use super::judge::{self, Ctx, Judgement, Refuse, Seen};
 use super::{CheckName, CheckResult, Exchange, Report, Setup, Verdict, retries, say, tls};
+use crate::exchange::Exchange as Outcome;
 use crate::net::{self, HttpClient, Trust};
 use crate::provider::Field;
-use crate::send::{BuildError, Outcome, Prepared, deliver, stopped};
+use crate::send::{BuildError, Prepared, deliver};
+use crate::signal::Shutdown;
 
 /// What the runner reports while it works, for a progress display.
 #[derive(Debug)]
@@ -28,11 +28,7 @@ const OVERSIZED_MIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs `setup.checks` in order; `stop` turning true (Ctrl-C) skips what is left.
 /// Fails only when no delivery can be built (a broken fixture, an unusable secret).
-pub async fn run(
-    setup: &Setup,
-    stop: watch::Receiver<bool>,
-    progress: &mut dyn FnMut(Progress<'_>),
-) -> Result<Report, BuildError> {
+pub async fn run(setup: &Setup, stop: Shutdown, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Report, BuildError> {
     let start = Instant::now();
     let forge = Forge::new(setup)?;
     let client = net::client_with(setup.burst.concurrency.max(1), setup.trust);
@@ -41,7 +37,7 @@ pub async fn run(
     let mut unreachable = false;
     let mut interrupted = false;
     for &name in &setup.checks {
-        interrupted |= *runner.stop.borrow();
+        interrupted |= runner.stop.is_set();
         let result = if interrupted {
             CheckResult::bare(name, Verdict::Skip, "not run: interrupted")
         } else if unreachable && name.delivers() {
@@ -60,7 +56,7 @@ pub async fn run(
         progress(Progress::Finished(&result));
         results.push(result);
     }
-    interrupted |= *runner.stop.borrow();
+    interrupted |= runner.stop.is_set();
     Ok(Report {
         url: setup.url.clone(),
         provider: setup.provider.info().name.clone(),
@@ -76,7 +72,7 @@ struct Runner<'a> {
     setup: &'a Setup,
     forge: Forge,
     client: HttpClient,
-    stop: watch::Receiver<bool>,
+    stop: Shutdown,
 }
 
 impl Runner<'_> {
@@ -85,8 +81,7 @@ impl Runner<'_> {
     }
 
     async fn send(&self, prepared: &Prepared, timeout: Duration) -> Outcome {
-        let mut stop = self.stop.clone();
-        deliver(&self.client, &self.setup.uri, prepared, timeout, stopped(&mut stop)).await
+        deliver(&self.client, &self.setup.uri, prepared, timeout, &self.stop).await
     }
 
     async fn check(&self, name: CheckName) -> CheckResult {

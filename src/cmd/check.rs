@@ -103,9 +103,9 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     let checks = select(&args)?;
     let target = input::parse_url_named(&args.url, "URL")?;
-    let config = config::load(global)?;
+    let config = config::load(&global.paths())?;
     let signer = config
-        .signer(&args.provider)?
+        .signer(&args.provider.request())?
         .ok_or_else(|| usage_hint("no provider to check for", "pass --provider P (e.g. nexadesk) or --profile NAME"))?;
     let info = signer.provider.info().clone();
     let (catalog, problems) = super::send::load_catalog(&config);
@@ -139,7 +139,7 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let spinner = (std::io::stderr().is_terminal() && !global.quiet).then(spinner);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     let report = runtime.block_on(async {
-        let shutdown = crate::send::shutdown_signal();
+        let shutdown = crate::signal::Shutdown::on_signals();
         let mut progress = |p: Progress<'_>| {
             if let (Some(bar), Progress::Started(name)) = (&spinner, p) {
                 bar.set_message(format!("checking {name}…"));

@@ -92,7 +92,11 @@ impl Config {
                 // Said once, here: nothing else in validate reads the directory.
                 let custom = self.custom_profile_names();
                 let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir_for(&path, &custom);
-                problems.extend(problems_of_dir.into_iter().map(|p| Finding { at: None, message: p.message, hint: None }));
+                problems.extend(problems_of_dir.into_iter().map(|p| Finding {
+                    at: None,
+                    message: p.message,
+                    hint: None,
+                }));
             }
         }
         problems

@@ -403,4 +403,3 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     Err(usage_hint(format!("{} configuration problem(s)", problems.len()), "fix the items above"))
 }
-

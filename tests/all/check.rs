@@ -1,8 +1,8 @@
 //! End-to-end tests of `hooktap check`: the real binary against in-process
 //! receivers, a correct one and one for each flaw the checks exist to find.
 
-mod common;
-#[path = "check/endpoint.rs"]
+use crate::common;
+
 mod endpoint;
 
 use std::collections::BTreeMap;
