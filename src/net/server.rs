@@ -313,7 +313,7 @@ fn refused_by_parser<H: Handler>(app: &H, remote: SocketAddr, e: &(dyn std::erro
 /// and the sender sees a stream error instead of, say, its 413; dropped after, h2 ends
 /// it with NO_ERROR, which RFC 9113 (8.1) provides for an answer sent before the request
 /// ended. Some clients (curl 7.88) take even that for an error, which is why a refused
-/// body is first read to its end where it can be ([`drained`]).
+/// body is first read to its end where it can be ([`drain_or_keep`]).
 pub struct Held<B> {
     body: Full<Bytes>,
     _unread: Option<B>,

@@ -60,7 +60,7 @@ where
         let waiting =
             parts.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
         let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-        let unread = if waiting { Some(body) } else { drained(body, declared, app).await };
+        let unread = if waiting { Some(body) } else { drain_or_keep(body, declared, app).await };
         return (answer, unread);
     }
     let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
@@ -69,7 +69,7 @@ where
     // the sender hears so shortly into the stop instead of holding it up.
     let read = tokio::select! {
         read = read => read,
-        () = app.forwarder.stopped() => {
+        () = app.forwarder.stop_grace_over() => {
             let why = "hooktap is stopping; the request was not stored";
             let hint = Some("the sender sends it again once the relay runs");
             let answer = refuse(app, StatusCode::SERVICE_UNAVAILABLE, &parts.method, parts.uri.path(), remote, why, hint);
@@ -83,7 +83,7 @@ where
         }
         Ok(Err(BodyError::TooLarge)) => {
             let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-            let unread = drained(body, declared, app).await;
+            let unread = drain_or_keep(body, declared, app).await;
             return (answer, unread);
         }
         Ok(Err(BodyError::Read(e))) => {
@@ -103,7 +103,7 @@ const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 /// stop lets requests finish): a sender still sending when the answer comes may miss it
 /// (HTTP/2 clients such as curl's take the stream's end for an error). Otherwise gives
 /// the body back, to be held until the answer is sent.
-async fn drained<B>(mut body: B, declared: Option<u64>, app: &App) -> Option<B>
+async fn drain_or_keep<B>(mut body: B, declared: Option<u64>, app: &App) -> Option<B>
 where
     B: Body<Data = Bytes> + Unpin,
 {
@@ -124,7 +124,7 @@ where
     };
     let drained = tokio::select! {
         read = tokio::time::timeout(app.body_timeout, drain) => matches!(read, Ok(true)),
-        () = app.forwarder.stopped() => false,
+        () = app.forwarder.stop_grace_over() => false,
     };
     (!drained).then_some(body)
 }

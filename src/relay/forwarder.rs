@@ -198,7 +198,7 @@ impl Forwarder {
 
     /// Resolves a short grace after shutdown starts: a passthrough request still
     /// waiting on the app then gets an answer of its own instead of a dropped connection.
-    pub async fn stopped(&self) {
+    pub async fn stop_grace_over(&self) {
         self.inner.shutdown.wait().await;
         tokio::time::sleep(PASSTHROUGH_GRACE).await;
     }

@@ -151,7 +151,7 @@ pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
                 passthrough(result, r.passthrough_timeout)
             }
             // The row stays pending and is forwarded after the next start; the sender retries meanwhile.
-            () = app.forwarder.stopped() => text(
+            () = app.forwarder.stop_grace_over() => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "hooktap is stopping; the delivery is stored and is forwarded when it starts again\n",
             ),
