@@ -5,6 +5,7 @@ pub mod client;
 mod preface;
 pub mod server;
 pub mod tls;
+pub mod url;
 
 pub use client::{Body, HttpClient, Trust, client, client_with};
 

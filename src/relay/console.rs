@@ -106,7 +106,13 @@ impl Console {
                 },
                 None => "no verification".into(),
             };
-            let target = r.target.as_ref().map_or("record only, answer 200".into(), |t| format!("→ {}", t.as_str()));
+            // Where a delivery's path goes: the one rule docs/listen.md states, spelt out.
+            let target = match &r.target {
+                None => "record only, answer 200".into(),
+                Some(t) if t.is_exact() => format!("→ {} (every path; its query kept)", t.as_str()),
+                Some(t) if r.path == "/" => format!("/<path> → {}/<path>", t.as_str().trim_end_matches('/')),
+                Some(t) => format!("{}/<rest> → {}/<rest>", r.path, t.as_str().trim_end_matches('/')),
+            };
             let ack = match r.ack {
                 super::AckMode::Immediate => "ack immediate",
                 super::AckMode::Passthrough => "ack passthrough",

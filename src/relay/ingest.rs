@@ -13,7 +13,7 @@ use crate::store::{NewDelivery, Source, State};
 
 use super::attempt::{Job, Meta};
 use super::console::Received;
-use super::routes::{Route, suffix};
+use super::routes::{Route, Target, suffix};
 use super::{AckMode, App};
 use crate::exchange::{Failure, Recorded};
 
@@ -113,6 +113,7 @@ pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
         meta: Arc::new(Meta {
             id: d.id.clone(),
             target,
+            exact: route.as_ref().and_then(|r| r.target.as_ref()).is_some_and(Target::is_exact),
             route: route.as_ref().map_or_else(|| "/".into(), |r| r.path.clone()),
             provider: checked.provider.clone(),
             event: checked.event.clone(),

@@ -162,7 +162,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     for target in app.routes.iter().filter_map(|r| r.target.as_ref()) {
         app.forwarder.add_target(target.as_str());
     }
-    let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
+    let resumed = app.forwarder.resume(&app.routes).await.context("resuming pending deliveries")?;
     let fingerprint = tls.as_ref().map(|t| t.fingerprint.clone());
 
     let stats = app.stats.clone();

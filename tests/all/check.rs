@@ -331,7 +331,7 @@ fn a_self_signed_certificate_fails_tls_even_when_insecure_lets_the_deliveries_th
 fn usage_errors_exit_two_before_anything_is_sent() {
     let env = Env::new();
     let run = |args: &[&str]| env.cmd().arg("check").args(args).assert().code(2);
-    run(&["not a url", "--provider", "nexadesk", "--secret", "s"]).stderr(predicate::str::contains("invalid URL"));
+    run(&["not a url", "--provider", "nexadesk", "--secret", "s"]).stderr(predicate::str::contains("URL \"not a url\" is not a usable URL"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadsk", "--secret", "s"])
         .stderr(predicate::str::contains("unknown provider"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadesk"]).stderr(predicate::str::contains("secret"));

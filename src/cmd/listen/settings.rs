@@ -82,7 +82,7 @@ pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyho
         || !args.events.is_empty();
     if cli_route || routes.is_empty() {
         let signer = config.signer(&args.provider.request())?;
-        let target = args.forward_to.as_deref().map(Target::parse).transpose()?;
+        let target = args.forward_to.as_deref().map(Target::parse_flag).transpose()?;
         // Flags describe the catch-all route; they replace a configured "/" route.
         routes.retain(|r| r.path != "/");
         let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());
