@@ -120,6 +120,16 @@ impl Console {
             let events = if r.events.is_empty() { String::new() } else { format!(", events {}", r.events.join(",")) };
             out.push_str(&format!("    {url}{}  {verify}, {target}, {ack}{events}\n", r.path));
         }
+        if let Some(dev) = &config.dev_secret {
+            out.push_str(&format!(
+                "  your {} signing secret is {} (a development secret, kept in {}; `hooktap send` and \
+                 `hooktap verify` with --provider {} use it too)\n",
+                dev.provider,
+                dev.secret.expose(),
+                dev.file.display(),
+                dev.provider
+            ));
+        }
         if config.forward_invalid {
             out.push_str(
                 "  --forward-invalid: deliveries that fail verification are answered 200 and forwarded too \
