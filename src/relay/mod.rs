@@ -10,6 +10,7 @@ pub mod console;
 pub mod forwarder;
 pub mod health;
 pub mod ingest;
+pub mod line;
 mod preface;
 mod printer;
 pub mod routes;
