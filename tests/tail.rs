@@ -158,7 +158,8 @@ fn har_is_one_har_1_2_document_a_har_reader_accepts() {
     let first = &entries[0];
     assert_eq!(first["request"]["url"], "http://127.0.0.1:5757/hook?x=1&y=two+words");
     assert_eq!(first["request"]["queryString"][1], serde_json::json!({"name": "y", "value": "two words"}));
-    let names: Vec<&str> = first["request"]["headers"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        first["request"]["headers"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["host", "content-type", "x-trace", "x-trace"], "in order, repeats kept");
     assert_eq!(first["request"]["postData"]["text"], r#"{"ref":"main"}"#);
     assert_eq!(first["response"]["status"], 200);
@@ -187,8 +188,10 @@ fn following_prints_rows_another_connection_stores_and_ctrl_c_exits_130() {
             }
         }
     });
-    let next_line = |what: &str| rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("waiting for {what}"));
-    let first: Vec<serde_json::Value> = (0..2).map(|_| serde_json::from_str(&next_line("the seeded rows")).unwrap()).collect();
+    let next_line =
+        |what: &str| rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("waiting for {what}"));
+    let first: Vec<serde_json::Value> =
+        (0..2).map(|_| serde_json::from_str(&next_line("the seeded rows")).unwrap()).collect();
     assert!(first.iter().all(|r| r["provider"] == "github"));
     // Another connection stores two more: one that matches, one that does not.
     let mut store = Store::open(&env.db()).unwrap();

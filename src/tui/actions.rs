@@ -3,7 +3,6 @@
 //! (replay, copy, export) as effects.
 
 use super::app::{App, Choice, Effect, ExportFormat, Mode, Picker};
-use super::detail::Tab;
 use super::worker::{Anchor, Request};
 use crate::error::Exit;
 use crate::store::{Column, State};
@@ -95,7 +94,10 @@ impl App {
                 self.after_move(&mut fx);
             }
             Action::Tab(forward) => {
-                self.tab = if self.detail_open { self.tab.step(forward) } else { Tab::Request };
+                // Closed, Tab opens the pane on the tab it last showed.
+                if self.detail_open {
+                    self.tab = self.tab.step(forward);
+                }
                 self.detail_open = true;
                 self.detail_scroll = 0;
                 self.after_move(&mut fx);

@@ -263,6 +263,10 @@ fn the_detail_pane_asks_for_the_selected_delivery_and_follows_the_selection() {
     assert_eq!(detail_of(&fx), Some(summary(49).id));
     app.apply(Action::Tab(true));
     assert_eq!(app.tab, super::detail::Tab::Body);
+    app.apply(Action::ToggleDetail);
+    app.apply(Action::Tab(false));
+    assert!(app.detail_open);
+    assert_eq!(app.tab, super::detail::Tab::Body, "Tab reopens the pane where it was");
     app.apply(Action::Back);
     assert!(!app.detail_open && app.exit.is_none(), "Esc closes the pane first");
     app.apply(Action::Back);

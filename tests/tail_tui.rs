@@ -1,0 +1,136 @@
+//! The viewer end to end: the real binary on a pseudo-terminal under tmux, driven
+//! with send-keys and read with capture-pane (polled until the expected text shows,
+//! with a deadline; never a fixed sleep). Skipped, saying so, where tmux is missing.
+
+mod common;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use common::Env;
+use hooktap::provider::SignatureState;
+use hooktap::store::{NewDelivery, Source, Store};
+use http::HeaderMap;
+
+/// A tmux server of the test's own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// A server with one 160×40 session running `command`, or `None` when tmux is not installed.
+    fn start(name: &str, command: &str) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!(
+                "SKIPPED: tmux is not installed, so the viewer's end-to-end test cannot run (apt-get install -y tmux)"
+            );
+            return None;
+        }
+        let tmux = Tmux { socket: format!("hooktap-{name}-{}", std::process::id()) };
+        let out = tmux.run(&["new-session", "-d", "-x", "160", "-y", "40", "-s", "t", command]);
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        Some(tmux)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Types `text` literally.
+    fn type_text(&self, text: &str) {
+        assert!(self.run(&["send-keys", "-t", "t", "-l", text]).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `ok`, polling; panics with the screen at the deadline.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "waiting for {what}; the screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn delivery(event: &str, body: &str, header: Option<(&'static str, &str)>) -> NewDelivery {
+    let mut headers = HeaderMap::new();
+    headers.append("content-type", "application/json".parse().unwrap());
+    if let Some((name, value)) = header {
+        headers.append(name, value.parse().unwrap());
+    }
+    let mut d = NewDelivery::request(Source::Listen, "POST", "/hook", headers, Bytes::from(body.to_owned()));
+    d.provider = Some("github".into());
+    d.event = Some(event.into());
+    d.signature = SignatureState::Valid;
+    d
+}
+
+#[test]
+fn the_viewer_shows_rows_details_and_search_hits_and_quits_restoring_the_terminal() {
+    let env = Env::new();
+    let db = env.db();
+    let mut store = Store::open(&db).unwrap();
+    store.insert(&delivery("first.event", r#"{"n":1}"#, Some(("x-custom-header", "present")))).unwrap();
+    store.insert(&delivery("found.it", r#"{"secret_word":"needle-7f3a"}"#, None)).unwrap();
+    // The newest, selected at start: Enter shows its headers.
+    store.insert(&delivery("third.event", r#"{"n":3}"#, Some(("x-custom-header", "present")))).unwrap();
+    drop(store);
+    let bin = assert_cmd::cargo::cargo_bin("hooktap");
+    let command = format!(
+        "env -u NO_COLOR HOME={home} XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {bin} --db {db} tail; \
+         echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
+        home = env.path("home").display(),
+        config = env.path("config").display(),
+        data = env.path("data").display(),
+        bin = bin.display(),
+        db = db.display(),
+    );
+    let Some(tmux) = Tmux::start("viewer", &command) else { return };
+
+    let screen =
+        tmux.wait_for("the rows", |s| s.contains("first.event") && s.contains("third.event") && s.contains("FOLLOW"));
+    assert!(screen.contains("found.it") && screen.contains("3 shown"), "{screen}");
+
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the selected delivery's headers", |s| {
+        s.contains("x-custom-header: present") && s.contains("request │ body")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the pane to close", |s| !s.contains("x-custom-header: present"));
+
+    tmux.keys(&["/"]);
+    tmux.type_text("needle-7f3a");
+    tmux.keys(&["Enter"]);
+    let screen = tmux
+        .wait_for("the search hit", |s| s.contains("found.it") && !s.contains("first.event") && s.contains("1 shown"));
+    assert!(screen.contains("/needle-7f3a"), "the search is shown with the filters:\n{screen}");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the pane", |s| s.contains("request │ body"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the hit's body", |s| s.contains("\"secret_word\": \"needle-7f3a\""));
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| s.contains("EXITED=0") && s.lines().any(|l| l.ends_with("icanon")));
+    assert!(screen.lines().any(|l| l.trim() == "icanon"), "the terminal is back in canonical mode:\n{screen}");
+    assert!(!screen.contains("FOLLOW"), "the alternate screen is gone:\n{screen}");
+}
