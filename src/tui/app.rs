@@ -1,5 +1,6 @@
 //! The viewer's state, and how replies from the database and the clock change it.
-//! Keys change it through [`App::apply`] (in `actions.rs`). Nothing here touches a
+//! Keys change it through [`App::apply`] (in `actions.rs`), replies through
+//! [`App::reply`] (in `replies.rs`). Nothing here touches a
 //! terminal or a database: every outside effect is returned as an [`Effect`] for
 //! the run loop to carry out, so all of this is tested without either.
 
@@ -8,8 +9,8 @@ use std::path::PathBuf;
 use ratatui::layout::Rect;
 
 use super::detail::{Detail, Tab};
-use super::window::{PAGE, Window};
-use super::worker::{Anchor, Reply, Request};
+use super::window::Window;
+use super::worker::{Anchor, Request};
 use crate::error::Exit;
 use crate::store::{Column, Filter, RelayLock, State};
 
@@ -317,139 +318,6 @@ impl App {
         let after = self.head.filter(|_| !self.polling && self.main_load.is_none())?;
         self.polling = true;
         Some(Effect::Query(Request::Poll { generation: self.generation, filter: self.filter.clone(), after, check }))
-    }
-
-    /// A reply from the database.
-    pub fn reply(&mut self, reply: Reply) -> Vec<Effect> {
-        let mut fx = Vec::new();
-        match reply {
-            Reply::Rows { generation, anchor, rows, head, done } if generation == self.generation => {
-                self.rows(anchor, rows, head, done);
-                self.after_move(&mut fx);
-            }
-            Reply::Rows { .. } => {}
-            Reply::Polled { generation, rows, head, per_minute, relay } => {
-                self.counts.per_minute = per_minute.or(self.counts.per_minute);
-                if let Some(relay) = relay {
-                    self.relay = Some(relay);
-                }
-                if generation == self.generation {
-                    self.polled(rows, head);
-                    self.after_move(&mut fx);
-                }
-            }
-            Reply::Refreshed(rows) => {
-                let changed = self.detail.as_ref().and_then(|d| {
-                    rows.iter()
-                        .find(|r| r.id == d.delivery.id && r.attempts != d.delivery.attempts)
-                        .map(|r| r.id.clone())
-                });
-                self.window.update(&rows);
-                if let Some(id) = changed {
-                    fx.push(Effect::Query(Request::Detail { id }));
-                }
-            }
-            Reply::Counts { generation, total, shown } => {
-                self.counts.total = Some(total);
-                if generation >= self.filter_generation {
-                    self.counts.shown = Some(shown);
-                }
-            }
-            Reply::Detail(detail) => self.detail_arrived(detail, &mut fx),
-            Reply::Values { column, values } => {
-                if let Mode::Picker(p) = &mut self.mode
-                    && p.choice == Choice::Filter(column)
-                {
-                    let mut items = vec![("(any)".to_owned(), values.iter().map(|(_, n)| n).sum())];
-                    items.extend(values);
-                    p.items = Some(items);
-                }
-            }
-            Reply::Failed(error) => self.notice(error, true),
-        }
-        fx
-    }
-
-    fn rows(&mut self, anchor: Anchor, mut rows: Vec<crate::store::Summary>, head: Option<i64>, done: bool) {
-        let n = rows.len();
-        let slot = match anchor {
-            Anchor::Newest | Anchor::Oldest => &mut self.main_load,
-            Anchor::Older(_) => &mut self.older,
-            Anchor::Newer(_) => &mut self.newer,
-        };
-        let Some(load) = slot.as_mut() else { return };
-        load.received += n;
-        let (fresh, received) = (load.fresh, load.received);
-        load.fresh = false;
-        if done {
-            *slot = None;
-        }
-        if fresh && matches!(anchor, Anchor::Newest | Anchor::Oldest) {
-            self.window.clear();
-            self.window.at_end = anchor == Anchor::Newest;
-            self.window.at_start = anchor == Anchor::Oldest;
-        }
-        if let Some(h) = head {
-            self.head = Some(h);
-        }
-        match anchor {
-            Anchor::Newest | Anchor::Older(_) => {
-                rows.reverse();
-                self.window.prepend(rows);
-            }
-            Anchor::Oldest | Anchor::Newer(_) => {
-                self.window.append(rows);
-            }
-        }
-        if done && received < PAGE {
-            match anchor {
-                Anchor::Newest | Anchor::Older(_) => self.window.at_start = true,
-                Anchor::Oldest | Anchor::Newer(_) => self.window.at_end = true,
-            }
-        }
-        if self.follow {
-            self.window.select_last();
-        } else if fresh && anchor == Anchor::Oldest {
-            self.window.select(0);
-        }
-    }
-
-    fn polled(&mut self, rows: Vec<crate::store::Summary>, head: i64) {
-        self.polling = false;
-        if self.main_load.is_some() {
-            return;
-        }
-        self.head = Some(head);
-        let n = rows.len() as i64;
-        if let Some(shown) = &mut self.counts.shown {
-            *shown += n;
-        }
-        if let Some(total) = &mut self.counts.total {
-            *total += n;
-        }
-        if !self.window.at_end {
-            self.unseen += rows.len();
-            return;
-        }
-        let added = self.window.append(rows);
-        if self.follow {
-            self.window.select_last();
-        } else {
-            self.unseen += added;
-        }
-    }
-
-    fn detail_arrived(&mut self, detail: Box<Detail>, fx: &mut Vec<Effect>) {
-        if self.window.selected_row().is_none_or(|r| r.id != detail.delivery.id) {
-            return;
-        }
-        if self.detail.as_ref().is_none_or(|d| d.delivery.id != detail.delivery.id) {
-            self.detail_scroll = 0;
-        }
-        self.detail = Some(detail);
-        if let Some(body) = self.pending_copy.take() {
-            fx.extend(self.copy(body));
-        }
     }
 
     /// After the selection or the rows changed: fetch beyond an edge the selection

@@ -15,6 +15,7 @@ pub mod event;
 pub mod handler;
 mod overlay;
 mod replay;
+mod replies;
 mod signature;
 mod stats;
 mod terminal;
@@ -222,11 +223,18 @@ impl Trace {
     fn frame(&mut self, app: &App) {
         if self.0.is_some() {
             let loading = app.main_load.is_some();
+            let mode = match &app.mode {
+                app::Mode::Table => "table".to_owned(),
+                app::Mode::Search(_) => "search".to_owned(),
+                app::Mode::Help => "help".to_owned(),
+                app::Mode::Picker(p) => format!("picker:{}", p.items.as_ref().map_or(0, Vec::len)),
+            };
             let text = format!(
-                "frame rows={} loading={loading} selected={} shown={:?} detail={}",
+                "frame rows={} loading={loading} selected={} shown={} total={} mode={mode} detail={}",
                 app.window.rows.len(),
                 app.window.selected_row().map_or(0, |r| r.seq),
-                app.counts.shown,
+                app.counts.shown.map_or(-1, |n| n),
+                app.counts.total.map_or(-1, |n| n),
                 app.detail.is_some(),
             );
             self.line(&text);
