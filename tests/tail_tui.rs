@@ -85,6 +85,20 @@ fn delivery(event: &str, body: &str, header: Option<(&'static str, &str)>) -> Ne
     d
 }
 
+/// The shell command that runs the viewer on `env`'s database, then says how it exited
+/// and whether the terminal is back in canonical mode.
+fn viewer(env: &Env) -> String {
+    format!(
+        "env -u NO_COLOR HOME={home} XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {bin} --db {db} tail; \
+         echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
+        home = env.path("home").display(),
+        config = env.path("config").display(),
+        data = env.path("data").display(),
+        bin = assert_cmd::cargo::cargo_bin("hooktap").display(),
+        db = env.db().display(),
+    )
+}
+
 #[test]
 fn the_viewer_shows_rows_details_and_search_hits_and_quits_restoring_the_terminal() {
     let env = Env::new();
@@ -95,17 +109,7 @@ fn the_viewer_shows_rows_details_and_search_hits_and_quits_restoring_the_termina
     // The newest, selected at start: Enter shows its headers.
     store.insert(&delivery("third.event", r#"{"n":3}"#, Some(("x-custom-header", "present")))).unwrap();
     drop(store);
-    let bin = assert_cmd::cargo::cargo_bin("hooktap");
-    let command = format!(
-        "env -u NO_COLOR HOME={home} XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {bin} --db {db} tail; \
-         echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
-        home = env.path("home").display(),
-        config = env.path("config").display(),
-        data = env.path("data").display(),
-        bin = bin.display(),
-        db = db.display(),
-    );
-    let Some(tmux) = Tmux::start("viewer", &command) else { return };
+    let Some(tmux) = Tmux::start("viewer", &viewer(&env)) else { return };
 
     let screen =
         tmux.wait_for("the rows", |s| s.contains("first.event") && s.contains("third.event") && s.contains("FOLLOW"));
@@ -133,4 +137,41 @@ fn the_viewer_shows_rows_details_and_search_hits_and_quits_restoring_the_termina
     let screen = tmux.wait_for("the exit", |s| s.contains("EXITED=0") && s.lines().any(|l| l.ends_with("icanon")));
     assert!(screen.lines().any(|l| l.trim() == "icanon"), "the terminal is back in canonical mode:\n{screen}");
     assert!(!screen.contains("FOLLOW"), "the alternate screen is gone:\n{screen}");
+}
+
+#[test]
+fn r_replays_the_selected_delivery_to_its_target_and_y_copies_its_body() {
+    let env = Env::new();
+    let app = common::Receiver::start(common::Answer::Status(202, "taken"));
+    let mut original = delivery("order.paid", r#"{"order":"A-1"}"#, Some(("x-custom-header", "kept")));
+    original.path = "/hook/orders".into();
+    original.query = Some("q=1".into());
+    original.route = Some("/hook".into());
+    original.target = Some(app.url("/app"));
+    let mut store = Store::open(&env.db()).unwrap();
+    store.insert(&original).unwrap();
+    let Some(tmux) = Tmux::start("replay", &viewer(&env)) else { return };
+    // The terminal's clipboard, as far as tmux is concerned: OSC 52 lands in a tmux buffer.
+    assert!(tmux.run(&["set-option", "-s", "set-clipboard", "on"]).status.success());
+    tmux.wait_for("the row", |s| s.contains("order.paid"));
+
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("the replay's result", |s| s.contains("replayed") && s.contains("202"));
+    assert!(screen.contains("/app/orders?q=1"), "sent where the relay forwards it:\n{screen}");
+    let sent = app.next();
+    assert_eq!((sent.method.as_str(), sent.uri.as_str()), ("POST", "/app/orders?q=1"));
+    assert_eq!(&sent.body[..], br#"{"order":"A-1"}"#);
+    assert_eq!(sent.headers["x-custom-header"], "kept");
+    let replays = store.list(&hooktap::store::Filter { source: Some(Source::Replay), ..Default::default() }).unwrap();
+    assert_eq!(replays.len(), 1);
+    assert_eq!(replays[0].replay_of.as_deref(), Some(original.id.as_str()));
+    assert_eq!((replays[0].state, replays[0].last_status), (hooktap::store::State::Forwarded, Some(202)));
+    tmux.wait_for("the replay's own row", |s| s.lines().any(|l| l.contains(" replay ") && l.contains("order.paid")));
+
+    tmux.keys(&["k", "y"]);
+    tmux.wait_for("the copy", |s| s.contains("copied the body"));
+    let buffer = tmux.run(&["show-buffer"]);
+    assert_eq!(String::from_utf8_lossy(&buffer.stdout), r#"{"order":"A-1"}"#);
+    tmux.keys(&["q"]);
+    tmux.wait_for("the exit", |s| s.contains("EXITED=0"));
 }
