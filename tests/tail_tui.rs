@@ -89,13 +89,15 @@ fn delivery(event: &str, body: &str, header: Option<(&'static str, &str)>) -> Ne
 /// and whether the terminal is back in canonical mode.
 fn viewer(env: &Env) -> String {
     format!(
-        "env -u NO_COLOR HOME={home} XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} {bin} --db {db} tail; \
+        "env -u NO_COLOR HOME={home} XDG_CONFIG_HOME={config} XDG_DATA_HOME={data} \
+         sh -c 'echo $$ > {pid}; exec {bin} --db {db} tail'; \
          echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 600",
         home = env.path("home").display(),
         config = env.path("config").display(),
         data = env.path("data").display(),
         bin = assert_cmd::cargo::cargo_bin("hooktap").display(),
         db = env.db().display(),
+        pid = env.path("viewer.pid").display(),
     )
 }
 
@@ -174,4 +176,17 @@ fn r_replays_the_selected_delivery_to_its_target_and_y_copies_its_body() {
     assert_eq!(String::from_utf8_lossy(&buffer.stdout), r#"{"order":"A-1"}"#);
     tmux.keys(&["q"]);
     tmux.wait_for("the exit", |s| s.contains("EXITED=0"));
+}
+
+#[test]
+fn sigterm_ends_the_viewer_and_restores_the_terminal() {
+    let env = Env::new();
+    Store::open(&env.db()).unwrap().insert(&delivery("only.event", "{}", None)).unwrap();
+    let Some(tmux) = Tmux::start("sigterm", &viewer(&env)) else { return };
+    tmux.wait_for("the row", |s| s.contains("only.event"));
+    let pid = std::fs::read_to_string(env.path("viewer.pid")).unwrap();
+    assert!(Command::new("kill").args(["-TERM", pid.trim()]).status().unwrap().success());
+    let screen = tmux.wait_for("the exit", |s| s.contains("EXITED=") && s.lines().any(|l| l.ends_with("icanon")));
+    assert!(screen.contains("EXITED=0"), "a requested stop is a success:\n{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "icanon"), "the terminal is restored:\n{screen}");
 }

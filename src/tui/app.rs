@@ -300,15 +300,15 @@ impl App {
             self.message = None;
         }
         let mut fx = Vec::new();
-        fx.extend(self.poll(self.ticks % CHECK_EVERY == 0));
-        if self.ticks % 4 == 0 {
+        fx.extend(self.poll(self.ticks.is_multiple_of(CHECK_EVERY)));
+        if self.ticks.is_multiple_of(4) {
             let ids: Vec<String> =
                 self.window.rows.iter().filter(|r| r.state == State::Pending).take(100).map(|r| r.id.clone()).collect();
             if !ids.is_empty() {
                 fx.push(Effect::Query(Request::Refresh { ids }));
             }
         }
-        if self.ticks % COUNT_EVERY == 0 {
+        if self.ticks.is_multiple_of(COUNT_EVERY) {
             fx.push(Effect::Query(Request::Counts { generation: self.generation, filter: self.filter.clone() }));
         }
         fx

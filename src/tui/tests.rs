@@ -325,3 +325,16 @@ fn a_click_selects_the_row_under_it_and_the_wheel_scrolls() {
     assert_eq!(app.window.selected, first_shown + 2);
     assert!(!app.follow);
 }
+
+#[test]
+fn x_offers_har_or_ndjson_and_exports_what_the_filters_select() {
+    let mut app = loaded(5);
+    app.picked.provider = Some("github".into());
+    app.refilter();
+    app.apply(Action::Export);
+    app.apply(Action::Down(1));
+    let fx = app.apply(Action::Submit);
+    let github = Filter { provider: Some("github".into()), ..Filter::default() };
+    assert!(matches!(fx.as_slice(), [Effect::Export(super::app::ExportFormat::Ndjson, f)] if *f == github), "{fx:?}");
+    assert_eq!(app.mode, Mode::Table);
+}
