@@ -52,9 +52,17 @@ const PAGE: usize = 500;
 /// caller reports as a quiet success.
 pub fn print(store: &Store, options: &Options, out: &mut dyn Write, stop: &Receiver<Signal>) -> anyhow::Result<Exit> {
     if options.format == Format::Har {
-        let mut keep_going = || stop.try_recv().is_err();
+        let mut stopped = None;
+        let mut keep_going = || match stop.try_recv() {
+            Ok(signal) => {
+                stopped = Some(signal);
+                false
+            }
+            Err(_) => true,
+        };
+        // Stopped or not, the document written is whole: it ends where the reading stopped.
         har::write(store, &options.filter, out, &mut keep_going)?;
-        return Ok(Exit::Success);
+        return Ok(if stopped == Some(Signal::Interrupt) { Exit::Interrupted } else { Exit::Success });
     }
     if options.format == Format::Csv {
         out.write_all(record::CSV_HEADER.as_bytes())?;

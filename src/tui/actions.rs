@@ -91,6 +91,7 @@ impl App {
             Action::ToggleFollow => return self.apply(Action::Bottom),
             Action::ToggleDetail => {
                 self.detail_open = !self.detail_open;
+                self.resize(self.screen);
                 self.after_move(&mut fx);
             }
             Action::Tab(forward) => {
@@ -100,11 +101,20 @@ impl App {
                 }
                 self.detail_open = true;
                 self.detail_scroll = 0;
+                self.resize(self.screen);
                 self.after_move(&mut fx);
             }
-            Action::Scroll(n) => self.detail_scroll = self.detail_scroll.saturating_add_signed(n as i16),
+            Action::Scroll(n) => {
+                // No further than the last line: scrolling back must not first undo an overshoot.
+                let lines = self.detail.as_ref().map_or(0, |d| d.lines(self.tab).len());
+                let last = u16::try_from(lines.saturating_sub(1)).unwrap_or(u16::MAX);
+                self.detail_scroll = self.detail_scroll.saturating_add_signed(n as i16).min(last);
+            }
             Action::Back => match &self.mode {
-                Mode::Table if self.detail_open => self.detail_open = false,
+                Mode::Table if self.detail_open => {
+                    self.detail_open = false;
+                    self.resize(self.screen);
+                }
                 Mode::Table => self.exit = Some(Exit::Success),
                 _ => self.mode = Mode::Table,
             },

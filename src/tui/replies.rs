@@ -110,13 +110,15 @@ impl App {
         if self.main_load.is_some() {
             return;
         }
+        // Stored rows take consecutive `seq`s: how far the head moved is how many were
+        // stored, matching or not, until the next recount says exactly.
+        let stored = self.head.map_or(0, |old| (head - old).max(0));
         self.head = Some(head);
-        let n = rows.len() as i64;
         if let Some(shown) = &mut self.counts.shown {
-            *shown += n;
+            *shown += rows.len() as i64;
         }
         if let Some(total) = &mut self.counts.total {
-            *total += n;
+            *total += stored;
         }
         if !self.window.at_end {
             self.unseen += rows.len();

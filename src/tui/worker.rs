@@ -215,9 +215,7 @@ fn run(store: &Store, request: &Request, newest: &AtomicU64, shared: &Shared) ->
         }
         Request::Counts { generation, filter } => {
             let total = store.count(&Filter::default())?;
-            let mut filter = filter.clone();
-            filter.last = None;
-            let shown = if filter.is_empty() { total } else { store.count(&filter)? };
+            let shown = if filter.is_empty() { total } else { store.count(filter)? };
             send(Reply::Counts { generation: *generation, total, shown });
         }
         Request::Detail { id } => match store.get(id) {
