@@ -148,6 +148,8 @@ pub struct App {
     pub head: Option<i64>,
     /// A poll is out.
     pub polling: bool,
+    /// The head when the counts were last asked for: an unchanged log is not recounted.
+    pub counted_head: Option<i64>,
     /// The page that replaces the window, while it loads.
     pub main_load: Option<Loading>,
     /// The page before the window, while it loads.
@@ -198,6 +200,7 @@ impl App {
             filter_generation: 0,
             head: None,
             polling: false,
+            counted_head: None,
             main_load: None,
             older: None,
             newer: None,
@@ -308,7 +311,8 @@ impl App {
                 fx.push(Effect::Query(Request::Refresh { ids }));
             }
         }
-        if self.ticks.is_multiple_of(COUNT_EVERY) {
+        if self.ticks.is_multiple_of(COUNT_EVERY) && self.head != self.counted_head {
+            self.counted_head = self.head;
             fx.push(Effect::Query(Request::Counts { generation: self.generation, filter: self.filter.clone() }));
         }
         fx

@@ -48,6 +48,8 @@ pub fn key(app: &App, key: KeyEvent) -> Option<Action> {
         Mode::Picker(_) => match key.code {
             KeyCode::Char('j') | KeyCode::Down => Some(Action::Down(1)),
             KeyCode::Char('k') | KeyCode::Up => Some(Action::Up(1)),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
             _ => None,
