@@ -152,6 +152,8 @@ pub struct App {
     pub counted_head: Option<i64>,
     /// The page that replaces the window, while it loads.
     pub main_load: Option<Loading>,
+    /// How far that page's text search has read: `seq`s read, of how many.
+    pub progress: Option<(i64, i64)>,
     /// The page before the window, while it loads.
     pub older: Option<Loading>,
     /// The page after the window, while it loads.
@@ -202,6 +204,7 @@ impl App {
             polling: false,
             counted_head: None,
             main_load: None,
+            progress: None,
             older: None,
             newer: None,
             counts: Counts::default(),
@@ -289,6 +292,7 @@ impl App {
     pub(super) fn jump(&mut self, anchor: Anchor) {
         self.generation += 1;
         self.main_load = Some(Loading { received: 0, fresh: true });
+        self.progress = None;
         self.older = None;
         self.newer = None;
         self.polling = false;

@@ -19,6 +19,12 @@ impl App {
                 self.after_move(&mut fx);
             }
             Reply::Rows { .. } => {}
+            Reply::Progress { generation, anchor: Anchor::Newest | Anchor::Oldest, scanned, span }
+                if generation == self.generation && self.main_load.is_some() =>
+            {
+                self.progress = Some((scanned, span));
+            }
+            Reply::Progress { .. } => {}
             Reply::Polled { generation, rows, head, per_minute, relay } => {
                 self.counts.per_minute = per_minute.or(self.counts.per_minute);
                 if let Some(relay) = relay {

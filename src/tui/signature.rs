@@ -28,7 +28,9 @@ fn recheck(d: &Delivery, config: &Config, env_secret: Option<String>) -> Vec<Str
     // As verify does: the recorded profile when the config still has it, else the provider.
     let request = match (&d.profile, &d.provider) {
         (Some(profile), _) if config.profiles.contains_key(profile) => SignerRequest::profile(profile),
-        (_, Some(provider)) => SignerRequest { provider: Some(provider.clone()), env_secret, ..SignerRequest::default() },
+        (_, Some(provider)) => {
+            SignerRequest { provider: Some(provider.clone()), env_secret, ..SignerRequest::default() }
+        }
         _ => return vec!["no provider was recorded for this delivery, so there is nothing to check it against".into()],
     };
     let signer = match config.signer(&request) {
@@ -97,7 +99,8 @@ mod tests {
     fn signed(secret: &str) -> Delivery {
         let body = br#"{"zen":"Keep it logically awesome."}"#;
         let provider = crate::provider::lookup("github").unwrap();
-        let input = SignInput { body, secret: &Secret::new(secret), timestamp: 1_700_000_000, id: "d-1", event: Some("ping") };
+        let input =
+            SignInput { body, secret: &Secret::new(secret), timestamp: 1_700_000_000, id: "d-1", event: Some("ping") };
         let headers = provider.sign(&input).unwrap();
         Delivery {
             seq: 1,
@@ -137,7 +140,10 @@ mod tests {
         assert_eq!(lines[0], "recorded: unchecked");
         assert!(lines.iter().any(|l| l == "verify says: valid (github, 1 signature checked)"), "{lines:#?}");
         let lines = explain_with(&d, &Config::default(), Some("wrong".into()));
-        assert!(lines.iter().any(|l| l.starts_with("verify says: invalid (github): no signature matched")), "{lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.starts_with("verify says: invalid (github): no signature matched")),
+            "{lines:#?}"
+        );
         assert!(lines.iter().any(|l| l.starts_with("  expected: sha256=")), "{lines:#?}");
         assert!(lines.iter().any(|l| l.starts_with("  hint: ")), "verify's hints too: {lines:#?}");
     }

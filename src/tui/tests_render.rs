@@ -190,3 +190,22 @@ fn without_colour_nothing_is_coloured_and_the_selection_is_reversed() {
         }
     }
 }
+
+#[test]
+fn a_search_in_progress_says_how_much_of_the_log_it_has_read() {
+    let mut app = loaded(50);
+    app.apply(Action::Search);
+    for c in "needle".chars() {
+        app.apply(Action::Input(c));
+    }
+    app.apply(Action::Submit);
+    app.reply(Reply::Progress {
+        generation: app.generation,
+        anchor: super::worker::Anchor::Newest,
+        scanned: 350,
+        span: 1000,
+    });
+    let screen = text(&draw(&app));
+    assert!(screen.contains("searching headers and bodies for \"needle\"… (35% of the log read)"), "{screen}");
+    assert!(screen.contains("searching for \"needle\": 0 found so far (35% of the log read)"), "{screen}");
+}

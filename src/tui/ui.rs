@@ -191,7 +191,7 @@ fn table(frame: &mut Frame<'_>, app: &App, area: Rect, p: Palette) {
     if empty && area.height > 2 {
         let text = if app.main_load.is_some() {
             match &app.filter.text {
-                Some(t) => format!("searching headers and bodies for {t:?}…"),
+                Some(t) => format!("searching headers and bodies for {t:?}…{}", read_so_far(app)),
                 None => "loading…".to_owned(),
             }
         } else if app.filter.is_empty() {
@@ -238,7 +238,21 @@ fn message_line(app: &App, p: Palette) -> Line<'static> {
     match &app.message {
         Some(m) if m.error => Line::styled(m.text.clone(), p.fg(Color::Red).add_modifier(Modifier::BOLD)),
         Some(m) => Line::styled(m.text.clone(), p.fg(Color::Cyan)),
-        None => Line::default(),
+        None => match (&app.filter.text, app.main_load) {
+            (Some(t), Some(load)) => Line::styled(
+                format!("searching for {t:?}: {} found so far{}", load.received, read_so_far(app)),
+                p.fg(Color::Yellow),
+            ),
+            _ => Line::default(),
+        },
+    }
+}
+
+/// ` (35% of the log read)` while a search reads, or nothing.
+fn read_so_far(app: &App) -> String {
+    match app.progress {
+        Some((scanned, span)) if span > 0 => format!(" ({}% of the log read)", scanned * 100 / span),
+        _ => String::new(),
     }
 }
 

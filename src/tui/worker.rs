@@ -52,6 +52,8 @@ pub enum Request {
 pub enum Reply {
     /// Part of a [`Request::Load`]'s page; `done` on the last part.
     Rows { generation: u64, anchor: Anchor, rows: Vec<Summary>, head: Option<i64>, done: bool },
+    /// How far a text search has read: `scanned` of the `span` `seq`s it has to.
+    Progress { generation: u64, anchor: Anchor, scanned: i64, span: i64 },
     /// New rows, and the `seq` to poll after next.
     Polled { generation: u64, rows: Vec<Summary>, head: i64, per_minute: Option<i64>, relay: Option<Option<RelayLock>> },
     /// Fresh copies of deliveries.
@@ -71,6 +73,8 @@ pub type Sink = Arc<dyn Fn(Reply) + Send + Sync>;
 
 /// What every lane needs besides its connection.
 struct Shared {
+    /// `seq`s a text search reads per query ([`STRETCH`]).
+    stretch: i64,
     config: Config,
     color: bool,
     sink: Sink,
@@ -94,7 +98,7 @@ impl Workers {
     /// Starts the lanes: `first` serves the view lane, the others open their own connections.
     pub fn start(first: Store, config: Config, color: bool, sink: Sink) -> anyhow::Result<Workers> {
         let path = first.path().to_path_buf();
-        let shared = Arc::new(Shared { config, color, sink });
+        let shared = Arc::new(Shared { stretch: STRETCH, config, color, sink });
         let open = || Store::open(&path).map_err(crate::store::StoreError::into_user_error);
         let (quick, stats) = (open()?, open()?);
         Ok(Workers {
@@ -233,8 +237,14 @@ fn run(store: &Store, request: &Request, newest: &AtomicU64, shared: &Shared) ->
     Ok(())
 }
 
+/// How many `seq`s a text search reads per query: enough that a stretch takes a
+/// tenth of a second or so on a large log, so the search says how far it has got.
+const STRETCH: i64 = 50_000;
+
 /// Reads one page, sending its rows as they come: the first at once, then in parts
-/// at most 50 ms apart. Stops early when a newer generation has been asked for.
+/// at most 50 ms apart. A text search reads the log a stretch of `seq`s at a time
+/// and says after each how far it has got. Stops early when a newer generation
+/// has been asked for.
 fn load(
     store: &Store,
     generation: u64,
@@ -243,30 +253,138 @@ fn load(
     newest: &AtomicU64,
     shared: &Shared,
 ) -> rusqlite::Result<()> {
-    let head = match anchor {
-        Anchor::Newest => Some(store.max_seq()?),
-        _ => None,
-    };
-    let page = match anchor {
-        Anchor::Newest => Page::before(head.unwrap_or(0).saturating_add(1), PAGE),
-        Anchor::Oldest => Page::after(0, PAGE),
-        Anchor::Older(seq) => Page::before(seq, PAGE),
-        Anchor::Newer(seq) => Page::after(seq, PAGE),
-    };
+    let max = store.max_seq()?;
+    let head = (anchor == Anchor::Newest).then_some(max);
     let mut part = Vec::new();
+    let mut got = 0;
     let mut flushed: Option<Instant> = None;
     let stale = || newest.load(Ordering::SeqCst) > generation;
     let flush = |rows: Vec<Summary>, done: bool| (shared.sink)(Reply::Rows { generation, anchor, rows, head, done });
-    store.each_summary(filter, &page, |row| {
-        part.push(row);
-        if flushed.is_none_or(|at| at.elapsed() >= Duration::from_millis(50)) {
-            flush(std::mem::take(&mut part), false);
-            flushed = Some(Instant::now());
+    let mut read = |page: &Page, part: &mut Vec<Summary>, got: &mut usize| {
+        store.each_summary(filter, page, |row| {
+            part.push(row);
+            *got += 1;
+            if flushed.is_none_or(|at| at.elapsed() >= Duration::from_millis(50)) {
+                flush(std::mem::take(part), false);
+                flushed = Some(Instant::now());
+            }
+            !stale()
+        })
+    };
+    // The `seq`s to read, exclusive at both ends, and which way.
+    let (mut lo, mut hi, down) = match anchor {
+        Anchor::Newest => (0, max.saturating_add(1), true),
+        Anchor::Older(seq) => (0, seq, true),
+        Anchor::Oldest => (0, max.saturating_add(1), false),
+        Anchor::Newer(seq) => (seq, max.saturating_add(1), false),
+    };
+    if filter.text.is_none() {
+        let page = if down { Page::before(hi, PAGE) } else { Page::after(lo, PAGE) };
+        read(&page, &mut part, &mut got)?;
+    } else {
+        let (lo0, hi0) = (lo, hi);
+        let span = (hi - lo - 1).max(1);
+        loop {
+            let stretch = shared.stretch;
+            let (from, to) = if down { ((hi - stretch - 1).max(lo), hi) } else { (lo, (lo + stretch + 1).min(hi)) };
+            // The last stretch upwards is open-ended: rows stored meanwhile belong to it.
+            let page = if !down && to >= hi {
+                Page::after(from, PAGE - got)
+            } else {
+                Page::between(from, to, PAGE - got, down)
+            };
+            read(&page, &mut part, &mut got)?;
+            let last = if down { from <= lo } else { to >= hi };
+            if down {
+                hi = from + 1;
+            } else {
+                lo = to - 1;
+            }
+            if stale() || got >= PAGE || last {
+                break;
+            }
+            let scanned = if down { hi0 - hi } else { lo - lo0 };
+            (shared.sink)(Reply::Progress { generation, anchor, scanned, span });
         }
-        !stale()
-    })?;
+    }
     if !stale() {
         flush(part, true);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A store of `n` deliveries, the needle in the bodies of those whose `seq` is in `needles`.
+    fn store(n: i64, needles: &[i64]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let rows: Vec<_> = (1..=n)
+            .map(|seq| {
+                let body = if needles.contains(&seq) { "the needle" } else { "hay" };
+                crate::store::NewDelivery::request(
+                    crate::store::Source::Listen,
+                    "POST",
+                    "/",
+                    http::HeaderMap::new(),
+                    bytes::Bytes::from(body),
+                )
+            })
+            .collect();
+        store.insert_batch(&rows).unwrap();
+        (dir, store)
+    }
+
+    fn run_load(store: &Store, anchor: Anchor, newest: u64) -> Vec<Reply> {
+        let replies = Arc::new(Mutex::new(Vec::new()));
+        let sink_replies = replies.clone();
+        let sink: Sink = Arc::new(move |r| sink_replies.lock().unwrap().push(r));
+        let shared = Shared { stretch: 40, config: Config::default(), color: false, sink };
+        let filter = Filter { text: Some("needle".into()), ..Filter::default() };
+        load(store, 1, &filter, anchor, &AtomicU64::new(newest), &shared).unwrap();
+        let out = std::mem::take(&mut *replies.lock().unwrap());
+        out
+    }
+
+    fn rows(replies: &[Reply]) -> Vec<i64> {
+        replies
+            .iter()
+            .flat_map(|r| match r {
+                Reply::Rows { rows, .. } => rows.iter().map(|s| s.seq).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_search_reads_a_stretch_at_a_time_and_says_how_far_it_got() {
+        let (_dir, store) = store(300, &[5, 150, 290]);
+        let replies = run_load(&store, Anchor::Newest, 1);
+        assert_eq!(rows(&replies), [290, 150, 5], "newest first, every hit, once");
+        let progress: Vec<(i64, i64)> = replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Progress { scanned, span, .. } => Some((*scanned, *span)),
+                _ => None,
+            })
+            .collect();
+        assert!(progress.len() >= 5, "{progress:?}");
+        assert!(progress.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 == 300), "{progress:?}");
+        assert!(matches!(replies.last(), Some(Reply::Rows { done: true, head: Some(300), .. })));
+        assert_eq!(rows(&run_load(&store, Anchor::Oldest, 1)), [5, 150, 290], "and oldest first");
+        assert_eq!(rows(&run_load(&store, Anchor::Older(150), 1)), [5]);
+        assert_eq!(rows(&run_load(&store, Anchor::Newer(5), 1)), [150, 290]);
+    }
+
+    #[test]
+    fn a_search_for_a_view_nobody_shows_any_more_stops() {
+        let (_dir, store) = store(300, &[5, 150, 290]);
+        let replies = run_load(&store, Anchor::Newest, 2);
+        assert!(rows(&replies).len() <= 1, "it stops after the first part");
+        assert!(!replies.iter().any(|r| matches!(r, Reply::Rows { done: true, .. })), "and says nothing more");
+    }
 }
