@@ -150,6 +150,8 @@ pub struct App {
     pub polling: bool,
     /// The head when the counts were last asked for: an unchanged log is not recounted.
     pub counted_head: Option<i64>,
+    /// The counts wait for the page being loaded (a text search's).
+    pub count_after_load: bool,
     /// The page that replaces the window, while it loads.
     pub main_load: Option<Loading>,
     /// How far that page's text search has read: `seq`s read, of how many.
@@ -203,6 +205,7 @@ impl App {
             head: None,
             polling: false,
             counted_head: None,
+            count_after_load: false,
             main_load: None,
             progress: None,
             older: None,
@@ -278,14 +281,23 @@ impl App {
         self.detail = None;
         self.window.clear();
         self.jump(Anchor::Newest);
-        vec![
-            Effect::Query(Request::Load {
-                generation: self.generation,
-                filter: self.filter.clone(),
-                anchor: Anchor::Newest,
-            }),
-            Effect::Query(Request::Counts { generation: self.generation, filter: self.filter.clone() }),
-        ]
+        let load = Effect::Query(Request::Load {
+            generation: self.generation,
+            filter: self.filter.clone(),
+            anchor: Anchor::Newest,
+        });
+        // Counting a text search reads every body, as the search does: on a busy
+        // machine the two would halve each other's speed, and the hits matter first.
+        self.count_after_load = self.filter.text.is_some();
+        if self.count_after_load {
+            return vec![load];
+        }
+        vec![load, self.count()]
+    }
+
+    /// The request for the current filter's counts.
+    pub(super) fn count(&self) -> Effect {
+        Effect::Query(Request::Counts { generation: self.generation, filter: self.filter.clone() })
     }
 
     /// Starts replacing the window by the newest or oldest page.
@@ -317,7 +329,7 @@ impl App {
         }
         if self.ticks.is_multiple_of(COUNT_EVERY) && self.head != self.counted_head {
             self.counted_head = self.head;
-            fx.push(Effect::Query(Request::Counts { generation: self.generation, filter: self.filter.clone() }));
+            fx.push(self.count());
         }
         fx
     }

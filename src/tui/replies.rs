@@ -16,6 +16,10 @@ impl App {
         match reply {
             Reply::Rows { generation, anchor, rows, head, done } if generation == self.generation => {
                 self.rows(anchor, rows, head, done);
+                if self.count_after_load && self.main_load.is_none() {
+                    self.count_after_load = false;
+                    fx.push(self.count());
+                }
                 self.after_move(&mut fx);
             }
             Reply::Rows { .. } => {}

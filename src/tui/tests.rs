@@ -219,6 +219,16 @@ fn a_search_filters_by_text_and_an_empty_one_clears_it() {
     app.apply(Action::Backspace);
     let fx = app.apply(Action::Submit);
     assert_eq!(loads(&fx)[0].1.text.as_deref(), Some("evt_4"));
+    let counts = |fx: &[Effect]| fx.iter().filter(|e| matches!(e, Effect::Query(Request::Counts { .. }))).count();
+    assert_eq!(counts(&fx), 0, "counting waits for the search's page");
+    let fx = app.reply(Reply::Rows {
+        generation: app.generation,
+        anchor: Anchor::Newest,
+        rows: vec![summary(42)],
+        head: Some(50),
+        done: true,
+    });
+    assert_eq!(counts(&fx), 1, "then counts");
     app.apply(Action::Search);
     assert_eq!(app.mode, Mode::Search("evt_4".into()), "the search line starts with the current search");
     for _ in 0..5 {
