@@ -12,6 +12,7 @@ mod body;
 mod clip;
 pub mod detail;
 pub mod event;
+mod export;
 pub mod handler;
 mod overlay;
 mod replay;
@@ -19,23 +20,24 @@ mod replies;
 mod signature;
 mod stats;
 mod terminal;
+mod trace;
 pub mod ui;
 pub mod window;
 pub mod worker;
+mod xml;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_render;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 pub use actions::Action;
 pub use app::App;
-use app::{Effect, ExportFormat};
+use app::Effect;
 use event::Event;
 use ratatui::layout::Rect;
 
@@ -71,7 +73,7 @@ pub fn run(store: Store, options: Options) -> anyhow::Result<Exit> {
     let workers = worker::Workers::start(store, options.config, options.color, sink)?;
     let size = guard.terminal.size()?;
     let mut app = App::new(options.filter, db.clone(), options.color, Rect::new(0, 0, size.width, size.height));
-    let mut trace = Trace::open(options.trace.as_deref());
+    let mut trace = trace::Trace::open(options.trace.as_deref());
     let mut outside = Outside { db, tx, runtime: None, workers };
     outside.carry_out(app.start(), &mut app, &mut guard);
     loop {
@@ -144,7 +146,7 @@ impl Outside {
                     app.notice("exporting…", false);
                     std::thread::spawn(move || {
                         let here = std::env::current_dir().unwrap_or_default();
-                        let (text, error) = match export(&db, &here, format, &filter) {
+                        let (text, error) = match export::export(&db, &here, format, &filter) {
                             Ok(text) => (text, false),
                             Err(e) => (format!("export failed: {}", crate::error::render(&e)), true),
                         };
@@ -168,113 +170,6 @@ impl Outside {
                 let (text, error) = replay::replay(&db, &id).await;
                 let _ = tx.send(Event::Done(text, error));
             });
-        }
-    }
-}
-
-/// Writes the deliveries `filter` selects to a new file in `dir`; says where.
-fn export(db: &Path, dir: &Path, format: ExportFormat, filter: &Filter) -> anyhow::Result<String> {
-    let store = Store::open(db)?;
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let name = match format {
-        ExportFormat::Har => format!("hooktap-{stamp}.har"),
-        ExportFormat::Ndjson => format!("hooktap-{stamp}.ndjson"),
-    };
-    let path = dir.join(name);
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
-    let mut out = std::io::BufWriter::new(file);
-    let n = match format {
-        ExportFormat::Har => crate::tail::har::write(&store, filter, &mut out, &mut || true)?,
-        ExportFormat::Ndjson => {
-            let mut n = 0;
-            let mut after = 0;
-            loop {
-                let page = store.summaries(filter, &crate::store::Page::after(after, 500))?;
-                for s in &page {
-                    out.write_all(crate::tail::record::json_line(s).as_bytes())?;
-                }
-                n += page.len();
-                match page.last() {
-                    Some(last) if page.len() == 500 => after = last.seq,
-                    _ => break,
-                }
-            }
-            out.flush()?;
-            n
-        }
-    };
-    Ok(format!("exported {} deliveries to {}", body::thousands(n as i64), path.display()))
-}
-
-#[cfg(test)]
-mod export_tests {
-    use super::*;
-
-    #[test]
-    fn export_writes_the_filtered_view_to_a_new_file_and_says_where() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("x.db");
-        let mut store = Store::open(&db).unwrap();
-        for provider in ["github", "stripe", "github"] {
-            let mut d = crate::store::NewDelivery::request(
-                crate::store::Source::Listen,
-                "POST",
-                "/hook",
-                http::HeaderMap::new(),
-                bytes::Bytes::from_static(b"{}"),
-            );
-            d.provider = Some(provider.into());
-            store.insert(&d).unwrap();
-        }
-        let github = Filter { provider: Some("github".into()), ..Filter::default() };
-        let said = export(&db, dir.path(), ExportFormat::Ndjson, &github).unwrap();
-        assert!(said.starts_with("exported 2 deliveries to "), "{said}");
-        let path = std::path::PathBuf::from(said.rsplit_once(" to ").unwrap().1);
-        assert_eq!(path.parent(), Some(dir.path()));
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.lines().count(), 2);
-        assert!(text.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["provider"] == "github"));
-        let said = export(&db, dir.path(), ExportFormat::Har, &Filter::default()).unwrap();
-        let path = said.rsplit_once(" to ").unwrap().1;
-        assert!(path.ends_with(".har"), "{path}");
-        let har: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        assert_eq!(har["log"]["entries"].as_array().unwrap().len(), 3);
-    }
-}
-
-/// The benchmark's view of the viewer: a line per frame drawn and key read, with the time.
-struct Trace(Option<std::fs::File>);
-
-impl Trace {
-    fn open(path: Option<&Path>) -> Trace {
-        Trace(path.and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok()))
-    }
-
-    fn line(&mut self, text: &str) {
-        if let Some(f) = &mut self.0 {
-            let us = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros());
-            let _ = writeln!(f, "{us} {text}");
-        }
-    }
-
-    fn frame(&mut self, app: &App) {
-        if self.0.is_some() {
-            let loading = app.main_load.is_some();
-            let mode = match &app.mode {
-                app::Mode::Table => "table".to_owned(),
-                app::Mode::Search(_) => "search".to_owned(),
-                app::Mode::Help => "help".to_owned(),
-                app::Mode::Picker(p) => format!("picker:{}", p.items.as_ref().map_or(0, Vec::len)),
-            };
-            let text = format!(
-                "frame rows={} loading={loading} selected={} shown={} total={} mode={mode} detail={}",
-                app.window.rows.len(),
-                app.window.selected_row().map_or(0, |r| r.seq),
-                app.counts.shown.map_or(-1, |n| n),
-                app.counts.total.map_or(-1, |n| n),
-                app.detail.is_some(),
-            );
-            self.line(&text);
         }
     }
 }

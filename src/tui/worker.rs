@@ -346,8 +346,7 @@ mod tests {
         let shared = Shared { stretch: 40, config: Config::default(), color: false, sink };
         let filter = Filter { text: Some("needle".into()), ..Filter::default() };
         load(store, 1, &filter, anchor, &AtomicU64::new(newest), &shared).unwrap();
-        let out = std::mem::take(&mut *replies.lock().unwrap());
-        out
+        std::mem::take(&mut *replies.lock().unwrap())
     }
 
     fn rows(replies: &[Reply]) -> Vec<i64> {
