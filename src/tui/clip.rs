@@ -48,3 +48,69 @@ pub fn curl(d: &Delivery) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(body: &'static [u8], target: Option<&str>) -> Delivery {
+        let mut headers = http::HeaderMap::new();
+        headers.append("host", "relay:5757".parse().unwrap());
+        headers.append("content-length", "2".parse().unwrap());
+        headers.append("x-sig", "it's".parse().unwrap());
+        Delivery {
+            seq: 1,
+            id: "01J".into(),
+            received_at: 0,
+            source: crate::store::Source::Listen,
+            method: "POST".into(),
+            path: "/hooks/gh/push".into(),
+            query: Some("a=1".into()),
+            headers,
+            body: bytes::Bytes::from_static(body),
+            body_size: body.len() as i64,
+            remote_addr: None,
+            provider: None,
+            profile: None,
+            route: Some("/hooks/gh".into()),
+            event: None,
+            provider_delivery_id: None,
+            signature: crate::provider::SignatureState::Unchecked,
+            signature_reason: None,
+            duplicate_of: None,
+            state: crate::store::State::Recorded,
+            target: target.map(Into::into),
+            attempts: 0,
+            next_attempt_at: None,
+            last_status: None,
+            last_duration_us: None,
+            last_error: None,
+            replay_of: None,
+        }
+    }
+
+    #[test]
+    fn curl_sends_the_recorded_bytes_where_the_relay_forwards_them() {
+        let curl = curl(&delivery(b"{}", Some("http://localhost:3000/app")));
+        assert_eq!(
+            curl,
+            "curl -sS -X POST 'http://localhost:3000/app/push?a=1' \\\n  -H 'x-sig: it'\\''s' \\\n  --data-binary '{}'\n"
+        );
+        let curl = super::curl(&delivery(b"{}", None));
+        assert!(curl.starts_with("curl -sS -X POST 'http://relay:5757/hooks/gh/push?a=1'"), "{curl}");
+    }
+
+    #[test]
+    fn a_binary_body_goes_through_printf_byte_for_byte() {
+        let curl = curl(&delivery(b"\x00\xff", None));
+        assert!(curl.starts_with("printf '\\000\\377' | curl"), "{curl}");
+        assert!(curl.ends_with("--data-binary @-\n"), "{curl}");
+    }
+
+    #[test]
+    fn osc52_wraps_the_text_in_base64() {
+        let mut out = Vec::new();
+        osc52(&mut out, "hi").unwrap();
+        assert_eq!(out, b"\x1b]52;c;aGk=\x07");
+    }
+}

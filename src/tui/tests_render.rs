@@ -209,3 +209,26 @@ fn a_search_in_progress_says_how_much_of_the_log_it_has_read() {
     assert!(screen.contains("searching headers and bodies for \"needle\"… (35% of the log read)"), "{screen}");
     assert!(screen.contains("searching for \"needle\": 0 found so far (35% of the log read)"), "{screen}");
 }
+
+#[test]
+fn a_tiny_terminal_draws_without_panicking() {
+    for (w, h) in [(1, 1), (10, 3), (40, 8), (80, 12)] {
+        let mut app = loaded(50);
+        app.resize(Rect::new(0, 0, w, h));
+        draw(&app);
+        app.apply(Action::ToggleDetail);
+        app.reply(Reply::Detail(Box::new(detail::build(
+            delivery("application/json", b"{}"),
+            Vec::new(),
+            &Config::default(),
+            true,
+        ))));
+        draw(&app);
+        app.apply(Action::Help);
+        draw(&app);
+        app.apply(Action::Help);
+        app.apply(Action::Pick(crate::store::Column::Provider));
+        app.reply(Reply::Values { column: crate::store::Column::Provider, values: vec![("github".into(), 3)] });
+        draw(&app);
+    }
+}
