@@ -28,6 +28,8 @@ pub enum Action {
     Back,
     /// The next (true) or previous detail tab.
     Tab(bool),
+    /// Show this detail tab.
+    ShowTab(super::detail::Tab),
     /// Scroll the detail pane by n lines.
     Scroll(i32),
     /// Start typing a search.
@@ -103,6 +105,10 @@ impl App {
                 self.detail_scroll = 0;
                 self.resize(self.screen);
                 self.after_move(&mut fx);
+            }
+            Action::ShowTab(tab) => {
+                self.tab = tab;
+                self.detail_scroll = 0;
             }
             Action::Scroll(n) => {
                 // No further than the last line: scrolling back must not first undo an overshoot.

@@ -27,7 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("x", "export the filtered view to a HAR or NDJSON file"),
     ("?", "this help"),
     ("q Esc", "quit (Esc closes the pane or overlay first)"),
-    ("mouse", "the wheel scrolls, a click selects"),
+    ("mouse", "the wheel scrolls, a click selects a row or a tab"),
 ];
 
 /// The action a key asks for, given who has the keyboard.
@@ -99,6 +99,7 @@ pub fn mouse(app: &App, event: MouseEvent) -> Option<Action> {
         (MouseEventKind::ScrollDown, _) => Some(Action::Down(3)),
         (MouseEventKind::ScrollUp, _) => Some(Action::Up(3)),
         (MouseEventKind::Down(_), Some(Hit::Row(n))) if app.mode == Mode::Table => Some(Action::Click(n)),
+        (MouseEventKind::Down(_), Some(Hit::Tab(tab))) if app.mode == Mode::Table => Some(Action::ShowTab(tab)),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use super::app::{App, Choice, Effect, Mode};
 use super::detail::Detail;
 use super::window::PAGE;
 use super::worker::{Anchor, Reply, Request};
-use crate::store::Summary;
+use crate::store::{Column, Summary};
 
 impl App {
     /// A reply from the database.
@@ -63,6 +63,14 @@ impl App {
                 {
                     let mut items = vec![("(any)".to_owned(), values.iter().map(|(_, n)| n).sum())];
                     items.extend(values);
+                    // Start on the value picked now, so Enter keeps it and j/k move from it.
+                    let now = match column {
+                        Column::State => self.picked.state.as_ref(),
+                        Column::Provider => self.picked.provider.as_ref(),
+                        Column::Event => self.picked.event.as_ref(),
+                        Column::Route => None,
+                    };
+                    p.selected = now.and_then(|v| items.iter().position(|(i, _)| i == v)).unwrap_or(0);
                     p.items = Some(items);
                 }
             }

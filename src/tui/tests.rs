@@ -348,3 +348,27 @@ fn x_offers_har_or_ndjson_and_exports_what_the_filters_select() {
     assert!(matches!(fx.as_slice(), [Effect::Export(super::app::ExportFormat::Ndjson, f)] if *f == github), "{fx:?}");
     assert_eq!(app.mode, Mode::Table);
 }
+
+#[test]
+fn a_click_on_a_tab_title_shows_that_tab_and_a_picker_starts_on_the_value_picked() {
+    let mut app = loaded(50);
+    app.apply(Action::ToggleDetail);
+    let pane = super::ui::layout(app.screen, &app).detail.expect("open");
+    // ` request │ body │ attempts │ signature`: "attempts" starts at column 17.
+    let click = |x| crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: pane.x + x,
+        row: pane.y + 1,
+        modifiers: KeyModifiers::NONE,
+    };
+    let action = super::handler::mouse(&app, click(18)).unwrap();
+    app.apply(action);
+    assert_eq!(app.tab, super::detail::Tab::Attempts);
+    assert_eq!(super::handler::mouse(&app, click(2)), Some(Action::ShowTab(super::detail::Tab::Request)));
+
+    app.picked.provider = Some("stripe".into());
+    app.apply(Action::Pick(Column::Provider));
+    app.reply(Reply::Values { column: Column::Provider, values: vec![("github".into(), 25), ("stripe".into(), 25)] });
+    let Mode::Picker(p) = &app.mode else { panic!("a picker") };
+    assert_eq!(p.selected, 2, "on stripe");
+}

@@ -48,6 +48,8 @@ pub fn layout(area: Rect, app: &App) -> Areas {
 pub enum Hit {
     /// The n-th row shown in the table.
     Row(usize),
+    /// A tab's title in the detail pane.
+    Tab(Tab),
     /// The detail pane.
     Detail,
 }
@@ -56,7 +58,18 @@ pub enum Hit {
 pub fn hit(app: &App, x: u16, y: u16) -> Option<Hit> {
     let areas = layout(app.screen, app);
     let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
-    if areas.detail.is_some_and(inside) {
+    if let Some(detail) = areas.detail.filter(|d| inside(*d)) {
+        // Below the pane's top border, the tab titles: ` request │ body │ …`.
+        if y == detail.y + 1 {
+            let mut start = detail.x;
+            for tab in Tab::ALL {
+                let end = start + tab.title().len() as u16 + 2;
+                if (start..end).contains(&x) {
+                    return Some(Hit::Tab(tab));
+                }
+                start = end + 1;
+            }
+        }
         return Some(Hit::Detail);
     }
     // The first line of the table is its header.
