@@ -232,3 +232,20 @@ fn a_tiny_terminal_draws_without_panicking() {
         draw(&app);
     }
 }
+
+#[test]
+fn a_narrow_terminal_gives_the_event_the_room_of_the_id_source_and_size() {
+    let mut app = loaded(50);
+    app.reply(Reply::Polled { generation: 0, rows: Vec::new(), head: 0, per_minute: None, relay: Some(None) });
+    app.resize(Rect::new(0, 0, 80, 20));
+    let screen = text(&draw(&app));
+    let header = screen.lines().nth(1).unwrap();
+    for gone in ["source", "size", " id"] {
+        assert!(!header.contains(gone), "{gone}: {header}");
+    }
+    for kept in ["time", "provider", "event", "sig", "state", "status", "latency"] {
+        assert!(header.contains(kept), "{kept}: {header}");
+    }
+    let status = screen.lines().last().unwrap();
+    assert!(status.trim_end().ends_with("○ no relay running"), "whatever else is cut: {status}");
+}

@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Tabs};
 
-use super::app::{App, Choice, Mode};
+use super::app::{App, Mode};
 use super::body::Palette;
 use super::detail::Tab;
 use super::stats::{self, human_size, latency};
@@ -86,7 +86,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         detail(frame, app, area, p);
     }
     frame.render_widget(Paragraph::new(message_line(app, p)), areas.line);
-    frame.render_widget(Paragraph::new(status(app, p)), areas.status);
+    let relay = relay(app, p);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(relay.width() as u16 + 1)]).areas(areas.status);
+    frame.render_widget(Paragraph::new(status(app, p)), left);
+    frame.render_widget(Paragraph::new(relay).right_aligned(), right);
     match &app.mode {
         Mode::Picker(picker) => super::overlay::picker(frame, picker, p),
         Mode::Help => super::overlay::help(frame, p),
@@ -142,7 +146,22 @@ fn state_color(state: State) -> Color {
     }
 }
 
-fn row(r: &Summary, today: chrono::NaiveDate, p: Palette) -> Row<'static> {
+/// The table's columns, and the widest screen each needs to be shown: on a
+/// narrow terminal the id, then the source and size, give their room to the event.
+const COLUMNS: [(&str, Constraint, u16); 10] = [
+    ("time", Constraint::Length(11), 0),
+    ("source", Constraint::Length(6), 100),
+    ("provider", Constraint::Length(10), 0),
+    ("event", Constraint::Max(28), 0),
+    ("sig", Constraint::Length(3), 0),
+    ("state", Constraint::Length(9), 0),
+    ("status", Constraint::Length(6), 0),
+    ("latency", Constraint::Length(8), 0),
+    ("size", Constraint::Length(6), 100),
+    ("id", Constraint::Fill(1), 120),
+];
+
+fn row(r: &Summary, today: chrono::NaiveDate, p: Palette, shown: &[bool]) -> Row<'static> {
     let at = chrono::DateTime::from_timestamp_millis(r.received_at).unwrap_or_default().with_timezone(&chrono::Local);
     let time =
         if at.date_naive() == today { at.format("%H:%M:%S").to_string() } else { at.format("%m-%d %H:%M").to_string() };
@@ -158,7 +177,7 @@ fn row(r: &Summary, today: chrono::NaiveDate, p: Palette) -> Row<'static> {
         (None, Some(_)) => ("err".into(), Color::Red),
         (None, None) => ("-".into(), Color::DarkGray),
     };
-    Row::new(vec![
+    let cells = [
         Span::raw(time),
         Span::styled(r.source.as_str(), p.dim()),
         Span::raw(r.provider.clone().unwrap_or_else(|| "-".into())),
@@ -169,26 +188,18 @@ fn row(r: &Summary, today: chrono::NaiveDate, p: Palette) -> Row<'static> {
         Span::raw(r.last_duration_us.map(latency).unwrap_or_default()),
         Span::raw(human_size(r.body_size)),
         Span::styled(r.id.clone(), p.dim()),
-    ])
+    ];
+    Row::new(cells.into_iter().zip(shown).filter(|(_, s)| **s).map(|(c, _)| c))
 }
 
 fn table(frame: &mut Frame<'_>, app: &App, area: Rect, p: Palette) {
     let today = chrono::Local::now().date_naive();
-    let rows: Vec<Row<'static>> = app.window.visible().iter().map(|r| row(r, today, p)).collect();
-    let header = Row::new(["time", "source", "provider", "event", "sig", "state", "status", "latency", "size", "id"])
+    let shown: Vec<bool> = COLUMNS.iter().map(|(_, _, needs)| area.width >= *needs).collect();
+    let rows: Vec<Row<'static>> = app.window.visible().iter().map(|r| row(r, today, p, &shown)).collect();
+    let columns = || COLUMNS.iter().zip(&shown).filter(|(_, s)| **s).map(|(c, _)| c);
+    let header = Row::new(columns().map(|(name, _, _)| *name))
         .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let widths = [
-        Constraint::Length(11),
-        Constraint::Length(6),
-        Constraint::Length(10),
-        Constraint::Max(28),
-        Constraint::Length(3),
-        Constraint::Length(9),
-        Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Fill(1),
-    ];
+    let widths: Vec<Constraint> = columns().map(|(_, width, _)| *width).collect();
     let highlight = if app.color {
         Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
     } else {
@@ -290,18 +301,18 @@ fn status(app: &App, p: Palette) -> Line<'static> {
     if let (Some(p50), Some(p95)) = (s.p50_us, s.p95_us) {
         text.push_str(&format!(" · p50 {} p95 {}", latency(p50), latency(p95)));
     }
-    text.push_str(" · ");
     spans.push(Span::raw(text));
-    spans.push(match &app.relay {
-        Some(Some(r)) => Span::styled(
-            format!("● relay running (pid {}{})", r.pid, r.url.as_ref().map(|u| format!(", {u}")).unwrap_or_default()),
+    Line::from(spans)
+}
+
+/// Whether a relay runs on the database: the status bar's right end, never cut.
+fn relay(app: &App, p: Palette) -> Line<'static> {
+    match &app.relay {
+        Some(Some(r)) => Line::styled(
+            format!("● relay running (pid {}{}) ", r.pid, r.url.as_ref().map(|u| format!(", {u}")).unwrap_or_default()),
             p.fg(Color::Green),
         ),
-        Some(None) => Span::styled("○ no relay running", p.fg(Color::Yellow)),
-        None => Span::raw(""),
-    });
-    if matches!(&app.mode, Mode::Picker(pk) if pk.choice == Choice::Export) {
-        spans.push(Span::styled("  (export)", p.dim()));
+        Some(None) => Line::styled("○ no relay running ", p.fg(Color::Yellow)),
+        None => Line::default(),
     }
-    Line::from(spans)
 }
