@@ -76,7 +76,7 @@ pid=$(tmux -L "$SOCK" list-panes -t b -F '#{pane_pid}')
 t=$(press p "Char[(]'p'[)]")
 picked=$(wait_line "$t" 'mode=picker:[1-9]')
 echo "provider picker:  $(ms "$t" "${picked%% *}")"
-keys j
+keys Down
 t=$(press Enter Enter)
 filtered=$(wait_line "$t" 'frame rows=[1-9][0-9]* loading=false .*mode=table')
 echo "provider filter:  $(ms "$t" "${filtered%% *}")"

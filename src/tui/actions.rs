@@ -2,7 +2,7 @@
 //! filtering, searching, the detail pane, and the commands that leave the viewer
 //! (replay, copy, export) as effects.
 
-use super::app::{App, Choice, Effect, ExportFormat, Mode, Picker};
+use super::app::{ANY, App, Choice, Effect, ExportFormat, Mode, Picker};
 use super::worker::{Anchor, Request};
 use crate::error::Exit;
 use crate::store::{Column, State};
@@ -131,14 +131,21 @@ impl App {
             Action::Interrupt => self.exit = Some(Exit::Interrupted),
             Action::Help => self.mode = if self.mode == Mode::Help { Mode::Table } else { Mode::Help },
             Action::Search => self.mode = Mode::Search(self.picked.text.clone().unwrap_or_default()),
-            Action::Input(c) => {
-                if let Mode::Search(text) = &mut self.mode {
-                    text.push(c);
+            Action::Input(c) => match &mut self.mode {
+                Mode::Search(text) => text.push(c),
+                Mode::Picker(p) => {
+                    p.query.push(c);
+                    p.selected = 0;
                 }
-            }
+                _ => {}
+            },
             Action::Backspace => match &mut self.mode {
                 Mode::Search(text) => {
                     text.pop();
+                }
+                Mode::Picker(p) => {
+                    p.query.pop();
+                    p.selected = 0;
                 }
                 Mode::Table => return self.apply(Action::ClearFilters),
                 _ => {}
@@ -153,12 +160,12 @@ impl App {
                     Column::Route => filter.route = None,
                 }
                 filter.last = None;
-                self.mode = Mode::Picker(Picker { choice: Choice::Filter(column), items: None, selected: 0 });
+                self.mode = Mode::Picker(Picker::new(Choice::Filter(column), None));
                 fx.push(Effect::Query(Request::Values { column, filter }));
             }
             Action::Export => {
                 let items = vec![("HAR 1.2 file (.har)".to_owned(), 0), ("NDJSON file (.ndjson)".to_owned(), 0)];
-                self.mode = Mode::Picker(Picker { choice: Choice::Export, items: Some(items), selected: 0 });
+                self.mode = Mode::Picker(Picker::new(Choice::Export, Some(items)));
             }
             Action::ClearFilters if self.picked != Default::default() => {
                 self.picked = Default::default();
@@ -186,7 +193,7 @@ impl App {
     /// Moves the selection within a picker, or the table's.
     fn move_by(&mut self, delta: isize, fx: &mut Vec<Effect>) {
         if let Mode::Picker(p) = &mut self.mode {
-            let n = p.items.as_ref().map_or(0, Vec::len);
+            let n = p.visible().len();
             p.selected = p.selected.saturating_add_signed(delta).min(n.saturating_sub(1));
             return;
         }
@@ -216,15 +223,21 @@ impl App {
                 self.refilter()
             }
             Mode::Picker(p) => {
-                let Some((value, _)) = p.items.as_ref().and_then(|items| items.get(p.selected)).cloned() else {
+                let Some((value, _)) = p.visible().get(p.selected).map(|item| (*item).clone()) else {
+                    // Nothing matches what was typed: stay, so it can be corrected.
+                    self.mode = Mode::Picker(p);
                     return Vec::new();
                 };
-                let value = Some(value).filter(|_| p.selected > 0);
                 match p.choice {
                     Choice::Export => {
-                        let format = if p.selected == 0 { ExportFormat::Har } else { ExportFormat::Ndjson };
+                        let format = if value.starts_with("HAR") { ExportFormat::Har } else { ExportFormat::Ndjson };
                         return vec![Effect::Export(format, self.filter.clone())];
                     }
+                    _ => {}
+                }
+                let value = Some(value).filter(|v| v != ANY);
+                match p.choice {
+                    Choice::Export => {}
                     Choice::Filter(Column::State) => {
                         self.picked.state = value.filter(|v| State::parse(v).is_some());
                     }

@@ -50,8 +50,26 @@ pub struct Picker {
     pub choice: Choice,
     /// The values and how many deliveries have each; `None` while they load.
     pub items: Option<Vec<(String, i64)>>,
-    /// The highlighted item.
+    /// The highlighted item, among those [`Picker::visible`].
     pub selected: usize,
+    /// What has been typed to narrow the list.
+    pub query: String,
+}
+
+/// The picker item that drops a filter.
+pub const ANY: &str = "(any)";
+
+impl Picker {
+    /// A picker for `choice`, its items still to come when `None`.
+    pub fn new(choice: Choice, items: Option<Vec<(String, i64)>>) -> Picker {
+        Picker { choice, items, selected: 0, query: String::new() }
+    }
+
+    /// The items containing what was typed (case-insensitive); `(any)` always stays.
+    pub fn visible(&self) -> Vec<&(String, i64)> {
+        let query = self.query.to_lowercase();
+        self.items.iter().flatten().filter(|(value, _)| value == ANY || value.to_lowercase().contains(&query)).collect()
+    }
 }
 
 /// A file format for `x`.

@@ -27,12 +27,13 @@ pub fn picker(frame: &mut Frame<'_>, picker: &Picker, p: Palette) {
         Choice::Filter(Column::Route) => " filter by route ",
         Choice::Export => " export the filtered view as ",
     };
-    let lines: Vec<Line<'static>> = match &picker.items {
+    let visible = picker.visible();
+    let mut lines: Vec<Line<'static>> = match &picker.items {
         None => vec![Line::styled(" loading…", p.dim())],
         Some(items) if items.len() <= 1 && picker.choice != Choice::Export => {
             vec![Line::styled(" no values in the deliveries shown", p.dim())]
         }
-        Some(items) => items
+        Some(_) => visible
             .iter()
             .enumerate()
             .map(|(i, (value, count))| {
@@ -46,16 +47,21 @@ pub fn picker(frame: &mut Frame<'_>, picker: &Picker, p: Palette) {
             })
             .collect(),
     };
-    let height = (lines.len() as u16 + 2).min(frame.area().height.saturating_sub(2)).max(4);
+    let typed = (!picker.query.is_empty()).then(|| Line::styled(format!(" › {}█", picker.query), p.fg(Color::Yellow)));
+    if typed.is_some() && visible.is_empty() {
+        lines = vec![Line::styled(" nothing matches", p.dim())];
+    }
+    let above = u16::from(typed.is_some());
+    let height = (lines.len() as u16 + above + 2).min(frame.area().height.saturating_sub(2)).max(4);
     let area = centered(frame.area(), 48, height);
-    // Keep the highlighted item in view in a long list.
-    let shown = height.saturating_sub(2) as usize;
+    // Keep the highlighted item in view in a long list, under what was typed.
+    let shown = height.saturating_sub(2 + above) as usize;
     let from = picker.selected.saturating_sub(shown.saturating_sub(1));
-    let lines: Vec<Line<'static>> = lines.into_iter().skip(from).collect();
+    let lines: Vec<Line<'static>> = typed.into_iter().chain(lines.into_iter().skip(from)).collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
-        .title_bottom(Line::styled(" j/k move · Enter choose · Esc cancel ", p.dim()))
+        .title_bottom(Line::styled(" type to narrow · ↑↓ move · Enter choose · Esc cancel ", p.dim()))
         .border_style(p.fg(Color::Yellow));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -61,7 +61,7 @@ impl App {
                 if let Mode::Picker(p) = &mut self.mode
                     && p.choice == Choice::Filter(column)
                 {
-                    let mut items = vec![("(any)".to_owned(), values.iter().map(|(_, n)| n).sum())];
+                    let mut items = vec![(super::app::ANY.to_owned(), values.iter().map(|(_, n)| n).sum())];
                     items.extend(values);
                     // Start on the value picked now, so Enter keeps it and j/k move from it.
                     let now = match column {

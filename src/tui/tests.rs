@@ -372,3 +372,32 @@ fn a_click_on_a_tab_title_shows_that_tab_and_a_picker_starts_on_the_value_picked
     let Mode::Picker(p) = &app.mode else { panic!("a picker") };
     assert_eq!(p.selected, 2, "on stripe");
 }
+
+#[test]
+fn typing_in_a_picker_narrows_it_and_enter_takes_the_highlighted_match() {
+    let mut app = loaded(50);
+    app.apply(Action::Pick(Column::Event));
+    let values = vec![("push".into(), 9), ("pull_request".into(), 5), ("issues".into(), 2)];
+    app.reply(Reply::Values { column: Column::Event, values });
+    for c in "PUL".chars() {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let action = super::handler::key(&app, key).unwrap();
+        app.apply(action);
+    }
+    let Mode::Picker(p) = &app.mode else { panic!("a picker") };
+    let shown: Vec<&str> = p.visible().iter().map(|(v, _)| v.as_str()).collect();
+    assert_eq!(shown, ["(any)", "pull_request"], "case-insensitive, and (any) stays");
+    app.apply(Action::Down(5));
+    let fx = app.apply(Action::Submit);
+    assert_eq!(loads(&fx)[0].1.event.as_deref(), Some("pull_request"));
+    // Nothing matching leaves (any): Enter drops the filter.
+    app.apply(Action::Pick(Column::Event));
+    app.reply(Reply::Values { column: Column::Event, values: vec![("push".into(), 9)] });
+    app.apply(Action::Input('z'));
+    let Mode::Picker(p) = &app.mode else { panic!("a picker") };
+    assert_eq!(p.visible().len(), 1);
+    app.apply(Action::Backspace);
+    app.apply(Action::Down(1));
+    let fx = app.apply(Action::Submit);
+    assert_eq!(loads(&fx)[0].1.event.as_deref(), Some("push"));
+}

@@ -32,7 +32,7 @@ impl Trace {
                 Mode::Table => "table".to_owned(),
                 Mode::Search(_) => "search".to_owned(),
                 Mode::Help => "help".to_owned(),
-                Mode::Picker(p) => format!("picker:{}", p.items.as_ref().map_or(0, Vec::len)),
+                Mode::Picker(p) => format!("picker:{}", p.visible().len()),
             };
             let text = format!(
                 "frame rows={} loading={loading} selected={} shown={} total={} mode={mode} detail={}",
