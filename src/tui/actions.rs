@@ -228,12 +228,9 @@ impl App {
                     self.mode = Mode::Picker(p);
                     return Vec::new();
                 };
-                match p.choice {
-                    Choice::Export => {
-                        let format = if value.starts_with("HAR") { ExportFormat::Har } else { ExportFormat::Ndjson };
-                        return vec![Effect::Export(format, self.filter.clone())];
-                    }
-                    _ => {}
+                if p.choice == Choice::Export {
+                    let format = if value.starts_with("HAR") { ExportFormat::Har } else { ExportFormat::Ndjson };
+                    return vec![Effect::Export(format, self.filter.clone())];
                 }
                 let value = Some(value).filter(|v| v != ANY);
                 match p.choice {
