@@ -12,4 +12,6 @@ mod listen_e2e;
 mod listen_errors;
 mod provider_props;
 mod send;
+mod tail;
+mod tail_tui;
 mod verify;
