@@ -84,7 +84,7 @@ pub enum Command {
     Replay(cmd::replay::ReplayArgs),
     /// Show the delivery log live (not implemented yet)
     Tail(cmd::tail::TailArgs),
-    /// Run the public end of the tunnel (not implemented yet)
+    /// Run the public end of the tunnel, and manage its channel tokens
     Serve(cmd::serve::ServeArgs),
     /// Print shell completions
     Completions(cmd::completions::CompletionsArgs),

@@ -14,4 +14,5 @@ pub mod secret;
 pub mod send;
 pub mod signal;
 pub mod store;
+pub mod tunnel;
 pub mod util;

@@ -12,6 +12,7 @@ mod rows;
 mod schema;
 mod seen;
 mod summary;
+mod tunnel;
 mod wal_sync;
 mod writer;
 
