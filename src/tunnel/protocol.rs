@@ -443,9 +443,12 @@ impl Reader {
 
     fn headers(&mut self) -> Result<Vec<(Bytes, Bytes)>, FrameError> {
         let n = self.u32("header count")?;
-        // Each header takes at least 8 bytes (two lengths).
-        if n > MAX_HEADERS || n as usize > self.0.remaining() / 8 {
+        if n > MAX_HEADERS {
             return Err(FrameError::OutOfRange("header count"));
+        }
+        // Each header takes at least 8 bytes (two lengths): a count beyond that is a cut frame.
+        if n as usize > self.0.remaining() / 8 {
+            return Err(FrameError::Truncated("headers"));
         }
         (0..n).map(|_| Ok((self.bytes("header name")?, self.bytes("header value")?))).collect()
     }

@@ -104,6 +104,18 @@ impl Hub {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner()).spawn(session);
     }
 
+    /// Reads the channels from the file now: a token made or revoked a moment ago counts.
+    pub async fn reload(&self) {
+        let reader = self.reader.clone();
+        let read =
+            tokio::task::spawn_blocking(move || reader.lock().unwrap_or_else(|p| p.into_inner()).channels()).await;
+        match read {
+            Ok(Ok(channels)) => self.refresh(channels),
+            Ok(Err(e)) => tracing::warn!("reading the channels failed: {e:#}"),
+            Err(e) => tracing::warn!("reading the channels failed: {e}"),
+        }
+    }
+
     /// Reads the channels again: new ones appear, changed tokens close their connections.
     fn refresh(&self, stored: Vec<super::buffer::Channel>) {
         let mut map = self.channels.write().unwrap_or_else(|p| p.into_inner());
@@ -142,6 +154,8 @@ impl Handler for Hub {
             return (resp, None);
         }
         if path == super::TUNNEL_PATH {
+            // A token made or revoked a moment ago is the one that counts.
+            self.reload().await;
             return (super::session::upgrade(self, req, remote), None);
         }
         match super::ingress::channel_of(path) {
@@ -299,7 +313,9 @@ fn banner(config: &ServeConfig, url: &str, fingerprint: Option<&str>, channels: 
         "  clients: hooktap listen --tunnel {url} --channel <channel> (token in HOOKTAP_TUNNEL_TOKEN)\n"
     ));
     if channels.is_empty() {
-        out.push_str("  no channels yet: `hooktap serve token add NAME` makes one (this server picks it up at once)\n");
+        out.push_str(
+            "  no channels yet: `hooktap serve token add NAME` makes one (this server picks it up within a second)\n",
+        );
     } else {
         let names: Vec<String> = channels
             .iter()
