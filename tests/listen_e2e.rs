@@ -518,7 +518,10 @@ fn bad_listen_flags_are_usage_errors_with_a_reason() {
         .args(["listen", "--port", "0", "--tunnel", "wss://example.com", "--channel", "c"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no token for tunnel channel c").and(predicate::str::contains("HOOKTAP_TUNNEL_TOKEN")));
+        .stderr(
+            predicate::str::contains("no token for tunnel channel c")
+                .and(predicate::str::contains("HOOKTAP_TUNNEL_TOKEN")),
+        );
     env.cmd()
         .args(["listen", "--port", "0", "--provider", "github"])
         .assert()

@@ -402,3 +402,46 @@ fn token_list_shows_channels_but_never_a_token_and_revoke_disconnects_the_client
     let _relay = listen(&env, &serve, &fresh, &["--forward-to", &target.url("/")]);
     assert_eq!(target.next().body, &b"kept"[..]);
 }
+
+fn signal(pid: u32, sig: &str) {
+    let pid = pid.to_string();
+    assert!(std::process::Command::new("kill").args(["-s", sig, &pid]).status().unwrap().success());
+}
+
+#[test]
+fn a_client_that_went_silent_is_dropped_by_heartbeat_and_gets_its_backlog_when_it_wakes() {
+    let env = Env::new();
+    let db = serve_db(&env);
+    let token = token(&env, &db, "dev");
+    let serve = ServeProcess::start(&env, &db, &[]);
+    let target = Receiver::start(Answer::Status(200, "ok"));
+    let relay = listen(&env, &serve, &token, &["--forward-to", &target.url("/")]);
+    // A laptop asleep: the process is there, the connection open, nothing answers.
+    signal(relay.child.id(), "STOP");
+    let started = std::time::Instant::now();
+    wait_line(&serve.stderr, "no heartbeat");
+    assert!(started.elapsed() < Duration::from_secs(25), "found out in {:?}", started.elapsed());
+    assert_eq!(serve.post("/c/dev/", &HeaderMap::new(), b"while asleep").status, 200);
+    signal(relay.child.id(), "CONT");
+    assert_eq!(target.next().body, &b"while asleep"[..]);
+    assert_eq!(count_lines(&relay.stderr, "tunnel connected"), 2, "{}", relay.stderr_text());
+}
+
+#[test]
+fn a_server_that_went_silent_is_found_out_by_the_client_which_reconnects() {
+    let env = Env::new();
+    let db = serve_db(&env);
+    let token = token(&env, &db, "dev");
+    let serve = ServeProcess::start(&env, &db, &[]);
+    let target = Receiver::start(Answer::Status(200, "ok"));
+    let relay = listen(&env, &serve, &token, &["--forward-to", &target.url("/")]);
+    signal(serve.child.id(), "STOP");
+    let started = std::time::Instant::now();
+    let line = wait_line(&relay.stderr, "tunnel reconnecting (attempt 1, next in");
+    assert!(line.contains("nothing heard from the server for 15 s"), "{line}");
+    assert!(started.elapsed() < Duration::from_secs(25), "found out in {:?}", started.elapsed());
+    signal(serve.child.id(), "CONT");
+    wait_for("a second connection", WAIT, || (count_lines(&relay.stderr, "tunnel connected") == 2).then_some(()));
+    assert_eq!(serve.post("/c/dev/", &HeaderMap::new(), b"after").status, 200);
+    assert_eq!(target.next().body, &b"after"[..]);
+}
