@@ -16,6 +16,7 @@ mod receive;
 pub mod server;
 mod session;
 pub mod tokens;
+mod wire;
 
 use std::time::Duration;
 

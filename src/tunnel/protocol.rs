@@ -6,7 +6,10 @@
 //! versions can tell each other so: [`Hello`] starts with its kind and the `u16`
 //! version, and [`Closing`] is a kind, a `u16` code and a message. See `docs/tunnel.md`.
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
+
+use super::wire::{Reader, put_bytes, put_mode, put_option};
+pub use super::wire::{decode_headers, put_headers};
 
 /// The protocol version this build speaks.
 pub const VERSION: u16 = 1;
@@ -19,9 +22,6 @@ const CLOSING: u8 = 5;
 
 const REDELIVERED: u8 = 1;
 const WANTS_ANSWER: u8 = 2;
-
-/// Most headers one request or answer may carry on the wire.
-const MAX_HEADERS: u32 = 10_000;
 
 /// When the provider hears back about a channel's deliveries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +268,7 @@ impl Frame {
     /// Reads one message; any malformed input is an error, never a panic. Bodies and
     /// header values are slices of `message`, not copies.
     pub fn decode(message: Bytes) -> Result<Frame, FrameError> {
-        let mut r = Reader(message);
+        let mut r = Reader::new(message);
         let frame = match r.u8("kind")? {
             HELLO => Frame::Hello(Hello { version: r.u16("version")?, mode: r.mode()?, agent: r.string("agent")? }),
             WELCOME => Frame::Welcome(Welcome {
@@ -300,7 +300,7 @@ impl Frame {
             ACKS => {
                 let n = r.u32("ack count")?;
                 // Each ack takes at least 9 bytes: a count beyond that is a lie, not an allocation.
-                if n as usize > r.0.remaining() / 9 {
+                if n as usize > r.remaining() / 9 {
                     return Err(FrameError::Truncated("acks"));
                 }
                 let mut acks = Vec::with_capacity(n as usize);
@@ -325,7 +325,7 @@ impl Frame {
             }),
             kind => return Err(FrameError::UnknownKind(kind)),
         };
-        match r.0.remaining() {
+        match r.remaining() {
             0 => Ok(frame),
             n => Err(FrameError::Trailing(n)),
         }
@@ -338,119 +338,6 @@ pub fn hello_version(message: &[u8]) -> Option<u16> {
     match message {
         [HELLO, hi, lo, ..] => Some(u16::from_be_bytes([*hi, *lo])),
         _ => None,
-    }
-}
-
-fn put_mode(out: &mut BytesMut, mode: Mode) {
-    out.put_u8(match mode {
-        Mode::Immediate => 0,
-        Mode::Passthrough => 1,
-    });
-}
-
-fn put_bytes(out: &mut BytesMut, bytes: &[u8]) {
-    out.put_u32(bytes.len() as u32);
-    out.put_slice(bytes);
-}
-
-fn put_option(out: &mut BytesMut, value: Option<&str>) {
-    match value {
-        None => out.put_u8(0),
-        Some(v) => {
-            out.put_u8(1);
-            put_bytes(out, v.as_bytes());
-        }
-    }
-}
-
-/// Headers as the wire and `serve`'s buffer keep them: a count, then name and value pairs.
-pub fn put_headers(out: &mut BytesMut, headers: &[(Bytes, Bytes)]) {
-    out.put_u32(headers.len() as u32);
-    for (name, value) in headers {
-        put_bytes(out, name);
-        put_bytes(out, value);
-    }
-}
-
-/// Reads what [`put_headers`] wrote.
-pub fn decode_headers(bytes: Bytes) -> Result<Vec<(Bytes, Bytes)>, FrameError> {
-    let mut r = Reader(bytes);
-    let headers = r.headers()?;
-    match r.0.remaining() {
-        0 => Ok(headers),
-        n => Err(FrameError::Trailing(n)),
-    }
-}
-
-/// A cursor over one message that fails instead of reading past its end.
-struct Reader(Bytes);
-
-impl Reader {
-    fn need(&self, n: usize, what: &'static str) -> Result<(), FrameError> {
-        if self.0.remaining() < n { Err(FrameError::Truncated(what)) } else { Ok(()) }
-    }
-
-    fn u8(&mut self, what: &'static str) -> Result<u8, FrameError> {
-        self.need(1, what)?;
-        Ok(self.0.get_u8())
-    }
-
-    fn u16(&mut self, what: &'static str) -> Result<u16, FrameError> {
-        self.need(2, what)?;
-        Ok(self.0.get_u16())
-    }
-
-    fn u32(&mut self, what: &'static str) -> Result<u32, FrameError> {
-        self.need(4, what)?;
-        Ok(self.0.get_u32())
-    }
-
-    fn u64(&mut self, what: &'static str) -> Result<u64, FrameError> {
-        self.need(8, what)?;
-        Ok(self.0.get_u64())
-    }
-
-    fn i64(&mut self, what: &'static str) -> Result<i64, FrameError> {
-        self.need(8, what)?;
-        Ok(self.0.get_i64())
-    }
-
-    fn bytes(&mut self, what: &'static str) -> Result<Bytes, FrameError> {
-        let n = self.u32(what)? as usize;
-        self.need(n, what)?;
-        Ok(self.0.split_to(n))
-    }
-
-    fn string(&mut self, what: &'static str) -> Result<String, FrameError> {
-        String::from_utf8(self.bytes(what)?.to_vec()).map_err(|_| FrameError::NotUtf8(what))
-    }
-
-    fn option(&mut self, what: &'static str) -> Result<Option<String>, FrameError> {
-        match self.u8(what)? {
-            0 => Ok(None),
-            1 => self.string(what).map(Some),
-            _ => Err(FrameError::OutOfRange(what)),
-        }
-    }
-
-    fn mode(&mut self) -> Result<Mode, FrameError> {
-        match self.u8("mode")? {
-            0 => Ok(Mode::Immediate),
-            1 => Ok(Mode::Passthrough),
-            _ => Err(FrameError::OutOfRange("mode")),
-        }
-    }
-
-    fn headers(&mut self) -> Result<Vec<(Bytes, Bytes)>, FrameError> {
-        let n = self.u32("header count")?;
-        if n > MAX_HEADERS {
-            return Err(FrameError::OutOfRange("header count"));
-        }
-        // Each header takes at least 8 bytes (two lengths): a count beyond that is a cut frame.
-        if n as usize > self.0.remaining() / 8 {
-            return Err(FrameError::Truncated("headers"));
-        }
-        (0..n).map(|_| Ok((self.bytes("header name")?, self.bytes("header value")?))).collect()
     }
 }
 
