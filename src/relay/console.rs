@@ -251,10 +251,10 @@ impl Console {
     pub fn tunnel(&self, event: &TunnelEvent<'_>) {
         let (state, record, text) = match event {
             TunnelEvent::Connected { url, channel, backlog, passthrough_ignored } => {
-                let mut text = format!(
-                    "tunnel connected to {url}, channel {channel}; {backlog} held {} on the way",
-                    deliveries(*backlog as usize)
-                );
+                let mut text = format!("tunnel connected to {url}, channel {channel}");
+                if *backlog > 0 {
+                    text.push_str(&format!("; {backlog} held {} on the way", deliveries(*backlog as usize)));
+                }
                 if *passthrough_ignored {
                     text.push_str(
                         " (the server answers this channel's providers itself: the local answers are not passed back)",

@@ -396,3 +396,7 @@ impl Channel {
         forget
     }
 }
+
+#[cfg(test)]
+#[path = "channel_tests.rs"]
+mod tests;
