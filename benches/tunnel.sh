@@ -3,6 +3,7 @@
 # sends 1 KiB GitHub-signed deliveries
 #
 #   (d) straight to a sink (examples/sink.rs)                      the baseline
+#   (r) to `listen`'s own port, passthrough → sink                 the relay alone, for comparison
 #   (i) to `hooktap serve`, ack immediate (serve commits, answers)  what providers wait for
 #   (p) to `hooktap serve`, passthrough → `listen --tunnel` → sink   the whole path, answer from the sink
 #   (b) through bore (bore local → bore server → sink), if `bore` is on PATH (cargo install bore-cli)
@@ -91,6 +92,7 @@ L_I=$("$BIN/examples/pace" "$SERVE/c/bench/" --rate "$RATE" --duration "$DURATIO
 stop_listen
 start_listen lat-pass --ack passthrough
 L_P=$("$BIN/examples/pace" "$SERVE/c/bench/" --rate "$RATE" --duration "$DURATION" "${PACE_ARGS[@]}")
+L_R=$("$BIN/examples/pace" "$LISTEN/" --rate "$RATE" --duration "$DURATION" "${PACE_ARGS[@]}")
 stop_listen
 
 echo "throughput, $COUNT deliveries at concurrency $CONC..." >&2
@@ -134,6 +136,7 @@ row() { # NAME RESULT
     "$(field "$2" ok)" "$(field "$2" errors)"
 }
 row "(d) sink directly" "$L_D"
+row "(r) listen's own port → sink, passthrough" "$L_R"
 row "(i) serve, ack immediate (commit at serve)" "$L_I"
 row "(p) serve → listen --tunnel → sink, passthrough" "$L_P"
 [ -n "$L_B" ] && row "(b) bore → sink" "$L_B"
