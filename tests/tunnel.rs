@@ -445,3 +445,41 @@ fn a_server_that_went_silent_is_found_out_by_the_client_which_reconnects() {
     assert_eq!(serve.post("/c/dev/", &HeaderMap::new(), b"after").status, 200);
     assert_eq!(target.next().body, &b"after"[..]);
 }
+
+#[test]
+fn serve_speaks_tls_itself_and_the_client_checks_its_certificate() {
+    let env = Env::new();
+    let db = serve_db(&env);
+    let token = token(&env, &db, "dev");
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap().self_signed(&key).unwrap();
+    let (cert_file, key_file) = (env.path("cert.pem"), env.path("key.pem"));
+    std::fs::write(&cert_file, cert.pem()).unwrap();
+    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    let serve = ServeProcess::start(
+        &env,
+        &db,
+        &["--tls-cert", cert_file.to_str().unwrap(), "--tls-key", key_file.to_str().unwrap()],
+    );
+    assert!(serve.url.starts_with("https://"), "{}", serve.url);
+    let wss = serve.url.replace("https://", "wss://");
+    let untrusted =
+        RelayProcess::start(&env, &["--tunnel", &wss, "--channel", "dev"], &[("HOOKTAP_TUNNEL_TOKEN", &token)]);
+    let line = wait_line(&untrusted.stderr, "tunnel reconnecting");
+    assert!(line.contains("TLS"), "a certificate nobody vouches for is refused: {line}");
+    drop(untrusted);
+    let target = Receiver::start(Answer::Status(200, "ok"));
+    let relay = RelayProcess::start(
+        &env,
+        &["--tunnel", &wss, "--channel", "dev", "-k", "--forward-to", &target.url("/")],
+        &[("HOOKTAP_TUNNEL_TOKEN", &token)],
+    );
+    wait_line(&relay.stderr, "tunnel connected");
+    let to = format!("{}/c/dev/over-tls", serve.url);
+    env.cmd()
+        .args(["send", "--provider", "github", "--secret", "s", "--data", "over tls", "-k", "--to", &to])
+        .assert()
+        .success();
+    let got = target.next();
+    assert_eq!((got.uri.as_str(), &got.body[..]), ("/over-tls", &b"over tls"[..]));
+}
