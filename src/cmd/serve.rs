@@ -23,7 +23,7 @@ use crate::tunnel::{tokens, valid_channel};
     after_help = "Examples:
   hooktap serve token add dev          # prints the channel's token, once
   hooktap serve --port 443 --bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
-  hooktap serve --port 8080            # plain HTTP behind a reverse proxy that does TLS
+  hooktap serve --port 8080            # plain HTTP, a proxy in front does TLS
 Providers post to https://HOST/c/<channel>/…; the developer runs
   HOOKTAP_TUNNEL_TOKEN=htk_… hooktap listen --tunnel wss://HOST --channel dev
 The database (--db) defaults to $XDG_DATA_HOME/hooktap/serve.db."
