@@ -291,6 +291,7 @@ fn a_wrong_token_gets_401_and_listen_stops_saying_why() {
     let env = Env::new();
     let db = serve_db(&env);
     let _good = token(&env, &db, "dev");
+    let others = token(&env, &db, "other");
     let serve = ServeProcess::start(&env, &db, &[]);
     // The same answer for a wrong token and for a channel that does not exist.
     let upgrade = |channel: &str, token: &str| {
@@ -304,8 +305,10 @@ fn a_wrong_token_gets_401_and_listen_stops_saying_why() {
     };
     let wrong = upgrade("dev", "htk_wrong");
     let unknown = upgrade("nope", "htk_wrong");
-    assert_eq!((wrong.status, unknown.status), (401, 401));
+    let borrowed = upgrade("dev", &others);
+    assert_eq!((wrong.status, unknown.status, borrowed.status), (401, 401, 401), "a token opens its own channel only");
     assert_eq!(wrong.body, unknown.body, "nothing tells a wrong token from an unknown channel");
+    assert_eq!(upgrade("other", &others).status, 101, "and does open it");
 
     let mut relay = RelayProcess::start(
         &env,
@@ -482,4 +485,41 @@ fn serve_speaks_tls_itself_and_the_client_checks_its_certificate() {
         .success();
     let got = target.next();
     assert_eq!((got.uri.as_str(), &got.body[..]), ("/over-tls", &b"over tls"[..]));
+}
+
+#[test]
+fn a_client_of_another_protocol_version_is_told_so_in_words() {
+    use futures_util::{SinkExt, StreamExt};
+    use hooktap::tunnel::protocol::{CloseCode, Frame, VERSION};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let env = Env::new();
+    let db = serve_db(&env);
+    let token = token(&env, &db, "dev");
+    let serve = ServeProcess::start(&env, &db, &[]);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let closing = rt.block_on(async {
+        let addr = serve.url.trim_start_matches("http://").to_owned();
+        let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let mut req = format!("ws://{addr}/_hooktap/tunnel?channel=dev").into_client_request().unwrap();
+        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let (mut ws, _) = tokio_tungstenite::client_async(req, tcp).await.expect("the token is right");
+        // A hello from a future version: kind, version, then fields this build cannot know.
+        let future = VERSION + 1;
+        let mut hello = vec![1u8];
+        hello.extend_from_slice(&future.to_be_bytes());
+        hello.extend_from_slice(b"\x07whatever comes next");
+        ws.send(Message::Binary(hello.into())).await.unwrap();
+        loop {
+            match tokio::time::timeout(WAIT, ws.next()).await.expect("an answer") {
+                Some(Ok(Message::Binary(b))) => break Frame::decode(b).unwrap(),
+                Some(Ok(_)) => continue,
+                other => panic!("no closing frame: {other:?}"),
+            }
+        }
+    });
+    let Frame::Closing(c) = closing else { panic!("{closing:?}") };
+    assert_eq!(c.code, CloseCode::Version);
+    assert!(c.message.contains(&format!("speaks tunnel protocol {}", VERSION + 1)), "{}", c.message);
+    assert!(c.message.contains("run the same hooktap version on both ends"), "{}", c.message);
 }

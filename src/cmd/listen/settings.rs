@@ -206,6 +206,13 @@ fn tunnel_config(args: &ListenArgs, config: &Config, ack: AckMode) -> anyhow::Re
         AckMode::Immediate => Mode::Immediate,
         AckMode::Passthrough => Mode::Passthrough,
     };
+    let loopback =
+        endpoint.host == "localhost" || endpoint.host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !endpoint.tls && !loopback {
+        tracing::warn!(
+            "--tunnel {url} is not encrypted: the channel's token and every delivery cross the network in clear; use wss://"
+        );
+    }
     let trust = if args.insecure { crate::net::Trust::AnyCertificate } else { crate::net::Trust::WebRoots };
     Ok(Some(TunnelConfig { url, endpoint, channel, token: Secret::new(token), mode, trust }))
 }
