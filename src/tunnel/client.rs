@@ -180,7 +180,7 @@ fn closed_by_server(c: Closing, config: &TunnelConfig) -> Ended {
             ),
         )),
         CloseCode::Version => Ended::Fatal(usage_hint(c.message, "run the same hooktap version on both ends")),
-        CloseCode::Stopping => lost(format!("the server is stopping ({})", c.message)),
+        CloseCode::Stopping => lost(c.message),
         _ => lost(format!("the server closed the connection: {}", c.message)),
     }
 }

@@ -149,12 +149,12 @@ async fn serve(ctx: Ctx, mut ws: Socket, token_hash: tokens::TokenHash, remote: 
         ctx.channel.detach(attached.id);
         return;
     }
-    ctx.notice(&format!(
-        "client connected from {remote} ({}); {} held {}",
-        hello.agent,
-        attached.backlog,
-        if attached.backlog == 1 { "delivery goes to it" } else { "deliveries go to it" }
-    ));
+    let held = match attached.backlog {
+        0 => "nothing held for it".to_owned(),
+        1 => "1 held delivery goes to it".to_owned(),
+        n => format!("{n} held deliveries go to it"),
+    };
+    ctx.notice(&format!("client connected from {remote} ({}); {held}", hello.agent));
     let why = session(&ctx, &mut ws, attached.id, attached.kicked).await;
     ctx.channel.detach(attached.id);
     ctx.notice(&format!("client from {remote} disconnected: {why}"));
