@@ -13,7 +13,7 @@ mod schema;
 mod seen;
 mod summary;
 mod tunnel;
-mod wal_sync;
+pub(crate) mod wal_sync;
 mod writer;
 
 use std::path::{Path, PathBuf};

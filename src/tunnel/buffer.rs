@@ -322,6 +322,18 @@ impl Db {
         Ok(out)
     }
 
+    /// Commits stop waiting for the disk, and report whether the file is in WAL mode,
+    /// whose log the caller then syncs itself before anyone hears "committed" (see
+    /// [`crate::store::wal_sync`]); otherwise commits stay synced by SQLite.
+    pub(super) fn sync_log_apart(&self) -> rusqlite::Result<bool> {
+        let mode: String = self.conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        let wal = mode.eq_ignore_ascii_case("wal");
+        if wal {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        Ok(wal)
+    }
+
     /// The raw connection, for the committer's transactions.
     pub(super) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn

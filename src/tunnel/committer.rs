@@ -1,15 +1,21 @@
 //! The thread that writes `serve`'s buffer: everything queued while one commit
 //! runs goes into the next transaction, so a synced commit costs one sync per
 //! batch, not per delivery; a provider hears 2xx only after its delivery's batch
-//! is on disk.
+//! is on disk. As the relay's writer does, the log is synced on a second thread,
+//! so the next batch is built while the disk writes the last.
 
 use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::buffer::{Db, connected_in, delete_in, insert_in};
 use super::protocol::{Delivery, Mode};
+use crate::store::wal_sync::WalFile;
+
+/// An insert's answer, given once its commit is durable.
+type Reply = (oneshot::Sender<Result<u64, String>>, Result<u64, String>);
 
 /// Most operations in one transaction.
 const MAX_BATCH: usize = 512;
@@ -41,7 +47,17 @@ impl Committer {
     /// Starts the thread on `db`; at most `queue` writes wait for it.
     pub fn spawn(db: Db, queue: usize) -> anyhow::Result<(Committer, CommitterHandle)> {
         let (tx, rx) = mpsc::channel(queue.max(1));
-        let thread = std::thread::Builder::new().name("hooktap-buffer".into()).spawn(move || run(db, rx))?;
+        let syncer = if db.sync_log_apart()? {
+            let (to_sync, batches) = std_mpsc::channel::<Vec<Reply>>();
+            let mut log = WalFile::of(db.path());
+            let thread = std::thread::Builder::new()
+                .name("hooktap-buffer-sync".into())
+                .spawn(move || sync_batches(batches, move || log.sync()))?;
+            Some((to_sync, thread))
+        } else {
+            None
+        };
+        let thread = std::thread::Builder::new().name("hooktap-buffer".into()).spawn(move || run(db, rx, syncer))?;
         Ok((Committer { tx }, CommitterHandle(thread)))
     }
 
@@ -70,7 +86,7 @@ fn gone() -> String {
     "the buffer writer has stopped".into()
 }
 
-fn run(mut db: Db, mut rx: mpsc::Receiver<Op>) {
+fn run(mut db: Db, mut rx: mpsc::Receiver<Op>, syncer: Option<(std_mpsc::Sender<Vec<Reply>>, JoinHandle<()>)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -80,13 +96,53 @@ fn run(mut db: Db, mut rx: mpsc::Receiver<Op>) {
                 Err(_) => break,
             }
         }
-        commit(&mut db, &mut batch);
+        let replies = commit(&mut db, &mut batch);
+        match &syncer {
+            Some((to_sync, _)) => {
+                if let Err(std_mpsc::SendError(replies)) = to_sync.send(replies) {
+                    give(replies, Some("the buffer's sync thread has stopped"));
+                }
+            }
+            None => give(replies, None),
+        }
+    }
+    if let Some((to_sync, thread)) = syncer {
+        drop(to_sync);
+        let _ = thread.join();
     }
 }
 
-/// Commits `batch` in one transaction and answers each insert; when the batch
-/// fails, each write is tried alone so that only the failing one fails.
-fn commit(db: &mut Db, batch: &mut Vec<Op>) {
+/// Answers inserts; `unsynced` fails those committed whose commit could not be made durable.
+fn give(replies: Vec<Reply>, unsynced: Option<&str>) {
+    for (reply, result) in replies {
+        let result = match (result, unsynced) {
+            (Ok(_), Some(why)) => Err(format!("committed, but the log could not be synced to disk: {why}")),
+            (result, _) => result,
+        };
+        let _ = reply.send(result);
+    }
+}
+
+/// The sync thread: waits for committed batches, makes every one waiting durable
+/// with one sync, then answers them.
+fn sync_batches(rx: std_mpsc::Receiver<Vec<Reply>>, mut sync: impl FnMut() -> std::io::Result<()>) {
+    while let Ok(first) = rx.recv() {
+        let mut waiting = vec![first];
+        waiting.extend(rx.try_iter());
+        let failed = sync().err().map(|e| {
+            tracing::error!(error = %e, "could not sync the buffer's log; the deliveries it held are answered 503");
+            e.to_string()
+        });
+        for replies in waiting {
+            give(replies, failed.as_deref());
+        }
+    }
+}
+
+/// Commits `batch` in one transaction and returns each insert's answer; when the
+/// batch fails, each write is tried alone so that only the failing one fails.
+fn commit(db: &mut Db, batch: &mut Vec<Op>) -> Vec<Reply> {
+    let mut replies = Vec::new();
     let together = (|| -> rusqlite::Result<Vec<Option<u64>>> {
         let tx = db.conn_mut().transaction()?;
         let seqs = batch.iter().map(|op| apply(&tx, op)).collect::<rusqlite::Result<Vec<_>>>()?;
@@ -97,7 +153,7 @@ fn commit(db: &mut Db, batch: &mut Vec<Op>) {
         Ok(seqs) => {
             for (op, seq) in batch.drain(..).zip(seqs) {
                 if let (Op::Insert(.., reply), Some(seq)) = (op, seq) {
-                    let _ = reply.send(Ok(seq));
+                    replies.push((reply, Ok(seq)));
                 }
             }
         }
@@ -111,11 +167,9 @@ fn commit(db: &mut Db, batch: &mut Vec<Op>) {
                     Ok(seq)
                 })();
                 match (op, alone) {
-                    (Op::Insert(.., reply), Ok(Some(seq))) => {
-                        let _ = reply.send(Ok(seq));
-                    }
+                    (Op::Insert(.., reply), Ok(Some(seq))) => replies.push((reply, Ok(seq))),
                     (Op::Insert(.., reply), Err(e)) => {
-                        let _ = reply.send(Err(format!("could not store the delivery: {e}")));
+                        replies.push((reply, Err(format!("could not store the delivery: {e}"))));
                     }
                     (_, Err(e)) => tracing::warn!(error = %e, "a buffer write failed"),
                     _ => {}
@@ -123,6 +177,7 @@ fn commit(db: &mut Db, batch: &mut Vec<Op>) {
             }
         }
     }
+    replies
 }
 
 fn apply(tx: &rusqlite::Transaction<'_>, op: &Op) -> rusqlite::Result<Option<u64>> {
