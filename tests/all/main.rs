@@ -14,4 +14,5 @@ mod provider_props;
 mod send;
 mod tail;
 mod tail_tui;
+mod tunnel;
 mod verify;
