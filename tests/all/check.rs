@@ -4,6 +4,9 @@
 use crate::common;
 
 mod endpoint;
+mod output;
+mod redeliveries;
+mod verdicts;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -133,14 +136,21 @@ fn a_slow_receiver_fails_valid_and_burst_without_hanging_the_run() {
     let endpoint =
         Endpoint::start("standard", SECRET, Flaws { delay: Some(Duration::from_secs(2)), ..Flaws::default() });
     let started = std::time::Instant::now();
-    let (code, report) = check(&endpoint.url(), "standard", &["--timeout", "200ms", "--only", "valid,burst"]);
+    let (code, report) = check(&endpoint.url(), "standard", &["--timeout", "200ms", "--only", "valid"]);
     assert_eq!(code, 1);
-    assert_only_failing(&report, &["valid", "burst"]);
     let valid = find(&report, "valid");
     assert_eq!(valid["status"], Value::Null);
     assert!(valid["reason"].as_str().unwrap().starts_with("no answer within 200 ms"), "{valid}");
+    // The burst on its own (after valid it would not run: see verdicts).
+    let (code, report) = check(&endpoint.url(), "standard", &["--timeout", "200ms", "--only", "burst"]);
+    assert_eq!(code, 1);
     let burst = find(&report, "burst")["reason"].as_str().unwrap().to_owned();
-    assert!(burst.starts_with("50 of 50 deliveries, 10 at a time were not answered 2xx within 200 ms"), "{burst}");
+    assert!(
+        burst.starts_with(
+            "50 of 50 deliveries, 10 at a time were not acknowledged in time (50 × no answer within 200 ms)"
+        ),
+        "{burst}"
+    );
     // Each wait is cut at the timeout: 1 + 50/10 rounds of 200 ms, far from 6 × 2 s.
     assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
 }
@@ -311,27 +321,31 @@ fn self_signed() -> tokio_rustls::TlsAcceptor {
 }
 
 #[test]
-fn a_self_signed_certificate_fails_tls_even_when_insecure_lets_the_deliveries_through() {
+fn a_self_signed_certificate_on_a_local_address_only_warns_with_insecure() {
     let endpoint = Endpoint::start_with("nexadesk", SECRET, Flaws::default(), Some(self_signed()));
     let url = format!("https://localhost:{}/webhooks", endpoint.addr.port());
     let (code, report) = check(&url, "nexadesk", &["--only", "valid,https,tls", "-k"]);
-    assert_eq!(code, 1);
-    assert_only_failing(&report, &["tls"]);
+    assert_eq!(code, 0, "a development setup with -k can pass: {report:#}");
+    assert_eq!(find(&report, "valid")["result"], "pass");
     assert_eq!(find(&report, "https")["result"], "pass");
-    let tls = find(&report, "tls")["reason"].as_str().unwrap().to_owned();
-    assert!(tls.contains("not valid for a provider") && tls.contains("--insecure lets"), "{tls}");
-    // Without -k the deliveries are refused as a provider would refuse them.
+    let tls = find(&report, "tls");
+    assert_eq!(tls["result"], "warn");
+    let reason = tls["reason"].as_str().unwrap();
+    assert!(reason.contains("not valid for a provider") && reason.contains("public authority"), "{reason}");
+    // Without -k the deliveries are refused as a provider would refuse them, and -k is named.
     let (code, report) = check(&url, "nexadesk", &["--only", "valid"]);
     assert_eq!(code, 1);
     let valid = find(&report, "valid")["reason"].as_str().unwrap().to_owned();
     assert!(valid.starts_with("could not connect") && valid.contains("certificate"), "{valid}");
+    assert!(valid.contains("--insecure (-k)"), "{valid}");
 }
 
 #[test]
 fn usage_errors_exit_two_before_anything_is_sent() {
     let env = Env::new();
     let run = |args: &[&str]| env.cmd().arg("check").args(args).assert().code(2);
-    run(&["not a url", "--provider", "nexadesk", "--secret", "s"]).stderr(predicate::str::contains("URL \"not a url\" is not a usable URL"));
+    run(&["not a url", "--provider", "nexadesk", "--secret", "s"])
+        .stderr(predicate::str::contains("URL \"not a url\" is not a usable URL"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadsk", "--secret", "s"])
         .stderr(predicate::str::contains("unknown provider"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadesk"]).stderr(predicate::str::contains("secret"));
