@@ -261,6 +261,11 @@ impl Forge {
         self.sign(&body, crate::util::unix_now(), &self.secret)
     }
 
+    /// Whether the payload is JSON.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     /// The provider's content type, as the deliveries carry it.
     pub fn content_type(&self) -> &str {
         self.payload.content_type()

@@ -45,6 +45,9 @@ pub async fn run(setup: &Setup, stop: Shutdown, progress: &mut dyn FnMut(Progres
         // `https` only reads the URL: it costs nothing, so it runs even then.
         let result = if interrupted && name != CheckName::Https {
             CheckResult::interrupted(name)
+        } else if let Some(skip) = runner.inapplicable(name) {
+            // Said even when valid failed: "nexadesk signs no timestamp" tells more than "not run".
+            skip
         } else if let Some(reason) = base.keeps_from_running(name) {
             CheckResult::bare(name, Verdict::Skip, reason)
         } else {
@@ -152,6 +155,34 @@ impl Runner<'_> {
         }
     }
 
+    /// The skip for a check that does not apply to this provider or payload, if it does not.
+    fn inapplicable(&self, name: CheckName) -> Option<CheckResult> {
+        let info = self.setup.provider.info();
+        let label = &self.setup.label;
+        let reason = match name {
+            CheckName::Reserialized if !self.forge.is_json() => {
+                format!("{label} sends {}, not JSON: nothing to re-serialise", self.forge.content_type())
+            }
+            CheckName::StaleTimestamp => match self.forge.tolerance() {
+                None => self.no_timestamp(),
+                Some(0) => "the profile's tolerance is 0, which turns the timestamp check off: nothing to test".into(),
+                Some(_) => return None,
+            },
+            CheckName::Retries if info.retry.delays.is_empty() => {
+                format!("{label} does not retry by itself ({})", info.retry.schedule)
+            }
+            // Slack retries Events API requests; a slash command that gets no answer shows the user an error.
+            CheckName::Retries if info.retry.marks.count_header.is_some() && is_form(self.forge.content_type()) => {
+                format!(
+                    "{label} does not retry form-encoded requests such as slash commands (the user sees an error \
+                     instead)"
+                )
+            }
+            _ => return None,
+        };
+        Some(CheckResult::bare(name, Verdict::Skip, reason))
+    }
+
     async fn send(&self, prepared: &Prepared, timeout: Duration) -> Outcome {
         deliver(&self.client, &self.setup.uri, prepared, timeout, &self.stop).await
     }
@@ -179,7 +210,6 @@ impl Runner<'_> {
 
     async fn deliveries(&self, name: CheckName, base: &Baseline) -> Result<CheckResult, BuildError> {
         let info = self.setup.provider.info();
-        let label = &self.setup.label;
         let timeout = self.setup.timeout;
         Ok(match name {
             CheckName::Valid => {
@@ -204,24 +234,12 @@ impl Runner<'_> {
                 self.refused(name, base, self.forge.unsigned()?, &what, "signatures are not checked at all").await
             }
             CheckName::Reserialized => match self.forge.pretty_set() {
-                None => CheckResult::bare(
-                    name,
-                    Verdict::Skip,
-                    format!("{label} sends {}, not JSON: nothing to re-serialise", self.forge.content_type()),
-                ),
+                None => self.inapplicable(name).unwrap_or_else(|| CheckResult::bare(name, Verdict::Skip, "not JSON")),
                 Some(set) => self.reserialized(set?, base).await,
             },
-            CheckName::StaleTimestamp => match self.forge.tolerance() {
+            CheckName::StaleTimestamp => match self.forge.stale() {
                 None => CheckResult::bare(name, Verdict::Skip, self.no_timestamp()),
-                Some(0) => CheckResult::bare(
-                    name,
-                    Verdict::Skip,
-                    "the profile's tolerance is 0, which turns the timestamp check off: nothing to test",
-                ),
-                Some(_) => {
-                    let Some(stale) = self.forge.stale() else {
-                        return Ok(CheckResult::bare(name, Verdict::Skip, self.no_timestamp()));
-                    };
+                Some(stale) => {
                     let (prepared, tolerance) = stale?;
                     let age = Duration::from_secs(tolerance + STALE_BY_SECS.unsigned_abs());
                     let whose = if self.setup.tolerance.is_some() { ", the profile's" } else { "" };

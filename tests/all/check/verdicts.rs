@@ -139,6 +139,10 @@ fn a_receiver_that_never_answers_costs_one_timeout_not_one_per_check() {
             }
         }
     }
+    // A check that does not apply says why, rather than "not run".
+    let desk = Endpoint::start("nexadesk", SECRET, Flaws { delay: Some(Duration::from_secs(3)), ..Flaws::default() });
+    let (_, report) = check(&desk.url(), "nexadesk", &["--timeout", "300ms", "--only", "valid,stale-timestamp"]);
+    assert!(reason(&report, "stale-timestamp").starts_with("nexadesk signs no timestamp"), "{report:#}");
 }
 
 #[test]
