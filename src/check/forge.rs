@@ -194,9 +194,73 @@ impl Forge {
     /// For timestamped schemes: a correct signature made [`STALE_BY_SECS`] past the
     /// tolerance, with the tolerance; `None` for schemes that sign no timestamp.
     pub fn stale(&self) -> Option<Result<(Prepared, u64), BuildError>> {
+        self.off_by(-1)
+    }
+
+    /// [`Forge::stale`]'s twin from the future: signed as far ahead as the stale one is behind.
+    pub fn future(&self) -> Option<Result<(Prepared, u64), BuildError>> {
+        self.off_by(1)
+    }
+
+    fn off_by(&self, direction: i64) -> Option<Result<(Prepared, u64), BuildError>> {
         let tolerance = self.tolerance()?;
-        let then = crate::util::unix_now() - i64::try_from(tolerance).unwrap_or(i64::MAX / 2) - STALE_BY_SECS;
+        let shift = i64::try_from(tolerance).unwrap_or(i64::MAX / 4) + STALE_BY_SECS;
+        let then = crate::util::unix_now() + direction * shift;
         Some(self.body().and_then(|b| self.sign(&b, then, &self.secret)).map(|p| (p, tolerance)))
+    }
+
+    /// For schemes that carry several signatures while a secret is rotated (Standard
+    /// Webhooks' `v1,<a> v1,<b>`, Stripe's `t=…,v1=<a>,v1=<b>`): a correct delivery whose
+    /// signature header holds one made with another secret first, then the right one.
+    /// `None` for schemes with a single signature.
+    pub fn rotated(&self) -> Option<Result<Prepared, BuildError>> {
+        let header = self.provider.info().signature_header.clone();
+        let build = || -> Result<Option<Prepared>, BuildError> {
+            let body = self.body()?;
+            let now = crate::util::unix_now();
+            let mut right = self.sign(&body, now, &self.secret)?;
+            let wrong = self.sign(&body, now, &other_secret(&self.secret))?;
+            let text = |p: &Prepared| p.headers.get(&header).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let (Some(good), Some(bad)) = (text(&right), text(&wrong)) else { return Ok(None) };
+            let both = if good.starts_with("v1,") {
+                format!("{bad} {good}")
+            } else if let (Some((t, good_v1)), Some((_, bad_v1))) = (good.split_once(",v1="), bad.split_once(",v1=")) {
+                format!("{t},v1={bad_v1},v1={good_v1}")
+            } else {
+                return Ok(None);
+            };
+            let value = HeaderValue::from_str(&both).map_err(|_| BuildError::Header(header.clone()))?;
+            right.headers.insert(
+                HeaderName::from_bytes(header.as_bytes()).map_err(|_| BuildError::Header(header.clone()))?,
+                value,
+            );
+            Ok(Some(right))
+        };
+        build().transpose()
+    }
+
+    /// Whether deliveries carry an `Authorization` (a profile's, the URL's credentials, or `-H`).
+    pub fn has_authorization(&self) -> bool {
+        self.auth.is_some() || self.headers.contains_key(http::header::AUTHORIZATION)
+    }
+
+    /// A correct delivery without its `Authorization`, and one with a wrong one of the same kind.
+    pub fn bad_authorizations(&self) -> Result<(Prepared, Prepared), BuildError> {
+        let mut without = self.valid()?;
+        without.headers.remove(http::header::AUTHORIZATION);
+        let mut wrong = self.valid()?;
+        let configured = wrong.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let kind = configured.split_once(' ').map_or("Bearer", |(kind, _)| kind).to_owned();
+        let value = format!("{kind} {}", other_secret(&self.secret).expose());
+        let value = HeaderValue::from_str(&value).map_err(|_| BuildError::Header("authorization".into()))?;
+        wrong.headers.insert(http::header::AUTHORIZATION, value);
+        Ok((without, wrong))
+    }
+
+    /// This forge with deliveries made from `payload` instead.
+    pub fn with_payload(&self, payload: Payload) -> Forge {
+        let json = is_json(payload.content_type());
+        Forge { payload, json, ..self.clone() }
     }
 
     /// For JSON: the same pretty-printed body three times, signed over its exact bytes
@@ -553,5 +617,32 @@ mod tests {
             got,
             [("content-type".to_string(), "the content type"), ("x-nexadesk-signature".into(), "the signature")]
         );
+    }
+
+    #[test]
+    fn a_rotation_header_holds_a_wrong_signature_first_and_still_verifies() {
+        let standard = forge("standard");
+        let p = standard.rotated().unwrap().unwrap();
+        let header = p.headers["webhook-signature"].to_str().unwrap().to_owned();
+        assert_eq!(header.split(' ').count(), 2, "{header}");
+        assert!(verify(&standard, &p).is_ok(), "any match passes");
+        let stripe = forge("stripe");
+        let p = stripe.rotated().unwrap().unwrap();
+        assert_eq!(p.headers["stripe-signature"].to_str().unwrap().matches(",v1=").count(), 2);
+        assert!(verify(&stripe, &p).is_ok());
+        assert!(forge("nexadesk").rotated().is_none(), "one signature only");
+        assert!(forge("slack").rotated().is_none());
+    }
+
+    #[test]
+    fn bad_authorizations_drop_or_change_the_configured_one() {
+        let mut f = forge("nexus");
+        assert!(!f.has_authorization());
+        f.auth = Some(Secret::new("Basic dXNlcjpwdw=="));
+        let (without, wrong) = f.bad_authorizations().unwrap();
+        assert!(without.headers.get("authorization").is_none());
+        let value = wrong.headers["authorization"].to_str().unwrap();
+        assert!(value.starts_with("Basic ") && value != "Basic dXNlcjpwdw==", "{value}");
+        assert!(verify(&f, &wrong).is_ok() && verify(&f, &without).is_ok(), "the signatures stay right");
     }
 }

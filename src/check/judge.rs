@@ -482,6 +482,124 @@ pub fn oversized(outcome: &Outcome, size: &str, ctx: Ctx<'_>) -> Judgement {
     }
 }
 
+/// `setup`: the provider's setup handshake must get a 2xx (and, where the provider
+/// asks for it, the body's `challenge` back); without one the setup fails, or, where
+/// it is not `required` (GitHub's ping), the webhook shows as failing.
+pub fn handshake(outcome: &Outcome, hs: super::Handshake, challenge: Option<&str>, ctx: Ctx<'_>) -> Judgement {
+    if let Some(j) = no_answer(outcome, ctx) {
+        return j;
+    }
+    let (p, event) = (ctx.provider, hs.event);
+    let missed = if hs.required { Verdict::Fail } else { Verdict::Warn };
+    let consequence = if hs.required {
+        "without a 2xx the webhook cannot be set up"
+    } else {
+        "without a 2xx the new webhook shows as failing"
+    };
+    match (seen(outcome), &outcome.result) {
+        (Seen::Answer(s), Ok(answer)) if s.is_success() => match challenge {
+            Some(c) if hs.echo && !String::from_utf8_lossy(&answer.body).contains(c) => Judgement::new(
+                Verdict::Fail,
+                format!(
+                    "answered {p}'s {event} with {} but without its challenge: {p} enables the URL only once the \
+                     challenge comes back (as the body, or as {{\"challenge\": …}})",
+                    s.as_u16()
+                ),
+            ),
+            Some(_) if hs.echo => {
+                Judgement::new(Verdict::Pass, format!("answered {p}'s {event} with {} and its challenge", s.as_u16()))
+            }
+            _ => Judgement::new(Verdict::Pass, format!("answered {p}'s setup {event} with {}", s.as_u16())),
+        },
+        (Seen::Answer(s), _) => Judgement::new(
+            missed,
+            format!(
+                "answered {p}'s setup {event} with {}: {p} sends it when the webhook is set up, and {consequence}; \
+                 answer 2xx to events you do not handle",
+                s.as_u16()
+            ),
+        ),
+        _ => dropped(&format!("{p}'s setup {event}"), missed, outcome),
+    }
+}
+
+/// `signature-rotation`: a correct delivery whose header also carries a signature
+/// made with another secret (first) must be accepted: the provider sends one per
+/// active secret while a secret is rotated.
+pub fn rotation(outcome: &Outcome, ctx: Ctx<'_>) -> Judgement {
+    if let Some(j) = no_answer(outcome, ctx) {
+        return j;
+    }
+    let p = ctx.provider;
+    match seen(outcome) {
+        Seen::Answer(s) if s.is_success() => Judgement::new(
+            Verdict::Pass,
+            format!(
+                "accepted a delivery whose header carries another secret's signature before the right one ({}), as \
+                 {p} sends while a secret is rotated",
+                s.as_u16()
+            ),
+        ),
+        Seen::Answer(s) => Judgement::new(
+            Verdict::Fail,
+            format!(
+                "answered {} to a correctly signed delivery whose header also carries a signature made with another \
+                 secret: {p} sends one per active secret while a secret is rotated, so check every signature in \
+                 the header, not only the first",
+                s.as_u16()
+            ),
+        ),
+        _ => dropped("a delivery signed for a rotation", Verdict::Fail, outcome),
+    }
+}
+
+/// `authorization`: with an `Authorization` configured, a correct delivery without
+/// it, and one with a wrong value, must both be refused.
+pub fn authorization(without: &Outcome, wrong: &Outcome, ctx: Ctx<'_>) -> Judgement {
+    for o in [without, wrong] {
+        if let Some(j) = no_answer(o, ctx) {
+            return j;
+        }
+    }
+    let code = |o: &Outcome| brief(o);
+    let accepted = |o: &Outcome| o.is_ok();
+    let refused = |o: &Outcome| matches!(seen(o), Seen::Answer(s) if s.is_client_error());
+    if accepted(without) {
+        Judgement::new(
+            Verdict::Fail,
+            format!(
+                "accepted a correctly signed delivery without its Authorization ({}): the Authorization header is \
+                 not checked",
+                code(without)
+            ),
+        )
+    } else if accepted(wrong) {
+        Judgement::new(
+            Verdict::Fail,
+            format!("accepted a delivery with a wrong Authorization ({}): its value is not checked", code(wrong)),
+        )
+    } else if refused(without) && refused(wrong) {
+        Judgement::new(
+            Verdict::Pass,
+            format!(
+                "refused a delivery without Authorization ({}) and one with a wrong value ({})",
+                code(without),
+                code(wrong)
+            ),
+        )
+    } else {
+        Judgement::new(
+            Verdict::Warn,
+            format!(
+                "answered a delivery without Authorization with {} and one with a wrong value with {}: refused, but \
+                 not with a 4xx; answer 401",
+                code(without),
+                code(wrong)
+            ),
+        )
+    }
+}
+
 /// An exchange that ended without an answer once connected.
 fn dropped(what: &str, verdict: Verdict, outcome: &Outcome) -> Judgement {
     let detail = match seen(outcome) {
@@ -680,6 +798,47 @@ pub(crate) mod tests {
         assert!(python.reason.contains("over json.dumps' form: 200"), "{}", python.reason);
         let neither = reser(401, 401, Some(401));
         assert!(neither.reason.starts_with("refused pretty-printed JSON"), "{}", neither.reason);
+    }
+
+    fn with_body(status: u16, body: &str) -> Outcome {
+        let mut o = answered(status, 1);
+        if let Ok(answer) = &mut o.result {
+            answer.body = bytes::Bytes::copy_from_slice(body.as_bytes());
+        }
+        o
+    }
+
+    #[test]
+    fn setup_handshakes_need_a_2xx_and_slacks_its_challenge_back() {
+        use crate::check::Handshake;
+        let ping = Handshake { event: "ping", required: true, echo: false };
+        assert_eq!(handshake(&answered(200, 1), ping, None, CTX).verdict, Verdict::Pass);
+        let refused = handshake(&answered(400, 1), ping, None, CTX);
+        assert_eq!(refused.verdict, Verdict::Fail);
+        assert!(refused.reason.contains("cannot be set up"), "{}", refused.reason);
+        let github = Handshake { required: false, ..ping };
+        assert_eq!(handshake(&answered(400, 1), github, None, CTX).verdict, Verdict::Warn);
+        let slack = Handshake { event: "url_verification", required: true, echo: true };
+        assert_eq!(handshake(&with_body(200, "abc123"), slack, Some("abc123"), CTX).verdict, Verdict::Pass);
+        let json = with_body(200, r#"{"challenge":"abc123"}"#);
+        assert_eq!(handshake(&json, slack, Some("abc123"), CTX).verdict, Verdict::Pass);
+        let silent = handshake(&with_body(200, ""), slack, Some("abc123"), CTX);
+        assert_eq!(silent.verdict, Verdict::Fail);
+        assert!(silent.reason.contains("without its challenge"), "{}", silent.reason);
+    }
+
+    #[test]
+    fn a_rotation_header_must_be_accepted_and_authorization_enforced() {
+        assert_eq!(rotation(&answered(200, 1), CTX).verdict, Verdict::Pass);
+        let first_only = rotation(&answered(401, 1), CTX);
+        assert_eq!(first_only.verdict, Verdict::Fail);
+        assert!(first_only.reason.contains("check every signature"), "{}", first_only.reason);
+        assert_eq!(authorization(&answered(401, 1), &answered(403, 1), CTX).verdict, Verdict::Pass);
+        let open = authorization(&answered(200, 1), &answered(401, 1), CTX);
+        assert!(open.verdict == Verdict::Fail && open.reason.contains("without its Authorization"));
+        let value = authorization(&answered(401, 1), &answered(200, 1), CTX);
+        assert!(value.verdict == Verdict::Fail && value.reason.contains("wrong Authorization"));
+        assert_eq!(authorization(&answered(500, 1), &answered(500, 1), CTX).verdict, Verdict::Warn);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use crate::provider::Provider;
 use crate::secret::Secret;
 
 pub use burst::{BurstSpec, BurstStats};
-pub use forge::OVERSIZED_BYTES;
+pub use forge::{OVERSIZED_BYTES, is_json};
 pub use retries::{RetryPlan, RetrySpec, TimeScale, parse_time_scale};
 pub use runner::{Progress, run};
 
@@ -36,10 +36,16 @@ pub use runner::{Progress, run};
 pub enum CheckName {
     /// A correctly signed delivery is answered 2xx within the provider's timeout.
     Valid,
+    /// The provider's setup handshake (NexaDesk's test ping, Slack's url_verification) is answered.
+    Setup,
     /// A delivery signed with the wrong secret is refused.
     BadSignature,
     /// A delivery without its signature header is refused.
     MissingSignature,
+    /// A signature header carrying an old secret's signature before the right one is accepted.
+    SignatureRotation,
+    /// A delivery without the expected `Authorization`, or with a wrong one, is refused.
+    Authorization,
     /// The signature is checked over the raw bytes, not over re-serialised JSON.
     Reserialized,
     /// A correctly signed delivery with an old timestamp is refused.
@@ -62,10 +68,13 @@ pub enum CheckName {
 
 impl CheckName {
     /// Every check, in the order they run and are reported.
-    pub const ALL: [CheckName; 12] = [
+    pub const ALL: [CheckName; 15] = [
         CheckName::Valid,
+        CheckName::Setup,
         CheckName::BadSignature,
         CheckName::MissingSignature,
+        CheckName::SignatureRotation,
+        CheckName::Authorization,
         CheckName::Reserialized,
         CheckName::StaleTimestamp,
         CheckName::Duplicate,
@@ -81,8 +90,11 @@ impl CheckName {
     pub fn as_str(self) -> &'static str {
         match self {
             CheckName::Valid => "valid",
+            CheckName::Setup => "setup",
             CheckName::BadSignature => "bad-signature",
             CheckName::MissingSignature => "missing-signature",
+            CheckName::SignatureRotation => "signature-rotation",
+            CheckName::Authorization => "authorization",
             CheckName::Reserialized => "reserialized",
             CheckName::StaleTimestamp => "stale-timestamp",
             CheckName::Duplicate => "duplicate",
@@ -288,6 +300,9 @@ pub struct Setup {
     pub secret: Secret,
     /// What deliveries are made from.
     pub payload: Payload,
+    /// The provider's setup handshake, from the catalog, when it has one the payload's
+    /// kind of receiver answers (see [`handshake`]).
+    pub handshake: Option<EventSpec>,
     /// The URL as shown.
     pub url: String,
     /// Where to send.
@@ -391,6 +406,34 @@ impl Report {
     }
 }
 
+/// A provider's setup handshake: the catalog event it sends when a webhook URL is set
+/// up, whether the setup fails without a 2xx, and whether the answer must echo the
+/// body's `challenge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handshake {
+    /// The catalog event.
+    pub event: &'static str,
+    /// Whether the setup fails without a 2xx (NexaDesk: "must respond with a 200").
+    pub required: bool,
+    /// Whether the answer must carry the body's `challenge` back (Slack).
+    pub echo: bool,
+}
+
+/// The setup handshake `provider` sends, if any; `json` says whether the receiver
+/// takes JSON (Slack's url_verification comes to Events API receivers, not to
+/// slash-command ones).
+pub fn handshake(provider: &str, json: bool) -> Option<Handshake> {
+    match provider {
+        // Seed 002: a test ping on setup, which must get a 200.
+        "nexadesk" => Some(Handshake { event: "ping", required: true, echo: false }),
+        // GitHub pings a new hook; a failed ping shows, but the hook is made.
+        "github" => Some(Handshake { event: "ping", required: false, echo: false }),
+        // Slack enables an Events API Request URL only once it echoes the challenge.
+        "slack" if json => Some(Handshake { event: "url_verification", required: true, echo: true }),
+        _ => None,
+    }
+}
+
 /// The `-H` headers of `setup` that replace one its scheme sets on every delivery (the
 /// signature, its timestamp or id, the event, the content type, the Authorization),
 /// each with what it replaces, for a warning before the run.
@@ -429,7 +472,7 @@ mod tests {
         assert_eq!(CheckName::parse("Bad_Signature"), Ok(CheckName::BadSignature));
         let err = CheckName::parse("bad-sig").unwrap_err();
         assert_eq!(err.closest.as_deref(), Some("bad-signature"));
-        assert!(err.to_string().contains("valid, bad-signature"), "{err}");
+        assert!(err.to_string().contains("valid, setup, bad-signature"), "{err}");
         assert_eq!(CheckName::parse("bursts").unwrap_err().closest.as_deref(), Some("burst"));
         assert_eq!(CheckName::parse("stale").unwrap_err().closest.as_deref(), Some("stale-timestamp"));
         // Nothing near: no suggestion rather than a poor one.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::burst::{self, BurstStats};
 use super::forge::{Forge, OVERSIZED_BYTES, PrettySet, STALE_BY_SECS};
 use super::judge::{self, Ctx, Judgement, Refuse, Reserialized, Seen, seen};
-use super::{CheckName, CheckResult, Exchange, Report, Setup, Verdict, retries, say, tls};
+use super::{CheckName, CheckResult, Exchange, Payload, Report, Setup, Verdict, retries, say, tls};
 use crate::exchange::{Exchange as Outcome, Failure};
 use crate::net::{self, HttpClient, Trust};
 use crate::provider::{Field, extract};
@@ -168,6 +168,26 @@ impl Runner<'_> {
                 Some(0) => "the profile's tolerance is 0, which turns the timestamp check off: nothing to test".into(),
                 Some(_) => return None,
             },
+            CheckName::Setup if self.setup.handshake.is_none() => {
+                match super::handshake(&info.name, self.forge.is_json()) {
+                    Some(hs) => format!("the catalog has no {} event to send as {label}'s setup request", hs.event),
+                    None if is_form(self.forge.content_type()) => {
+                        format!("{label} sends form-encoded requests no setup request")
+                    }
+                    None => format!("{label} sends no setup request"),
+                }
+            }
+            CheckName::SignatureRotation if self.forge.rotated().is_none() => {
+                format!("{label} sends one signature per delivery: no rotation to test")
+            }
+            // Nexus sends an Authorization (seed 000) that hooktap can only send if it knows it.
+            CheckName::Authorization if !self.forge.has_authorization() && info.name == "nexus" => format!(
+                "{label} sends an Authorization (Bearer or Basic) its receivers must check: add auth_env to the \
+                 profile to test that"
+            ),
+            CheckName::Authorization if !self.forge.has_authorization() => {
+                "no Authorization to test (a profile's auth_env, URL credentials or -H Authorization add one)".into()
+            }
             CheckName::Retries if info.retry.delays.is_empty() => {
                 format!("{label} does not retry by itself ({})", info.retry.schedule)
             }
@@ -237,21 +257,50 @@ impl Runner<'_> {
                 None => self.inapplicable(name).unwrap_or_else(|| CheckResult::bare(name, Verdict::Skip, "not JSON")),
                 Some(set) => self.reserialized(set?, base).await,
             },
-            CheckName::StaleTimestamp => match self.forge.stale() {
-                None => CheckResult::bare(name, Verdict::Skip, self.no_timestamp()),
-                Some(stale) => {
-                    let (prepared, tolerance) = stale?;
-                    let age = Duration::from_secs(tolerance + STALE_BY_SECS.unsigned_abs());
-                    let whose = if self.setup.tolerance.is_some() { ", the profile's" } else { "" };
-                    let what = format!(
-                        "a delivery correctly signed {} ago (tolerance {}{whose})",
-                        say(age),
-                        say(Duration::from_secs(tolerance))
-                    );
-                    let means = "a captured delivery can be replayed at any time; check the signed timestamp";
-                    self.refused(name, base, prepared, &what, means).await
+            CheckName::StaleTimestamp => match (self.forge.stale(), self.forge.future()) {
+                (Some(stale), Some(future)) => {
+                    let ((past, tolerance), (ahead, _)) = (stale?, future?);
+                    self.stale(base, past, ahead, tolerance).await
+                }
+                _ => CheckResult::bare(name, Verdict::Skip, self.no_timestamp()),
+            },
+            CheckName::Setup => match (&self.setup.handshake, super::handshake(&info.name, self.forge.is_json())) {
+                (Some(spec), Some(hs)) => {
+                    let prepared = self.forge.with_payload(Payload::Event(spec.clone())).valid()?;
+                    let challenge = serde_json::from_slice::<serde_json::Value>(&prepared.body)
+                        .ok()
+                        .and_then(|v| v.get("challenge")?.as_str().map(str::to_owned));
+                    let o = self.send(&prepared, timeout).await;
+                    let j = judge::handshake(&o, hs, challenge.as_deref(), self.ctx());
+                    single(name, base.weigh(j, &[&o]), &format!("{}'s setup {}", self.setup.label, hs.event), o)
+                }
+                _ => self
+                    .inapplicable(name)
+                    .unwrap_or_else(|| CheckResult::bare(name, Verdict::Skip, "no setup request")),
+            },
+            CheckName::SignatureRotation => match self.forge.rotated() {
+                Some(prepared) => {
+                    let o = self.send(&prepared?, timeout).await;
+                    let j = base.weigh(judge::rotation(&o, self.ctx()), &[&o]);
+                    single(name, j, "a correct delivery whose header also carries another secret's signature, first", o)
+                }
+                None => {
+                    self.inapplicable(name).unwrap_or_else(|| CheckResult::bare(name, Verdict::Skip, "one signature"))
                 }
             },
+            CheckName::Authorization => {
+                let (without, wrong) = self.forge.bad_authorizations()?;
+                let a = self.send(&without, timeout).await;
+                let b = self.send(&wrong, timeout).await;
+                let j = base.weigh(judge::authorization(&a, &b, self.ctx()), &[&a, &b]);
+                let mut r = result(name, j);
+                r.evidence = Some(usize::from(!a.is_ok() && b.is_ok()));
+                r.exchanges = vec![
+                    Exchange { sent: "a correctly signed delivery without its Authorization".into(), outcome: a },
+                    Exchange { sent: "the same with a wrong Authorization".into(), outcome: b },
+                ];
+                r
+            }
             CheckName::Duplicate => {
                 let prepared = self.forge.valid()?;
                 let first = self.send(&prepared, timeout).await;
@@ -300,6 +349,45 @@ impl Runner<'_> {
                 }
             }
         })
+    }
+
+    /// `stale-timestamp`: a delivery signed an hour past the tolerance, and one signed as
+    /// far ahead; both must be refused.
+    async fn stale(&self, base: &Baseline, past: Prepared, ahead: Prepared, tolerance: u64) -> CheckResult {
+        let age = say(Duration::from_secs(tolerance + STALE_BY_SECS.unsigned_abs()));
+        let whose = if self.setup.tolerance.is_some() { ", the profile's" } else { "" };
+        let tolerance = format!("tolerance {}{whose}", say(Duration::from_secs(tolerance)));
+        let what_past = format!("a delivery correctly signed {age} ago ({tolerance})");
+        let what_ahead = format!("a delivery correctly signed {age} ahead ({tolerance})");
+        let a = self.send(&past, self.setup.timeout).await;
+        let b = self.send(&ahead, self.setup.timeout).await;
+        let replay = "a captured delivery can be replayed at any time; check the signed timestamp";
+        let early =
+            "a delivery signed with a clock far ahead stays replayable until then; check the timestamp both ways";
+        let ja = judge::refusal(&a, Refuse { what: &what_past, accepted_means: replay }, self.ctx());
+        let jb = judge::refusal(&b, Refuse { what: &what_ahead, accepted_means: early }, self.ctx());
+        let rank = |v: Verdict| match v {
+            Verdict::Fail => 3,
+            Verdict::Warn => 2,
+            Verdict::Skip => 1,
+            Verdict::Pass => 0,
+        };
+        let (j, evidence) = if ja.verdict == Verdict::Pass && jb.verdict == Verdict::Pass {
+            let reason = format!(
+                "refused deliveries correctly signed {age} ago and {age} ahead ({tolerance}) with {} and {}",
+                judge::brief(&a),
+                judge::brief(&b)
+            );
+            (Judgement { verdict: Verdict::Pass, reason }, 0)
+        } else if rank(jb.verdict) > rank(ja.verdict) {
+            (jb, 1)
+        } else {
+            (ja, 0)
+        };
+        let mut r = result(CheckName::StaleTimestamp, base.weigh(j, &[&a, &b]));
+        r.exchanges = vec![Exchange { sent: what_past, outcome: a }, Exchange { sent: what_ahead, outcome: b }];
+        r.evidence = Some(evidence);
+        r
     }
 
     /// `reserialized`: the exact signature and the compact one; when neither gets

@@ -20,9 +20,10 @@ use crate::util;
 
 /// Arguments of `hooktap check`.
 #[derive(Debug, Args)]
-#[command(after_help = "Checks: valid, bad-signature, missing-signature, reserialized,
-  stale-timestamp, duplicate, malformed-body, oversized-body, burst,
-  retries (with --simulate-retries, or named in --only), https, tls
+#[command(after_help = "Checks: valid, setup, bad-signature, missing-signature,
+  signature-rotation, authorization, reserialized, stale-timestamp, duplicate,
+  malformed-body, oversized-body, burst, retries (with --simulate-retries, or
+  named in --only), https, tls
 
 Examples:
   hooktap check http://localhost:3000/webhooks --provider nexadesk \\
@@ -136,11 +137,15 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         CatalogOwner::CustomProfile(profile) => profile.clone(),
         CatalogOwner::Provider(_) => info.name.clone(),
     };
+    // The provider's setup handshake, from the same catalog (NexaDesk's ping, Slack's url_verification).
+    let handshake = check::handshake(&info.name, check::is_json(payload.content_type()))
+        .and_then(|hs| catalog.find(owner.key(), hs.event).ok().cloned());
     let setup = check::Setup {
         provider: signer.provider.clone(),
         label,
         secret,
         payload,
+        handshake,
         url: target.url,
         uri: target.uri,
         auth: target.basic.or(signer.auth.clone()),

@@ -71,8 +71,11 @@ fn a_correct_receiver_passes_every_check() {
     let got = results(&report);
     let expected = [
         ("valid", "pass"),
+        ("setup", "skip"),
         ("bad-signature", "pass"),
         ("missing-signature", "pass"),
+        ("signature-rotation", "pass"),
+        ("authorization", "skip"),
         ("reserialized", "pass"),
         ("stale-timestamp", "pass"),
         ("duplicate", "pass"),
@@ -91,8 +94,9 @@ fn a_correct_receiver_passes_every_check() {
     assert!(find(&report, "duplicate")["reason"].as_str().unwrap().contains("cannot be seen from outside"));
     assert_eq!(report["summary"]["ok"], true);
     assert_eq!(report["summary"]["failed"], 0);
-    // valid 1 + bad 1 + missing 1 + reserialized 2 + stale 1 + duplicate 2 + malformed 1 + oversized 1 + burst 50.
-    assert_eq!(*endpoint.received.lock().unwrap(), 60);
+    // valid 1 + bad 1 + missing 1 + rotation 1 + reserialized 2 + stale 2 + duplicate 2 + malformed 1
+    // + oversized 1 + burst 50.
+    assert_eq!(*endpoint.received.lock().unwrap(), 62);
 }
 
 #[test]
@@ -223,8 +227,11 @@ fn junit_output_is_well_formed_xml_with_one_test_case_per_check() {
         names,
         [
             "valid",
+            "setup",
             "bad-signature",
             "missing-signature",
+            "signature-rotation",
+            "authorization",
             "reserialized",
             "stale-timestamp",
             "duplicate",
@@ -234,7 +241,7 @@ fn junit_output_is_well_formed_xml_with_one_test_case_per_check() {
             "tls"
         ]
     );
-    assert!(xml.contains("tests=\"10\" failures=\"1\" errors=\"0\" skipped=\"2\""), "{xml}");
+    assert!(xml.contains("tests=\"13\" failures=\"1\" errors=\"0\" skipped=\"4\""), "{xml}");
     let failure_in = |case: &str| {
         let start = xml.find(&format!("<testcase name=\"{case}\"")).unwrap();
         let after = &xml[start + 1..];

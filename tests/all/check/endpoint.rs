@@ -42,6 +42,14 @@ pub struct Flaws {
     pub always: Option<u16>,
     /// Answers this status the first time it sees a delivery id (or body), then as it should.
     pub first_sight: Option<u16>,
+    /// Answers 400 to NexaDesk's and GitHub's setup ping (an event it does not know).
+    pub refuses_ping: bool,
+    /// Answers Slack's url_verification 200 without echoing its challenge.
+    pub no_challenge_echo: bool,
+    /// Checks only the first of several Standard Webhooks signatures.
+    pub first_signature_only: bool,
+    /// Requires this Authorization value (401 otherwise).
+    pub requires_auth: Option<&'static str>,
 }
 
 /// A running receiver.
@@ -156,6 +164,18 @@ impl Receiver {
         {
             return reply(status, "not yet");
         }
+        if let Some(expected) = self.flaws.requires_auth
+            && parts.headers.get("authorization").is_none_or(|v| v != expected)
+        {
+            return reply(401, "wrong authorization");
+        }
+        let mut headers = parts.headers.clone();
+        if self.flaws.first_signature_only
+            && let Some(first) = headers.get("webhook-signature").and_then(|v| v.to_str().ok()?.split(' ').next())
+        {
+            let first = http::HeaderValue::from_str(first).expect("header");
+            headers.insert("webhook-signature", first);
+        }
         let parsed = serde_json::from_slice::<serde_json::Value>(&body);
         if !self.flaws.accepts_bad_signatures {
             let compact = match (&parsed, self.flaws.reserializes, self.flaws.python_dumps) {
@@ -164,7 +184,7 @@ impl Receiver {
                 _ => body.clone(),
             };
             let input = VerifyInput {
-                headers: &parts.headers,
+                headers: &headers,
                 body: &compact,
                 secret: &self.secret,
                 now: hooktap::util::unix_now(),
@@ -178,6 +198,14 @@ impl Receiver {
         let json = parts.headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|t| t.contains("json"));
         if json && parsed.is_err() {
             return if self.flaws.crashes_on_malformed { reply(500, "crashed") } else { reply(400, "not JSON") };
+        }
+        if let Ok(value) = &parsed {
+            if self.flaws.refuses_ping && value["event"] == "ping" {
+                return reply(400, "unknown event");
+            }
+            if value["type"] == "url_verification" && !self.flaws.no_challenge_echo {
+                return reply(200, value["challenge"].as_str().unwrap_or_default());
+            }
         }
         let fresh = self.seen.lock().expect("lock").insert(id);
         if !fresh && self.flaws.conflicts_on_duplicates {

@@ -132,7 +132,8 @@ fn a_receiver_that_never_answers_costs_one_timeout_not_one_per_check() {
     for (name, result) in results(&report) {
         match name.as_str() {
             "valid" => assert_eq!(result, "fail"),
-            "https" | "tls" => assert_eq!(result, "skip"),
+            // These do not apply to Standard Webhooks, and say so.
+            "https" | "tls" | "setup" | "authorization" => assert_eq!(result, "skip"),
             _ => {
                 let r = reason(&report, &name);
                 assert!(r.starts_with("not run: valid got no answer within 300 ms"), "{name}: {r}");
@@ -155,4 +156,68 @@ fn only_401_and_403_point_at_the_secret() {
         assert!(valid.contains(says), "{status}: {valid}");
         assert_eq!(valid.contains("secret"), status == 401, "{status}: {valid}");
     }
+}
+
+#[test]
+fn the_providers_setup_handshake_must_be_answered() {
+    let endpoint = Endpoint::start("nexadesk", SECRET, Flaws { refuses_ping: true, ..Flaws::default() });
+    let (code, report) = check(&endpoint.url(), "nexadesk", &["--only", "valid,setup"]);
+    assert_eq!(code, 1);
+    assert_eq!(find(&report, "valid")["result"], "pass");
+    let setup = reason(&report, "setup");
+    assert!(
+        setup.starts_with("answered nexadesk's setup ping with 400") && setup.contains("cannot be set up"),
+        "{setup}"
+    );
+    let slack = Endpoint::start("slack", SECRET, Flaws::default());
+    let (code, report) = check(&slack.url(), "slack", &["--event", "app_mention", "--only", "setup"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(reason(&report, "setup").contains("url_verification with 200 and its challenge"), "{report:#}");
+    let mute = Endpoint::start("slack", SECRET, Flaws { no_challenge_echo: true, ..Flaws::default() });
+    let (code, report) = check(&mute.url(), "slack", &["--event", "app_mention", "--only", "setup"]);
+    assert_eq!(code, 1);
+    assert!(reason(&report, "setup").contains("without its challenge"), "{report:#}");
+}
+
+#[test]
+fn every_signature_in_a_rotation_header_counts() {
+    let endpoint = Endpoint::start("standard", SECRET, Flaws { first_signature_only: true, ..Flaws::default() });
+    let (code, report) = check(&endpoint.url(), "standard", &["--only", "valid,signature-rotation"]);
+    assert_eq!(code, 1);
+    assert_eq!(find(&report, "valid")["result"], "pass");
+    assert!(reason(&report, "signature-rotation").contains("check every signature"), "{report:#}");
+    let stripe = Endpoint::start("stripe", SECRET, Flaws::default());
+    let (_, report) = check(&stripe.url(), "stripe", &["--only", "signature-rotation"]);
+    assert_eq!(find(&report, "signature-rotation")["result"], "pass", "{report:#}");
+}
+
+#[test]
+fn a_configured_authorization_is_checked_to_be_enforced() {
+    let basic = "Basic dXNlcjpwdw==";
+    let strict = Endpoint::start("nexus", SECRET, Flaws { requires_auth: Some(basic), ..Flaws::default() });
+    let url = format!("http://user:pw@{}/webhooks", strict.addr);
+    let (code, report) = check(&url, "nexus", &["--only", "valid,authorization"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(reason(&report, "authorization").starts_with("refused a delivery without Authorization (401)"));
+    let lax = Endpoint::start("nexus", SECRET, Flaws::default());
+    let url = format!("http://user:pw@{}/webhooks", lax.addr);
+    let (code, report) = check(&url, "nexus", &["--only", "authorization"]);
+    assert_eq!(code, 1);
+    assert!(reason(&report, "authorization").contains("without its Authorization"), "{report:#}");
+    // Without one configured there is nothing to send; for Nexus, which sends one, the skip says how.
+    let (_, report) = check(&lax.url(), "nexus", &["--only", "authorization"]);
+    assert!(reason(&report, "authorization").contains("add auth_env to the profile"), "{report:#}");
+}
+
+#[test]
+fn a_timestamp_from_the_future_is_refused_too() {
+    let endpoint = Endpoint::start("stripe", SECRET, Flaws::default());
+    let (code, report) = check(&endpoint.url(), "stripe", &["--only", "stale-timestamp"]);
+    assert_eq!(code, 0, "{report:#}");
+    let stale = reason(&report, "stale-timestamp");
+    assert!(
+        stale.starts_with("refused deliveries correctly signed 65 m ago and 65 m ahead (tolerance 5 m)"),
+        "{stale}"
+    );
+    assert_eq!(find(&report, "stale-timestamp")["exchanges"].as_array().unwrap().len(), 2);
 }
