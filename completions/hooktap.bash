@@ -298,7 +298,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__check)
-            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --event --only --skip --format --header --timeout --insecure --simulate-retries --time-scale --inject-failures --burst --concurrency --config --db --color --json --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --event --data --only --skip --format --header --timeout --insecure --simulate-retries --time-scale --inject-failures --burst --concurrency --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +325,10 @@ _hooktap() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

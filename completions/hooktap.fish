@@ -387,6 +387,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-env -d 
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l event -d 'Catalog event to build deliveries from [default: a representative one]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l data -d 'Build deliveries from this body instead of a catalog event: @file, - for stdin, or the text' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l only -d 'Run only these checks (comma-separated names)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l skip -d 'Leave out these checks (comma-separated names)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l format -d 'Output: a table, one JSON document (as --json), or JUnit XML for CI' -r -f -a "table\t'A table with one line per check and a summary'
@@ -394,7 +395,7 @@ json\t'One JSON document'
 junit\t'JUnit XML, one test case per check'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s H -l header -d 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l timeout -d 'How long each delivery may take [default: the provider\'s documented timeout]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l time-scale -d 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l time-scale -d 'How much faster than real time the retry schedule runs: auto (the whole schedule in about 5 s), 1000x, or a factor such as 0.001' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l inject-failures -d 'How many attempts count as failed on the provider\'s side (its ack lost) before the endpoint\'s answers count' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l burst -d 'How many deliveries the burst check sends' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l concurrency -d 'How many of them at once' -r
