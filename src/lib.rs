@@ -10,6 +10,7 @@ pub mod logging;
 pub mod net;
 pub mod provider;
 pub mod relay;
+pub mod replay;
 pub mod secret;
 pub mod send;
 pub mod signal;
