@@ -23,6 +23,11 @@ use crate::send::stats::Summary;
 use crate::signal::Shutdown;
 use crate::store::{Delivery, NewDelivery, Source, Store, StoreError};
 
+/// Replays waiting to be recorded, and most recorded per commit: few enough that memory
+/// stays flat whatever the selection holds (`send`'s bounds are larger, its records smaller).
+const RECORD_QUEUE: usize = 512;
+const RECORD_BATCH: usize = 256;
+
 /// The timeout of a replay whose provider documents none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -72,7 +77,10 @@ pub async fn run(
     output: Output,
     shutdown: Shutdown,
 ) -> anyhow::Result<Outcome> {
-    let recorder = (!options.dry_run).then(|| Recorder::open(db)).transpose().map_err(StoreError::into_user_error)?;
+    let recorder = (!options.dry_run)
+        .then(|| Recorder::open_with(db, RECORD_QUEUE, RECORD_BATCH))
+        .transpose()
+        .map_err(StoreError::into_user_error)?;
     let concurrency = options.concurrency.max(1);
     let (events, printer) = report::spawn(output);
     // Room for a few deliveries per worker: enough to keep them busy, few enough
