@@ -1,16 +1,17 @@
-//! What `replay` prints. A printer thread takes each result as it comes (so a slow
-//! stdout never holds a request back): a line per replay (original id → new id,
-//! status, latency, where), or one JSON object per line; with `--dry-run`, each
-//! request as curl or JSON; a warning per skipped delivery. It counts as it goes,
-//! and the summary comes from that count.
+//! What `replay` prints, as each delivery is done: a line per replay (original id →
+//! new id, status, latency, where), or one JSON object per line; with `--dry-run`,
+//! each request as curl or JSON; a warning per skipped delivery. Then the summary.
+//! Workers print their own results (no thread to wake per result) and count them in
+//! tallies of their own, merged at the end.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use http::Method;
 use indicatif::ProgressBar;
 use serde_json::json;
-use tokio::sync::mpsc;
 
 use super::{Ready, Skip};
 use crate::exchange::Exchange;
@@ -58,7 +59,7 @@ pub struct Replayed {
     pub exchange: Exchange,
 }
 
-/// What the printer is told.
+/// What became of one delivery.
 #[derive(Debug)]
 pub enum Event {
     /// A replay finished.
@@ -69,11 +70,9 @@ pub enum Event {
     Planned(String, Box<Ready>),
 }
 
-/// What the printer saw.
+/// What was printed besides the replays' tallies.
 #[derive(Debug, Default)]
 pub struct Printed {
-    /// Every replay counted.
-    pub tally: Tally,
     /// Deliveries skipped.
     pub skipped: u64,
     /// The first skip, which becomes the error when nothing else happened.
@@ -86,105 +85,130 @@ pub struct Printed {
     pub first_url: Option<String>,
     /// Why stdout stopped taking output (a closed pipe), if it did.
     pub error: Option<std::io::Error>,
-    /// The first skip is not warned of yet.
-    held: bool,
 }
 
-/// Warns that `original` is not replayed, above the progress bar.
-fn warn_skip(output: &Output, original: &str, skip: &Skip) {
-    let hint = skip.hint.as_deref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
-    let warn = || tracing::warn!("cannot replay {original}: {}{hint}", skip.reason);
-    match &output.progress {
-        Some(p) => p.suspend(warn),
-        None => warn(),
+/// The printer every worker shares.
+#[derive(Debug)]
+pub struct Printer {
+    output: Output,
+    printed: Mutex<Printed>,
+    /// The first skip is not warned of yet: if nothing else happens, it is the run's
+    /// error, said once.
+    held: AtomicBool,
+    first_url: OnceLock<String>,
+    broken: AtomicBool,
+}
+
+impl Printer {
+    /// A printer for `output`.
+    pub fn new(output: Output) -> Printer {
+        Printer {
+            output,
+            printed: Mutex::default(),
+            held: AtomicBool::new(false),
+            first_url: OnceLock::new(),
+            broken: AtomicBool::new(false),
+        }
     }
-}
 
-/// Starts the printer thread; it ends once every sender is dropped.
-pub fn spawn(output: Output) -> (mpsc::Sender<Event>, std::thread::JoinHandle<Printed>) {
-    let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let thread = std::thread::spawn(move || {
-        let mut printed = Printed::default();
-        while let Some(event) = rx.blocking_recv() {
-            let text = printed.take(&output, event);
-            if let Some(p) = &output.progress {
-                p.inc(1);
-            }
-            if printed.error.is_some() || text.is_empty() {
-                continue;
-            }
-            let write = || std::io::stdout().lock().write_all(text.as_bytes());
-            let result = match &output.progress {
-                Some(p) => p.suspend(write),
-                None => write(),
-            };
-            printed.error = result.err();
-        }
-        printed
-    });
-    (tx, thread)
-}
-
-impl Printed {
-    /// Counts `event` and returns what goes to stdout for it.
-    fn take(&mut self, output: &Output, event: Event) -> String {
-        if self.held
-            && let Some((original, skip)) = &self.first_skip
+    /// Counts `event` in `tally` (or in the printer's own counts) and prints it.
+    pub fn take(&self, event: Event, tally: &mut Tally) {
+        if self.held.swap(false, Ordering::Relaxed)
+            && let Some((original, skip)) = &self.lock().first_skip
         {
-            warn_skip(output, original, skip);
-            self.held = false;
+            self.warn_skip(original, skip);
         }
-        match event {
+        let text = match event {
             Event::Replayed(r) => {
-                self.tally.add(&r.exchange);
-                self.first_url.get_or_insert_with(|| r.exchange.url.clone());
-                if output.json {
+                tally.add(&r.exchange);
+                self.first_url.get_or_init(|| r.exchange.url.clone());
+                if self.output.json {
                     format!("{}\n", json_line(&r))
-                } else if !output.quiet || !r.exchange.is_ok() {
+                } else if !self.output.quiet || !r.exchange.is_ok() {
                     human_line(&r)
                 } else {
                     String::new()
                 }
             }
             Event::Skipped(original, skip) => {
-                self.skipped += 1;
-                let line = output.json.then(|| {
+                let line = self.output.json.then(|| {
                     let j =
                         json!({"kind": "skipped", "original_id": original, "reason": skip.reason, "hint": skip.hint});
                     format!("{j}\n")
                 });
-                if self.first_skip.is_none() {
-                    // Held back: if nothing else happens, it is the run's error, said once.
-                    self.first_skip = Some((original, skip));
-                    self.held = true;
+                let mut printed = self.lock();
+                printed.skipped += 1;
+                if printed.first_skip.is_none() {
+                    printed.first_skip = Some((original, skip));
+                    self.held.store(true, Ordering::Relaxed);
                 } else {
-                    warn_skip(output, &original, &skip);
+                    drop(printed);
+                    self.warn_skip(&original, &skip);
                 }
                 line.unwrap_or_default()
             }
-            Event::Planned(original, ready) => {
-                self.planned += 1;
-                let method = ready.method.as_str();
-                if output.json {
-                    let (mut j, redacted) =
-                        curl::json_request(method, &ready.url, &ready.headers, &ready.body, output.show_secrets);
-                    self.redacted |= redacted;
-                    j["kind"] = json!("request");
-                    j["original_id"] = json!(original);
-                    format!("{j}\n")
-                } else {
-                    let c = curl::render_request(
-                        method,
-                        &ready.url,
-                        &ready.headers,
-                        &ready.body,
-                        output.show_secrets,
-                        output.insecure,
-                    );
-                    self.redacted |= c.redacted;
-                    format!("# replay of {original}\n{}", c.command)
-                }
+            Event::Planned(original, ready) => self.planned(&original, &ready),
+        };
+        if let Some(p) = &self.output.progress {
+            p.inc(1);
+        }
+        if !text.is_empty() && !self.broken.load(Ordering::Relaxed) {
+            let write = || std::io::stdout().lock().write_all(text.as_bytes());
+            let written = match &self.output.progress {
+                Some(p) => p.suspend(write),
+                None => write(),
+            };
+            if let Err(e) = written {
+                self.broken.store(true, Ordering::Relaxed);
+                self.lock().error = Some(e);
             }
+        }
+    }
+
+    /// What was printed, once every worker is done; `replayed` says whether anything
+    /// was, so that a skip held back is not the whole story and is warned of now.
+    pub fn finish(self, replayed: bool) -> Printed {
+        if replayed
+            && self.held.load(Ordering::Relaxed)
+            && let Some((original, skip)) = &self.lock().first_skip
+        {
+            self.warn_skip(original, skip);
+        }
+        let mut printed = self.printed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        printed.first_url = self.first_url.into_inner();
+        printed
+    }
+
+    fn planned(&self, original: &str, ready: &Ready) -> String {
+        let method = ready.method.as_str();
+        let (text, redacted) = if self.output.json {
+            let (mut j, redacted) =
+                curl::json_request(method, &ready.url, &ready.headers, &ready.body, self.output.show_secrets);
+            j["kind"] = json!("request");
+            j["original_id"] = json!(original);
+            (format!("{j}\n"), redacted)
+        } else {
+            let (show, insecure) = (self.output.show_secrets, self.output.insecure);
+            let c = curl::render_request(method, &ready.url, &ready.headers, &ready.body, show, insecure);
+            (format!("# replay of {original}\n{}", c.command), c.redacted)
+        };
+        let mut printed = self.lock();
+        printed.planned += 1;
+        printed.redacted |= redacted;
+        text
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Printed> {
+        self.printed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Warns that `original` is not replayed, above the progress bar.
+    fn warn_skip(&self, original: &str, skip: &Skip) {
+        let hint = skip.hint.as_deref().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+        let warn = || tracing::warn!("cannot replay {original}: {}{hint}", skip.reason);
+        match &self.output.progress {
+            Some(p) => p.suspend(warn),
+            None => warn(),
         }
     }
 }

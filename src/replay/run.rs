@@ -1,25 +1,26 @@
-//! Running a replay: a reader thread streams the selection, a dispatcher starts up
-//! to `concurrency` replays at once (paced by `rate`), each sends its request through
-//! the shared attempt function and hands its record to `send`'s recorder, and the
-//! printer counts and prints. Ctrl-C stops the dispatch; replays in flight end as
-//! interrupted and are recorded too (they may have arrived).
+//! Running a replay: a reader thread streams the selection a page at a time; up to
+//! `concurrency` workers (paced together by `rate`) each take the next delivery, send
+//! its request through the shared attempt function, hand its record to `send`'s
+//! recorder, print the result and count it. Ctrl-C stops them taking more; replays in
+//! flight end as interrupted and are recorded too (they may have arrived).
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::HeaderMap;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Mutex, mpsc};
 
-use super::report::{self, Event, Output, Printed, Replayed};
+use super::report::{Event, Output, Printed, Printer, Replayed};
 use super::{Plan, Selection};
 use crate::exchange::{Limits, attempt};
 use crate::net::{self, HttpClient, Trust};
 use crate::send::deliver::KEEP_BODY;
 use crate::send::load::Limiter;
 use crate::send::record::{Recorder, Sink};
-use crate::send::stats::Summary;
+use crate::send::stats::{Summary, Tally};
 use crate::signal::Shutdown;
 use crate::store::{Delivery, NewDelivery, Source, Store, StoreError};
 
@@ -27,6 +28,9 @@ use crate::store::{Delivery, NewDelivery, Source, Store, StoreError};
 /// stays flat whatever the selection holds (`send`'s bounds are larger, its records smaller).
 const RECORD_QUEUE: usize = 512;
 const RECORD_BATCH: usize = 256;
+
+/// Pages read ahead of the workers.
+const PAGES_AHEAD: usize = 2;
 
 /// The timeout of a replay whose provider documents none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,18 +55,22 @@ pub struct Options {
 pub struct Outcome {
     /// Replays counted, recorded, timed.
     pub summary: Summary,
-    /// What the printer saw besides.
+    /// What was printed besides.
     pub printed: Printed,
     /// The selection could not be read to its end.
     pub read_error: Option<rusqlite::Error>,
 }
 
-/// What every replay task shares.
+/// What every worker shares.
 struct Shared {
     plan: Arc<Plan>,
     options: Options,
     client: HttpClient,
     sink: Option<Sink>,
+    printer: Printer,
+    limiter: Option<Limiter>,
+    /// Pages from the reader, and the rest of the page being worked through.
+    queue: Mutex<(mpsc::Receiver<Vec<Delivery>>, VecDeque<Delivery>)>,
     shutdown: Shutdown,
 }
 
@@ -82,54 +90,36 @@ pub async fn run(
         .transpose()
         .map_err(StoreError::into_user_error)?;
     let concurrency = options.concurrency.max(1);
-    let (events, printer) = report::spawn(output);
-    // Room for a few deliveries per worker: enough to keep them busy, few enough
-    // that memory does not grow with the selection.
-    let (tx, mut deliveries) = mpsc::channel::<Delivery>(concurrency * 2);
+    let (tx, pages) = mpsc::channel::<Vec<Delivery>>(PAGES_AHEAD);
     let stop = shutdown.clone();
     let reader = std::thread::spawn(move || selection.stream(&store, &tx, &stop));
     let shared = Arc::new(Shared {
         client: net::client_with(concurrency, options.trust),
         sink: recorder.as_ref().map(Recorder::sink),
+        printer: Printer::new(output),
+        limiter: options.rate.map(Limiter::new),
+        queue: Mutex::new((pages, VecDeque::new())),
         plan,
         options,
         shutdown: shutdown.clone(),
     });
-    let limiter = shared.options.rate.map(Limiter::new);
-    let permits = Arc::new(Semaphore::new(concurrency));
     let start = Instant::now();
-    loop {
-        let d = tokio::select! {
-            d = deliveries.recv() => d,
-            () = shutdown.wait() => None,
-        };
-        let Some(d) = d else { break };
-        let Ok(permit) = permits.clone().acquire_owned().await else { break };
-        if shutdown.is_set() {
-            break;
+    let workers: Vec<_> = (0..concurrency).map(|_| tokio::spawn(work(shared.clone()))).collect();
+    let mut tally = Tally::default();
+    for worker in workers {
+        match worker.await {
+            Ok(t) => tally.merge(t),
+            Err(e) => tracing::error!("a replay worker failed: {e}"),
         }
-        if let Some(limiter) = &limiter {
-            tokio::select! {
-                () = tokio::time::sleep_until(limiter.slot().into()) => {}
-                () = shutdown.wait() => break,
-            }
-        }
-        let (shared, events) = (shared.clone(), events.clone());
-        tokio::spawn(async move {
-            let event = replay_one(&shared, d).await;
-            let _ = events.send(event).await;
-            drop(permit);
-        });
     }
-    // Every replay started has finished once all the permits are back.
-    let _ = permits.acquire_many(u32::try_from(concurrency).unwrap_or(u32::MAX)).await;
     let elapsed = start.elapsed();
-    drop(deliveries);
-    drop(events);
-    drop(shared);
+    // Closing the queue lets a reader waiting for room see that no one reads any more.
+    shared.queue.lock().await.0.close();
     let read_error = tokio::task::spawn_blocking(move || reader.join()).await.ok().and_then(|r| r.ok()?.err());
-    let printed = tokio::task::spawn_blocking(move || printer.join().unwrap_or_default()).await.unwrap_or_default();
-    let mut summary = Summary::new(printed.tally.clone(), elapsed);
+    let Ok(shared) = Arc::try_unwrap(shared) else { anyhow::bail!("a replay worker outlived the run") };
+    let printed = shared.printer.finish(tally.sent > 0);
+    drop(shared.sink);
+    let mut summary = Summary::new(tally, elapsed);
     summary.interrupted = shutdown.is_set();
     if let Some(recorder) = recorder {
         let recorded = recorder.finish().await;
@@ -137,6 +127,41 @@ pub async fn run(
         summary.not_recorded = recorded.failed;
     }
     Ok(Outcome { summary, printed, read_error })
+}
+
+/// One worker: takes deliveries until there are none or Ctrl-C came; returns its tally.
+async fn work(shared: Arc<Shared>) -> Tally {
+    let mut tally = Tally::default();
+    while !shared.shutdown.is_set() {
+        let next = tokio::select! {
+            biased;
+            () = shared.shutdown.wait() => None,
+            d = next(&shared) => d,
+        };
+        let Some(d) = next else { break };
+        if let Some(limiter) = &shared.limiter {
+            tokio::select! {
+                biased;
+                () = shared.shutdown.wait() => break,
+                () = tokio::time::sleep_until(limiter.slot().into()) => {}
+            }
+        }
+        let event = replay_one(&shared, d).await;
+        shared.printer.take(event, &mut tally);
+    }
+    tally
+}
+
+/// The next delivery of the selection, `None` at its end.
+async fn next(shared: &Shared) -> Option<Delivery> {
+    let mut queue = shared.queue.lock().await;
+    loop {
+        if let Some(d) = queue.1.pop_front() {
+            return Some(d);
+        }
+        let page = queue.0.recv().await?;
+        queue.1.extend(page);
+    }
 }
 
 /// Builds, sends and records the replay of `d`.

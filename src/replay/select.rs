@@ -59,18 +59,18 @@ impl Selection {
         Ok(page.into_iter().next().filter(|d| d.seq <= self.span.upto))
     }
 
-    /// Reads the deliveries oldest first and hands each to `tx`, until the end, until
-    /// `tx` is closed, or until `stop`. Blocking: run it on a thread of its own.
-    pub fn stream(&self, store: &Store, tx: &mpsc::Sender<Delivery>, stop: &Shutdown) -> rusqlite::Result<()> {
+    /// Reads the deliveries oldest first and hands them to `tx` a page at a time, until
+    /// the end, until `tx` is closed, or until `stop`. Blocking: run it on a thread of its own.
+    pub fn stream(&self, store: &Store, tx: &mpsc::Sender<Vec<Delivery>>, stop: &Shutdown) -> rusqlite::Result<()> {
         let mut after = self.span.after;
         while !stop.is_set() {
-            let page = store.deliveries(&self.filter, &Page::after(after, PAGE))?;
+            let mut page = store.deliveries(&self.filter, &Page::after(after, PAGE))?;
             let Some(last) = page.last() else { return Ok(()) };
             after = last.seq;
-            for d in page {
-                if d.seq > self.span.upto || tx.blocking_send(d).is_err() {
-                    return Ok(());
-                }
+            let full = page.len() == PAGE && after <= self.span.upto;
+            page.retain(|d| d.seq <= self.span.upto);
+            if page.is_empty() || tx.blocking_send(page).is_err() || !full {
+                return Ok(());
             }
         }
         Ok(())
