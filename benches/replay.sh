@@ -67,9 +67,10 @@ send_rps() {
   "$hooktap" --json --db "$tmp/send.db" send push --provider github --data @"$tmp/body.json" --to "$url" \
     --count "$COUNT" --concurrency "$CONCURRENCY" | sed -n 's/.*"throughput_rps":\([0-9.]*\).*/\1/p'
 }
-# The same for replaying every delivery in DB; the summary is the last line.
+# The same for replaying every delivery in DB. With -q only failures come before the
+# summary, as `send` prints only its summary.
 replay_rps() { # DB
-  "$hooktap" --json --db "$1" replay --source send --yes --concurrency "$CONCURRENCY" --to "$url" |
+  "$hooktap" --json -q --db "$1" replay --source send --yes --concurrency "$CONCURRENCY" --to "$url" |
     tail -n 1 | sed -n 's/.*"throughput_rps":\([0-9.]*\).*/\1/p'
 }
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }

@@ -28,7 +28,7 @@ const BODY_PREVIEW: usize = 200;
 pub struct Output {
     /// One JSON object per line.
     pub json: bool,
-    /// Only failures and skips.
+    /// Only failures and skips (then the summary), as lines or JSON.
     pub quiet: bool,
     /// Credentials in `--dry-run` output.
     pub show_secrets: bool,
@@ -122,12 +122,12 @@ impl Printer {
             Event::Replayed(r) => {
                 tally.add(&r.exchange);
                 self.first_url.get_or_init(|| r.exchange.url.clone());
-                if self.output.json {
-                    format!("{}\n", json_line(&r))
-                } else if !self.output.quiet || !r.exchange.is_ok() {
-                    human_line(&r)
-                } else {
+                if self.output.quiet && r.exchange.is_ok() {
                     String::new()
+                } else if self.output.json {
+                    format!("{}\n", json_line(&r))
+                } else {
+                    human_line(&r)
                 }
             }
             Event::Skipped(original, skip) => {

@@ -26,8 +26,8 @@ use crate::store::{Delivery, NewDelivery, Source, Store, StoreError};
 
 /// Replays waiting to be recorded, and most recorded per commit: few enough that memory
 /// stays flat whatever the selection holds (`send`'s bounds are larger, its records smaller).
-const RECORD_QUEUE: usize = 512;
-const RECORD_BATCH: usize = 256;
+const RECORD_QUEUE: usize = 64;
+const RECORD_BATCH: usize = 64;
 
 /// Pages read ahead of the workers.
 const PAGES_AHEAD: usize = 2;

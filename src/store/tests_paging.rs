@@ -110,3 +110,25 @@ fn a_span_holds_what_matched_when_it_was_taken_and_fixes_last_to_those_rows() {
     assert_eq!(store.span(&Filter { last: Some(5000), ..github.clone() }).unwrap().count, 110);
     assert_eq!(store.span(&Filter { last: Some(0), ..github }).unwrap().count, 0);
 }
+
+#[test]
+fn a_page_walks_the_table_by_seq_instead_of_sorting_every_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let plan = |filter: &Filter| {
+        let (sql, args) = super::filter::select("seq", filter, &Page::after(0, 64));
+        let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    };
+    for filter in [
+        Filter { provider: Some("github".into()), event: Some("push".into()), ..Filter::default() },
+        Filter { since: Some(0), ..Filter::default() },
+        Filter { state: Some(State::Pending), ..Filter::default() },
+    ] {
+        let plan = plan(&filter);
+        assert!(plan.contains("USING INTEGER PRIMARY KEY") && !plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
+    }
+    let by_id = plan(&Filter { ids: vec!["01ABC".into()], ..Filter::default() });
+    assert!(by_id.contains("INDEX"), "ids are looked up: {by_id}");
+}
