@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded deliveries: as recorded, re-signed, or edited')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show the delivery log live (not implemented yet)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel (not implemented yet)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Test a webhook receiver the way its provider will treat it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -530,6 +531,40 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hooktap;check' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
+            [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Catalog event to build deliveries from [default: a representative one]')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (comma-separated names)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out these checks (comma-separated names)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: a table, one JSON document (as --json), or JUnit XML for CI')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each delivery may take [default: the provider''s documented timeout]')
+            [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001')
+            [CompletionResult]::new('--inject-failures', '--inject-failures', [CompletionResultType]::ParameterName, 'How many attempts count as failed on the provider''s side (its ack lost) before the endpoint''s answers count')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'How many deliveries the burst check sends')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many of them at once')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate for the deliveries (the tls check still judges it as providers do)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate for the deliveries (the tls check still judges it as providers do)')
+            [CompletionResult]::new('--simulate-retries', '--simulate-retries', [CompletionResultType]::ParameterName, 'Also redeliver one event on the provider''s retry schedule (the `retries` check)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hooktap;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
@@ -554,6 +589,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded deliveries: as recorded, re-signed, or edited')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show the delivery log live (not implemented yet)')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel (not implemented yet)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Test a webhook receiver the way its provider will treat it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -625,6 +661,9 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;help;serve' {
+            break
+        }
+        'hooktap;help;check' {
             break
         }
         'hooktap;help;completions' {

@@ -16,6 +16,9 @@ _hooktap() {
             ",$1")
                 cmd="hooktap"
                 ;;
+            hooktap,check)
+                cmd="hooktap__subcmd__check"
+                ;;
             hooktap,completions)
                 cmd="hooktap__subcmd__completions"
                 ;;
@@ -139,6 +142,9 @@ _hooktap() {
             hooktap__subcmd__config__subcmd__profile__subcmd__help,show)
                 cmd="hooktap__subcmd__config__subcmd__profile__subcmd__help__subcmd__show"
                 ;;
+            hooktap__subcmd__help,check)
+                cmd="hooktap__subcmd__help__subcmd__check"
+                ;;
             hooktap__subcmd__help,completions)
                 cmd="hooktap__subcmd__help__subcmd__completions"
                 ;;
@@ -209,12 +215,102 @@ _hooktap() {
 
     case "${cmd}" in
         hooktap)
-            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version config send verify listen replay tail serve completions help"
+            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version config send verify listen replay tail serve check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__check)
+            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --event --only --skip --format --header --timeout --insecure --simulate-retries --time-scale --inject-failures --burst --concurrency --config --db --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "nexus nexudus nexadesk nudj standard github stripe shopify slack" -- "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inject-failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -907,8 +1003,22 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__help)
-            opts="config send verify listen replay tail serve completions help"
+            opts="config send verify listen replay tail serve check completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand replay 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
             cand tail 'Show the delivery log live (not implemented yet)'
             cand serve 'Run the public end of the tunnel (not implemented yet)'
+            cand check 'Test a webhook receiver the way its provider will treat it'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -487,6 +488,39 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hooktap;check'= {
+            cand --profile 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]'
+            cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand --secret-file 'Read the secret from this file (trailing newline ignored)'
+            cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
+            cand --event 'Catalog event to build deliveries from [default: a representative one]'
+            cand --only 'Run only these checks (comma-separated names)'
+            cand --skip 'Leave out these checks (comma-separated names)'
+            cand --format 'Output: a table, one JSON document (as --json), or JUnit XML for CI'
+            cand -H 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)'
+            cand --header 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)'
+            cand --timeout 'How long each delivery may take [default: the provider''s documented timeout]'
+            cand --time-scale 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001'
+            cand --inject-failures 'How many attempts count as failed on the provider''s side (its ack lost) before the endpoint''s answers count'
+            cand --burst 'How many deliveries the burst check sends'
+            cand --concurrency 'How many of them at once'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand -k 'Accept any certificate for the deliveries (the tls check still judges it as providers do)'
+            cand --insecure 'Accept any certificate for the deliveries (the tls check still judges it as providers do)'
+            cand --simulate-retries 'Also redeliver one event on the provider''s retry schedule (the `retries` check)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hooktap;completions'= {
             cand --dir 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory'
             cand --config 'Use this config file instead of the user and project files'
@@ -510,6 +544,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand replay 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
             cand tail 'Show the delivery log live (not implemented yet)'
             cand serve 'Run the public end of the tunnel (not implemented yet)'
+            cand check 'Test a webhook receiver the way its provider will treat it'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -562,6 +597,8 @@ set edit:completion:arg-completer[hooktap] = {|@words|
         &'hooktap;help;tail'= {
         }
         &'hooktap;help;serve'= {
+        }
+        &'hooktap;help;check'= {
         }
         &'hooktap;help;completions'= {
         }

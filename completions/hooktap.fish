@@ -41,6 +41,7 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand config; and not __fish_seen_subcommand_from init path list get set unset validate profile help" -l config -d 'Use this config file instead of the user and project files' -r -F
@@ -358,6 +359,43 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s q -l quiet -d 
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r -f -a "nexus\t''
+nexudus\t''
+nexadesk\t''
+nudj\t''
+standard\t''
+github\t''
+stripe\t''
+shopify\t''
+slack\t''"
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l event -d 'Catalog event to build deliveries from [default: a representative one]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l only -d 'Run only these checks (comma-separated names)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l skip -d 'Leave out these checks (comma-separated names)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l format -d 'Output: a table, one JSON document (as --json), or JUnit XML for CI' -r -f -a "table\t'A table with one line per check and a summary'
+json\t'One JSON document'
+junit\t'JUnit XML, one test case per check'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s H -l header -d 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l timeout -d 'How long each delivery may take [default: the provider\'s documented timeout]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l time-scale -d 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l inject-failures -d 'How many attempts count as failed on the provider\'s side (its ack lost) before the endpoint\'s answers count' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l burst -d 'How many deliveries the burst check sends' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l concurrency -d 'How many of them at once' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s k -l insecure -d 'Accept any certificate for the deliveries (the tls check still judges it as providers do)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l simulate-retries -d 'Also redeliver one event on the provider\'s retry schedule (the `retries` check)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s V -l version -d 'Print version'
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l dir -d 'With `man`: write a page for every command (hooktap-send.1, ...) into this directory' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -l db -d 'SQLite database to record to and read from' -r -F
@@ -369,15 +407,16 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s q -l qui
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "config" -d 'Manage profiles, routes and defaults (TOML)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "completions" -d 'Print shell completions'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "config" -d 'Manage profiles, routes and defaults (TOML)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "completions" -d 'Print shell completions'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented config file to start from'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Show where the config files and the database are'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'Show every setting with its value and where it came from'

@@ -86,6 +86,8 @@ pub enum Command {
     Tail(cmd::tail::TailArgs),
     /// Run the public end of the tunnel (not implemented yet)
     Serve(cmd::serve::ServeArgs),
+    /// Test a webhook receiver the way its provider will treat it
+    Check(Box<cmd::check::CheckArgs>),
     /// Print shell completions
     Completions(cmd::completions::CompletionsArgs),
 }

@@ -1,6 +1,7 @@
 //! hooktap: send, verify, relay, record and replay webhooks.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches to them.
 
+pub mod check;
 pub mod completions;
 pub mod config;
 pub mod listen;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Replay(args) => replay::run(args, &global),
         Command::Tail(args) => tail::run(args, &global),
         Command::Serve(args) => serve::run(args, &global),
+        Command::Check(args) => check::run(*args, &global),
         Command::Completions(args) => completions::run(args),
     }
 }

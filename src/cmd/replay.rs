@@ -141,7 +141,7 @@ pub fn run(args: ReplayArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
     let headers = crate::util::parse_header_args(&args.headers)?;
     super::send::refuse_framing(&headers, "drop that -H; change the body with --set or --edit")?;
-    let to = args.to.as_deref().map(replay::target::parse_to).transpose()?;
+    let to = args.to.as_deref().map(crate::send::input::parse_url).transpose()?;
     let edited = !edits.is_empty() || args.edit;
     if edited && args.no_resign {
         tracing::warn!("--no-resign: the body changes but the recorded signature stays, so it will not match");
@@ -170,9 +170,10 @@ pub fn run(args: ReplayArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
             relay.pid
         );
     }
+    let routes = replay::target::Routes::of(&config);
     let signing = Arc::new(Signing::new(config, args.signing.request()));
     let resign = (args.resign || edited) && !args.no_resign;
-    let plan = Arc::new(Plan { to, resign, body, headers, signing });
+    let plan = Arc::new(Plan { to, resign, body, headers, signing, routes });
     let options = Options {
         concurrency: args.concurrency,
         rate: args.rate,

@@ -309,7 +309,7 @@ fn form_like(content_type: &str, body: &[u8]) -> bool {
 }
 
 /// Headers that frame the body on the wire; `-H` may not set them.
-const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
+pub(crate) const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
 
 /// Refuses `-H` headers that frame the body (`send` and `replay`): hooktap frames it
 /// itself, and another value would send a malformed request. `hint` says what to do instead.
@@ -391,7 +391,7 @@ pub(crate) fn progress_bar(count: Option<u64>) -> ProgressBar {
 }
 
 /// The built-in catalog plus the user's `fixtures_dir`, and what of that directory was left out.
-fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
+pub(crate) fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
     let mut catalog = Catalog::builtin();
     let problems = match config.get_str("fixtures_dir") {
         Some(dir) => catalog.add_user_dir_for(&config::expand_home(dir), &config.custom_profile_names()),
@@ -403,7 +403,7 @@ fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
 /// Warns of the problems in `fixtures_dir` that concern the catalog of `key` (all of
 /// them for `None`), and of those with the directory itself. `sending` leaves out a
 /// broken catalog of `key`'s own: its event lookup fails with that as the error.
-fn warn_about(problems: &[UserDirProblem], key: Option<&str>, sending: bool) {
+pub(crate) fn warn_about(problems: &[UserDirProblem], key: Option<&str>, sending: bool) {
     let key = key.map(catalog::provider_key);
     for problem in problems {
         let concerns = match (&key, &problem.folder) {

@@ -7,6 +7,7 @@ mod file;
 mod layout;
 mod profile;
 pub mod settings;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ pub use check::Problem;
 pub use file::{ConfigFile, FileLayer, KeyLines, read_layer};
 pub use profile::{CustomScheme, Profile, Signer, SignerRequest, secret_from_env, secret_from_file};
 pub use settings::{Origin, SETTINGS, Setting, Value};
+pub use validate::Finding;
 
 /// Where a command reads its configuration and database from: `--config` and `--db`
 /// (or their environment variables) once parsed; `None` means the default places.

@@ -1,6 +1,11 @@
-//! HTTP plumbing shared by `send`, the relay's forwarder and `replay`.
+//! HTTP plumbing: the client `send`, the relay's forwarder and `replay` share, and
+//! the server (with its TLS) the relay and the tunnel serve through.
 
 pub mod client;
+mod preface;
+pub mod server;
+pub mod tls;
+pub mod url;
 
 pub use client::{Body, HttpClient, Trust, client, client_with};
 

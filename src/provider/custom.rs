@@ -75,7 +75,13 @@ impl CustomScheme {
                 content_type: self.content_type.clone().unwrap_or_else(|| "application/json".into()),
                 timeout: Duration::from_secs(10),
                 tolerance: self.tolerance.or(self.timestamp_header.as_ref().map(|_| 300)),
-                retry: RetryPolicy { attempts: None, schedule: "defined by the sender".into() },
+                retry: RetryPolicy {
+                    attempts: None,
+                    schedule: "defined by the sender".into(),
+                    // Representative: what most senders do.
+                    delays: RetryPolicy::doubling(Duration::from_secs(60), 5),
+                    final_on_4xx: false,
+                },
                 event: lower(&self.event_header).map(Field::Header).unwrap_or(Field::Absent),
                 delivery_id: lower(&self.id_header).map(Field::Header).unwrap_or(Field::Absent),
                 ping_event: None,

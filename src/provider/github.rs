@@ -16,7 +16,12 @@ pub fn provider() -> Arc<dyn Provider> {
             content_type: "application/json".into(),
             timeout: Duration::from_secs(10),
             tolerance: None,
-            retry: RetryPolicy { attempts: Some(1), schedule: "no automatic retries; redeliver by hand".into() },
+            retry: RetryPolicy {
+                attempts: Some(1),
+                schedule: "no automatic retries; redeliver by hand".into(),
+                delays: Vec::new(),
+                final_on_4xx: false,
+            },
             event: Field::Header("x-github-event".into()),
             delivery_id: Field::Header("x-github-delivery".into()),
             ping_event: Some("ping".into()),

@@ -98,6 +98,21 @@ pub struct RetryPolicy {
     pub attempts: Option<u32>,
     /// The documented schedule or rule, in words.
     pub schedule: String,
+    /// The wait before each retry, in order: the documented waits, or, where the provider
+    /// documents only a rule ("exponential"), a representative schedule that follows it
+    /// (`schedule` says which). Empty when the provider does not retry by itself.
+    pub delays: Vec<Duration>,
+    /// Whether a 4xx answer ends a delivery for good, as Nexus documents; when false,
+    /// every answer but a 2xx (and every timeout) is retried.
+    pub final_on_4xx: bool,
+}
+
+impl RetryPolicy {
+    /// `retries` waits starting at `first` and doubling: what an undocumented
+    /// "exponential backoff" is taken to mean.
+    pub fn doubling(first: Duration, retries: u32) -> Vec<Duration> {
+        (0..retries).map(|n| first.saturating_mul(1 << n.min(30))).collect()
+    }
 }
 
 /// A provider's conventions: everything but the signing code.
@@ -329,6 +344,19 @@ mod tests {
             }
         }
         assert!(lookup("standard").unwrap().check_secret(&Secret::new("bad secret")).is_err());
+    }
+
+    #[test]
+    fn retry_delays_match_the_documented_attempts_and_grow() {
+        for p in builtins() {
+            let retry = &p.info().retry;
+            if let Some(attempts) = retry.attempts {
+                assert_eq!(retry.delays.len() + 1, attempts as usize, "{}", p.info().name);
+            }
+            assert!(retry.delays.windows(2).all(|w| w[0] <= w[1]), "{}: {:?}", p.info().name, retry.delays);
+        }
+        assert_eq!(RetryPolicy::doubling(Duration::from_secs(60), 3), [60, 120, 240].map(Duration::from_secs));
+        assert!(lookup("nexus").unwrap().info().retry.final_on_4xx);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub fn provider() -> Arc<dyn Provider> {
             retry: RetryPolicy {
                 attempts: Some(6),
                 schedule: "retries after 1 m, 5 m, 30 m, 2 h, 24 h, then marked failed".into(),
+                delays: [60, 300, 1800, 7200, 86_400].map(Duration::from_secs).to_vec(),
+                final_on_4xx: false,
             },
             event: Field::Json("event".into()),
             // NexaDesk sends no delivery id. `data.id` names the resource (a lead, a contact), which

@@ -20,6 +20,9 @@ pub fn provider() -> Arc<dyn Provider> {
             retry: RetryPolicy {
                 attempts: Some(11),
                 schedule: "up to 10 retries at increasing delays; disabled after 10 consecutive failures".into(),
+                // Representative: the seed does not say how the delays increase.
+                delays: RetryPolicy::doubling(Duration::from_secs(60), 10),
+                final_on_4xx: false,
             },
             // The body (a JSON array holding one record) names no event: the route's `event` or
             // the URL's last path segment does.

@@ -22,6 +22,9 @@ pub fn provider() -> Arc<dyn Provider> {
                 schedule: "exponential backoff on 5xx and timeouts only; 4xx is permanent; \
                            disabled after repeated consecutive failures"
                     .into(),
+                // Representative: the seed documents the rule, not the delays.
+                delays: RetryPolicy::doubling(Duration::from_secs(60), 5),
+                final_on_4xx: true,
             },
             event: Field::Header("x-nexus-event-type".into()),
             delivery_id: Field::Header("x-nexus-delivery-id".into()),

@@ -16,7 +16,13 @@ pub fn provider() -> Arc<dyn Provider> {
             content_type: "application/json".into(),
             timeout: Duration::from_secs(10),
             tolerance: None,
-            retry: RetryPolicy { attempts: Some(4), schedule: "maxRetries 3, exponential backoff".into() },
+            retry: RetryPolicy {
+                attempts: Some(4),
+                schedule: "maxRetries 3, exponential backoff".into(),
+                // Representative: the seeds give no base delay.
+                delays: RetryPolicy::doubling(Duration::from_secs(60), 3),
+                final_on_4xx: false,
+            },
             event: Field::Json("type".into()),
             // `evt_…`: the event's own id, stable across retries (seed 004 dedupes on it).
             delivery_id: Field::Json("id".into()),

@@ -16,7 +16,13 @@ pub fn provider() -> Arc<dyn Provider> {
             content_type: "application/json".into(),
             timeout: Duration::from_secs(5),
             tolerance: None,
-            retry: RetryPolicy { attempts: Some(9), schedule: "8 retries over 4 hours".into() },
+            retry: RetryPolicy {
+                attempts: Some(9),
+                schedule: "8 retries over 4 hours".into(),
+                // Representative: doubling from a minute, the last wait closing the 4 hours.
+                delays: [60, 120, 240, 480, 960, 1920, 3840, 6780].map(Duration::from_secs).to_vec(),
+                final_on_4xx: false,
+            },
             event: Field::Header("x-shopify-topic".into()),
             delivery_id: Field::Header("x-shopify-webhook-id".into()),
             ping_event: None,

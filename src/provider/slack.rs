@@ -19,6 +19,8 @@ pub fn provider() -> Arc<dyn Provider> {
             retry: RetryPolicy {
                 attempts: Some(4),
                 schedule: "3 retries: nearly immediately, after 1 minute, after 5 minutes".into(),
+                delays: [1, 60, 300].map(Duration::from_secs).to_vec(),
+                final_on_4xx: false,
             },
             // Events API: the wrapped event's type, else the envelope's own (url_verification);
             // slash commands are form-encoded and carry neither.

@@ -45,6 +45,8 @@ pub fn provider() -> Arc<dyn Provider> {
             retry: RetryPolicy {
                 attempts: Some(8),
                 schedule: "immediately, then after 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h (Svix)".into(),
+                delays: [5, 300, 1800, 7200, 18_000, 36_000, 36_000].map(Duration::from_secs).to_vec(),
+                final_on_4xx: false,
             },
             event: Field::Json("type".into()),
             delivery_id: Field::Header(WEBHOOK.id.into()),

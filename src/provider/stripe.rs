@@ -38,6 +38,9 @@ pub fn provider() -> Arc<dyn Provider> {
                 attempts: None,
                 schedule: "exponential backoff for up to 3 days (live mode); 3 times over a few hours (test mode)"
                     .into(),
+                // Representative: doubling from an hour stays within the 3 days.
+                delays: RetryPolicy::doubling(Duration::from_secs(3600), 6),
+                final_on_4xx: false,
             },
             event: Field::Json("type".into()),
             delivery_id: Field::Json("id".into()),

@@ -15,8 +15,11 @@ pub use crate::exchange::{DELIVERY_HEADER, SIGNATURE_HEADER};
 pub struct Meta {
     /// Delivery id.
     pub id: String,
-    /// Target base URL.
+    /// The route's target URL: the worker that forwards it, pauses and probes.
     pub target: String,
+    /// Whether the target is the exact destination (`--forward-to` with a path)
+    /// rather than a base the delivery's path joins.
+    pub exact: bool,
     /// Route prefix the delivery arrived on.
     pub route: String,
     /// Provider name.

@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::catalog::Catalog;
-use crate::config::{Config, Signer};
+use crate::config::{Config, Finding, Signer};
 use crate::error::usage_hint;
 
 use super::AckMode;
 
 use super::console::Output;
 use super::forwarder::ForwardSettings;
-use super::routes::{Route, Target};
-use super::tls::TlsSource;
+use super::routes::{Route, Target, repeated_path, shared_path};
+use crate::net::tls::TlsSource;
 
 /// Connections served at once; further ones wait in the accept queue.
 pub const MAX_CONNECTIONS: usize = 1024;
@@ -183,4 +183,39 @@ pub fn usable_secret(signer: &Signer) -> anyhow::Result<()> {
         let hint = signer.provider.secret_hint(secret).unwrap_or_else(|| "check where the secret comes from".into());
         crate::error::usage_hint(e.to_string(), hint)
     })
+}
+
+/// What `listen` would refuse in the routes: each `[[routes]]` entry built by the
+/// relay's own code, then the route table it would serve. A profile that cannot be
+/// resolved was reported with the profile; its route is still checked.
+pub fn route_findings(cfg: &Config) -> Vec<Finding> {
+    let mut problems = Vec::new();
+    let catalog = std::cell::OnceCell::new();
+    let default_ack = AckMode::default_for(None, cfg);
+    for (i, entry) in cfg.routes.iter().enumerate() {
+        let signer = match route_signer(cfg, i, entry) {
+            Ok(signer) => signer,
+            Err(e) => match entry.profile.as_deref().and_then(|name| Some((name, cfg.profiles.get(name)?))) {
+                Some((name, profile)) => profile.provider().ok().map(|provider| crate::config::Signer {
+                    provider,
+                    secret: None,
+                    profile: Some(name.to_string()),
+                    auth: None,
+                    tolerance: profile.tolerance,
+                }),
+                None => {
+                    problems.push(Finding::from_error(cfg.route_place(i, "profile"), &e));
+                    None
+                }
+            },
+        };
+        if let Err((field, e)) = config_route(i, entry, signer, entry.ack.unwrap_or(default_ack), None, &catalog) {
+            problems.push(Finding::from_error(cfg.route_place(i, field), &e));
+        }
+    }
+    // Every entry takes part, built or not; the one that repeats an earlier path is the one to point at.
+    if let Some((i, prefix)) = repeated_path(cfg.routes.iter().map(|r| r.path.as_str())) {
+        problems.push(Finding::from_error(cfg.route_place(i, "path"), &shared_path(&prefix)));
+    }
+    problems
 }

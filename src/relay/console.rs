@@ -12,6 +12,7 @@ use super::attempt::{Meta, Verdict};
 use super::printer;
 use super::routes::RouteTable;
 use crate::exchange::{Exchange as Outcome, Failure};
+pub use crate::net::server::Refused;
 
 /// How delivery lines are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,23 +58,6 @@ pub struct Received<'a> {
     pub filtered: bool,
 }
 
-/// A request answered before it could be stored: its body was too large, too slow or broken.
-#[derive(Debug)]
-pub struct Refused<'a> {
-    /// Method, when the request got as far as naming one.
-    pub method: Option<&'a str>,
-    /// Path, likewise.
-    pub path: Option<&'a str>,
-    /// Who sent it.
-    pub remote: Option<std::net::SocketAddr>,
-    /// The status it was answered.
-    pub answered: u16,
-    /// Why, as the sender was told.
-    pub reason: &'a str,
-    /// What the person running the relay can do about it.
-    pub hint: Option<&'a str>,
-}
-
 impl Console {
     /// A printer for `output`.
     pub fn new(output: Output) -> Console {
@@ -99,7 +83,8 @@ impl Console {
         if let Some(fp) = fingerprint {
             out.push_str(&format!("  TLS certificate SHA-256 fingerprint: {fp}\n"));
         }
-        if let Some(super::tls::TlsSource::SelfSigned { keep }) = config.tls.as_ref().filter(|_| fingerprint.is_some())
+        if let Some(crate::net::tls::TlsSource::SelfSigned { keep }) =
+            config.tls.as_ref().filter(|_| fingerprint.is_some())
             && keep.exists()
         {
             let shown = keep.display();
@@ -121,7 +106,13 @@ impl Console {
                 },
                 None => "no verification".into(),
             };
-            let target = r.target.as_ref().map_or("record only, answer 200".into(), |t| format!("→ {}", t.as_str()));
+            // Where a delivery's path goes: the one rule docs/listen.md states, spelt out.
+            let target = match &r.target {
+                None => "record only, answer 200".into(),
+                Some(t) if t.is_exact() => format!("→ {} (every path; its query kept)", t.as_str()),
+                Some(t) if r.path == "/" => format!("/<path> → {}/<path>", t.as_str().trim_end_matches('/')),
+                Some(t) => format!("{}/<rest> → {}/<rest>", r.path, t.as_str().trim_end_matches('/')),
+            };
             let ack = match r.ack {
                 super::AckMode::Immediate => "ack immediate",
                 super::AckMode::Passthrough => "ack passthrough",

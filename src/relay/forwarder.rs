@@ -198,7 +198,7 @@ impl Forwarder {
 
     /// Resolves a short grace after shutdown starts: a passthrough request still
     /// waiting on the app then gets an answer of its own instead of a dropped connection.
-    pub async fn stopped(&self) {
+    pub async fn stop_grace_over(&self) {
         self.inner.shutdown.wait().await;
         tokio::time::sleep(PASSTHROUGH_GRACE).await;
     }
@@ -241,7 +241,7 @@ impl Forwarder {
 
     /// Schedules every delivery left `pending` by an earlier run; returns how many
     /// went to each target, in the order the targets were first seen.
-    pub async fn resume(&self) -> anyhow::Result<Vec<(String, usize)>> {
+    pub async fn resume(&self, routes: &super::routes::RouteTable) -> anyhow::Result<Vec<(String, usize)>> {
         let mut after = 0i64;
         let mut counts: Vec<(String, usize)> = Vec::new();
         let retries = self.inner.settings.retries;
@@ -263,13 +263,14 @@ impl Forwarder {
                     Some((_, n)) => *n += 1,
                     None => counts.push((target.clone(), 1)),
                 }
-                let meta = Meta {
-                    id: r.id,
-                    target,
-                    route: r.route.unwrap_or_else(|| "/".into()),
-                    provider: r.provider,
-                    event: r.event,
-                };
+                let route = r.route.unwrap_or_else(|| "/".into());
+                // Exact as the route that took it is, while that route still sends there.
+                let exact = routes
+                    .iter()
+                    .find(|rt| rt.path == route)
+                    .and_then(|rt| rt.target.as_ref())
+                    .is_some_and(|t| t.as_str() == target && t.is_exact());
+                let meta = Meta { id: r.id, target, exact, route, provider: r.provider, event: r.event };
                 self.enqueue_at(Job { meta: Arc::new(meta), payload: None, attempts }, due).await;
             }
         }
@@ -335,7 +336,9 @@ pub(crate) async fn run_attempt(
         }
     };
     let settings = &inner.settings;
-    let url = super::routes::forward_url(&job.meta.target, &job.meta.route, &payload.path, payload.query.as_deref());
+    let meta = &job.meta;
+    let url =
+        super::routes::destination(&meta.target, meta.exact, &meta.route, &payload.path, payload.query.as_deref());
     let origin = Origin { id: &job.meta.id, provider: job.meta.provider.as_deref(), event: job.meta.event.as_deref() };
     let resign = settings.resign.as_ref().map_or(Resign::Keep, Resign::OwnProvider);
     // A passthrough answer goes back whole, so it may be longer than what a record keeps.

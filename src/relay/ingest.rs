@@ -13,7 +13,7 @@ use crate::store::{NewDelivery, Source, State};
 
 use super::attempt::{Job, Meta};
 use super::console::Received;
-use super::routes::{Route, suffix};
+use super::routes::{Route, Target, suffix};
 use super::{AckMode, App};
 use crate::exchange::{Failure, Recorded};
 
@@ -34,19 +34,53 @@ pub struct Checked {
     pub reason: Option<String>,
 }
 
+/// A request read in full, however it arrived: over the relay's own HTTP port,
+/// or through the tunnel. [`ingest`] takes it the same way whatever carried it.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// What carried it: `listen` or `tunnel`.
+    pub source: Source,
+    /// Method.
+    pub method: http::Method,
+    /// Path, as sent.
+    pub path: String,
+    /// Query string without `?`.
+    pub query: Option<String>,
+    /// Every header in order, repeats kept; the host it was sent to as `host`.
+    pub headers: HeaderMap,
+    /// The body, byte for byte.
+    pub body: Bytes,
+    /// Who sent it, as far as the carrier knows.
+    pub remote: Option<String>,
+}
+
+impl Incoming {
+    /// A request hyper read: its parts and its body.
+    pub fn from_parts(
+        source: Source,
+        parts: http::request::Parts,
+        body: Bytes,
+        remote: Option<SocketAddr>,
+    ) -> Incoming {
+        Incoming {
+            source,
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: with_authority(parts.headers, &parts.uri),
+            method: parts.method,
+            body,
+            remote: remote.map(|a| a.to_string()),
+        }
+    }
+}
+
 /// Stores the request and answers it.
-pub async fn ingest(
-    app: &App,
-    parts: http::request::Parts,
-    body: Bytes,
-    remote: Option<SocketAddr>,
-) -> Response<Full<Bytes>> {
-    let path = parts.uri.path().to_string();
-    let query = parts.uri.query().map(str::to_owned);
+pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
+    let Incoming { source, method, path, query, headers, body, remote } = incoming;
     let route = app.routes.find(&path).cloned();
     let checked = match &route {
-        Some(r) => verify(r, &parts.headers, &body, &path),
-        None => detect(&parts.headers, &body),
+        Some(r) => verify(r, &headers, &body, &path),
+        None => detect(&headers, &body),
     };
     let signature = checked.signature.unwrap_or(SignatureState::Unchecked);
     let refused = matches!(signature, SignatureState::Invalid | SignatureState::Missing) && !app.forward_invalid;
@@ -62,10 +96,9 @@ pub async fn ingest(
         (_, false, Some(_)) => State::Pending,
         _ => State::Recorded,
     };
-    let headers = with_authority(parts.headers, &parts.uri);
-    let mut d = NewDelivery::request(Source::Listen, parts.method.as_str(), &path, headers, body);
+    let mut d = NewDelivery::request(source, method.as_str(), &path, headers, body);
     d.query = query;
-    d.remote_addr = remote.map(|a| a.to_string());
+    d.remote_addr = remote;
     d.route = route.as_ref().map(|r| r.path.clone());
     d.provider = checked.provider.clone();
     d.profile = checked.profile;
@@ -80,12 +113,13 @@ pub async fn ingest(
         meta: Arc::new(Meta {
             id: d.id.clone(),
             target,
+            exact: route.as_ref().and_then(|r| r.target.as_ref()).is_some_and(Target::is_exact),
             route: route.as_ref().map_or_else(|| "/".into(), |r| r.path.clone()),
             provider: checked.provider.clone(),
             event: checked.event.clone(),
         }),
         payload: Some(Arc::new(Recorded {
-            method: parts.method.clone(),
+            method: method.clone(),
             path: path.clone(),
             query: d.query.clone(),
             headers: d.headers.clone(),
@@ -100,7 +134,7 @@ pub async fn ingest(
         Ok(i) => i,
         Err(e) => {
             app.stats.storage_error();
-            app.console.storage_error(parts.method.as_str(), &path, &e.to_string());
+            app.console.storage_error(method.as_str(), &path, &e.to_string());
             return text(StatusCode::SERVICE_UNAVAILABLE, "hooktap could not store this delivery; retry later\n");
         }
     };
@@ -118,7 +152,7 @@ pub async fn ingest(
                 passthrough(result, r.passthrough_timeout)
             }
             // The row stays pending and is forwarded after the next start; the sender retries meanwhile.
-            () = app.forwarder.stopped() => text(
+            () = app.forwarder.stop_grace_over() => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "hooktap is stopping; the delivery is stored and is forwarded when it starts again\n",
             ),
@@ -138,7 +172,7 @@ pub async fn ingest(
     if state != State::Pending || inserted.duplicate_of.is_some() || waits {
         app.console.received(&Received {
             id: &id,
-            method: parts.method.as_str(),
+            method: method.as_str(),
             path: &path,
             provider: checked.provider.as_deref(),
             event: checked.event.as_deref(),

@@ -4,17 +4,15 @@
 //! resumes its pending work and returns a [`Running`] relay; [`run`] does the same and stops it when a
 //! shutdown future resolves. Nothing is acknowledged before it is committed.
 
+pub mod admit;
 pub mod attempt;
 pub mod config;
 pub mod console;
 pub mod forwarder;
 pub mod health;
 pub mod ingest;
-mod preface;
 mod printer;
 pub mod routes;
-pub mod server;
-pub mod tls;
 mod worker;
 
 use std::net::SocketAddr;
@@ -27,8 +25,8 @@ use anyhow::Context;
 pub use config::RelayConfig;
 pub use routes::AckMode;
 
+use crate::net::{server, tls};
 use crate::signal::{Shutdown, ShutdownTrigger, shutdown_pair};
-pub use tls::TlsMode;
 
 use crate::store::{Reader, Store, Writer, owner};
 
@@ -164,7 +162,7 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     for target in app.routes.iter().filter_map(|r| r.target.as_ref()) {
         app.forwarder.add_target(target.as_str());
     }
-    let resumed = app.forwarder.resume().await.context("resuming pending deliveries")?;
+    let resumed = app.forwarder.resume(&app.routes).await.context("resuming pending deliveries")?;
     let fingerprint = tls.as_ref().map(|t| t.fingerprint.clone());
 
     let stats = app.stats.clone();

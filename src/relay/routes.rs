@@ -29,32 +29,40 @@ impl AckMode {
     }
 }
 
-/// Where a route forwards to: an absolute `http://` or `https://` URL.
+/// Where a route forwards to: an absolute `http://` or `https://` URL, and how a
+/// delivery's own path joins it (see [`Route::destination`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target(String);
+pub struct Target {
+    url: String,
+    exact: bool,
+}
 
 impl Target {
-    /// Checks that `url` is an absolute http(s) URL.
+    /// A configured route's target: the path after the route's prefix is appended
+    /// (`/webhooks/nexadesk` → `http://localhost:3000/hooks` sends `/webhooks/nexadesk/x`
+    /// to `/hooks/x`). A URL without a scheme means `http://`.
     pub fn parse(url: &str) -> anyhow::Result<Target> {
-        let hint = "give an absolute URL such as http://localhost:3000/webhooks";
-        let uri: http::Uri =
-            url.parse().map_err(|e| usage_hint(format!("forward target {url:?} is not a valid URL: {e}"), hint))?;
-        if let Some((_, fragment)) = url.split_once('#') {
-            // A fragment never reaches a server, and what follows it would swallow each delivery's path and query.
-            return Err(usage_hint(
-                format!("forward target {url:?} has a #fragment (#{fragment}), which no server receives"),
-                "drop the # and what follows it",
-            ));
-        }
-        match (uri.scheme_str(), uri.authority()) {
-            (Some("http" | "https"), Some(_)) => Ok(Target(url.to_string())),
-            _ => Err(usage_hint(format!("forward target {url:?} must be an http:// or https:// URL"), hint)),
-        }
+        let url = crate::net::url::http_url(url, "forward target")?;
+        Ok(Target { url: url.text, exact: false })
     }
 
-    /// The URL as given.
+    /// `--forward-to`'s target, as `proxy_pass` and Stripe read one: with a path it is
+    /// the exact destination (the delivery's query kept); without one, the delivery's
+    /// path is appended.
+    pub fn parse_flag(url: &str) -> anyhow::Result<Target> {
+        let url = crate::net::url::http_url(url, "--forward-to")?;
+        let exact = url.has_path();
+        Ok(Target { url: url.text, exact })
+    }
+
+    /// The URL as given (with `http://` when it had no scheme).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.url
+    }
+
+    /// Whether every delivery goes to this URL itself, whatever its path.
+    pub fn is_exact(&self) -> bool {
+        self.exact
     }
 }
 
@@ -137,6 +145,12 @@ impl Route {
         self.event_keys.is_empty() || event.is_some_and(|e| self.event_keys.contains(&normalize(e)))
     }
 
+    /// The full URL a delivery on `path` with `query` is forwarded to, if the route forwards.
+    pub fn destination(&self, path: &str, query: Option<&str>) -> Option<String> {
+        let target = self.target.as_ref()?;
+        Some(destination(target.as_str(), target.exact, &self.path, path, query))
+    }
+
     /// The provider's name, when the route has a signer.
     pub fn provider_name(&self) -> Option<&str> {
         self.signer.as_ref().map(|s| s.provider.info().name.as_str())
@@ -191,6 +205,22 @@ impl RouteTable {
 /// The part of `path` after the route prefix (`""` or starting with `/`).
 pub fn suffix<'a>(route: &str, path: &'a str) -> &'a str {
     if route == "/" { path } else { path.strip_prefix(route).unwrap_or("") }
+}
+
+/// The URL a delivery on `path` with `query`, arrived on route prefix `route`, goes
+/// to at `target`: `target` itself when it is `exact`, else `target` joined by the
+/// path after the prefix ([`forward_url`]).
+pub fn destination(target: &str, exact: bool, route: &str, path: &str, query: Option<&str>) -> String {
+    if exact { join_query(target, query) } else { forward_url(target, route, path, query) }
+}
+
+/// `url` with `query` added to the one it has.
+fn join_query(url: &str, query: Option<&str>) -> String {
+    match query.filter(|q| !q.is_empty()) {
+        Some(q) if url.contains('?') => format!("{url}&{q}"),
+        Some(q) => format!("{url}?{q}"),
+        None => url.to_owned(),
+    }
 }
 
 /// The URL a delivery is forwarded to: target + path suffix + original query.
@@ -281,12 +311,51 @@ mod tests {
     }
 
     #[test]
-    fn targets_must_be_absolute_http_urls() {
-        assert!(Target::parse("http://localhost:3000/x").is_ok());
-        assert!(Target::parse("localhost:3000").is_err());
+    fn targets_are_http_urls_and_no_scheme_means_http() {
+        assert_eq!(Target::parse("http://localhost:3000/x").unwrap().as_str(), "http://localhost:3000/x");
+        assert_eq!(Target::parse("localhost:3000").unwrap().as_str(), "http://localhost:3000");
         assert!(Target::parse("ftp://h/x").is_err());
         // Regression: accepted, then each delivery's path and query went after the fragment and were lost.
         let err = Target::parse("http://127.0.0.1:3000/y#frag").unwrap_err().to_string();
-        assert!(err.contains("has a #fragment (#frag), which no server receives"), "{err}");
+        assert!(err.contains("a #fragment (#frag) never reaches a server"), "{err}");
+    }
+
+    /// The forwarding rule, the one table docs/listen.md gives.
+    #[test]
+    fn a_flag_target_with_a_path_is_the_destination_and_routes_strip_their_prefix() {
+        let route = |path: &str, target: Target| {
+            Route::new(path, None, Some(target), &[], AckMode::Immediate, None, None).unwrap()
+        };
+        let flag = |url: &str| route("/", Target::parse_flag(url).unwrap());
+        let cases = [
+            // --forward-to with a path: exactly there, the delivery's query kept.
+            (
+                flag("http://localhost:3000/webhooks/nexadesk"),
+                "/webhooks/nexadesk",
+                Some("a=1"),
+                "http://localhost:3000/webhooks/nexadesk?a=1",
+            ),
+            (flag("localhost:3000/hook?k=v"), "/elsewhere/x", Some("a=1"), "http://localhost:3000/hook?k=v&a=1"),
+            // --forward-to without a path: the delivery's path appended.
+            (flag("http://localhost:3000"), "/webhooks/nexadesk", None, "http://localhost:3000/webhooks/nexadesk"),
+            (flag("http://localhost:3000/"), "/a/b", Some("q"), "http://localhost:3000/a/b?q"),
+            // A configured route: the path after its prefix joins the target.
+            (
+                route("/webhooks/nexadesk", Target::parse("http://localhost:3000/hooks").unwrap()),
+                "/webhooks/nexadesk/x",
+                None,
+                "http://localhost:3000/hooks/x",
+            ),
+            (
+                route("/webhooks/nexadesk", Target::parse("http://localhost:3000/hooks").unwrap()),
+                "/webhooks/nexadesk",
+                Some("a=1"),
+                "http://localhost:3000/hooks?a=1",
+            ),
+        ];
+        for (r, path, query, want) in cases {
+            assert_eq!(r.destination(path, query).as_deref(), Some(want), "{path} on {}", r.path);
+        }
+        assert!(Route::record_only("/").destination("/x", None).is_none());
     }
 }

@@ -1,4 +1,4 @@
-//! Relay tests through [`server::handle`], without a socket.
+//! Relay tests through [`admit::handle`], without a socket.
 
 use std::sync::Arc;
 
@@ -9,9 +9,10 @@ use hyper::body::{Body, Frame};
 
 use super::*;
 use crate::config::Signer;
-use crate::provider::SignInput;
+use crate::provider::{SignInput, SignatureState};
 use crate::relay::AckMode;
 use crate::secret::Secret;
+use crate::store::State;
 
 struct Fixture {
     app: Arc<App>,
@@ -31,7 +32,7 @@ impl Fixture {
     }
 
     async fn send(&self, req: Request<Full<Bytes>>) -> (StatusCode, http::HeaderMap, Bytes) {
-        let resp = server::handle(&self.app, req, None).await;
+        let resp = admit::handle(&self.app, req, None).await;
         let (parts, body) = resp.into_parts();
         (parts.status, parts.headers, body.collect().await.unwrap().to_bytes())
     }
@@ -97,7 +98,7 @@ async fn oversize_bodies_get_413_whether_declared_or_streamed() {
     assert_eq!(f.send(declared).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     // No length up front: the limit applies while reading.
     let chunks = Chunks((0..4).map(|_| Bytes::from_static(b"12345678")).collect());
-    let resp = server::handle(&f.app, post("/h").body(chunks).unwrap(), None).await;
+    let resp = admit::handle(&f.app, post("/h").body(chunks).unwrap(), None).await;
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let exact = post("/h").body(Full::new(Bytes::from_static(&[b'x'; 16]))).unwrap();
     assert_eq!(f.send(exact).await.0, StatusCode::OK);
@@ -125,7 +126,7 @@ impl Body for Stalled {
 #[tokio::test]
 async fn a_body_that_never_arrives_gets_408_and_counts_as_refused() {
     let f = Fixture::new(|c| c.body_timeout = std::time::Duration::from_millis(50));
-    let resp = server::handle(&f.app, post("/slow").body(Stalled).unwrap(), None).await;
+    let resp = admit::handle(&f.app, post("/slow").body(Stalled).unwrap(), None).await;
     assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
     let text = resp.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&text).contains("did not arrive within 0.05 s"), "{text:?}");
@@ -244,7 +245,7 @@ async fn storage_failure_answers_503() {
     let (app, writer_thread) = App::open(&config, shutdown_pair().1).unwrap();
     // Pull the table out from under the writer: every insert now fails, and the sender must hear it.
     Store::open(&db).unwrap().conn().execute_batch("DROP TABLE attempts; DROP TABLE deliveries;").unwrap();
-    let resp = server::handle(&app, post("/x").body(Full::new(Bytes::new())).unwrap(), None).await;
+    let resp = admit::handle(&app, post("/x").body(Full::new(Bytes::new())).unwrap(), None).await;
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(app.stats.received_count(), 0);
     drop(app);
@@ -310,4 +311,47 @@ async fn a_provider_that_names_its_events_gets_none_from_the_path() {
     assert_eq!(status, StatusCode::OK);
     let d = f.store().get(h[attempt::DELIVERY_HEADER].to_str().unwrap()).unwrap();
     assert_eq!((d.event, d.signature.as_str()), (None, "valid"));
+}
+
+#[tokio::test]
+async fn an_incoming_that_never_met_hyper_is_verified_and_stored_like_any_other() {
+    let f = Fixture::new(|c| {
+        c.routes =
+            vec![routes::Route::new("/gh", Some(github_signer()), None, &[], AckMode::Immediate, None, None).unwrap()]
+    });
+    let signer = github_signer();
+    let body = Bytes::from_static(b"{\"zen\":\"\x00\xff raw\"}");
+    let mut headers = signer
+        .provider
+        .sign(&SignInput {
+            body: &body,
+            secret: signer.secret.as_ref().unwrap(),
+            timestamp: 0,
+            id: "t-1",
+            event: Some("push"),
+        })
+        .unwrap();
+    headers.append("x-rep", "1".parse().unwrap());
+    headers.append("x-rep", "2".parse().unwrap());
+    // As the tunnel hands it over: parts read off a WebSocket frame, not a hyper request.
+    let incoming = ingest::Incoming {
+        source: crate::store::Source::Tunnel,
+        method: http::Method::PUT,
+        path: "/gh/in".into(),
+        query: Some("a=1&a=2".into()),
+        headers,
+        body: body.clone(),
+        remote: Some("203.0.113.9:4711".into()),
+    };
+    let resp = ingest::ingest(&f.app, incoming).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let d = f.store().get(resp.headers()[attempt::DELIVERY_HEADER].to_str().unwrap()).unwrap();
+    assert_eq!(
+        (d.source, d.signature, d.state),
+        (crate::store::Source::Tunnel, SignatureState::Valid, State::Recorded)
+    );
+    assert_eq!((d.method.as_str(), d.path.as_str(), d.query.as_deref()), ("PUT", "/gh/in", Some("a=1&a=2")));
+    assert_eq!(d.body, body, "the body byte for byte");
+    assert_eq!(d.headers.get_all("x-rep").iter().collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!((d.remote_addr.as_deref(), d.provider_delivery_id.as_deref()), (Some("203.0.113.9:4711"), Some("t-1")));
 }

@@ -71,6 +71,8 @@ pub struct Plan {
     pub headers: HeaderMap,
     /// Who re-signs.
     pub signing: Arc<Signing>,
+    /// The configured catch-all routes, to replay a delivery where the relay sent it.
+    pub routes: super::target::Routes,
 }
 
 /// One replay request, built once (a fresh signature must not change if the request
@@ -104,7 +106,7 @@ impl Plan {
     /// The replay request for `d`; `id` is the new delivery's, which the request names
     /// in `X-Hooktap-Delivery`.
     pub fn prepare(&self, d: &Delivery, id: &str) -> Result<Ready, Skip> {
-        let url = super::target::url_for(d, self.to.as_ref())?;
+        let url = super::target::url_for(d, self.to.as_ref(), &self.routes)?;
         let mut recorded = Recorded::from_delivery(d)
             .ok_or_else(|| Skip::new(format!("its method {:?} is not an HTTP method", d.method), ""))?;
         let own_provider = d.provider.as_deref().and_then(|p| crate::provider::lookup(p).ok());

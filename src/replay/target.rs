@@ -1,28 +1,41 @@
-//! Where a replay goes: `--to` (a URL with a path is the exact destination and keeps
-//! the original query; one without a path gets the original path too), else where
-//! the delivery itself went: the URL the relay forwarded it to through its route, or
-//! the exact URL `send` or an earlier replay sent it to.
+//! Where a replay goes. `--to` follows `listen --forward-to`'s rule: a URL with a path
+//! is the exact destination and keeps the original query; one without a path gets the
+//! original path too. Without `--to`, a delivery goes where it went before: where the
+//! relay forwarded it (its route's target by the same rules the relay used), or the
+//! exact URL `send` or an earlier replay sent it to.
 
 use super::Skip;
-use crate::send::input::{Target, parse_url};
+use crate::relay::routes::destination;
+use crate::send::input::Target;
 use crate::store::Delivery;
 
-/// Parses `--to`; a URL without a scheme (`localhost:3000/hook`) means `http://`.
-pub fn parse_to(text: &str) -> anyhow::Result<Target> {
-    let text = text.trim();
-    if text.contains("://") { parse_url(text) } else { parse_url(&format!("http://{text}")) }
+/// The targets of configured catch-all (`/`) routes, as the relay reads them: a delivery
+/// on `/` to one of these was forwarded by the configuration's rule, any other on `/`
+/// by `--forward-to`'s (flags make only the catch-all route, and replace a configured one).
+#[derive(Debug, Clone, Default)]
+pub struct Routes(Vec<String>);
+
+impl Routes {
+    /// The catch-all routes of `config`; a target that cannot be used is left out.
+    pub fn of(config: &crate::config::Config) -> Routes {
+        let root = config.routes.iter().filter(|r| r.path.trim_end_matches('/').is_empty());
+        let targets = root.filter_map(|r| crate::net::url::http_url(r.forward_to.as_deref()?, "").ok());
+        Routes(targets.map(|url| url.text).collect())
+    }
 }
 
 /// The URL `d` is replayed to.
-pub fn url_for(d: &Delivery, to: Option<&Target>) -> Result<String, Skip> {
+pub fn url_for(d: &Delivery, to: Option<&Target>, routes: &Routes) -> Result<String, Skip> {
+    let query = d.query.as_deref();
     if let Some(to) = to {
-        return Ok(to_url(to, &d.path, d.query.as_deref()));
+        return Ok(destination(&to.url, has_path(&to.uri), "/", &d.path, query));
     }
     match (&d.target, &d.route) {
-        // Received on a route: where the relay sent it (the route's target plus the path
-        // beyond the route's prefix, and the query).
         (Some(target), Some(route)) => {
-            Ok(crate::relay::routes::forward_url(target, route, &d.path, d.query.as_deref()))
+            // `--forward-to` with a path is exact; a configured route appends what follows its prefix.
+            let from_flag = route == "/" && !routes.0.contains(target);
+            let exact = from_flag && target.parse::<http::Uri>().is_ok_and(|u| has_path(&u));
+            Ok(destination(target, exact, route, &d.path, query))
         }
         // `send` and `replay` record the exact URL they sent to.
         (Some(target), None) => Ok(target.clone()),
@@ -30,24 +43,6 @@ pub fn url_for(d: &Delivery, to: Option<&Target>) -> Result<String, Skip> {
     }
 }
 
-/// `--to` for a delivery received at `path` with `query`.
-fn to_url(to: &Target, path: &str, query: Option<&str>) -> String {
-    let (base, to_query) = match to.url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (to.url.as_str(), None),
-    };
-    let mut url = base.to_owned();
-    if matches!(to.uri.path(), "" | "/") {
-        url.truncate(url.trim_end_matches('/').len());
-        if !path.starts_with('/') {
-            url.push('/');
-        }
-        url.push_str(path);
-    }
-    let queries: Vec<&str> = [to_query, query].into_iter().flatten().filter(|q| !q.is_empty()).collect();
-    if !queries.is_empty() {
-        url.push('?');
-        url.push_str(&queries.join("&"));
-    }
-    url
+fn has_path(uri: &http::Uri) -> bool {
+    !matches!(uri.path(), "" | "/")
 }

@@ -47,7 +47,8 @@ fn stored(store: &mut Store, route: Option<&str>, target: Option<&str>) -> Deliv
 fn plan(resign: bool, body: BodyChange, headers: HeaderMap, to: Option<&str>) -> Plan {
     let flags = SignerRequest { secret: Some(SECRET.into()), ..SignerRequest::default() };
     Plan {
-        to: to.map(|t| target::parse_to(t).unwrap()),
+        to: to.map(|t| crate::send::input::parse_url(t).unwrap()),
+        routes: target::Routes::default(),
         resign,
         body,
         headers,
@@ -73,7 +74,10 @@ fn targets_follow_the_route_the_exact_url_or_to() {
     let listened = stored(&mut store, Some("/in/github"), Some("http://app:3000/gh"));
     let sent = stored(&mut store, None, Some("http://app:3000/exact?a=1"));
     let recorded = stored(&mut store, Some("/"), None);
-    let url = |d: &Delivery, to: Option<&str>| target::url_for(d, to.map(|t| target::parse_to(t).unwrap()).as_ref());
+    let routes = target::Routes::default();
+    let url = |d: &Delivery, to: Option<&str>| {
+        target::url_for(d, to.map(|t| crate::send::input::parse_url(t).unwrap()).as_ref(), &routes)
+    };
     assert_eq!(url(&listened, None).unwrap(), "http://app:3000/gh/push?a=1", "as the relay forwarded it");
     assert_eq!(url(&sent, None).unwrap(), "http://app:3000/exact?a=1", "where send sent it");
     assert_eq!(url(&sent, Some("localhost:4000")).unwrap(), "http://localhost:4000/in/github/push?a=1");
@@ -82,7 +86,21 @@ fn targets_follow_the_route_the_exact_url_or_to() {
     assert_eq!(url(&sent, Some("http://h/x?k=v")).unwrap(), "http://h/x?k=v&a=1");
     let skip = url(&recorded, None).unwrap_err();
     assert!(skip.reason.contains("no target") && skip.hint.as_deref() == Some("pass --to URL"), "{skip:?}");
-    assert!(target::parse_to("ftp://h/").is_err());
+    // On the catch-all route, a target with a path came from --forward-to, which is exact,
+    // unless the configuration's own catch-all route names it.
+    let flagged = stored(&mut store, Some("/"), Some("http://app:3000/gh"));
+    assert_eq!(url(&flagged, None).unwrap(), "http://app:3000/gh?a=1");
+    let mut config = Config::default();
+    config.routes = vec![crate::config::Route {
+        path: "/".into(),
+        profile: None,
+        forward_to: Some("app:3000/gh".into()),
+        events: Vec::new(),
+        ack: None,
+        event: None,
+    }];
+    let configured = target::url_for(&flagged, None, &target::Routes::of(&config)).unwrap();
+    assert_eq!(configured, "http://app:3000/gh/in/github/push?a=1");
 }
 
 #[test]

@@ -214,23 +214,22 @@ pub struct Target {
 /// `--to`: an absolute http(s) URL. Credentials in it (`http://user:pw@host/`)
 /// become Basic authorization, as curl makes them, and leave the URL.
 pub fn parse_url(text: &str) -> anyhow::Result<Target> {
-    let hint = "use an absolute URL such as http://localhost:3000/webhooks";
-    let uri: Uri = text.parse().map_err(|e| usage_hint(format!("invalid --to URL {text:?}: {e}"), hint))?;
-    let authority = match (uri.scheme_str(), uri.authority()) {
-        (Some("http" | "https"), Some(authority)) => authority.as_str().to_owned(),
-        (Some(other), Some(_)) => {
-            return Err(usage_hint(format!("--to URL {text:?} uses {other}:"), "only http and https are supported"));
-        }
-        _ => return Err(usage_hint(format!("invalid --to URL {text:?}: not an absolute URL"), hint)),
-    };
+    parse_url_named(text, "--to")
+}
+
+/// [`parse_url`] for a URL that errors call `what` (`--to URL`, `URL`).
+pub fn parse_url_named(text: &str, what: &str) -> anyhow::Result<Target> {
+    let hint = "give a URL such as http://localhost:3000/webhooks (http:// is assumed when none is given)";
+    let crate::net::url::HttpUrl { text, uri } = crate::net::url::http_url(text, what)?;
+    let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_default();
     let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return Ok(Target { uri, url: text.to_owned(), basic: None });
+        return Ok(Target { uri, url: text, basic: None });
     };
     let credentials = percent_encoding::percent_decode_str(userinfo).collect::<Vec<u8>>();
     let basic = Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(credentials)));
     let mut parts = uri.into_parts();
-    parts.authority = Some(host.parse().map_err(|e| usage_hint(format!("invalid --to URL host {host:?}: {e}"), hint))?);
-    let uri = Uri::from_parts(parts).map_err(|e| usage_hint(format!("invalid --to URL: {e}"), hint))?;
+    parts.authority = Some(host.parse().map_err(|e| usage_hint(format!("invalid {what} host {host:?}: {e}"), hint))?);
+    let uri = Uri::from_parts(parts).map_err(|e| usage_hint(format!("invalid {what}: {e}"), hint))?;
     Ok(Target { url: uri.to_string(), uri, basic: Some(basic) })
 }
 
@@ -311,10 +310,10 @@ mod tests {
     }
 
     #[test]
-    fn urls_must_be_absolute_http() {
+    fn urls_are_http_and_no_scheme_means_http() {
         assert!(parse_url("http://127.0.0.1:3000/hook?x=1").is_ok());
         assert!(parse_url("https://example.com").is_ok());
-        assert!(parse_url("localhost:3000/hook").is_err());
+        assert_eq!(parse_url("localhost:3000/hook").unwrap().url, "http://localhost:3000/hook");
         assert!(parse_url("ftp://example.com/x").is_err());
         assert!(parse_url("/hook").is_err());
     }

@@ -124,39 +124,39 @@ impl State {
 pub struct NewDelivery {
     /// Time-sortable id; [`new_id`] makes one.
     pub id: String,
-    /// Unix milliseconds.
+    /// When it arrived (or was sent), unix milliseconds.
     pub received_at: i64,
-    /// Where it came from.
+    /// What carried it in, or made it.
     pub source: Source,
-    /// HTTP method.
+    /// The request's method, as sent.
     pub method: String,
-    /// Request path.
+    /// The request's path, as sent.
     pub path: String,
     /// Query string without `?`.
     pub query: Option<String>,
-    /// Every header, repeats kept.
+    /// Every header in order, repeats kept.
     pub headers: HeaderMap,
-    /// The raw body.
+    /// The body, byte for byte.
     pub body: Bytes,
-    /// Peer address.
+    /// The sender's address as the carrier saw it.
     pub remote_addr: Option<String>,
-    /// Provider name.
+    /// The provider whose scheme checked it, when one did.
     pub provider: Option<String>,
-    /// Profile name.
+    /// The configured profile that checked it.
     pub profile: Option<String>,
     /// Route path prefix that matched.
     pub route: Option<String>,
-    /// Event type.
+    /// Its event type, when known.
     pub event: Option<String>,
-    /// The provider's delivery id.
+    /// The provider's own id for the delivery.
     pub provider_delivery_id: Option<String>,
-    /// Signature result.
+    /// What the signature check found.
     pub signature: SignatureState,
     /// Why the signature failed.
     pub signature_reason: Option<String>,
-    /// Initial state.
+    /// The state it starts in.
     pub state: State,
-    /// Forward target.
+    /// The URL it is to be forwarded to.
     pub target: Option<String>,
     /// When to first try forwarding (unix ms), for pending deliveries.
     pub next_attempt_at: Option<i64>,
@@ -200,83 +200,84 @@ pub struct Inserted {
     pub duplicate_of: Option<String>,
 }
 
-/// A stored delivery, as read back.
+/// A stored delivery, as read back: the request byte for byte, what hooktap made
+/// of it, and where its forwarding stands. Lists read [`super::Summary`] instead.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Delivery {
-    /// Insertion order; increases with every stored delivery.
+    /// Insertion order; increases with every stored delivery, so a follower asks for higher ones.
     pub seq: i64,
-    /// Id.
+    /// hooktap's id, a ULID: it sorts by time, and a unique prefix finds it.
     pub id: String,
-    /// Unix milliseconds.
+    /// When it arrived (or was sent), unix milliseconds.
     pub received_at: i64,
-    /// Where it came from.
+    /// What carried it in, or made it.
     pub source: Source,
-    /// HTTP method.
+    /// The request's method, as sent.
     pub method: String,
-    /// Path.
+    /// The request's path, as sent (not decoded).
     pub path: String,
-    /// Query string.
+    /// The query string without `?`, as sent.
     pub query: Option<String>,
-    /// Headers, repeats kept.
+    /// Every request header in order, repeats kept; values are bytes.
     #[serde(skip)]
     pub headers: HeaderMap,
-    /// Raw body.
+    /// The request body, byte for byte.
     #[serde(skip)]
     pub body: Bytes,
-    /// Body size in bytes.
+    /// The body's length in bytes.
     pub body_size: i64,
-    /// Peer address.
+    /// The sender's address as the carrier saw it (`ip:port`).
     pub remote_addr: Option<String>,
-    /// Provider.
+    /// The provider whose scheme checked it, or whose signature header it carried.
     pub provider: Option<String>,
-    /// Profile.
+    /// The configured profile that checked it.
     pub profile: Option<String>,
-    /// Route prefix.
+    /// The path prefix of the route it arrived on.
     pub route: Option<String>,
-    /// Event type.
+    /// Its event type, from a header, the envelope, the route or the path.
     pub event: Option<String>,
-    /// Provider's delivery id.
+    /// The provider's own id for the delivery, which repeats when the provider retries.
     pub provider_delivery_id: Option<String>,
-    /// Signature result.
+    /// What the signature check found.
     pub signature: SignatureState,
-    /// Why it failed.
+    /// Why the check failed, in `verify`'s words.
     pub signature_reason: Option<String>,
-    /// Earlier delivery with the same provider id.
+    /// The earliest received delivery with the same provider delivery id.
     pub duplicate_of: Option<String>,
-    /// State.
+    /// Where it is in its life.
     pub state: State,
-    /// Forward target.
+    /// The URL it is (or was) forwarded to.
     pub target: Option<String>,
-    /// Attempts so far.
+    /// Attempts made so far.
     pub attempts: i64,
-    /// Next attempt (unix ms).
+    /// When the next attempt is due (unix ms), while pending.
     pub next_attempt_at: Option<i64>,
-    /// Last response status.
+    /// The last attempt's response status, when it got an answer.
     pub last_status: Option<i64>,
-    /// Last attempt's duration in microseconds.
+    /// How long the last attempt took, in microseconds.
     pub last_duration_us: Option<i64>,
-    /// Last attempt's error.
+    /// Why the last attempt got no answer.
     pub last_error: Option<String>,
-    /// Replayed delivery.
+    /// The delivery this one re-delivers (`replay`).
     pub replay_of: Option<String>,
 }
 
 /// A forward, replay or send attempt about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewAttempt {
-    /// The delivery.
+    /// The delivery it was an attempt at.
     pub delivery_id: String,
     /// `forward`, `replay` or `send`.
     pub kind: &'static str,
-    /// Target URL.
+    /// The full URL the request went to.
     pub target: String,
-    /// Unix ms.
+    /// When it started, unix milliseconds.
     pub started_at: i64,
-    /// How long it took.
+    /// From sending to the last answer byte (or the failure), in microseconds.
     pub duration_us: i64,
-    /// Response status, if any.
+    /// The answer's status, when one came.
     pub status: Option<u16>,
-    /// Response headers.
+    /// The answer's headers, in order.
     pub response_headers: Option<HeaderMap>,
     /// Response body (capped by the store).
     pub response_body: Option<Bytes>,
@@ -299,32 +300,32 @@ pub struct SentDelivery {
     pub state: State,
 }
 
-/// A stored attempt.
+/// A stored attempt: one try at delivering, and the answer or why there was none.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Attempt {
-    /// Row id.
+    /// Row id; increases with every attempt.
     pub id: i64,
-    /// The delivery.
+    /// The delivery it was an attempt at.
     pub delivery_id: String,
-    /// Kind.
+    /// `forward`, `replay` or `send`.
     pub kind: String,
-    /// Target.
+    /// The full URL the request went to.
     pub target: String,
-    /// Unix ms.
+    /// When it started, unix milliseconds.
     pub started_at: i64,
-    /// Microseconds.
+    /// From sending to the last answer byte (or the failure), in microseconds.
     pub duration_us: Option<i64>,
-    /// Status.
+    /// The answer's status, when one came.
     pub status: Option<i64>,
-    /// Response headers.
+    /// The answer's headers, in order.
     #[serde(skip)]
     pub response_headers: HeaderMap,
-    /// Capped response body.
+    /// The answer's body, cut at [`super::RESPONSE_BODY_CAP`].
     #[serde(skip)]
     pub response_body: Bytes,
-    /// Response size before the cap.
+    /// The answer body's full size, before the cut.
     pub response_size: Option<i64>,
-    /// Error.
+    /// Why no answer came.
     pub error: Option<String>,
 }
 

@@ -2,6 +2,7 @@
 
 mod builtin;
 mod lookup;
+mod stripe_github;
 mod template;
 mod user_dir;
 mod wellformed;

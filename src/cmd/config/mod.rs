@@ -359,95 +359,12 @@ fn unset(global: &GlobalArgs, key: &str, project: bool) -> anyhow::Result<Exit> 
     Ok(Exit::Success)
 }
 
-/// Something `config validate` found: where, what, and what to do about it.
-#[derive(Debug)]
-struct Problem {
-    at: Option<config::Place>,
-    message: String,
-    hint: Option<String>,
-}
-
-impl Problem {
-    fn new(at: Option<config::Place>, message: impl Into<String>, hint: impl Into<String>) -> Problem {
-        Problem { at, message: message.into(), hint: Some(hint.into()) }
-    }
-
-    /// An error as the command that meets it would print it: the message and its hint.
-    fn from_error(at: Option<config::Place>, err: &anyhow::Error) -> Problem {
-        let c = crate::error::classify(err);
-        Problem { at, message: c.message.unwrap_or_else(|| format!("{err:#}")), hint: c.hint }
-    }
-
-    /// The problem on one line, after where it is.
-    fn line(&self) -> String {
-        match &self.at {
-            Some(at) => format!("{at}: {}", self.message),
-            None => self.message.clone(),
-        }
-    }
-}
-
 fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
     let cfg = config::load(&global.paths())?;
-    let mut problems = Vec::new();
-    for (name, profile) in &cfg.profiles {
-        // The steps of `Config::signer` for a profile, each failure at its own key.
-        let what = format!("profile {name}");
-        let provider = match profile.provider() {
-            Ok(provider) => provider,
-            Err(e) => {
-                problems.push(Problem::from_error(cfg.profile_place(name, Some("provider")), &e));
-                continue;
-            }
-        };
-        match profile.read_secret(&what) {
-            Ok(None) => problems.push(Problem::new(
-                cfg.profile_place(name, None),
-                format!("{what}: no secret source"),
-                format!(
-                    "give it one: hooktap config set profiles.{name}.secret_env VAR (or secret_file PATH, or secret VALUE)"
-                ),
-            )),
-            Ok(Some(secret)) => {
-                if let Err(e) = provider.check_secret(&secret) {
-                    let at = cfg.profile_place(name, profile.secret_field());
-                    let hint = provider.secret_hint(&secret);
-                    problems.push(Problem { at, message: unusable_secret(name, profile, &e), hint });
-                }
-            }
-            Err(e) => problems.push(Problem::from_error(cfg.profile_place(name, profile.secret_field()), &e)),
-        }
-        if let Err(e) = profile.read_auth(&what) {
-            problems.push(Problem::from_error(cfg.profile_place(name, Some("auth_env")), &e));
-        }
-    }
-    if let Some((name, origin)) = cfg.default_profile()
-        && !cfg.profiles.contains_key(name)
-    {
-        let (at, from) = where_set(&cfg, "profile", origin);
-        problems.push(Problem::new(at, format!("profile = {name:?}{from} names no profile"), cfg.profiles_hint()));
-    }
-    problems.extend(cfg.setting_problems().into_iter().map(|p| Problem::new(None, p.message, p.hint)));
-    if let Some((Value::Str(dir), origin)) = cfg.settings.get("fixtures_dir") {
-        let (at, from) = where_set(&cfg, "fixtures_dir", origin);
-        let path = config::expand_home(dir);
-        if !path.is_dir() {
-            let what = if path.exists() { "is not a directory" } else { "does not exist" };
-            problems.push(Problem::new(
-                at,
-                format!("fixtures_dir = {dir:?}{from}: {} {what}", path.display()),
-                "create that directory (one folder per provider, each with a catalog.toml), or remove the setting",
-            ));
-        } else {
-            // Said once, here: nothing else in validate reads the directory.
-            let custom = cfg.custom_profile_names();
-            let problems_of_dir = crate::catalog::Catalog::builtin().add_user_dir_for(&path, &custom);
-            problems.extend(problems_of_dir.into_iter().map(|p| Problem { at: None, message: p.message, hint: None }));
-        }
-    }
-    problems.extend(route_problems(&cfg));
+    let mut problems = cfg.findings();
+    problems.extend(crate::relay::config::route_findings(&cfg));
     if global.json {
-        let lines: Vec<String> = problems.iter().map(Problem::line).collect();
+        let lines: Vec<String> = problems.iter().map(config::Finding::line).collect();
         let details: Vec<_> = problems
             .iter()
             .map(|p| {
@@ -485,61 +402,4 @@ fn validate(global: &GlobalArgs) -> anyhow::Result<Exit> {
         }
     }
     Err(usage_hint(format!("{} configuration problem(s)", problems.len()), "fix the items above"))
-}
-
-/// Where setting `key` was set, for a problem with its value: the file and line
-/// (and no more words), or the variable that set it (` from HOOKTAP_X`).
-fn where_set(cfg: &Config, key: &str, origin: &Origin) -> (Option<config::Place>, String) {
-    match origin {
-        Origin::File(file) => (Some(cfg.place(file, key)), String::new()),
-        other => (None, format!(" {}", config::origin_phrase(other))),
-    }
-}
-
-/// What `listen` would refuse in the routes: each `[[routes]]` entry built by the
-/// relay's own code, then the route table it would serve. A profile that cannot be
-/// resolved was reported with the profile; its route is still checked.
-fn route_problems(cfg: &Config) -> Vec<Problem> {
-    use crate::relay::config::{config_route, route_signer};
-    use crate::relay::routes::{repeated_path, shared_path};
-    let mut problems = Vec::new();
-    let catalog = std::cell::OnceCell::new();
-    let default_ack = crate::relay::AckMode::default_for(None, cfg);
-    for (i, entry) in cfg.routes.iter().enumerate() {
-        let signer = match route_signer(cfg, i, entry) {
-            Ok(signer) => signer,
-            Err(e) => match entry.profile.as_deref().and_then(|name| Some((name, cfg.profiles.get(name)?))) {
-                Some((name, profile)) => profile.provider().ok().map(|provider| crate::config::Signer {
-                    provider,
-                    secret: None,
-                    profile: Some(name.to_string()),
-                    auth: None,
-                    tolerance: profile.tolerance,
-                }),
-                None => {
-                    problems.push(Problem::from_error(cfg.route_place(i, "profile"), &e));
-                    None
-                }
-            },
-        };
-        if let Err((field, e)) = config_route(i, entry, signer, entry.ack.unwrap_or(default_ack), None, &catalog) {
-            problems.push(Problem::from_error(cfg.route_place(i, field), &e));
-        }
-    }
-    // Every entry takes part, built or not; the one that repeats an earlier path is the one to point at.
-    if let Some((i, prefix)) = repeated_path(cfg.routes.iter().map(|r| r.path.as_str())) {
-        problems.push(Problem::from_error(cfg.route_place(i, "path"), &shared_path(&prefix)));
-    }
-    problems
-}
-
-/// A profile whose secret its provider cannot use as a key: which profile,
-/// where the secret comes from and why (never the secret itself).
-fn unusable_secret(name: &str, profile: &Profile, err: &crate::provider::SecretError) -> String {
-    let source = match (&profile.secret_env, &profile.secret_file) {
-        (Some(var), _) => format!("the secret in ${var}"),
-        (_, Some(file)) => format!("the secret in {}", file.display()),
-        _ => "the inline secret".into(),
-    };
-    format!("profile {name}: {source} is not usable for {}: {}", err.provider, err.detail)
 }

@@ -8,8 +8,9 @@ use clap::Args;
 
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::error::Exit;
+use crate::net::tls::TlsMode;
+use crate::relay::AckMode;
 use crate::relay::console::Output;
-use crate::relay::{AckMode, TlsMode};
 use crate::signal::{Signal, Signals};
 
 mod settings;

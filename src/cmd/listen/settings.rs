@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::error::{usage, usage_hint};
+use crate::net::tls::{TlsMode, TlsSource};
 use crate::relay::config::{MAX_CONNECTIONS, check_events, config_route, route_signer, usable_secret};
 use crate::relay::console::Output;
 use crate::relay::routes::{Route, Target, repeated_path, shared_path};
-use crate::relay::tls::{TlsMode, TlsSource};
 use crate::relay::{AckMode, RelayConfig};
 
 use super::ListenArgs;
@@ -82,7 +82,7 @@ pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyho
         || !args.events.is_empty();
     if cli_route || routes.is_empty() {
         let signer = config.signer(&args.provider.request())?;
-        let target = args.forward_to.as_deref().map(Target::parse).transpose()?;
+        let target = args.forward_to.as_deref().map(Target::parse_flag).transpose()?;
         // Flags describe the catch-all route; they replace a configured "/" route.
         routes.retain(|r| r.path != "/");
         let provider = signer.as_ref().map(|s| s.provider.info().name.as_str());

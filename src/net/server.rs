@@ -1,5 +1,6 @@
-//! The HTTP side: accept loop with a connection limit, optional TLS, HTTP/1.1 and
-//! h2 on one port, header read and body timeouts, body limit, graceful drain.
+//! An HTTP server any hooktap command can serve through: an accept loop with a
+//! connection limit, optional TLS, HTTP/1.1 and h2 on one port, a header read
+//! timeout and a graceful drain. What each request gets is its [`Handler`]'s.
 
 use std::convert::Infallible;
 use std::io;
@@ -9,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http::{Request, Response};
+use http_body_util::Full;
 use hyper::body::Body;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -20,10 +21,6 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use super::App;
-use super::console::Refused;
-use super::health::HEALTH_PATH;
-use super::ingest::{ingest, text};
 use super::preface::{Prefixed, read_preface};
 use crate::signal::Shutdown;
 use crate::util::BindHost;
@@ -42,6 +39,38 @@ const H2_HEADER_LIST: u32 = 400 * 1024;
 
 /// How often an h2 connection is pinged to check that its peer is still there.
 const H2_PING_EVERY: Duration = Duration::from_secs(30);
+
+/// What a server does with requests: answers them, and hears of those refused
+/// before they reached it (malformed, or plain HTTP on a TLS port).
+pub trait Handler: Send + Sync + 'static {
+    /// The answer to `req`, and its body when that was refused unread: the server
+    /// drops it only once the answer is sent (see [`Held`]).
+    fn respond(
+        &self,
+        req: Request<hyper::body::Incoming>,
+        remote: Option<SocketAddr>,
+    ) -> impl Future<Output = (Response<Full<Bytes>>, Option<hyper::body::Incoming>)> + Send;
+
+    /// A request refused before it reached [`Handler::respond`].
+    fn refused(&self, refused: &Refused<'_>);
+}
+
+/// A request refused without being read in full, so nothing was stored.
+#[derive(Debug)]
+pub struct Refused<'a> {
+    /// Method, when the request got as far as naming one.
+    pub method: Option<&'a str>,
+    /// Path, likewise.
+    pub path: Option<&'a str>,
+    /// Who sent it.
+    pub remote: Option<std::net::SocketAddr>,
+    /// The status it was answered.
+    pub answered: u16,
+    /// Why, as the sender was told.
+    pub reason: &'a str,
+    /// What the person running the server can do about it.
+    pub hint: Option<&'a str>,
+}
 
 /// Connection-level limits.
 #[derive(Debug, Clone, Copy)]
@@ -100,10 +129,10 @@ fn bind_hint(kind: io::ErrorKind, port: u16) -> String {
 }
 
 /// Accepts connections until shutdown, then drains them.
-pub async fn serve(
+pub async fn serve<H: Handler>(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
-    app: Arc<App>,
+    app: Arc<H>,
     limits: Limits,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
@@ -159,7 +188,7 @@ pub async fn serve(
                 let app = service_app.clone();
                 let busy = Busy::enter(&in_service);
                 async move {
-                    let (answer, unread) = respond(&app, req, Some(remote)).await;
+                    let (answer, unread) = app.respond(req, Some(remote)).await;
                     drop(busy);
                     Ok::<_, Infallible>(answer.map(|body| Held { body, _unread: unread }))
                 }
@@ -184,7 +213,7 @@ pub async fn serve(
                             let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), service));
                             until_idle_at_stop(conn, &stopping, &busy).await
                         }
-                        Some(Err(plain)) => return refuse_plain_http(plain, &app, remote, deadline).await,
+                        Some(Err(plain)) => return refuse_plain_http(plain, app.as_ref(), remote, deadline).await,
                         None => return,
                     }
                 }
@@ -197,7 +226,7 @@ pub async fn serve(
                 }
             };
             if let Err(e) = served {
-                refused_by_parser(&app, remote, e.as_ref());
+                refused_by_parser(app.as_ref(), remote, e.as_ref());
             }
         });
     }
@@ -260,7 +289,7 @@ async fn until_stop<T>(shutdown: &Shutdown, fut: impl Future<Output = Option<T>>
 
 /// A request hyper could not parse was answered 400 (or 431) by hyper itself, with
 /// nothing stored: the person watching and the health counts hear of it too.
-fn refused_by_parser(app: &App, remote: SocketAddr, e: &(dyn std::error::Error + Send + Sync + 'static)) {
+fn refused_by_parser<H: Handler>(app: &H, remote: SocketAddr, e: &(dyn std::error::Error + Send + Sync + 'static)) {
     let Some(e) = e.downcast_ref::<hyper::Error>().filter(|e| e.is_parse() || e.is_parse_too_large()) else {
         return;
     };
@@ -269,8 +298,7 @@ fn refused_by_parser(app: &App, remote: SocketAddr, e: &(dyn std::error::Error +
     } else {
         (400, "the request is not well-formed HTTP; check the sender's headers, URL and Content-Length")
     };
-    app.stats.refused();
-    app.console.refused(&Refused {
+    app.refused(&Refused {
         method: None,
         path: None,
         remote: Some(remote),
@@ -280,193 +308,12 @@ fn refused_by_parser(app: &App, remote: SocketAddr, e: &(dyn std::error::Error +
     });
 }
 
-/// The first byte of every TLS connection (a handshake record).
-const TLS_HANDSHAKE: u8 = 0x16;
-
-/// Answers plain HTTP sent to the TLS port with a readable 400 instead of a
-/// dropped connection, so whoever typed `http://` learns to type `https://`.
-async fn refuse_plain_http(
-    mut stream: tokio::net::TcpStream,
-    app: &App,
-    remote: SocketAddr,
-    deadline: tokio::time::Instant,
-) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut head = [0u8; 1024];
-    let n = match tokio::time::timeout_at(deadline, stream.read(&mut head)).await {
-        Ok(Ok(n)) => n,
-        _ => return,
-    };
-    let line = String::from_utf8_lossy(&head[..n]);
-    let mut words = line.lines().next().unwrap_or_default().split(' ');
-    let (method, path) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
-    let why = "this port speaks HTTPS only; the request was plain HTTP";
-    app.stats.refused();
-    app.console.refused(&Refused {
-        method: Some(method).filter(|m| !m.is_empty()),
-        path: Some(path).filter(|p| !p.is_empty()),
-        remote: Some(remote),
-        answered: 400,
-        reason: why,
-        hint: Some("the sender's URL must start with https://"),
-    });
-    let body = format!("{why}: use https:// in the URL\n");
-    let answer = format!(
-        "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(answer.as_bytes()).await;
-    let _ = stream.shutdown().await;
-    // Reading what is left lets the answer arrive instead of a reset from unread input.
-    let mut rest = [0u8; 4096];
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
-    })
-    .await;
-}
-
-/// Answers one request; callable without a socket.
-pub async fn handle<B>(app: &App, req: Request<B>, remote: Option<SocketAddr>) -> Response<Full<Bytes>>
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    respond(app, req, remote).await.0
-}
-
-/// The answer to a request, and its body when that was refused unread (too large, too
-/// slow): the caller drops it only once the answer is sent, see [`Held`].
-async fn respond<B>(app: &App, req: Request<B>, remote: Option<SocketAddr>) -> (Response<Full<Bytes>>, Option<B>)
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    if req.uri().path() == HEALTH_PATH {
-        return (health(app, req.method()), None);
-    }
-    let declared = req
-        .headers()
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let (parts, mut body) = req.into_parts();
-    if declared.is_some_and(|n| n > app.max_body) {
-        // A sender waiting for `100 Continue` has sent nothing yet: it hears the 413 first.
-        let waiting =
-            parts.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-        let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-        let unread = if waiting { Some(body) } else { drained(body, declared, app).await };
-        return (answer, unread);
-    }
-    let limit = usize::try_from(app.max_body).unwrap_or(usize::MAX);
-    let read = tokio::time::timeout(app.body_timeout, read_limited(&mut body, limit));
-    // A body still arriving when the relay stops could not be acknowledged anyway:
-    // the sender hears so shortly into the stop instead of holding it up.
-    let read = tokio::select! {
-        read = read => read,
-        () = app.forwarder.stopped() => {
-            let why = "hooktap is stopping; the request was not stored";
-            let hint = Some("the sender sends it again once the relay runs");
-            let answer = refuse(app, StatusCode::SERVICE_UNAVAILABLE, &parts.method, parts.uri.path(), remote, why, hint);
-            return (answer, Some(body));
-        }
-    };
-    let answer = match read {
-        Err(_) => {
-            let why = format!("the body did not arrive within {} s", app.body_timeout.as_secs_f64());
-            refuse(app, StatusCode::REQUEST_TIMEOUT, &parts.method, parts.uri.path(), remote, &why, None)
-        }
-        Ok(Err(BodyError::TooLarge)) => {
-            let answer = too_large(app, &parts.method, parts.uri.path(), remote);
-            let unread = drained(body, declared, app).await;
-            return (answer, unread);
-        }
-        Ok(Err(BodyError::Read(e))) => {
-            let why = format!("could not read the body: {e}");
-            refuse(app, StatusCode::BAD_REQUEST, &parts.method, parts.uri.path(), remote, &why, None)
-        }
-        Ok(Ok(bytes)) => return (ingest(app, parts, bytes, remote).await, None),
-    };
-    (answer, Some(body))
-}
-
-/// Most of a refused body read and thrown away so that its sender hears the answer.
-const DRAIN_MAX: u64 = 16 * 1024 * 1024;
-
-/// Reads a refused body (`declared` bytes long, if the sender said) to its end and throws it away,
-/// when it is small enough and arrives in time (the body timeout, and no later than a
-/// stop lets requests finish): a sender still sending when the answer comes may miss it
-/// (HTTP/2 clients such as curl's take the stream's end for an error). Otherwise gives
-/// the body back, to be held until the answer is sent.
-async fn drained<B>(mut body: B, declared: Option<u64>, app: &App) -> Option<B>
-where
-    B: Body<Data = Bytes> + Unpin,
-{
-    if declared.is_some_and(|n| n > DRAIN_MAX) {
-        return Some(body);
-    }
-    let mut read = 0u64;
-    let drain = async {
-        while let Some(Ok(frame)) = body.frame().await {
-            if let Ok(data) = frame.into_data() {
-                read += data.len() as u64;
-                if read > DRAIN_MAX {
-                    return false;
-                }
-            }
-        }
-        true
-    };
-    let drained = tokio::select! {
-        read = tokio::time::timeout(app.body_timeout, drain) => matches!(read, Ok(true)),
-        () = app.forwarder.stopped() => false,
-    };
-    (!drained).then_some(body)
-}
-
-/// Why a body could not be read.
-enum BodyError {
-    /// It is longer than the limit.
-    TooLarge,
-    /// The connection or its framing failed.
-    Read(Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// Reads a body of at most `limit` bytes, leaving `body` with its caller (a refused one
-/// must stay open until the answer is sent). A body in one frame is not copied.
-async fn read_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, BodyError>
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let mut first: Option<Bytes> = None;
-    let mut more = bytes::BytesMut::new();
-    let mut len = 0usize;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame.map_err(|e| BodyError::Read(e.into()))?.into_data() else { continue };
-        len += data.len();
-        if len > limit {
-            return Err(BodyError::TooLarge);
-        }
-        match &first {
-            None => first = Some(data),
-            Some(head) => {
-                if more.is_empty() {
-                    more.extend_from_slice(head);
-                }
-                more.extend_from_slice(&data);
-            }
-        }
-    }
-    Ok(if more.is_empty() { first.unwrap_or_default() } else { more.freeze() })
-}
-
 /// An answer's body that holds the request's unread body until the answer is sent.
 /// Dropped first, an HTTP/2 request stream is reset with CANCEL ahead of the answer,
 /// and the sender sees a stream error instead of, say, its 413; dropped after, h2 ends
 /// it with NO_ERROR, which RFC 9113 (8.1) provides for an answer sent before the request
 /// ended. Some clients (curl 7.88) take even that for an error, which is why a refused
-/// body is first read to its end where it can be ([`drained`]).
+/// body is first read to its end where it can be ([`drain_or_keep`]).
 pub struct Held<B> {
     body: Full<Bytes>,
     _unread: Option<B>,
@@ -492,44 +339,48 @@ impl<B: Unpin> Body for Held<B> {
     }
 }
 
-fn too_large(app: &App, method: &Method, path: &str, remote: Option<SocketAddr>) -> Response<Full<Bytes>> {
-    let why = format!("the body is larger than {} bytes", app.max_body);
-    refuse(app, StatusCode::PAYLOAD_TOO_LARGE, method, path, remote, &why, Some("raise --max-body"))
-}
+/// The first byte of every TLS connection (a handshake record).
+const TLS_HANDSHAKE: u8 = 0x16;
 
-/// Answers a request that could not be read in full, so nothing was stored: the
-/// sender gets the reason, and the person watching and the health counts see it.
-fn refuse(
-    app: &App,
-    status: StatusCode,
-    method: &Method,
-    path: &str,
-    remote: Option<SocketAddr>,
-    why: &str,
-    hint: Option<&str>,
-) -> Response<Full<Bytes>> {
-    app.stats.refused();
-    app.console.refused(&Refused {
-        method: Some(method.as_str()),
-        path: Some(path),
-        remote,
-        answered: status.as_u16(),
+/// Answers plain HTTP sent to the TLS port with a readable 400 instead of a
+/// dropped connection, so whoever typed `http://` learns to type `https://`.
+async fn refuse_plain_http<H: Handler>(
+    mut stream: tokio::net::TcpStream,
+    app: &H,
+    remote: SocketAddr,
+    deadline: tokio::time::Instant,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut head = [0u8; 1024];
+    let n = match tokio::time::timeout_at(deadline, stream.read(&mut head)).await {
+        Ok(Ok(n)) => n,
+        _ => return,
+    };
+    let line = String::from_utf8_lossy(&head[..n]);
+    let mut words = line.lines().next().unwrap_or_default().split(' ');
+    let (method, path) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
+    let why = "this port speaks HTTPS only; the request was plain HTTP";
+    app.refused(&Refused {
+        method: Some(method).filter(|m| !m.is_empty()),
+        path: Some(path).filter(|p| !p.is_empty()),
+        remote: Some(remote),
+        answered: 400,
         reason: why,
-        hint,
+        hint: Some("the sender's URL must start with https://"),
     });
-    text(status, &format!("{why}\n"))
-}
-
-fn health(app: &App, method: &Method) -> Response<Full<Bytes>> {
-    if method != Method::GET && method != Method::HEAD {
-        let mut resp = text(StatusCode::METHOD_NOT_ALLOWED, "use GET\n");
-        resp.headers_mut().insert(http::header::ALLOW, http::HeaderValue::from_static("GET, HEAD"));
-        return resp;
-    }
-    let body = super::health::report(app).to_string();
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
-    resp.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
-    resp
+    let body = format!("{why}: use https:// in the URL\n");
+    let answer = format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    // Reading what is left lets the answer arrive instead of a reset from unread input.
+    let mut rest = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
+    })
+    .await;
 }
 
 #[cfg(test)]

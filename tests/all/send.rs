@@ -1,6 +1,6 @@
 //! End-to-end tests of `hooktap send`: the real binary against an in-process receiver.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 
@@ -377,7 +377,9 @@ fn input_errors_exit_two_with_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--to URL is required").and(predicate::str::contains("hint:")));
-    env.cmd().args(base).args(["CoworkerUpdate", "--to", "localhost:3000/x"]).assert().code(2);
+    env.cmd().args(base).args(["CoworkerUpdate", "--to", "ftp://localhost:3000/x"]).assert().code(2).stderr(
+        predicate::str::contains("--to \"ftp://localhost:3000/x\" is not a usable URL: ftp:// is not supported"),
+    );
     env.cmd().args(base).args(["coworker update", "--to", "http://x/", "--count", "0"]).assert().code(2);
     env.cmd()
         .args(base)

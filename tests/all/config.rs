@@ -1,6 +1,6 @@
 //! End-to-end tests of `hooktap config` on the real binary in a temp HOME.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use predicates::prelude::*;
@@ -158,15 +158,16 @@ fn validate_reports_unresolvable_secrets_and_dangling_routes() {
     let env = Env::new();
     env.write_user_config(
         "[profiles.gh]\nprovider = \"github\"\nsecret_env = \"HOOKTAP_E2E_UNSET\"\n\
-         [[routes]]\npath = \"/a\"\nprofile = \"nope\"\nforward_to = \"localhost:3000\"\n",
+         [[routes]]\npath = \"/a\"\nprofile = \"nope\"\nforward_to = \"gopher://localhost:3000\"\n",
     );
     env.cmd().args(["config", "validate"]).assert().code(2).stderr(
         predicate::str::contains("HOOKTAP_E2E_UNSET is not set")
             .and(predicate::str::contains("no profile named \"nope\""))
             .and(predicate::str::contains(
-                "line 7: routes[0] (/a): forward target \"localhost:3000\" must be an http:// or https:// URL",
+                "line 7: routes[0] (/a): forward target \"gopher://localhost:3000\" is not a usable URL: gopher:// is \
+                 not supported",
             ))
-            .and(predicate::str::contains("hint: give an absolute URL such as http://localhost:3000/webhooks"))
+            .and(predicate::str::contains("hint: give a URL such as http://localhost:3000/webhooks"))
             .and(predicate::str::contains("Some(").not()),
     );
     env.cmd()

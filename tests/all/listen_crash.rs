@@ -3,7 +3,7 @@
 //! delivery that got a 2xx must be in the database and, after a restart, must
 //! reach the app.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

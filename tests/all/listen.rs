@@ -1,6 +1,6 @@
 //! The relay in process on 127.0.0.1:0: forwarding, verification, retries, pausing, resuming.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! Signatures here are the SPEC's known answers or were derived by hand outside hooktap
 //! (python3 hmac/hashlib, openssl dgst, or node running a seed's own sample code).
 
-mod common;
+use crate::common;
 
 use common::Env;
 use predicates::prelude::*;

@@ -1,6 +1,6 @@
 //! End-to-end tests of the command-line surface: help, exit codes, completions.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use predicates::prelude::*;
@@ -8,7 +8,7 @@ use predicates::prelude::*;
 #[test]
 fn every_subcommand_has_help_with_examples() {
     let env = Env::new();
-    for sub in ["config", "send", "verify", "listen", "replay", "tail", "serve", "completions"] {
+    for sub in ["config", "send", "verify", "listen", "replay", "tail", "serve", "check", "completions"] {
         env.cmd().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Usage: hooktap"));
     }
     env.cmd().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
@@ -35,7 +35,7 @@ fn help_never_offers_an_unimplemented_command_as_if_it_worked() {
 #[test]
 fn help_keeps_examples_within_80_columns_and_global_options_apart() {
     let env = Env::new();
-    for sub in ["", "send", "verify", "listen", "replay", "config", "completions"] {
+    for sub in ["", "send", "verify", "listen", "replay", "config", "check", "completions"] {
         let out = env.cmd().args([sub, "--help"].iter().filter(|a| !a.is_empty())).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
         let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{sub}: no examples"));
@@ -75,7 +75,7 @@ fn completion_offers_the_provider_names() {
     let out = env.cmd().args(["completions", "zsh"]).output().unwrap();
     let zsh = String::from_utf8(out.stdout).unwrap();
     let flags: Vec<&str> = zsh.lines().filter(|l| l.starts_with("'--provider=[Provider scheme")).collect();
-    assert_eq!(flags.len(), 3, "send, verify and listen: {flags:?}");
+    assert_eq!(flags.len(), 4, "send, verify, listen and check: {flags:?}");
     for line in flags {
         assert!(line.ends_with(":P:(nexus nexudus nexadesk nudj standard github stripe shopify slack)' \\"), "{line}");
     }

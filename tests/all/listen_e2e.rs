@@ -1,7 +1,7 @@
 //! `hooktap listen` as a real process in a temp HOME: banner, routes from config,
 //! health, signals, crash-and-resume, TLS.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -510,10 +510,10 @@ fn an_app_closing_kept_alive_connections_costs_no_failed_attempts() {
 fn bad_listen_flags_are_usage_errors_with_a_reason() {
     let env = Env::new();
     env.cmd()
-        .args(["listen", "--port", "0", "--forward-to", "localhost:3000"])
+        .args(["listen", "--port", "0", "--forward-to", "ftp://localhost:3000"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("http:// or https://"));
+        .stderr(predicate::str::contains("ftp:// is not supported; use http:// or https://"));
     env.cmd()
         .args(["listen", "--port", "0", "--tunnel", "wss://example.com", "--channel", "c"])
         .assert()
@@ -594,7 +594,8 @@ fn pending_work_follows_a_corrected_target_after_a_restart() {
     let reply = request("POST", &format!("{}/e", relay.url), &HeaderMap::new(), b"{}");
     assert_eq!(reply.status, 200);
     let id = id_of(&reply);
-    assert_eq!(wrong.next().uri, "/hook/e");
+    // A --forward-to with a path is the destination itself, whatever path the delivery came to.
+    assert_eq!(wrong.next().uri, "/hook");
     relay.kill();
     let relay = RelayProcess::start(&env, &["--forward-to", &right.url("/hook")], &slow);
     let banner = relay.stderr_text();
@@ -605,7 +606,7 @@ fn pending_work_follows_a_corrected_target_after_a_restart() {
     // Tried at once at the new target, not after the old one's 60 s backoff.
     let d = wait_state(&env.db(), &id, "forwarded");
     assert_eq!(d.target.as_deref(), Some(right.url("/hook").as_str()));
-    assert_eq!(right.next().uri, "/hook/e");
+    assert_eq!(right.next().uri, "/hook", "resumed work keeps the exact-destination rule");
     relay.kill();
 }
 
@@ -651,7 +652,7 @@ impl rustls::client::danger::ServerCertVerifier for Pinned {
         _: &[u8],
         _: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        if hooktap::relay::tls::fingerprint(end_entity) == self.fingerprint {
+        if hooktap::net::tls::fingerprint(end_entity) == self.fingerprint {
             Ok(rustls::client::danger::ServerCertVerified::assertion())
         } else {
             Err(rustls::Error::General("certificate fingerprint differs from the banner".into()))
@@ -898,4 +899,27 @@ fn json_output_carries_target_pauses_and_storage_errors_as_records() {
     assert_eq!((failed["path"].as_str(), failed["answered"].as_u64()), (Some("/two"), Some(503)));
     assert!(failed["reason"].as_str().is_some_and(|r| r.contains("no such table")), "{failed}");
     assert!(!relay.stderr_text().contains("answered 503 so the sender retries"), "a record, not a notice");
+}
+
+/// The forwarding rule on the real binary: a `--forward-to` with a path is the
+/// destination itself (no `/webhooks/nexadesk/webhooks/nexadesk`), one without a
+/// path gets the delivery's path, and both keep the delivery's query.
+#[test]
+fn forward_to_with_a_path_is_the_destination_and_without_one_appends_the_path() {
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let relay = RelayProcess::start(&env, &["--forward-to", &app.url("/webhooks/nexadesk")], &[]);
+    let reply = request("POST", &format!("{}/webhooks/nexadesk?a=1", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 200);
+    assert_eq!(app.next().uri, "/webhooks/nexadesk?a=1");
+    // Recorded as forwarded before the kill, so the next run has nothing to resume.
+    wait_state(&env.db(), &id_of(&reply), "forwarded");
+    relay.kill();
+    let bare = app.url("").trim_start_matches("http://").to_string();
+    let relay = RelayProcess::start(&env, &["--forward-to", &bare], &[]);
+    assert!(relay.stderr_text().contains("/<path> → http://"), "no scheme means http://, and the banner says the rule");
+    let reply = request("POST", &format!("{}/webhooks/nexadesk?b=2", relay.url), &HeaderMap::new(), b"{}");
+    assert_eq!(reply.status, 200);
+    assert_eq!(app.next().uri, "/webhooks/nexadesk?b=2");
+    relay.kill();
 }

@@ -1,7 +1,7 @@
 //! How `listen` (and the other commands that open the database) fail at start:
 //! one line saying what and where, a hint that fits the cause, exit 2.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -149,11 +149,11 @@ fn a_bad_route_names_the_file_and_line_of_the_key_at_fault() {
     assert_eq!(
         error,
         format!(
-            "config {file}, line 6: routes[1] (/b): forward target \"ftp://localhost:3000\" must be an http:// or \
-             https:// URL"
+            "config {file}, line 6: routes[1] (/b): forward target \"ftp://localhost:3000\" is not a usable URL: \
+             ftp:// is not supported; use http:// or https://"
         )
     );
-    assert_eq!(hint, "give an absolute URL such as http://localhost:3000/webhooks");
+    assert_eq!(hint, "give a URL such as http://localhost:3000/webhooks (http:// is assumed when none is given)");
 
     env.write_user_config("[[routes]]\npath = \"/a\"\n\n[[routes]]\npath = \"/b\"\n\n[[routes]]\npath = \"/a/\"\n");
     let (code, stderr) = run(&env, &["listen", "--port", "0"]);
