@@ -1692,7 +1692,7 @@ _hooktap() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "line json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "line json csv har" -- "${cur}"))
                     return 0
                     ;;
                 --config)

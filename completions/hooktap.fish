@@ -39,7 +39,7 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "send" -d 'Fire real
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -331,9 +331,10 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l source -d 'Only
 tunnel\t''
 send\t''
 replay\t''"
-complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l format -d 'Output format when not using the viewer' -r -f -a "line\t'One human-readable line per delivery'
-json\t'One JSON object per line'
-csv\t'CSV with a header row'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l format -d 'Print records in this form instead of opening the viewer [default: line, or json with --json]' -r -f -a "line\t'One human-readable line per delivery (what `listen` prints)'
+json\t'One JSON object per line (NDJSON)'
+csv\t'CSV with a header row'
+har\t'One HAR 1.2 document of the selection (implies --no-follow)'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l db -d 'SQLite database to record to and read from' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -412,7 +413,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_see
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "tail" -d 'Show the delivery log live (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "completions" -d 'Print shell completions'

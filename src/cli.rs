@@ -82,7 +82,7 @@ pub enum Command {
     Listen(Box<cmd::listen::ListenArgs>),
     /// Re-deliver recorded deliveries: as recorded, re-signed, or edited
     Replay(cmd::replay::ReplayArgs),
-    /// Show the delivery log live (not implemented yet)
+    /// Show the delivery log live: the viewer on a terminal, records on a pipe
     Tail(cmd::tail::TailArgs),
     /// Run the public end of the tunnel (not implemented yet)
     Serve(cmd::serve::ServeArgs),

@@ -16,4 +16,6 @@ pub mod secret;
 pub mod send;
 pub mod signal;
 pub mod store;
+pub mod tail;
+pub mod tui;
 pub mod util;

@@ -116,3 +116,19 @@ impl Shutdown {
         shutdown
     }
 }
+
+/// For commands without an async runtime: installs the stop signals' handlers now
+/// and calls `on` with each signal from a thread of their own, until it returns false.
+pub fn on_thread(mut on: impl FnMut(Signal) -> bool + Send + 'static) -> anyhow::Result<()> {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the signal thread")?;
+    let mut signals = {
+        let _entered = runtime.enter();
+        Signals::install()?
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || runtime.block_on(async move { while on(signals.recv().await) {} }))
+        .context("starting the signal thread")?;
+    Ok(())
+}

@@ -121,7 +121,10 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         SignatureState::Valid
     };
     // Before the plan: credentials in the URL become its Authorization.
-    let target = args.to.as_deref().map(input::parse_url).transpose()?;
+    let target = match args.to.as_deref() {
+        Some(url) => Some(input::parse_url(url)?),
+        None => default_target(&config)?,
+    };
     let plan = RequestPlan {
         provider: signer.provider.clone(),
         secret,
@@ -193,8 +196,12 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     }
     let Some(input::Target { url, uri, .. }) = target else {
         return Err(usage_hint(
-            "--to URL is required to send",
-            "e.g. --to http://localhost:3000/webhooks, or --dry-run to print the request as curl",
+            format!(
+                "--to URL is required to send: no send.to setting, and no relay is running on {}",
+                config.db_path()?.display()
+            ),
+            "e.g. --to http://localhost:3000/webhooks; or start `hooktap listen` (send then posts to it), \
+             or --dry-run to print the request as curl",
         ));
     };
     let timeout = match args.timeout {
@@ -246,6 +253,21 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
             None => once(global, first, &run, client, recorder, shutdown, timeout).await,
         }
     })
+}
+
+/// Where `send` posts without `--to`: the `send.to` setting, else the relay running on
+/// this database (its lock says where it listens), else nowhere.
+fn default_target(config: &Config) -> anyhow::Result<Option<input::Target>> {
+    if let Some(url) = config.get_str("send.to") {
+        return input::parse_url_named(url, "setting send.to").map(Some);
+    }
+    let Some(url) = crate::store::running_relay(&config.db_path()?).and_then(|relay| relay.url) else {
+        return Ok(None);
+    };
+    // A relay on every interface is reached here on loopback.
+    let url = url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://[::1]:");
+    tracing::info!("no --to: sending to the relay running on this database at {url}");
+    input::parse_url_named(&format!("{url}/"), "the running relay's URL").map(Some)
 }
 
 /// Sends one request and prints its result.

@@ -1,40 +1,77 @@
-//! `hooktap tail`: the delivery log, live.
+//! `hooktap tail`: the delivery log, live — the viewer on a terminal, records on a pipe.
 
-use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::Args;
 
 use crate::cli::{FilterArgs, GlobalArgs};
-use crate::error::Exit;
+use crate::error::{Exit, usage_hint};
+use crate::tail::Format;
 
 /// Arguments of `hooktap tail`.
 #[derive(Debug, Args)]
-#[command(after_help = "Not implemented yet: this command exits 2. Planned usage:
-  hooktap tail                       # the live viewer on a terminal
+#[command(after_help = "On a terminal, tail opens the viewer (press ? in it for every key). Otherwise, or
+with --format, it prints one record per line and follows new deliveries until
+Ctrl-C (exit 130); --no-follow prints what matches and exits.
+
+Examples:
+  hooktap tail                                   # the live viewer
+  hooktap tail --provider nexadesk --status 5xx  # the viewer, filtered
   hooktap tail --format csv --no-follow --since 1d > deliveries.csv
-  hooktap tail --format json --provider nexadesk | jq .event")]
+  hooktap tail --format json --provider nexadesk | jq .event
+  hooktap tail --format har --last 50 > last50.har
+
+NDJSON fields and CSV columns: docs/tail.md.")]
 pub struct TailArgs {
+    /// Delivery ids (or unique prefixes)
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
     /// Which deliveries
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Output format when not using the viewer
+    /// Print records in this form instead of opening the viewer [default: line, or json with --json]
     #[arg(long, value_enum, value_name = "FMT")]
-    pub format: Option<TailFormat>,
+    pub format: Option<Format>,
     /// Print what matches and exit instead of following
     #[arg(long)]
     pub no_follow: bool,
 }
 
-/// Line formats for `tail`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TailFormat {
-    /// One human-readable line per delivery
-    Line,
-    /// One JSON object per line
-    Json,
-    /// CSV with a header row
-    Csv,
-}
-
 /// Runs `hooktap tail`.
-pub fn run(_args: TailArgs, _global: &GlobalArgs) -> anyhow::Result<Exit> {
-    Err(super::not_implemented("tail"))
+pub fn run(args: TailArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
+    let config = crate::config::load(&global.paths())?;
+    let db = config.db_path()?;
+    let filter = args.filter.filter(&args.ids)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some();
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if args.format.is_none() && !global.json && !args.no_follow && terminal {
+        let store = crate::store::Store::open(&db).map_err(crate::store::StoreError::into_user_error)?;
+        let options = crate::tui::Options {
+            filter,
+            color: crate::logging::decide_color(global.color, no_color, true),
+            config,
+            trace: std::env::var_os("HOOKTAP_TAIL_TRACE").map(Into::into),
+        };
+        return crate::tui::run(store, options);
+    }
+    let format = args.format.unwrap_or(if global.json { Format::Json } else { Format::Line });
+    let follow = !args.no_follow && format != Format::Har;
+    if !follow && !db.exists() {
+        return Err(usage_hint(
+            format!("no database at {}: nothing has been recorded yet", db.display()),
+            "record deliveries with `hooktap listen`, or pass --db PATH",
+        ));
+    }
+    let store = crate::store::Store::open(&db).map_err(crate::store::StoreError::into_user_error)?;
+    let options = crate::tail::Options {
+        filter,
+        format,
+        follow,
+        color: crate::logging::decide_color(global.color, no_color, std::io::stdout().is_terminal()),
+        poll: Duration::from_millis(200),
+    };
+    let stop = crate::tail::stop_signals()?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    crate::tail::print(&store, &options, &mut out, &stop)
 }

@@ -2,6 +2,7 @@
 //! defaults → user file → `./hooktap.toml` → `HOOKTAP_*` environment → flags.
 
 mod check;
+pub mod dev_secret;
 pub mod edit;
 mod file;
 mod layout;
@@ -66,6 +67,8 @@ pub struct Config {
     pub key_lines: BTreeMap<PathBuf, KeyLines>,
     /// `--db` from the command line, which beats the `db` setting.
     db_flag: Option<PathBuf>,
+    /// Where development secrets are kept; `None` makes none (a config built in a test).
+    pub dev_secrets: Option<PathBuf>,
 }
 
 /// The user config file: `$XDG_CONFIG_HOME/hooktap/config.toml`.
@@ -135,6 +138,7 @@ fn merge(paths: &Paths, layers: Vec<FileLayer>) -> anyhow::Result<Config> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HOOKTAP_")).collect();
     let mut config = Config::from_layers(layers, &env)?;
     config.db_flag = paths.db.clone();
+    config.dev_secrets = dev_secret::dir();
     Ok(config)
 }
 

@@ -308,7 +308,12 @@ impl super::Config {
         } else if let Some(prof) = profile {
             prof.read_secret(&what)?
         } else {
-            None
+            // A provider named with no secret at all: the development secret every
+            // command shares for it (see `dev_secret`).
+            match &self.dev_secrets {
+                Some(dir) => Some(super::dev_secret::get_or_make_in(dir, &provider.info().name)?.0),
+                None => None,
+            }
         };
         let auth = profile.map(|p| p.read_auth(&what)).transpose()?.flatten();
         Ok(Some(Signer { provider, secret, profile: profile_name, auth, tolerance: profile.and_then(|p| p.tolerance) }))

@@ -185,6 +185,12 @@ pub const SETTINGS: &[Setting] = &[
         default: None,
         doc: "request timeout (default: the provider's)",
     },
+    Setting {
+        key: "send.to",
+        kind: Kind::Str,
+        default: None,
+        doc: "where send posts without --to (default: the relay running on this database)",
+    },
     Setting { key: "tunnel.url", kind: Kind::Str, default: None, doc: "tunnel server, wss://host" },
     Setting { key: "tunnel.channel", kind: Kind::Str, default: None, doc: "tunnel channel name" },
     Setting { key: "tunnel.token", kind: Kind::Str, default: None, doc: "tunnel token (prefer HOOKTAP_TUNNEL_TOKEN)" },

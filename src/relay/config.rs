@@ -23,6 +23,17 @@ pub const MAX_CONNECTIONS: usize = 1024;
 /// only their id and reload the body from the database when their turn comes.
 pub const QUEUE_MEMORY: usize = 32 * 1024 * 1024;
 
+/// A development secret made (or kept) for a provider named with no secret.
+#[derive(Debug, Clone)]
+pub struct DevSecret {
+    /// The provider it is for.
+    pub provider: String,
+    /// The secret.
+    pub secret: crate::secret::Secret,
+    /// The file it is kept in.
+    pub file: std::path::PathBuf,
+}
+
 /// Everything the relay needs to run.
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
@@ -60,6 +71,8 @@ pub struct RelayConfig {
     pub insecure: bool,
     /// Re-sign forwarded deliveries with this signer.
     pub resign: Option<Signer>,
+    /// The development secret the flags' route verifies with, to print in the banner.
+    pub dev_secret: Option<DevSecret>,
     /// TLS, when serving https.
     pub tls: Option<TlsSource>,
     /// How delivery lines are printed.
@@ -91,6 +104,7 @@ impl RelayConfig {
             forward_invalid: false,
             insecure: false,
             resign: None,
+            dev_secret: None,
             tls: None,
             output: Output::Quiet,
             retain_days: None,

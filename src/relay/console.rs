@@ -9,6 +9,7 @@ use crate::provider::SignatureState;
 
 use super::RelayConfig;
 use super::attempt::{Meta, Verdict};
+use super::line::HumanLine;
 use super::printer;
 use super::routes::RouteTable;
 use crate::exchange::{Exchange as Outcome, Failure};
@@ -119,6 +120,16 @@ impl Console {
             };
             let events = if r.events.is_empty() { String::new() } else { format!(", events {}", r.events.join(",")) };
             out.push_str(&format!("    {url}{}  {verify}, {target}, {ack}{events}\n", r.path));
+        }
+        if let Some(dev) = &config.dev_secret {
+            out.push_str(&format!(
+                "  your {} signing secret is {} (a development secret, kept in {}; `hooktap send` and \
+                 `hooktap verify` with --provider {} use it too)\n",
+                dev.provider,
+                dev.secret.expose(),
+                dev.file.display(),
+                dev.provider
+            ));
         }
         if config.forward_invalid {
             out.push_str(
@@ -237,6 +248,7 @@ impl Console {
                     note.push_str(" (not forwarded: the route's events filter leaves this event out)");
                 }
                 print_human(&HumanLine {
+                    at_ms: crate::util::unix_ms_now(),
                     provider: r.provider,
                     event: r.event,
                     signature: r.signature,
@@ -298,6 +310,7 @@ impl Console {
                 }
                 let latency = format!("{:.1}ms", outcome.duration.as_secs_f64() * 1000.0);
                 print_human(&HumanLine {
+                    at_ms: crate::util::unix_ms_now(),
                     provider: meta.provider.as_deref(),
                     event: meta.event.as_deref(),
                     signature,
@@ -325,63 +338,6 @@ impl Console {
 
 fn print_human(line: &HumanLine<'_>) {
     printer::print(line.render(crate::logging::color()).as_bytes());
-}
-
-/// The fields of one human-readable delivery line.
-struct HumanLine<'a> {
-    provider: Option<&'a str>,
-    event: Option<&'a str>,
-    signature: SignatureState,
-    state: &'a str,
-    status: &'a str,
-    latency: &'a str,
-    id: &'a str,
-    note: &'a str,
-}
-
-impl HumanLine<'_> {
-    /// The line with its newline; `color` adds ANSI colours to the mark and the state.
-    fn render(&self, color: bool) -> String {
-        use chrono::Timelike as _;
-        use std::fmt::Write as _;
-        let (mark, mark_color) = match self.signature {
-            SignatureState::Valid => ("✓", Some("32")),
-            SignatureState::Invalid | SignatureState::Missing => ("✗", Some("31")),
-            SignatureState::Unchecked => ("·", None),
-        };
-        let state_color = match self.state {
-            "forwarded" | "recorded" => "32",
-            "pending" => "33",
-            _ => "31",
-        };
-        // One buffer per line: this runs for every delivery.
-        let mut line = String::with_capacity(160 + self.note.len());
-        let (provider, event) = (self.provider.unwrap_or("-"), self.event.unwrap_or("-"));
-        // HH:MM:SS.mmm written field by field: a strftime pattern is parsed on every use.
-        let now = chrono::Local::now();
-        let (h, m, s, ms) = (now.hour(), now.minute(), now.second(), now.timestamp_subsec_millis().min(999));
-        let _ = write!(line, "{h:02}:{m:02}:{s:02}.{ms:03}  {provider:<9} {event:<24} ");
-        painted(&mut line, mark_color.filter(|_| color), format_args!("{mark}"));
-        line.push(' ');
-        let state = self.state;
-        painted(&mut line, Some(state_color).filter(|_| color), format_args!("{state:<9}"));
-        let (status, latency, id, note) = (self.status, self.latency, self.id, self.note);
-        let _ = writeln!(line, " {status:>3} {latency:>8}  {id}  {note}");
-        line
-    }
-}
-
-/// Appends `text`, wrapped in the ANSI `color` if there is one.
-fn painted(line: &mut String, color: Option<&str>, text: std::fmt::Arguments<'_>) {
-    use std::fmt::Write as _;
-    match color {
-        Some(c) => {
-            let _ = write!(line, "\x1b[{c}m{text}\x1b[0m");
-        }
-        None => {
-            let _ = line.write_fmt(text);
-        }
-    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -424,37 +380,4 @@ fn resuming(routes: &RouteTable, resumed: &[(String, usize)], retargeted: &[(Str
 
 fn deliveries(n: usize) -> &'static str {
     if n == 1 { "delivery" } else { "deliveries" }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(signature: SignatureState, state: &'static str) -> HumanLine<'static> {
-        HumanLine {
-            provider: Some("github"),
-            event: None,
-            signature,
-            state,
-            status: "200",
-            latency: "1.5ms",
-            id: "01ABC",
-            note: "POST /hook answered 200",
-        }
-    }
-
-    #[test]
-    fn a_human_line_has_every_field_aligned_and_colours_only_when_asked() {
-        let plain = line(SignatureState::Valid, "forwarded").render(false);
-        let (time, fields) = plain.split_once("  ").expect("time first");
-        let shape: String = time.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect();
-        assert_eq!(shape, "99:99:99.999", "local time with milliseconds: {time}");
-        assert_eq!(
-            fields,
-            format!("{:<9} {:<24} ✓ forwarded 200    1.5ms  01ABC  POST /hook answered 200\n", "github", "-")
-        );
-        assert!(!plain.contains('\x1b'));
-        let colored = line(SignatureState::Invalid, "rejected").render(true);
-        assert!(colored.contains("\x1b[31m✗\x1b[0m \x1b[31mrejected \x1b[0m"), "{colored:?}");
-    }
 }

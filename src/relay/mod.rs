@@ -11,6 +11,7 @@ pub mod console;
 pub mod forwarder;
 pub mod health;
 pub mod ingest;
+pub mod line;
 mod printer;
 pub mod routes;
 mod worker;

@@ -38,28 +38,37 @@ pub struct Filter {
 /// so a page costs the same at the millionth row as at the first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
-    /// Rows with a `seq` greater than this, oldest first.
+    /// Rows with a `seq` greater than this.
     pub after: Option<i64>,
-    /// Rows with a `seq` less than this, newest first (when `after` is not set).
+    /// Rows with a `seq` less than this.
     pub before: Option<i64>,
     /// At most this many rows.
     pub limit: usize,
+    /// Newest first, else oldest first.
+    pub descending: bool,
 }
 
 impl Page {
     /// The oldest `limit` rows after `seq` (0 for the very first), in insertion order.
     pub fn after(seq: i64, limit: usize) -> Page {
-        Page { after: Some(seq), before: None, limit }
+        Page { after: Some(seq), before: None, limit, descending: false }
     }
 
     /// The newest `limit` rows before `seq` (`i64::MAX` for the very newest), newest first.
     pub fn before(seq: i64, limit: usize) -> Page {
-        Page { after: None, before: Some(seq), limit }
+        Page { after: None, before: Some(seq), limit, descending: true }
+    }
+
+    /// At most `limit` rows with a `seq` strictly between `after` and `before`, either
+    /// way: a long scan (a text search over a large log) taken a stretch at a time,
+    /// so that the reader can say how far it has got.
+    pub fn between(after: i64, before: i64, limit: usize, newest_first: bool) -> Page {
+        Page { after: Some(after), before: Some(before), limit, descending: newest_first }
     }
 
     /// Whether this page runs newest first.
     pub fn newest_first(&self) -> bool {
-        self.after.is_none()
+        self.descending
     }
 }
 
@@ -218,7 +227,8 @@ impl Filter {
             if let Some(after) = page.after {
                 sql.push("seq > ?".into());
                 args.push(after.into());
-            } else if let Some(before) = page.before {
+            }
+            if let Some(before) = page.before {
                 sql.push("seq < ?".into());
                 args.push(before.into());
             }
@@ -228,19 +238,26 @@ impl Filter {
 }
 
 /// `SELECT {columns} FROM deliveries WHERE … ORDER BY seq … LIMIT ?` for a filter and a page.
+///
+/// The page's `seq`s are chosen first and their rows read after: where an index
+/// narrows the filter but orders by something else (`provider`, in the index by
+/// provider and event), sorting the `seq`s read from the index alone is far
+/// cheaper than sorting whole rows — a provider's newest page of a million
+/// deliveries went from 150 ms to 25 ms — and elsewhere it costs nothing measurable.
 pub(super) fn select(columns: &str, filter: &Filter, page: &Page) -> (String, Vec<Value>) {
     let Clause { sql: conditions, mut args } = filter.clause(Some(page));
-    // A page walks the table by seq from where the last one ended. Left to itself SQLite
-    // reads every match through an index (provider and event, or the id for --since)
-    // and sorts them all for each page, so paging through many rows took time squared.
-    // Only ids are few enough for their index to be the better way in.
-    let walk = if filter.ids.is_empty() { " NOT INDEXED" } else { "" };
-    let mut sql = format!("SELECT {columns} FROM deliveries{walk}");
+    let order = if page.newest_first() { "ORDER BY seq DESC" } else { "ORDER BY seq" };
+    // A page walked oldest first (replay's selection, tail following) reads the table by
+    // seq from where the last one ended: left to itself SQLite reads every match through
+    // an index and sorts them for each page, and paging through many rows took time
+    // squared. Ids are few enough for their index to stay the better way in.
+    let walk = if page.after.is_some() && filter.ids.is_empty() { " NOT INDEXED" } else { "" };
+    let mut sql = format!("SELECT {columns} FROM deliveries WHERE seq IN (SELECT seq FROM deliveries{walk}");
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions);
     }
-    sql.push_str(if page.newest_first() { " ORDER BY seq DESC LIMIT ?" } else { " ORDER BY seq LIMIT ?" });
+    sql.push_str(&format!(" {order} LIMIT ?) {order}"));
     args.push(i64::try_from(page.limit).unwrap_or(i64::MAX).into());
     (sql, args)
 }

@@ -135,6 +135,26 @@ impl Store {
         stmt.query_map(params_from_iter(args), super::summary::from_row)?.collect()
     }
 
+    /// [`Store::summaries`] one row at a time, for a reader that shows the first rows
+    /// before a slow page (a text search over a large log) is complete; `each`
+    /// returning false stops the query.
+    pub fn each_summary(
+        &self,
+        filter: &Filter,
+        page: &Page,
+        mut each: impl FnMut(Summary) -> bool,
+    ) -> rusqlite::Result<()> {
+        let (sql, args) = super::filter::select(super::summary::COLUMNS, filter, page);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        while let Some(row) = rows.next()? {
+            if !each(super::summary::from_row(row)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// How many deliveries match `filter`.
     pub fn count(&self, filter: &Filter) -> rusqlite::Result<i64> {
         let clause = filter.clause(None);

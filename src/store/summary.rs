@@ -8,7 +8,7 @@ use crate::provider::SignatureState;
 /// The columns [`from_row`] reads, in order.
 pub(super) const COLUMNS: &str = "seq, id, received_at, source, method, path, query, body_size, provider, route, event,
     provider_delivery_id, signature, duplicate_of, state, target, attempts, last_status, last_duration_us, last_error,
-    replay_of";
+    replay_of, signature_reason";
 
 /// A stored delivery without its headers and body.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -55,6 +55,8 @@ pub struct Summary {
     pub last_error: Option<String>,
     /// The delivery this one replays.
     pub replay_of: Option<String>,
+    /// Why the signature check failed, when it did.
+    pub signature_reason: Option<String>,
 }
 
 pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Summary> {
@@ -80,5 +82,6 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Summary> {
         last_duration_us: r.get(18)?,
         last_error: r.get(19)?,
         replay_of: r.get(20)?,
+        signature_reason: r.get(21)?,
     })
 }

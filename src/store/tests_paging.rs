@@ -132,3 +132,21 @@ fn a_page_walks_the_table_by_seq_instead_of_sorting_every_match() {
     let by_id = plan(&Filter { ids: vec!["01ABC".into()], ..Filter::default() });
     assert!(by_id.contains("INDEX"), "ids are looked up: {by_id}");
 }
+
+#[test]
+fn a_page_between_two_seqs_holds_only_what_lies_between_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    store.insert_batch(&(0..100).map(row).collect::<Vec<_>>()).unwrap();
+    let seqs = |page: &Page| -> Vec<i64> {
+        store.summaries(&Filter::default(), page).unwrap().into_iter().map(|s| s.seq).collect()
+    };
+    assert_eq!(seqs(&Page::between(10, 15, 100, true)), [14, 13, 12, 11]);
+    assert_eq!(seqs(&Page::between(10, 15, 100, false)), [11, 12, 13, 14]);
+    assert_eq!(seqs(&Page::between(10, 15, 2, true)), [14, 13], "the limit holds");
+    let found = |text: &str, page: &Page| {
+        store.summaries(&Filter { text: Some(text.into()), ..Filter::default() }, page).unwrap()
+    };
+    assert_eq!(found("needle", &Page::between(0, 9, 10, true)).len(), 1, "row 7 (seq 8) holds the needle");
+    assert!(found("needle", &Page::between(8, 100, 10, true)).is_empty());
+}

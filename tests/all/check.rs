@@ -335,7 +335,6 @@ fn usage_errors_exit_two_before_anything_is_sent() {
         .stderr(predicate::str::contains("URL \"not a url\" is not a usable URL"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadsk", "--secret", "s"])
         .stderr(predicate::str::contains("unknown provider"));
-    run(&["http://127.0.0.1:9/", "--provider", "nexadesk"]).stderr(predicate::str::contains("secret"));
     run(&["http://127.0.0.1:9/", "--provider", "nexadesk", "--secret", "s", "--only", "bursts"])
         .stderr(predicate::str::contains("did you mean burst?"));
     run(&["http://127.0.0.1:9/", "--provider", "standard", "--secret", "not base64"])

@@ -13,4 +13,6 @@ mod listen_errors;
 mod provider_props;
 mod replay;
 mod send;
+mod tail;
+mod tail_tui;
 mod verify;

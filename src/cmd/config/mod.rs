@@ -120,15 +120,20 @@ fn path(global: &GlobalArgs) -> anyhow::Result<Exit> {
     let cfg = config::load(&global.paths())?;
     let files = config::layer_paths(&global.paths());
     let db = cfg.db_path()?;
+    let dev_secrets = config::dev_secret::dir();
     if global.json {
         let files: Vec<_> =
             files.iter().map(|p| json!({"path": p.display().to_string(), "exists": p.exists()})).collect();
-        println!("{}", json!({"config": files, "db": db.display().to_string()}));
+        let dev = dev_secrets.as_ref().map(|d| d.display().to_string());
+        println!("{}", json!({"config": files, "db": db.display().to_string(), "dev_secrets": dev}));
     } else {
         for p in &files {
             println!("config  {}{}", p.display(), if p.exists() { "" } else { "  (not present)" });
         }
         println!("db      {}", db.display());
+        if let Some(dir) = &dev_secrets {
+            println!("dev-secrets {}  (made for --provider P with no secret; a configured secret wins)", dir.display());
+        }
     }
     Ok(Exit::Success)
 }

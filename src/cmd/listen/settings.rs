@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::error::{usage, usage_hint};
 use crate::net::tls::{TlsMode, TlsSource};
+use crate::relay::config::DevSecret;
 use crate::relay::config::{MAX_CONNECTIONS, check_events, config_route, route_signer, usable_secret};
 use crate::relay::console::Output;
 use crate::relay::routes::{Route, Target, repeated_path, shared_path};
@@ -76,12 +77,22 @@ pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyho
             "add --provider P (e.g. --provider github) or --profile NAME",
         ));
     }
+    let mut dev_secret = None;
     let cli_route = args.forward_to.is_some()
         || args.provider.profile.is_some()
         || args.provider.provider.is_some()
         || !args.events.is_empty();
     if cli_route || routes.is_empty() {
         let signer = config.signer(&args.provider.request())?;
+        let p = &args.provider;
+        let given = p.secret_env.is_some() || p.secret_file.is_some() || p.secret.is_some() || p.env_secret.is_some();
+        if p.provider.is_some() && p.profile.is_none() && !given {
+            dev_secret = signer.as_ref().and_then(|s| {
+                let name = s.provider.info().name.clone();
+                let file = config.dev_secrets.as_ref()?.join(format!("{name}.secret"));
+                Some(DevSecret { provider: name, secret: s.secret.clone()?, file })
+            });
+        }
         let target = args.forward_to.as_deref().map(Target::parse_flag).transpose()?;
         // Flags describe the catch-all route; they replace a configured "/" route.
         routes.retain(|r| r.path != "/");
@@ -154,6 +165,7 @@ pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyho
         forward_invalid: args.forward_invalid,
         insecure: args.insecure,
         resign,
+        dev_secret,
         tls,
         output,
         retain_days: config.get_int("retain_days").and_then(|d| u32::try_from(d).ok()),
