@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run the local relay: receive, verify, record, forward with retries')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded deliveries: as recorded, re-signed, or edited')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show the delivery log live: the viewer on a terminal, records on a pipe')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel (not implemented yet)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel, and manage its channel tokens')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Test a webhook receiver the way its provider will treat it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -425,14 +425,15 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'TLS certificate (PEM)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'TLS private key (PEM)')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint')
-            [CompletionResult]::new('--tunnel', '--tunnel', [CompletionResultType]::ParameterName, 'Receive through a hooktap tunnel server (wss://host; not implemented yet)')
-            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Tunnel channel name (not implemented yet)')
+            [CompletionResult]::new('--tunnel', '--tunnel', [CompletionResultType]::ParameterName, 'Also receive through a `hooktap serve` tunnel server (wss://host) [default: the tunnel.url setting]')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'The tunnel channel to receive [default: the tunnel.channel setting]')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Read the tunnel token from this environment variable [default: the tunnel.token setting, or HOOKTAP_TUNNEL_TOKEN]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
             [CompletionResult]::new('--forward-invalid', '--forward-invalid', [CompletionResultType]::ParameterName, 'Forward deliveries whose signature is invalid or missing too')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate from forward targets (a local app''s self-signed one)')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate from forward targets (a local app''s self-signed one)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any TLS certificate from forward targets (a local app''s self-signed one) and the tunnel server')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any TLS certificate from forward targets (a local app''s self-signed one) and the tunnel server')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
@@ -513,10 +514,72 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;serve' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on')
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind')
-            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'TLS certificate (PEM)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 picks a free one)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind (0.0.0.0 for every interface)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'TLS certificate (PEM); without one, serve plain HTTP behind a proxy that does TLS')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'TLS private key (PEM)')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body a channel accepts (413 beyond)')
+            [CompletionResult]::new('--max-backlog', '--max-backlog', [CompletionResultType]::ParameterName, 'Most deliveries a channel holds for its client (503 beyond, so providers retry)')
+            [CompletionResult]::new('--max-backlog-size', '--max-backlog-size', [CompletionResultType]::ParameterName, 'Most bytes a channel holds for its client (503 beyond)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Deliveries a channel accepts per second (429 beyond); 0 for no limit')
+            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'How providers are answered, for channels that do not set it [default: what the channel''s client asks for]')
+            [CompletionResult]::new('--passthrough-timeout', '--passthrough-timeout', [CompletionResultType]::ParameterName, 'How long a passthrough provider waits for the client''s answer (504 after)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Make, list and revoke channel tokens (the running server picks changes up within a second)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hooktap;serve;token' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a channel (or give a revoked one a new token) and print its token, once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List channels: token state, when made and last used, deliveries held (never the token)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hooktap;serve;token;add' {
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'This channel''s body limit, instead of serve''s --max-body')
+            [CompletionResult]::new('--max-backlog', '--max-backlog', [CompletionResultType]::ParameterName, 'This channel''s backlog limit, instead of serve''s --max-backlog')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'This channel''s rate limit per second, instead of serve''s --rate (0 for none)')
+            [CompletionResult]::new('--ack', '--ack', [CompletionResultType]::ParameterName, 'How this channel''s providers are answered, whatever its client asks')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Replace the channel''s live token (its client is disconnected)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hooktap;serve;token;list' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
@@ -531,6 +594,63 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hooktap;serve;token;revoke' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file instead of the user and project files')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'SQLite database to record to and read from')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with `auto`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON where a command prints results')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hooktap;serve;token;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a channel (or give a revoked one a new token) and print its token, once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List channels: token state, when made and last used, deliveries held (never the token)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hooktap;serve;token;help;add' {
+            break
+        }
+        'hooktap;serve;token;help;list' {
+            break
+        }
+        'hooktap;serve;token;help;revoke' {
+            break
+        }
+        'hooktap;serve;token;help;help' {
+            break
+        }
+        'hooktap;serve;help' {
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Make, list and revoke channel tokens (the running server picks changes up within a second)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hooktap;serve;help;token' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a channel (or give a revoked one a new token) and print its token, once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List channels: token state, when made and last used, deliveries held (never the token)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token')
+            break
+        }
+        'hooktap;serve;help;token;add' {
+            break
+        }
+        'hooktap;serve;help;token;list' {
+            break
+        }
+        'hooktap;serve;help;token;revoke' {
+            break
+        }
+        'hooktap;serve;help;help' {
+            break
+        }
         'hooktap;check' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]')
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)')
@@ -538,13 +658,14 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file (trailing newline ignored)')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Catalog event to build deliveries from [default: a representative one]')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Build deliveries from this body instead of a catalog event: @file, - for stdin, or the text')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (comma-separated names)')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out these checks (comma-separated names)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: a table, one JSON document (as --json), or JUnit XML for CI')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each delivery may take [default: the provider''s documented timeout]')
-            [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001')
+            [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'How much faster than real time the retry schedule runs: auto (the whole schedule in about 5 s), 1000x, or a factor such as 0.001')
             [CompletionResult]::new('--inject-failures', '--inject-failures', [CompletionResultType]::ParameterName, 'How many attempts count as failed on the provider''s side (its ack lost) before the endpoint''s answers count')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'How many deliveries the burst check sends')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many of them at once')
@@ -588,7 +709,7 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run the local relay: receive, verify, record, forward with retries')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver recorded deliveries: as recorded, re-signed, or edited')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Show the delivery log live: the viewer on a terminal, records on a pipe')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel (not implemented yet)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the public end of the tunnel, and manage its channel tokens')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Test a webhook receiver the way its provider will treat it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -661,6 +782,22 @@ Register-ArgumentCompleter -Native -CommandName 'hooktap' -ScriptBlock {
             break
         }
         'hooktap;help;serve' {
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Make, list and revoke channel tokens (the running server picks changes up within a second)')
+            break
+        }
+        'hooktap;help;serve;token' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Make a channel (or give a revoked one a new token) and print its token, once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List channels: token state, when made and last used, deliveries held (never the token)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token')
+            break
+        }
+        'hooktap;help;serve;token;add' {
+            break
+        }
+        'hooktap;help;serve;token;list' {
+            break
+        }
+        'hooktap;help;serve;token;revoke' {
             break
         }
         'hooktap;help;check' {

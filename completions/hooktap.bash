@@ -208,6 +208,63 @@ _hooktap() {
             hooktap__subcmd__help__subcmd__config__subcmd__profile,show)
                 cmd="hooktap__subcmd__help__subcmd__config__subcmd__profile__subcmd__show"
                 ;;
+            hooktap__subcmd__help__subcmd__serve,token)
+                cmd="hooktap__subcmd__help__subcmd__serve__subcmd__token"
+                ;;
+            hooktap__subcmd__help__subcmd__serve__subcmd__token,add)
+                cmd="hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__add"
+                ;;
+            hooktap__subcmd__help__subcmd__serve__subcmd__token,list)
+                cmd="hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__list"
+                ;;
+            hooktap__subcmd__help__subcmd__serve__subcmd__token,revoke)
+                cmd="hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__revoke"
+                ;;
+            hooktap__subcmd__serve,help)
+                cmd="hooktap__subcmd__serve__subcmd__help"
+                ;;
+            hooktap__subcmd__serve,token)
+                cmd="hooktap__subcmd__serve__subcmd__token"
+                ;;
+            hooktap__subcmd__serve__subcmd__help,help)
+                cmd="hooktap__subcmd__serve__subcmd__help__subcmd__help"
+                ;;
+            hooktap__subcmd__serve__subcmd__help,token)
+                cmd="hooktap__subcmd__serve__subcmd__help__subcmd__token"
+                ;;
+            hooktap__subcmd__serve__subcmd__help__subcmd__token,add)
+                cmd="hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__add"
+                ;;
+            hooktap__subcmd__serve__subcmd__help__subcmd__token,list)
+                cmd="hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__list"
+                ;;
+            hooktap__subcmd__serve__subcmd__help__subcmd__token,revoke)
+                cmd="hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            hooktap__subcmd__serve__subcmd__token,add)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__add"
+                ;;
+            hooktap__subcmd__serve__subcmd__token,help)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__help"
+                ;;
+            hooktap__subcmd__serve__subcmd__token,list)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__list"
+                ;;
+            hooktap__subcmd__serve__subcmd__token,revoke)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__revoke"
+                ;;
+            hooktap__subcmd__serve__subcmd__token__subcmd__help,add)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__add"
+                ;;
+            hooktap__subcmd__serve__subcmd__token__subcmd__help,help)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__help"
+                ;;
+            hooktap__subcmd__serve__subcmd__token__subcmd__help,list)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__list"
+                ;;
+            hooktap__subcmd__serve__subcmd__token__subcmd__help,revoke)
+                cmd="hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__revoke"
+                ;;
             *)
                 ;;
         esac
@@ -241,7 +298,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__check)
-            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --event --only --skip --format --header --timeout --insecure --simulate-retries --time-scale --inject-failures --burst --concurrency --config --db --color --json --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --profile --provider --secret-env --secret-file --secret --event --data --only --skip --format --header --timeout --insecure --simulate-retries --time-scale --inject-failures --burst --concurrency --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +325,10 @@ _hooktap() {
                     return 0
                     ;;
                 --event)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1283,8 +1344,64 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__help__subcmd__serve)
-            opts=""
+            opts="token"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__help__subcmd__serve__subcmd__token)
+            opts="add list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__help__subcmd__serve__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1325,7 +1442,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__listen)
-            opts="-k -q -v -h -V --port --bind --forward-to --profile --provider --secret-env --secret-file --secret --events --ack --forward-timeout --max-body --forward-invalid --insecure --resign --tls-cert --tls-key --tls --tunnel --channel --config --db --color --json --quiet --verbose --help --version"
+            opts="-k -q -v -h -V --port --bind --forward-to --profile --provider --secret-env --secret-file --secret --events --ack --forward-timeout --max-body --forward-invalid --insecure --resign --tls-cert --tls-key --tls --tunnel --channel --token-env --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1517,10 @@ _hooktap() {
                     return 0
                     ;;
                 --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1611,7 +1732,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__serve)
-            opts="-q -v -h -V --port --bind --tls-cert --tls-key --config --db --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --port --bind --tls-cert --tls-key --max-body --max-backlog --max-backlog-size --rate --ack --passthrough-timeout --config --db --color --json --quiet --verbose --help --version token help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,6 +1754,304 @@ _hooktap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-backlog-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack)
+                    COMPREPLY=($(compgen -W "immediate passthrough" -- "${cur}"))
+                    return 0
+                    ;;
+                --passthrough-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help)
+            opts="token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help__subcmd__token)
+            opts="add list revoke"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__help__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token)
+            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version add list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__add)
+            opts="-q -v -h -V --rotate --max-body --max-backlog --rate --ack --config --db --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ack)
+                    COMPREPLY=($(compgen -W "immediate passthrough" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__help)
+            opts="add list revoke help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__list)
+            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hooktap__subcmd__serve__subcmd__token__subcmd__revoke)
+            opts="-q -v -h -V --config --db --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,7 +36,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand listen 'Run the local relay: receive, verify, record, forward with retries'
             cand replay 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
             cand tail 'Show the delivery log live: the viewer on a terminal, records on a pipe'
-            cand serve 'Run the public end of the tunnel (not implemented yet)'
+            cand serve 'Run the public end of the tunnel, and manage its channel tokens'
             cand check 'Test a webhook receiver the way its provider will treat it'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -386,14 +386,15 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --tls-cert 'TLS certificate (PEM)'
             cand --tls-key 'TLS private key (PEM)'
             cand --tls 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint'
-            cand --tunnel 'Receive through a hooktap tunnel server (wss://host; not implemented yet)'
-            cand --channel 'Tunnel channel name (not implemented yet)'
+            cand --tunnel 'Also receive through a `hooktap serve` tunnel server (wss://host) [default: the tunnel.url setting]'
+            cand --channel 'The tunnel channel to receive [default: the tunnel.channel setting]'
+            cand --token-env 'Read the tunnel token from this environment variable [default: the tunnel.token setting, or HOOKTAP_TUNNEL_TOKEN]'
             cand --config 'Use this config file instead of the user and project files'
             cand --db 'SQLite database to record to and read from'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
             cand --forward-invalid 'Forward deliveries whose signature is invalid or missing too'
-            cand -k 'Accept any TLS certificate from forward targets (a local app''s self-signed one)'
-            cand --insecure 'Accept any TLS certificate from forward targets (a local app''s self-signed one)'
+            cand -k 'Accept any TLS certificate from forward targets (a local app''s self-signed one) and the tunnel server'
+            cand --insecure 'Accept any TLS certificate from forward targets (a local app''s self-signed one) and the tunnel server'
             cand --json 'Print results as JSON where a command prints results'
             cand -q 'Only print errors'
             cand --quiet 'Only print errors'
@@ -471,10 +472,69 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --version 'Print version'
         }
         &'hooktap;serve'= {
-            cand --port 'Port to listen on'
-            cand --bind 'Address to bind'
-            cand --tls-cert 'TLS certificate (PEM)'
+            cand --port 'Port to listen on (0 picks a free one)'
+            cand --bind 'Address to bind (0.0.0.0 for every interface)'
+            cand --tls-cert 'TLS certificate (PEM); without one, serve plain HTTP behind a proxy that does TLS'
             cand --tls-key 'TLS private key (PEM)'
+            cand --max-body 'Largest body a channel accepts (413 beyond)'
+            cand --max-backlog 'Most deliveries a channel holds for its client (503 beyond, so providers retry)'
+            cand --max-backlog-size 'Most bytes a channel holds for its client (503 beyond)'
+            cand --rate 'Deliveries a channel accepts per second (429 beyond); 0 for no limit'
+            cand --ack 'How providers are answered, for channels that do not set it [default: what the channel''s client asks for]'
+            cand --passthrough-timeout 'How long a passthrough provider waits for the client''s answer (504 after)'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand token 'Make, list and revoke channel tokens (the running server picks changes up within a second)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;serve;token'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Make a channel (or give a revoked one a new token) and print its token, once'
+            cand list 'List channels: token state, when made and last used, deliveries held (never the token)'
+            cand revoke 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;serve;token;add'= {
+            cand --max-body 'This channel''s body limit, instead of serve''s --max-body'
+            cand --max-backlog 'This channel''s backlog limit, instead of serve''s --max-backlog'
+            cand --rate 'This channel''s rate limit per second, instead of serve''s --rate (0 for none)'
+            cand --ack 'How this channel''s providers are answered, whatever its client asks'
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --rotate 'Replace the channel''s live token (its client is disconnected)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;serve;token;list'= {
             cand --config 'Use this config file instead of the user and project files'
             cand --db 'SQLite database to record to and read from'
             cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
@@ -488,6 +548,51 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hooktap;serve;token;revoke'= {
+            cand --config 'Use this config file instead of the user and project files'
+            cand --db 'SQLite database to record to and read from'
+            cand --color 'When to use colour (NO_COLOR is honoured with `auto`)'
+            cand --json 'Print results as JSON where a command prints results'
+            cand -q 'Only print errors'
+            cand --quiet 'Only print errors'
+            cand -v 'More logging (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'More logging (-v info, -vv debug, -vvv trace)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hooktap;serve;token;help'= {
+            cand add 'Make a channel (or give a revoked one a new token) and print its token, once'
+            cand list 'List channels: token state, when made and last used, deliveries held (never the token)'
+            cand revoke 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;serve;token;help;add'= {
+        }
+        &'hooktap;serve;token;help;list'= {
+        }
+        &'hooktap;serve;token;help;revoke'= {
+        }
+        &'hooktap;serve;token;help;help'= {
+        }
+        &'hooktap;serve;help'= {
+            cand token 'Make, list and revoke channel tokens (the running server picks changes up within a second)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hooktap;serve;help;token'= {
+            cand add 'Make a channel (or give a revoked one a new token) and print its token, once'
+            cand list 'List channels: token state, when made and last used, deliveries held (never the token)'
+            cand revoke 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token'
+        }
+        &'hooktap;serve;help;token;add'= {
+        }
+        &'hooktap;serve;help;token;list'= {
+        }
+        &'hooktap;serve;help;token;revoke'= {
+        }
+        &'hooktap;serve;help;help'= {
+        }
         &'hooktap;check'= {
             cand --profile 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]'
             cand --provider 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)'
@@ -495,13 +600,14 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand --secret-file 'Read the secret from this file (trailing newline ignored)'
             cand --secret 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]'
             cand --event 'Catalog event to build deliveries from [default: a representative one]'
+            cand --data 'Build deliveries from this body instead of a catalog event: @file, - for stdin, or the text'
             cand --only 'Run only these checks (comma-separated names)'
             cand --skip 'Leave out these checks (comma-separated names)'
             cand --format 'Output: a table, one JSON document (as --json), or JUnit XML for CI'
             cand -H 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)'
             cand --header 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)'
             cand --timeout 'How long each delivery may take [default: the provider''s documented timeout]'
-            cand --time-scale 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001'
+            cand --time-scale 'How much faster than real time the retry schedule runs: auto (the whole schedule in about 5 s), 1000x, or a factor such as 0.001'
             cand --inject-failures 'How many attempts count as failed on the provider''s side (its ack lost) before the endpoint''s answers count'
             cand --burst 'How many deliveries the burst check sends'
             cand --concurrency 'How many of them at once'
@@ -543,7 +649,7 @@ set edit:completion:arg-completer[hooktap] = {|@words|
             cand listen 'Run the local relay: receive, verify, record, forward with retries'
             cand replay 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
             cand tail 'Show the delivery log live: the viewer on a terminal, records on a pipe'
-            cand serve 'Run the public end of the tunnel (not implemented yet)'
+            cand serve 'Run the public end of the tunnel, and manage its channel tokens'
             cand check 'Test a webhook receiver the way its provider will treat it'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -597,6 +703,18 @@ set edit:completion:arg-completer[hooktap] = {|@words|
         &'hooktap;help;tail'= {
         }
         &'hooktap;help;serve'= {
+            cand token 'Make, list and revoke channel tokens (the running server picks changes up within a second)'
+        }
+        &'hooktap;help;serve;token'= {
+            cand add 'Make a channel (or give a revoked one a new token) and print its token, once'
+            cand list 'List channels: token state, when made and last used, deliveries held (never the token)'
+            cand revoke 'Revoke a channel''s token; its client is disconnected and its held deliveries wait for a new token'
+        }
+        &'hooktap;help;serve;token;add'= {
+        }
+        &'hooktap;help;serve;token;list'= {
+        }
+        &'hooktap;help;serve;token;revoke'= {
         }
         &'hooktap;help;check'= {
         }

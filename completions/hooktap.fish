@@ -40,7 +40,7 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "verify" -d 'Check a
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel, and manage its channel tokens'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -252,15 +252,16 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l resign -d 'Re
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-cert -d 'TLS certificate (PEM)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls-key -d 'TLS private key (PEM)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tls -d 'Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint' -r -f -a "self-signed\t'A certificate for localhost, made at the first start and kept as `<db>-selfsigned.pem`'"
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Receive through a hooktap tunnel server (wss://host; not implemented yet)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'Tunnel channel name (not implemented yet)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l tunnel -d 'Also receive through a `hooktap serve` tunnel server (wss://host) [default: the tunnel.url setting]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l channel -d 'The tunnel channel to receive [default: the tunnel.channel setting]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l token-env -d 'Read the tunnel token from this environment variable [default: the tunnel.token setting, or HOOKTAP_TUNNEL_TOKEN]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l db -d 'SQLite database to record to and read from' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l forward-invalid -d 'Forward deliveries whose signature is invalid or missing too'
-complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s k -l insecure -d 'Accept any TLS certificate from forward targets (a local app\'s self-signed one)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s k -l insecure -d 'Accept any TLS certificate from forward targets (a local app\'s self-signed one) and the tunnel server'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -l json -d 'Print results as JSON where a command prints results'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s q -l quiet -d 'Only print errors'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
@@ -346,20 +347,45 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s q -l quiet -d '
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand tail" -s V -l version -d 'Print version'
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l port -d 'Port to listen on' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l bind -d 'Address to bind' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l tls-cert -d 'TLS certificate (PEM)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l config -d 'Use this config file instead of the user and project files' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l db -d 'SQLite database to record to and read from' -r -F
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l bind -d 'Address to bind (0.0.0.0 for every interface)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l tls-cert -d 'TLS certificate (PEM); without one, serve plain HTTP behind a proxy that does TLS' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l max-body -d 'Largest body a channel accepts (413 beyond)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l max-backlog -d 'Most deliveries a channel holds for its client (503 beyond, so providers retry)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l max-backlog-size -d 'Most bytes a channel holds for its client (503 beyond)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l rate -d 'Deliveries a channel accepts per second (429 beyond); 0 for no limit' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l ack -d 'How providers are answered, for channels that do not set it [default: what the channel\'s client asks for]' -r -f -a "immediate\t'200 with an empty body as soon as the delivery is stored'
+passthrough\t'Wait for the local app and return its answer'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l passthrough-timeout -d 'How long a passthrough provider waits for the client\'s answer (504 after)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -l json -d 'Print results as JSON where a command prints results'
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s q -l quiet -d 'Only print errors'
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c hooktap -n "__fish_hooktap_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -f -a "token" -d 'Make, list and revoke channel tokens (the running server picks changes up within a second)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and not __fish_seen_subcommand_from token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -l config -d 'Use this config file instead of the user and project files' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -l db -d 'SQLite database to record to and read from' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -l json -d 'Print results as JSON where a command prints results'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Only print errors'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -f -a "add" -d 'Make a channel (or give a revoked one a new token) and print its token, once'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -f -a "list" -d 'List channels: token state, when made and last used, deliveries held (never the token)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Revoke a channel\'s token; its client is disconnected and its held deliveries wait for a new token'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from token" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "token" -d 'Make, list and revoke channel tokens (the running server picks changes up within a second)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l profile -d 'Profile from the config (provider + secret) [default: the `profile` setting, or HOOKTAP_PROFILE]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l provider -d 'Provider scheme (nexus, nexudus, nexadesk, nudj, standard, github, stripe, shopify, slack)' -r -f -a "nexus\t''
 nexudus\t''
@@ -374,6 +400,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-env -d 
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l event -d 'Catalog event to build deliveries from [default: a representative one]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l data -d 'Build deliveries from this body instead of a catalog event: @file, - for stdin, or the text' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l only -d 'Run only these checks (comma-separated names)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l skip -d 'Leave out these checks (comma-separated names)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l format -d 'Output: a table, one JSON document (as --json), or JUnit XML for CI' -r -f -a "table\t'A table with one line per check and a summary'
@@ -381,7 +408,7 @@ json\t'One JSON document'
 junit\t'JUnit XML, one test case per check'"
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -s H -l header -d 'Extra header on every delivery, `Name: value` (repeatable; e.g. authorization)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l timeout -d 'How long each delivery may take [default: the provider\'s documented timeout]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l time-scale -d 'How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l time-scale -d 'How much faster than real time the retry schedule runs: auto (the whole schedule in about 5 s), 1000x, or a factor such as 0.001' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l inject-failures -d 'How many attempts count as failed on the provider\'s side (its ack lost) before the endpoint\'s answers count' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l burst -d 'How many deliveries the burst check sends' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand check" -l concurrency -d 'How many of them at once' -r
@@ -414,7 +441,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_see
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "serve" -d 'Run the public end of the tunnel (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "serve" -d 'Run the public end of the tunnel, and manage its channel tokens'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "completions" -d 'Print shell completions'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -426,3 +453,4 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_su
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove a value from the config file'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check every layer, profile and route; exit 2 on problems'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profile" -d 'Manage profiles (provider + secret)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "token" -d 'Make, list and revoke channel tokens (the running server picks changes up within a second)'

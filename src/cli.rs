@@ -84,7 +84,7 @@ pub enum Command {
     Replay(cmd::replay::ReplayArgs),
     /// Show the delivery log live: the viewer on a terminal, records on a pipe
     Tail(cmd::tail::TailArgs),
-    /// Run the public end of the tunnel (not implemented yet)
+    /// Run the public end of the tunnel, and manage its channel tokens
     Serve(cmd::serve::ServeArgs),
     /// Test a webhook receiver the way its provider will treat it
     Check(Box<cmd::check::CheckArgs>),

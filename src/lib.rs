@@ -18,4 +18,5 @@ pub mod signal;
 pub mod store;
 pub mod tail;
 pub mod tui;
+pub mod tunnel;
 pub mod util;

@@ -1,6 +1,7 @@
 //! `--format junit`: the report as JUnit XML, which CI systems show natively.
 //! One `<testcase>` per check; a failure gets `<failure>`, a skip `<skipped>`,
-//! and a warning passes with its reason in `<system-out>`.
+//! a warning passes with its reason in `<system-out>`, and a check Ctrl-C cut
+//! short or kept from running gets `<error>`, so a cancelled run never reads green.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -10,23 +11,23 @@ use super::{Report, Verdict};
 /// The whole document.
 pub fn render(report: &Report) -> String {
     let c = report.counts();
+    let errors = report.results.iter().filter(|r| r.interrupted).count();
+    let skipped = c.skipped - errors;
     let suite = format!("hooktap check {}", report.url);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"hooktap check\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">",
+        "<testsuites name=\"hooktap check\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{}\">",
         report.results.len(),
         c.failed,
-        c.skipped,
         secs(report.elapsed)
     );
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{}\">",
         escape(&suite),
         report.results.len(),
         c.failed,
-        c.skipped,
         secs(report.elapsed)
     );
     let _ = writeln!(out, "    <properties>");
@@ -48,7 +49,7 @@ pub fn render(report: &Report) -> String {
             .map(|e| {
                 let answer = match (e.outcome.status(), &e.outcome.result) {
                     (Some(s), _) => s.as_u16().to_string(),
-                    (None, Err(err)) => err.to_string(),
+                    (None, Err(err)) => super::report::failure_text(err),
                     (None, Ok(_)) => String::new(),
                 };
                 format!("{}: {} ({} ms)", e.sent, answer, e.outcome.duration.as_millis())
@@ -57,6 +58,11 @@ pub fn render(report: &Report) -> String {
             .join("\n");
         let reason = escape(&r.reason);
         let _ = match r.verdict {
+            _ if r.interrupted => writeln!(
+                out,
+                "{open}>\n      <error message=\"{reason}\" type=\"interrupted\">the run was interrupted before this \
+                 check could verify anything</error>\n    </testcase>"
+            ),
             Verdict::Pass => writeln!(out, "{open}/>"),
             Verdict::Fail => writeln!(
                 out,
@@ -120,6 +126,16 @@ mod tests {
         assert!(xml.contains("<system-out>warning: accepted junk</system-out>"), "{xml}");
         assert!(xml.contains("<skipped message=\"not an https URL\"/>"), "{xml}");
         assert!(xml.ends_with("</testsuite>\n</testsuites>\n"));
+    }
+
+    #[test]
+    fn an_interrupted_check_is_an_error_not_a_skip() {
+        let mut report = sample();
+        report.interrupted = true;
+        report.results.push(crate::check::CheckResult::interrupted(crate::check::CheckName::Burst));
+        let xml = render(&report);
+        assert!(xml.contains("tests=\"5\" failures=\"1\" errors=\"1\" skipped=\"1\""), "{xml}");
+        assert!(xml.contains("<error message=\"not run: interrupted\" type=\"interrupted\">"), "{xml}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod tls;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::{HeaderMap, Uri};
 
 use crate::catalog::EventSpec;
@@ -26,8 +27,8 @@ use crate::provider::Provider;
 use crate::secret::Secret;
 
 pub use burst::{BurstSpec, BurstStats};
-pub use forge::OVERSIZED_BYTES;
-pub use retries::{RetrySpec, parse_time_scale};
+pub use forge::{OVERSIZED_BYTES, is_json};
+pub use retries::{RetryPlan, RetrySpec, TimeScale, parse_time_scale};
 pub use runner::{Progress, run};
 
 /// One check, by its stable name.
@@ -35,10 +36,16 @@ pub use runner::{Progress, run};
 pub enum CheckName {
     /// A correctly signed delivery is answered 2xx within the provider's timeout.
     Valid,
+    /// The provider's setup handshake (NexaDesk's test ping, Slack's url_verification) is answered.
+    Setup,
     /// A delivery signed with the wrong secret is refused.
     BadSignature,
     /// A delivery without its signature header is refused.
     MissingSignature,
+    /// A signature header carrying an old secret's signature before the right one is accepted.
+    SignatureRotation,
+    /// A delivery without the expected `Authorization`, or with a wrong one, is refused.
+    Authorization,
     /// The signature is checked over the raw bytes, not over re-serialised JSON.
     Reserialized,
     /// A correctly signed delivery with an old timestamp is refused.
@@ -61,10 +68,13 @@ pub enum CheckName {
 
 impl CheckName {
     /// Every check, in the order they run and are reported.
-    pub const ALL: [CheckName; 12] = [
+    pub const ALL: [CheckName; 15] = [
         CheckName::Valid,
+        CheckName::Setup,
         CheckName::BadSignature,
         CheckName::MissingSignature,
+        CheckName::SignatureRotation,
+        CheckName::Authorization,
         CheckName::Reserialized,
         CheckName::StaleTimestamp,
         CheckName::Duplicate,
@@ -80,8 +90,11 @@ impl CheckName {
     pub fn as_str(self) -> &'static str {
         match self {
             CheckName::Valid => "valid",
+            CheckName::Setup => "setup",
             CheckName::BadSignature => "bad-signature",
             CheckName::MissingSignature => "missing-signature",
+            CheckName::SignatureRotation => "signature-rotation",
+            CheckName::Authorization => "authorization",
             CheckName::Reserialized => "reserialized",
             CheckName::StaleTimestamp => "stale-timestamp",
             CheckName::Duplicate => "duplicate",
@@ -94,13 +107,23 @@ impl CheckName {
         }
     }
 
-    /// Looks a check up by name (case and `_`/`-` ignored); the error lists the names.
+    /// Looks a check up by name (case and `_`/`-` ignored); the error lists the names,
+    /// and names the nearest one when it is near enough to be a typo.
     pub fn parse(text: &str) -> Result<CheckName, UnknownCheck> {
         let wanted = text.trim().to_ascii_lowercase().replace('_', "-");
         CheckName::ALL.into_iter().find(|c| c.as_str() == wanted).ok_or_else(|| {
-            let mut known: Vec<&str> = CheckName::ALL.iter().map(|c| c.as_str()).collect();
-            known.sort_by(|a, b| strsim::jaro_winkler(b, &wanted).total_cmp(&strsim::jaro_winkler(a, &wanted)));
-            UnknownCheck { name: text.to_owned(), closest: known[0].to_owned() }
+            let score = |name: &str| {
+                let close = strsim::jaro_winkler(name, &wanted);
+                // `bad-sig` for `bad-signature`, `sig` for `missing-signature`: a part of the name.
+                if wanted.len() >= 3 && name.contains(wanted.as_str()) { close.max(0.9) } else { close }
+            };
+            let best = CheckName::ALL
+                .iter()
+                .map(|c| (c.as_str(), score(c.as_str())))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .filter(|(_, s)| *s >= 0.85)
+                .map(|(name, _)| name.to_owned());
+            UnknownCheck { name: text.to_owned(), closest: best }
         })
     }
 
@@ -122,8 +145,8 @@ impl std::fmt::Display for CheckName {
 pub struct UnknownCheck {
     /// What was asked for.
     pub name: String,
-    /// The nearest real name.
-    pub closest: String,
+    /// The nearest real name, when one is near enough to be what was meant.
+    pub closest: Option<String>,
 }
 
 /// How a check came out.
@@ -187,6 +210,8 @@ pub struct CheckResult {
     pub burst: Option<BurstStats>,
     /// How long the check took.
     pub took: Duration,
+    /// Whether Ctrl-C stopped it (or kept it from running): not a verdict on the endpoint.
+    pub interrupted: bool,
 }
 
 impl CheckResult {
@@ -200,7 +225,13 @@ impl CheckResult {
             evidence: None,
             burst: None,
             took: Duration::ZERO,
+            interrupted: false,
         }
+    }
+
+    /// A check Ctrl-C kept from running.
+    pub fn interrupted(name: CheckName) -> CheckResult {
+        CheckResult { interrupted: true, ..CheckResult::bare(name, Verdict::Skip, "not run: interrupted") }
     }
 
     /// The status of the evidence's answer, if it had one.
@@ -222,15 +253,56 @@ impl CheckResult {
     }
 }
 
+/// What the deliveries are made from: a catalog event rendered afresh for each
+/// one, or the user's own body (`--data`).
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// A catalog event.
+    Event(EventSpec),
+    /// The user's bytes, sent as given but for a fresh delivery id where the
+    /// provider carries it in the JSON envelope.
+    Data {
+        /// The event it is (`--event`, or what the body names), if known.
+        event: Option<String>,
+        /// The bytes.
+        bytes: Bytes,
+        /// The `Content-Type` to send them with.
+        content_type: String,
+    },
+}
+
+impl Payload {
+    /// The event's name as the report shows it.
+    pub fn name(&self) -> &str {
+        match self {
+            Payload::Event(spec) => &spec.name,
+            Payload::Data { event, .. } => event.as_deref().unwrap_or("--data"),
+        }
+    }
+
+    /// The `Content-Type` deliveries carry.
+    pub fn content_type(&self) -> &str {
+        match self {
+            Payload::Event(spec) => &spec.content_type,
+            Payload::Data { content_type, .. } => content_type,
+        }
+    }
+}
+
 /// Everything a run needs, as plain values.
 #[derive(Debug, Clone)]
 pub struct Setup {
     /// The signing scheme and its conventions.
     pub provider: Arc<dyn Provider>,
+    /// What reasons call the provider: its name, or a custom scheme's profile name.
+    pub label: String,
     /// The signing secret.
     pub secret: Secret,
-    /// The catalog event the deliveries are made from.
-    pub event: EventSpec,
+    /// What deliveries are made from.
+    pub payload: Payload,
+    /// The provider's setup handshake, from the catalog, when it has one the payload's
+    /// kind of receiver answers (see [`handshake`]).
+    pub handshake: Option<EventSpec>,
     /// The URL as shown.
     pub url: String,
     /// Where to send.
@@ -239,8 +311,11 @@ pub struct Setup {
     pub auth: Option<Secret>,
     /// Extra headers every delivery carries (`-H`).
     pub headers: HeaderMap,
-    /// How long each delivery may take: the provider's timeout unless overridden.
+    /// How long to wait for each answer (`--timeout`, else the provider's own timeout).
+    /// Answers are judged by the provider's timeout whatever this is.
     pub timeout: Duration,
+    /// A profile's timestamp tolerance, which `stale-timestamp` uses instead of the provider's.
+    pub tolerance: Option<u64>,
     /// Which certificates deliveries accept (`--insecure`); the `tls` check always uses the web's roots.
     pub trust: Trust,
     /// The checks to run, in [`CheckName::ALL`] order.
@@ -251,6 +326,13 @@ pub struct Setup {
     pub retries: RetrySpec,
 }
 
+impl Setup {
+    /// The provider's own timeout, which answers are judged by.
+    pub fn provider_timeout(&self) -> Duration {
+        self.provider.info().timeout
+    }
+}
+
 /// A whole run: what was checked and every result.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -258,10 +340,14 @@ pub struct Report {
     pub url: String,
     /// The provider's name.
     pub provider: String,
+    /// What reasons call it: the provider's name, or a custom scheme's profile name.
+    pub label: String,
     /// The event the deliveries were made from.
     pub event: String,
-    /// The timeout deliveries were given.
+    /// How long each delivery was waited for.
     pub timeout: Duration,
+    /// The provider's own timeout, which answers were judged by.
+    pub provider_timeout: Duration,
     /// One result per selected check, in order.
     pub results: Vec<CheckResult>,
     /// How long the whole run took.
@@ -284,6 +370,21 @@ pub struct Counts {
 }
 
 impl Report {
+    /// A report of `setup` with no results yet: what a table's head shows before the checks run.
+    pub fn start(setup: &Setup) -> Report {
+        Report {
+            url: setup.url.clone(),
+            provider: setup.provider.info().name.clone(),
+            label: setup.label.clone(),
+            event: setup.payload.name().to_owned(),
+            timeout: setup.timeout,
+            provider_timeout: setup.provider_timeout(),
+            results: Vec::new(),
+            elapsed: Duration::ZERO,
+            interrupted: false,
+        }
+    }
+
     /// The tally of verdicts.
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
@@ -298,10 +399,46 @@ impl Report {
         c
     }
 
-    /// True when no check failed (warnings and skips allowed).
+    /// True when the run was not interrupted and no check failed (warnings and skips
+    /// allowed): an interrupted run verified too little to call the endpoint fine.
     pub fn ok(&self) -> bool {
-        self.counts().failed == 0
+        !self.interrupted && self.counts().failed == 0
     }
+}
+
+/// A provider's setup handshake: the catalog event it sends when a webhook URL is set
+/// up, whether the setup fails without a 2xx, and whether the answer must echo the
+/// body's `challenge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handshake {
+    /// The catalog event.
+    pub event: &'static str,
+    /// Whether the setup fails without a 2xx (NexaDesk: "must respond with a 200").
+    pub required: bool,
+    /// Whether the answer must carry the body's `challenge` back (Slack).
+    pub echo: bool,
+}
+
+/// The setup handshake `provider` sends, if any; `json` says whether the receiver
+/// takes JSON (Slack's url_verification comes to Events API receivers, not to
+/// slash-command ones).
+pub fn handshake(provider: &str, json: bool) -> Option<Handshake> {
+    match provider {
+        // Seed 002: a test ping on setup, which must get a 200.
+        "nexadesk" => Some(Handshake { event: "ping", required: true, echo: false }),
+        // GitHub pings a new hook; a failed ping shows, but the hook is made.
+        "github" => Some(Handshake { event: "ping", required: false, echo: false }),
+        // Slack enables an Events API Request URL only once it echoes the challenge.
+        "slack" if json => Some(Handshake { event: "url_verification", required: true, echo: true }),
+        _ => None,
+    }
+}
+
+/// The `-H` headers of `setup` that replace one its scheme sets on every delivery (the
+/// signature, its timestamp or id, the event, the content type, the Authorization),
+/// each with what it replaces, for a warning before the run.
+pub fn overrides(setup: &Setup) -> Vec<(String, &'static str)> {
+    forge::Forge::new(setup).map(|f| f.overrides()).unwrap_or_default()
 }
 
 /// "1.2 s", "340 ms", "1 m", "2 h": durations as the report says them.
@@ -334,8 +471,14 @@ mod tests {
         }
         assert_eq!(CheckName::parse("Bad_Signature"), Ok(CheckName::BadSignature));
         let err = CheckName::parse("bad-sig").unwrap_err();
-        assert_eq!(err.closest, "bad-signature");
-        assert!(err.to_string().contains("valid, bad-signature"), "{err}");
+        assert_eq!(err.closest.as_deref(), Some("bad-signature"));
+        assert!(err.to_string().contains("valid, setup, bad-signature"), "{err}");
+        assert_eq!(CheckName::parse("bursts").unwrap_err().closest.as_deref(), Some("burst"));
+        assert_eq!(CheckName::parse("stale").unwrap_err().closest.as_deref(), Some("stale-timestamp"));
+        // Nothing near: no suggestion rather than a poor one.
+        for far in ["bogus", "x", "signature-check"] {
+            assert_eq!(CheckName::parse(far).unwrap_err().closest, None, "{far}");
+        }
     }
 
     #[test]

@@ -8,36 +8,70 @@ use serde_json::{Value, json};
 
 use super::judge::{Seen, seen};
 use super::{CheckResult, Counts, Exchange, Report, Verdict, say};
+use crate::exchange::Failure;
 
 /// The human report; `color` adds ANSI colours.
 pub fn table(report: &Report, color: bool) -> String {
-    let paint = |text: &str, ansi: &str| if color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_owned() };
-    let mut out = String::new();
-    let _ = writeln!(out, "hooktap check {}", report.url);
-    let _ = writeln!(out, "provider {}, event {}, timeout {}\n", report.provider, report.event, say(report.timeout));
-    let width = report.results.iter().map(|r| r.name.as_str().len()).max().unwrap_or(0);
+    let width = width(report.results.iter().map(|r| r.name));
+    let mut out = head(report);
     for r in &report.results {
-        let mark = paint(r.verdict.mark(), mark_colour(r.verdict));
-        let status = r.status().map_or_else(|| "-".to_owned(), |s| s.to_string());
-        // Checks that sent nothing (skips, `https`) have no time worth showing.
-        let time = if r.exchanges.is_empty() && r.burst.is_none() { "-".into() } else { say(r.time()) };
-        let _ = writeln!(out, "  {mark} {:<width$}  {status:<4} {time:>8}  {}", r.name.as_str(), r.reason);
-        if r.exchanges.len() > 1 {
-            for e in &r.exchanges {
-                let _ = writeln!(out, "{}", paint(&format!("      · {} → {}", e.sent, answer(e)), "2"));
-            }
+        out.push_str(&line(r, width, color));
+    }
+    out.push_str(&foot(report, color));
+    out
+}
+
+/// The width of the name column for `names`.
+pub fn width(names: impl IntoIterator<Item = super::CheckName>) -> usize {
+    names.into_iter().map(|n| n.as_str().len()).max().unwrap_or(0)
+}
+
+/// The table's head: the URL, and what the checks judge by.
+pub fn head(report: &Report) -> String {
+    let provider = if report.label == report.provider {
+        report.provider.clone()
+    } else {
+        format!("{} (profile {})", report.provider, report.label)
+    };
+    let timeout = if report.timeout == report.provider_timeout {
+        say(report.timeout)
+    } else {
+        format!("{} ({}'s own; waiting up to {})", say(report.provider_timeout), report.label, say(report.timeout))
+    };
+    format!("hooktap check {}\nprovider {provider}, event {}, timeout {timeout}\n\n", report.url, report.event)
+}
+
+/// One check's line, and its exchanges under it when it made more than one.
+pub fn line(r: &CheckResult, width: usize, color: bool) -> String {
+    let mut out = String::new();
+    let mark = paint(r.verdict.mark(), mark_colour(r.verdict), color);
+    let status = r.status().map_or_else(|| "-".to_owned(), |s| s.to_string());
+    // Checks that sent nothing (skips, `https`) have no time worth showing.
+    let time = if r.exchanges.is_empty() && r.burst.is_none() { "-".into() } else { say(r.time()) };
+    let _ = writeln!(out, "  {mark} {:<width$}  {status:<4} {time:>8}  {}", r.name.as_str(), r.reason);
+    if r.exchanges.len() > 1 {
+        for e in &r.exchanges {
+            let _ = writeln!(out, "{}", paint(&format!("      · {} → {}", e.sent, answer(e)), "2", color));
         }
     }
+    out
+}
+
+/// The summary line, after a blank one.
+pub fn foot(report: &Report, color: bool) -> String {
     let c = report.counts();
     let head = if report.interrupted {
-        paint("INTERRUPTED", "1;33")
+        paint("INTERRUPTED", "1;33", color)
     } else if c.failed > 0 {
-        paint("FAILED", "1;31")
+        paint("FAILED", "1;31", color)
     } else {
-        paint("OK", "1;32")
+        paint("OK", "1;32", color)
     };
-    let _ = writeln!(out, "\n{head}  {} in {}", counts_text(c, report.results.len()), say(report.elapsed));
-    out
+    format!("\n{head}  {} in {}\n", counts_text(c, report.results.len()), say(report.elapsed))
+}
+
+fn paint(text: &str, ansi: &str, color: bool) -> String {
+    if color { format!("\x1b[{ansi}m{text}\x1b[0m") } else { text.to_owned() }
 }
 
 fn mark_colour(v: Verdict) -> &'static str {
@@ -62,13 +96,22 @@ pub fn counts_text(c: Counts, total: usize) -> String {
     )
 }
 
-/// `401 in 2.1 ms`, or why there was no answer.
-fn answer(e: &Exchange) -> String {
+/// `401 in 2.1 ms`, or why there was no answer (a timeout says its length once).
+pub fn answer(e: &Exchange) -> String {
     let took = say(e.outcome.duration);
     match (seen(&e.outcome), &e.outcome.result) {
         (Seen::Answer(s), _) => format!("{} in {took}", s.as_u16()),
-        (_, Err(err)) => format!("{err} ({took})"),
+        (Seen::Timeout(_), Err(err)) => failure_text(err),
+        (_, Err(err)) => format!("{} ({took})", failure_text(err)),
         (_, Ok(_)) => took,
+    }
+}
+
+/// Why there was no answer, with durations as the report says them.
+pub fn failure_text(failure: &Failure) -> String {
+    match failure {
+        Failure::Timeout(t) => format!("no answer within {}", say(*t)),
+        other => other.to_string(),
     }
 }
 
@@ -84,6 +127,7 @@ pub fn json(report: &Report) -> Value {
         "provider": report.provider,
         "event": report.event,
         "timeout_ms": u64::try_from(report.timeout.as_millis()).unwrap_or(u64::MAX),
+        "provider_timeout_ms": u64::try_from(report.provider_timeout.as_millis()).unwrap_or(u64::MAX),
         "checks": report.results.iter().map(check_json).collect::<Vec<_>>(),
         "summary": {
             "total": report.results.len(),
@@ -107,7 +151,7 @@ fn check_json(r: &CheckResult) -> Value {
                 "sent": e.sent,
                 "status": e.outcome.status().map(|s| s.as_u16()),
                 "duration_ms": ms(e.outcome.duration),
-                "error": e.outcome.result.as_ref().err().map(ToString::to_string),
+                "error": e.outcome.result.as_ref().err().map(failure_text),
             })
         })
         .collect();
@@ -117,6 +161,7 @@ fn check_json(r: &CheckResult) -> Value {
         "reason": r.reason,
         "status": r.status(),
         "duration_ms": ms(r.time()),
+        "interrupted": r.interrupted,
         "exchanges": exchanges,
     });
     if let (Some(b), Some(object)) = (&r.burst, value.as_object_mut()) {
@@ -154,8 +199,10 @@ pub(crate) mod tests {
         Report {
             url: "http://127.0.0.1:1/hook".into(),
             provider: "nexadesk".into(),
+            label: "nexadesk".into(),
             event: "lead.created".into(),
             timeout: Duration::from_secs(5),
+            provider_timeout: Duration::from_secs(5),
             results: vec![
                 valid,
                 dup,
@@ -191,5 +238,33 @@ pub(crate) mod tests {
         assert_eq!(v["summary"]["failed"], 1);
         assert_eq!(v["summary"]["ok"], false);
         assert_eq!(v["summary"]["total"], 4);
+        assert_eq!(v["provider_timeout_ms"], 5000);
+    }
+
+    #[test]
+    fn an_interrupted_run_is_not_ok_even_with_nothing_failed() {
+        let mut report = sample();
+        report.results.retain(|r| r.verdict != Verdict::Fail);
+        assert_eq!(json(&report)["summary"]["ok"], true);
+        report.interrupted = true;
+        report.results.push(CheckResult::interrupted(CheckName::Burst));
+        let v = json(&report);
+        assert_eq!((v["summary"]["ok"].clone(), v["summary"]["interrupted"].clone()), (json!(false), json!(true)));
+        assert_eq!(v["checks"][3]["interrupted"], true);
+        assert!(table(&report, false).contains("\nINTERRUPTED  "));
+    }
+
+    #[test]
+    fn a_timeout_is_said_once_and_a_longer_wait_next_to_the_providers_timeout() {
+        use crate::check::judge::tests::failed;
+        use crate::exchange::Failure;
+        let e = Exchange { sent: "x".into(), outcome: failed(Failure::Timeout(Duration::from_secs(5))) };
+        assert_eq!(answer(&e), "no answer within 5 s");
+        let mut report = sample();
+        report.timeout = Duration::from_secs(10);
+        assert!(head(&report).contains("timeout 5 s (nexadesk's own; waiting up to 10 s)"), "{}", head(&report));
+        report.provider = "custom".into();
+        report.label = "inhouse".into();
+        assert!(head(&report).contains("provider custom (profile inhouse)"), "{}", head(&report));
     }
 }

@@ -56,21 +56,45 @@ pub fn is_local(host: &str) -> bool {
 }
 
 /// `tls`: a handshake as a provider makes it (the web's roots, the URL's host name),
-/// then the certificate's expiry; `None` when the URL is not https.
-pub async fn certificate(uri: &Uri, timeout: Duration) -> Option<Judgement> {
+/// then the certificate's expiry; `None` when the URL is not https. `insecure` (`-k`)
+/// turns an untrusted certificate on a local address into a warning: the user has said
+/// they accept it while developing, and no provider can reach the address anyway.
+pub async fn certificate(uri: &Uri, timeout: Duration, insecure: bool) -> Option<Judgement> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    certificate_with(uri, timeout, roots).await
+    let (judgement, untrusted) = certificate_with(uri, timeout, roots).await?;
+    Some(if untrusted && insecure { accepted_untrusted(judgement, uri) } else { judgement })
 }
 
-/// [`certificate`] trusting `roots`.
-async fn certificate_with(uri: &Uri, timeout: Duration, roots: RootCertStore) -> Option<Judgement> {
+/// An untrusted certificate the user accepted with `-k`: a warning on a local address
+/// (a development setup, which no provider reaches), still a failure on a public one.
+pub fn accepted_untrusted(j: Judgement, uri: &Uri) -> Judgement {
+    if is_local(uri.host().unwrap_or_default()) {
+        Judgement {
+            verdict: Verdict::Warn,
+            reason: format!(
+                "{}; accepted with -k while developing on a local address, but the URL you give the provider \
+                 needs a certificate from a public authority",
+                j.reason
+            ),
+        }
+    } else {
+        Judgement {
+            verdict: j.verdict,
+            reason: format!("{} (--insecure lets the other checks through; providers do not)", j.reason),
+        }
+    }
+}
+
+/// [`certificate`] trusting `roots`, without `-k`; also says whether it failed because
+/// the certificate is not trusted (as opposed to no connection or no handshake).
+async fn certificate_with(uri: &Uri, timeout: Duration, roots: RootCertStore) -> Option<(Judgement, bool)> {
     if uri.scheme_str() != Some("https") {
         return None;
     }
     let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_owned();
     let port = uri.port_u16().unwrap_or(443);
-    let fail = |reason: String| Some(Judgement { verdict: Verdict::Fail, reason });
+    let fail = |reason: String| Some((Judgement { verdict: Verdict::Fail, reason }, false));
     let name = match ServerName::try_from(host.clone()) {
         Ok(name) => name,
         Err(e) => return fail(format!("{host:?} cannot be a TLS server name: {e}")),
@@ -88,7 +112,10 @@ async fn certificate_with(uri: &Uri, timeout: Duration, roots: RootCertStore) ->
     let stream = match tokio::time::timeout(timeout, handshake).await {
         Err(_) => return fail(format!("no TLS handshake within {}", say(timeout))),
         Ok(Err((false, e))) => return fail(format!("could not connect: {e}")),
-        Ok(Err((true, e))) => return fail(handshake_failure(&e)),
+        Ok(Err((true, e))) => {
+            let (reason, untrusted) = handshake_failure(&e);
+            return Some((Judgement { verdict: Verdict::Fail, reason }, untrusted));
+        }
         Ok(Ok(stream)) => stream,
     };
     let (_, session) = stream.get_ref();
@@ -97,22 +124,26 @@ async fn certificate_with(uri: &Uri, timeout: Duration, roots: RootCertStore) ->
         return fail("the server sent no certificate".into());
     };
     match x509_parser::parse_x509_certificate(leaf) {
-        Ok((_, cert)) => {
-            Some(expiry(cert.validity().not_after.timestamp(), crate::util::unix_now(), &host, version.as_str()))
-        }
+        Ok((_, cert)) => Some((
+            expiry(cert.validity().not_after.timestamp(), crate::util::unix_now(), &host, version.as_str()),
+            false,
+        )),
         Err(e) => fail(format!("the certificate does not parse: {e}")),
     }
 }
 
-/// Why a handshake failed, in a provider's terms.
-fn handshake_failure(e: &std::io::Error) -> String {
+/// Why a handshake failed, in a provider's terms, and whether the certificate was the reason.
+fn handshake_failure(e: &std::io::Error) -> (String, bool) {
     match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-        Some(rustls::Error::InvalidCertificate(why)) => format!(
-            "the certificate is not valid for a provider ({why:?}): providers verify it against the public \
-             roots and will not deliver"
+        Some(rustls::Error::InvalidCertificate(why)) => (
+            format!(
+                "the certificate is not valid for a provider ({why:?}): providers verify it against the public \
+                 roots and will not deliver"
+            ),
+            true,
         ),
-        Some(other) => format!("the TLS handshake failed: {other}"),
-        None => format!("the TLS handshake failed: {e}"),
+        Some(other) => (format!("the TLS handshake failed: {other}"), false),
+        None => (format!("the TLS handshake failed: {e}"), false),
     }
 }
 
@@ -204,12 +235,12 @@ mod tests {
     async fn a_trusted_certificate_passes_and_one_expiring_soon_warns() {
         let (port, roots) = serve_one(200).await;
         let uri: Uri = format!("https://localhost:{port}/hook").parse().unwrap();
-        let j = certificate_with(&uri, Duration::from_secs(5), roots).await.unwrap();
+        let (j, _) = certificate_with(&uri, Duration::from_secs(5), roots).await.unwrap();
         assert_eq!(j.verdict, Verdict::Pass, "{}", j.reason);
         assert!(j.reason.starts_with("trusted certificate for localhost over TLSv1.3"), "{}", j.reason);
         let (port, roots) = serve_one(5).await;
         let uri: Uri = format!("https://localhost:{port}/hook").parse().unwrap();
-        let j = certificate_with(&uri, Duration::from_secs(5), roots).await.unwrap();
+        let (j, _) = certificate_with(&uri, Duration::from_secs(5), roots).await.unwrap();
         assert_eq!(j.verdict, Verdict::Warn, "{}", j.reason);
     }
 
@@ -217,9 +248,25 @@ mod tests {
     async fn an_untrusted_certificate_fails_and_http_is_not_judged() {
         let (port, _) = serve_one(200).await;
         let uri: Uri = format!("https://localhost:{port}/hook").parse().unwrap();
-        let j = certificate(&uri, Duration::from_secs(5)).await.unwrap();
+        let j = certificate(&uri, Duration::from_secs(5), false).await.unwrap();
         assert_eq!(j.verdict, Verdict::Fail);
         assert!(j.reason.contains("UnknownIssuer"), "{}", j.reason);
-        assert!(certificate(&"http://localhost/".parse().unwrap(), Duration::from_secs(1)).await.is_none());
+        assert!(certificate(&"http://localhost/".parse().unwrap(), Duration::from_secs(1), false).await.is_none());
+        // With -k on a local address: accepted while developing, with what the provider will need.
+        let (port, _) = serve_one(200).await;
+        let uri: Uri = format!("https://localhost:{port}/hook").parse().unwrap();
+        let j = certificate(&uri, Duration::from_secs(5), true).await.unwrap();
+        assert_eq!(j.verdict, Verdict::Warn, "{}", j.reason);
+        assert!(j.reason.contains("UnknownIssuer") && j.reason.contains("public authority"), "{}", j.reason);
+    }
+
+    #[test]
+    fn insecure_relaxes_only_local_addresses() {
+        let untrusted = Judgement { verdict: Verdict::Fail, reason: "not valid".into() };
+        let local = accepted_untrusted(untrusted.clone(), &"https://127.0.0.1:8443/".parse().unwrap());
+        assert_eq!(local.verdict, Verdict::Warn);
+        let public = accepted_untrusted(untrusted, &"https://staging.example.com/".parse().unwrap());
+        assert_eq!(public.verdict, Verdict::Fail);
+        assert!(public.reason.contains("providers do not"), "{}", public.reason);
     }
 }

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::catalog::{Catalog, EventSpec};
-use crate::check::{self, BurstSpec, CheckName, Progress, RetrySpec};
+use crate::check::{self, BurstSpec, CheckName, Payload, Progress, RetryPlan, RetrySpec, TimeScale};
 use crate::cli::{GlobalArgs, ProviderArgs};
 use crate::config;
 use crate::error::{Exit, usage, usage_hint};
@@ -20,16 +20,18 @@ use crate::util;
 
 /// Arguments of `hooktap check`.
 #[derive(Debug, Args)]
-#[command(after_help = "Checks: valid, bad-signature, missing-signature, reserialized,
-  stale-timestamp, duplicate, malformed-body, oversized-body, burst,
-  retries (with --simulate-retries), https, tls
+#[command(after_help = "Checks: valid, setup, bad-signature, missing-signature,
+  signature-rotation, authorization, reserialized, stale-timestamp, duplicate,
+  malformed-body, oversized-body, burst, retries (with --simulate-retries, or
+  named in --only), https, tls
 
 Examples:
   hooktap check http://localhost:3000/webhooks --provider nexadesk \\
       --secret-env NEXADESK_SECRET
   hooktap check https://hooks.example.com/nexus --profile kb --skip burst
   hooktap check \"$URL\" --profile desk --format junit > check.xml
-  hooktap check \"$URL\" --profile desk --simulate-retries --time-scale 1000x
+  hooktap check \"$URL\" --profile desk --simulate-retries
+  hooktap check \"$URL\" --profile inhouse --data @event.json
 
 Exit codes: 0 no check failed (warnings allowed), 1 a check failed,
 2 usage/config/input error, 130 interrupted.")]
@@ -43,6 +45,9 @@ pub struct CheckArgs {
     /// Catalog event to build deliveries from [default: a representative one]
     #[arg(long, value_name = "EVENT")]
     pub event: Option<String>,
+    /// Build deliveries from this body instead of a catalog event: @file, - for stdin, or the text
+    #[arg(long, value_name = "BODY")]
+    pub data: Option<String>,
     /// Run only these checks (comma-separated names)
     #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
     pub only: Vec<String>,
@@ -64,9 +69,9 @@ pub struct CheckArgs {
     /// Also redeliver one event on the provider's retry schedule (the `retries` check)
     #[arg(long)]
     pub simulate_retries: bool,
-    /// How much faster than real time the retry schedule runs: 1000x, or a factor such as 0.001
-    #[arg(long, value_name = "SCALE", default_value = "1000x", value_parser = check::parse_time_scale)]
-    pub time_scale: f64,
+    /// How much faster than real time the retry schedule runs: auto (the whole schedule in about 5 s), 1000x, or a factor such as 0.001
+    #[arg(long, value_name = "SCALE", default_value = "auto", value_parser = check::parse_time_scale)]
+    pub time_scale: TimeScale,
     /// How many attempts count as failed on the provider's side (its ack lost) before the endpoint's answers count
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub inject_failures: u32,
@@ -111,7 +116,12 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let (catalog, problems) = super::send::load_catalog(&config);
     let owner = CatalogOwner::new(&info.name, signer.profile.as_deref());
     super::send::warn_about(&problems, Some(owner.key()), true);
-    let event = pick_event(&catalog, &owner, args.event.as_deref(), config.get_str("fixtures_dir"))?;
+    let payload = match args.data.as_deref() {
+        Some(data) => {
+            data_payload(input::read_data(data)?, args.event.as_deref(), &catalog, &owner, &*signer.provider)?
+        }
+        None => Payload::Event(pick_event(&catalog, &owner, args.event.as_deref(), config.get_str("fixtures_dir"))?),
+    };
     let secret = signer.require_secret()?.clone();
     signer.provider.check_secret(&secret).map_err(|e| usage(e.to_string()))?;
     let headers = util::parse_header_args(&args.headers)?;
@@ -122,28 +132,66 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     if checks.contains(&CheckName::Retries) && args.inject_failures as usize > retries && retries > 0 {
         tracing::warn!("{} retries {retries} times; injecting {retries} failures", info.name);
     }
+    // A custom scheme is known by its profile's name; a built-in one by its own.
+    let label = match &owner {
+        CatalogOwner::CustomProfile(profile) => profile.clone(),
+        CatalogOwner::Provider(_) => info.name.clone(),
+    };
+    // The provider's setup handshake, from the same catalog (NexaDesk's ping, Slack's url_verification).
+    let handshake = check::handshake(&info.name, check::is_json(payload.content_type()))
+        .and_then(|hs| catalog.find(owner.key(), hs.event).ok().cloned());
     let setup = check::Setup {
         provider: signer.provider.clone(),
+        label,
         secret,
-        event,
+        payload,
+        handshake,
         url: target.url,
         uri: target.uri,
         auth: target.basic.or(signer.auth.clone()),
         headers,
         timeout: args.timeout.unwrap_or(info.timeout),
+        tolerance: signer.tolerance,
         trust: if args.insecure { net::Trust::AnyCertificate } else { net::Trust::WebRoots },
         checks,
         burst: BurstSpec { count: args.burst, concurrency: args.concurrency },
         retries: RetrySpec { inject: args.inject_failures, scale: args.time_scale },
     };
+    for (header, what) in check::overrides(&setup) {
+        tracing::warn!("{}", override_warning(&header, what, &setup));
+    }
+    if setup.checks.contains(&CheckName::Retries) && retries > 0 && !global.quiet {
+        eprintln!("hooktap: {}", RetryPlan::of(&info.retry, setup.retries, setup.timeout).describe(&setup.label));
+    }
+    let color = decide_color(global.color, std::env::var_os("NO_COLOR").is_some(), std::io::stdout().is_terminal());
+    // On a terminal each check's line appears as it finishes; elsewhere the report comes whole.
+    let live = format == Format::Table && !global.quiet && std::io::stdout().is_terminal();
+    let width = check::report::width(setup.checks.iter().copied());
+    if live {
+        print!("{}", check::report::head(&check::Report::start(&setup)));
+    }
     let spinner = (std::io::stderr().is_terminal() && !global.quiet).then(spinner);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     let report = runtime.block_on(async {
         let shutdown = crate::signal::Shutdown::on_signals();
-        let mut progress = |p: Progress<'_>| {
-            if let (Some(bar), Progress::Started(name)) = (&spinner, p) {
-                bar.set_message(format!("checking {name}…"));
+        let mut progress = |p: Progress<'_>| match p {
+            Progress::Started(name) => {
+                if let Some(bar) = &spinner {
+                    bar.set_message(format!("checking {name}…"));
+                }
             }
+            Progress::Finished(result) if live => {
+                let line = check::report::line(result, width, color);
+                let print = || {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
+                };
+                match &spinner {
+                    Some(bar) => bar.suspend(print),
+                    None => print(),
+                }
+            }
+            Progress::Finished(_) => {}
         };
         check::run(&setup, shutdown, &mut progress).await
     });
@@ -156,11 +204,8 @@ pub fn run(args: CheckArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&check::report::json(&report))?)?,
         Format::Junit => write!(stdout, "{}", check::junit::render(&report))?,
         Format::Table if global.quiet && report.ok() => {}
-        Format::Table => {
-            let color =
-                decide_color(global.color, std::env::var_os("NO_COLOR").is_some(), std::io::stdout().is_terminal());
-            write!(stdout, "{}", check::report::table(&report, color))?;
-        }
+        Format::Table if live => write!(stdout, "{}", check::report::foot(&report, color))?,
+        Format::Table => write!(stdout, "{}", check::report::table(&report, color))?,
     }
     Ok(if report.interrupted {
         Exit::Interrupted
@@ -178,10 +223,24 @@ fn select(args: &CheckArgs) -> anyhow::Result<Vec<CheckName>> {
         names
             .iter()
             .filter(|n| !n.trim().is_empty())
-            .map(|n| CheckName::parse(n).map_err(|e| usage_hint(e.to_string(), format!("did you mean {}?", e.closest))))
+            .map(|n| {
+                CheckName::parse(n).map_err(|e| {
+                    let hint = match &e.closest {
+                        Some(name) => format!("did you mean {name}?"),
+                        None => "name one of those (`hooktap check --help` says what each does)".into(),
+                    };
+                    usage_hint(e.to_string(), hint)
+                })
+            })
             .collect()
     };
     let (only, skip) = (parse(&args.only)?, parse(&args.skip)?);
+    if !args.only.is_empty() && only.is_empty() {
+        return Err(usage_hint(
+            "--only names no check",
+            format!("name the checks to run, e.g. --only valid,bad-signature; the checks are {}", all_names()),
+        ));
+    }
     let chosen: Vec<CheckName> = CheckName::ALL
         .into_iter()
         .filter(|c| if only.is_empty() { *c != CheckName::Retries || args.simulate_retries } else { only.contains(c) })
@@ -194,6 +253,56 @@ fn select(args: &CheckArgs) -> anyhow::Result<Vec<CheckName>> {
         ));
     }
     Ok(chosen)
+}
+
+/// Every check's name, comma-separated.
+fn all_names() -> String {
+    CheckName::ALL.map(CheckName::as_str).join(", ")
+}
+
+/// `--data`'s body as the payload: the event `--event` names (its catalog entry gives the
+/// content type, if it has one), else the one the body names where the provider puts it.
+fn data_payload(
+    bytes: bytes::Bytes,
+    event: Option<&str>,
+    catalog: &Catalog,
+    owner: &CatalogOwner,
+    provider: &dyn crate::provider::Provider,
+) -> anyhow::Result<Payload> {
+    if bytes.is_empty() {
+        return Err(usage_hint("the --data body is empty", "give a body: --data @event.json, or - for stdin"));
+    }
+    let found = event.and_then(|name| catalog.find(owner.key(), name).ok());
+    let content_type = found.map_or_else(|| provider.info().content_type.clone(), |spec| spec.content_type.clone());
+    let event = match (found, event) {
+        (Some(spec), _) => Some(spec.name.clone()),
+        (None, Some(name)) => Some(name.to_owned()),
+        (None, None) => provider.event_type(&http::HeaderMap::new(), &bytes),
+    };
+    Ok(Payload::Data { event, bytes, content_type })
+}
+
+/// The warning for a `-H` that replaces `what`, a header the scheme sets itself.
+fn override_warning(header: &str, what: &str, setup: &check::Setup) -> String {
+    let label = &setup.label;
+    match what {
+        "the signature" => format!(
+            "-H {header} replaces the signature hooktap computes, on every delivery: valid and every check that \
+             needs a correct signature will fail; leave it out to let hooktap sign"
+        ),
+        "the content type" => format!(
+            "-H {header} replaces the content type {label} sends ({}) on every delivery, so the checks test \
+             requests {label} never makes",
+            setup.payload.content_type()
+        ),
+        "the Authorization" => {
+            format!("-H {header} replaces the profile's Authorization on every delivery")
+        }
+        _ => format!(
+            "-H {header} replaces a header {label} sets on every delivery (and is signed over as given): every \
+             delivery carries the same value, so they look like repeats, or grow stale"
+        ),
+    }
 }
 
 /// The event named by `--event`, else a representative one: the first the provider

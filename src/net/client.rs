@@ -62,6 +62,25 @@ pub fn client_with(max_idle_per_host: usize, trust: Trust) -> HttpClient {
         .build(Tracked(https))
 }
 
+/// TLS for a connection made by hand (the tunnel's WebSocket) with a chosen
+/// [`Trust`]; it offers HTTP/1.1 only, which a WebSocket upgrade needs.
+pub fn tls_config(trust: Trust) -> rustls::ClientConfig {
+    use hyper_rustls::ConfigBuilderExt as _;
+    install_crypto_provider();
+    let mut config = match trust {
+        Trust::WebRoots => {
+            rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("ring supports the default protocol versions")
+                .with_webpki_roots()
+                .with_no_client_auth()
+        }
+        Trust::AnyCertificate => any_certificate(),
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config
+}
+
 /// A connector whose connections remember whether they have carried an answer, so a
 /// caller can tell a kept-alive connection the server closed under a new request (the
 /// request reached no application) from a fresh one it closed after reading it.

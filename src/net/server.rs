@@ -210,7 +210,7 @@ pub async fn serve<H: Handler>(
                     });
                     match opened.await {
                         Some(Ok(io)) => {
-                            let conn = watcher.watch(builder.serve_connection(TokioIo::new(io), service));
+                            let conn = watcher.watch(builder.serve_connection_with_upgrades(TokioIo::new(io), service));
                             until_idle_at_stop(conn, &stopping, &busy).await
                         }
                         Some(Err(plain)) => return refuse_plain_http(plain, app.as_ref(), remote, deadline).await,
@@ -221,7 +221,7 @@ pub async fn serve<H: Handler>(
                     let mut stream = stream;
                     let Some(first) = until_stop(&stopping, read_preface(&mut stream, deadline)).await else { return };
                     let io = TokioIo::new(Prefixed::new(first, stream));
-                    let conn = watcher.watch(builder.serve_connection(io, service));
+                    let conn = watcher.watch(builder.serve_connection_with_upgrades(io, service));
                     until_idle_at_stop(conn, &stopping, &busy).await
                 }
             };

@@ -38,6 +38,7 @@ pub fn http_url(text: &str, what: &str) -> anyhow::Result<HttpUrl> {
         return Err(bad(format!("a #fragment (#{fragment}) never reaches a server; drop it")));
     }
     let full = if trimmed.contains("://") { trimmed.to_owned() } else { format!("http://{trimmed}") };
+    let full = encode_unsafe(&full);
     let uri: Uri = full.parse().map_err(|e| bad(format!("{e}")))?;
     match (uri.scheme_str(), uri.authority()) {
         (Some("http" | "https"), Some(a)) if !a.host().is_empty() => Ok(HttpUrl { text: full, uri }),
@@ -45,6 +46,25 @@ pub fn http_url(text: &str, what: &str) -> anyhow::Result<HttpUrl> {
         (Some(other), _) => Err(bad(format!("{other}:// is not supported; use http:// or https://"))),
         (None, _) => Err(bad("it is not an absolute URL".into())),
     }
+}
+
+/// Characters that cannot stand in a URL as typed (`?q="x"`, a space) percent-encoded,
+/// as curl sends them; only after the host, which has no such characters to encode.
+fn encode_unsafe(url: &str) -> String {
+    let unsafe_char = |c: char| matches!(c, '"' | '<' | '>' | '`' | ' ' | '\\' | '^' | '{' | '|' | '}');
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let Some(start) = url[after_scheme..].find(['/', '?']).map(|i| i + after_scheme) else { return url.to_owned() };
+    let (head, tail) = url.split_at(start);
+    let mut out = String::with_capacity(url.len() + 8);
+    out.push_str(head);
+    for c in tail.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -61,6 +81,8 @@ mod tests {
             assert_eq!(http_url(given, "--to").unwrap().text, used);
         }
         assert!(http_url("localhost:3000/hook", "x").unwrap().has_path());
+        // What cannot stand in a URL as typed is percent-encoded, as curl does.
+        assert_eq!(http_url(r#"http://h/a b?x="y"&z=<1>"#, "x").unwrap().text, "http://h/a%20b?x=%22y%22&z=%3C1%3E");
         assert!(!http_url("localhost:3000/", "x").unwrap().has_path());
         for (bad, why) in [
             ("ftp://host/x", "ftp:// is not supported"),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy, SignedTemplate};
 
 /// `[profiles.NAME.scheme]` for `provider = "custom"`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -81,6 +81,7 @@ impl CustomScheme {
                     // Representative: what most senders do.
                     delays: RetryPolicy::doubling(Duration::from_secs(60), 5),
                     final_on_4xx: false,
+                    marks: RetryMarks::default(),
                 },
                 event: lower(&self.event_header).map(Field::Header).unwrap_or(Field::Absent),
                 delivery_id: lower(&self.id_header).map(Field::Header).unwrap_or(Field::Absent),

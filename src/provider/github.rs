@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, LegacyHeader, Provider, ProviderInfo, RetryPolicy};
+use super::{Algorithm, Encoding, Field, HmacScheme, LegacyHeader, Provider, ProviderInfo, RetryMarks, RetryPolicy};
 
 /// The GitHub provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -21,6 +21,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 schedule: "no automatic retries; redeliver by hand".into(),
                 delays: Vec::new(),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             event: Field::Header("x-github-event".into()),
             delivery_id: Field::Header("x-github-delivery".into()),

@@ -105,6 +105,23 @@ pub struct RetryPolicy {
     /// Whether a 4xx answer ends a delivery for good, as Nexus documents; when false,
     /// every answer but a 2xx (and every timeout) is retried.
     pub final_on_4xx: bool,
+    /// How a redelivery says it is one, beyond its fresh signature.
+    pub marks: RetryMarks,
+}
+
+/// How a provider marks a redelivery: a counter in its envelope, or headers saying
+/// which retry it is and why. Receivers use them (Slack's docs suggest ignoring
+/// retries by their header), so a faithful simulation sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetryMarks {
+    /// A JSON path in the body counting the earlier attempts (Nudj's `metadata.retryCount`,
+    /// 0 on the first attempt); the body, and so the signature, changes with every retry.
+    pub count_field: Option<String>,
+    /// A header numbering the retry, absent from the first attempt (Slack's `X-Slack-Retry-Num`).
+    pub count_header: Option<String>,
+    /// A header saying why the previous attempt failed (Slack's `X-Slack-Retry-Reason`:
+    /// `http_timeout`, `http_error`, `connection_failed`).
+    pub reason_header: Option<String>,
 }
 
 impl RetryPolicy {

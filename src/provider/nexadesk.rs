@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy};
 
 /// The NexaDesk provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -21,6 +21,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 schedule: "retries after 1 m, 5 m, 30 m, 2 h, 24 h, then marked failed".into(),
                 delays: [60, 300, 1800, 7200, 86_400].map(Duration::from_secs).to_vec(),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             event: Field::Json("event".into()),
             // NexaDesk sends no delivery id. `data.id` names the resource (a lead, a contact), which

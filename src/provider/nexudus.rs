@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy};
 
 /// The Nexudus provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -23,6 +23,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 // Representative: the seed does not say how the delays increase.
                 delays: RetryPolicy::doubling(Duration::from_secs(60), 10),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             // The body (a JSON array holding one record) names no event: the route's `event` or
             // the URL's last path segment does.

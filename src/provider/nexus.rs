@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy, SignedTemplate};
 
 /// The Nexus provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -25,6 +25,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 // Representative: the seed documents the rule, not the delays.
                 delays: RetryPolicy::doubling(Duration::from_secs(60), 5),
                 final_on_4xx: true,
+                marks: RetryMarks::default(),
             },
             event: Field::Header("x-nexus-event-type".into()),
             delivery_id: Field::Header("x-nexus-delivery-id".into()),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy};
 
 /// The Nudj provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -22,6 +22,8 @@ pub fn provider() -> Arc<dyn Provider> {
                 // Representative: the seeds give no base delay.
                 delays: RetryPolicy::doubling(Duration::from_secs(60), 3),
                 final_on_4xx: false,
+                // Seed 004: every delivery carries metadata.retryCount, 0 on the first attempt.
+                marks: RetryMarks { count_field: Some("metadata.retryCount".into()), ..RetryMarks::default() },
             },
             event: Field::Json("type".into()),
             // `evt_…`: the event's own id, stable across retries (seed 004 dedupes on it).

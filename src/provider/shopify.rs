@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy};
+use super::{Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy};
 
 /// The Shopify provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -22,6 +22,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 // Representative: doubling from a minute, the last wait closing the 4 hours.
                 delays: [60, 120, 240, 480, 960, 1920, 3840, 6780].map(Duration::from_secs).to_vec(),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             event: Field::Header("x-shopify-topic".into()),
             delivery_id: Field::Header("x-shopify-webhook-id".into()),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryPolicy, SignedTemplate};
+use super::{Algorithm, Encoding, Field, HmacScheme, Provider, ProviderInfo, RetryMarks, RetryPolicy, SignedTemplate};
 
 /// The Slack provider.
 pub fn provider() -> Arc<dyn Provider> {
@@ -21,6 +21,11 @@ pub fn provider() -> Arc<dyn Provider> {
                 schedule: "3 retries: nearly immediately, after 1 minute, after 5 minutes".into(),
                 delays: [1, 60, 300].map(Duration::from_secs).to_vec(),
                 final_on_4xx: false,
+                marks: RetryMarks {
+                    count_field: None,
+                    count_header: Some("x-slack-retry-num".into()),
+                    reason_header: Some("x-slack-retry-reason".into()),
+                },
             },
             // Events API: the wrapped event's type, else the envelope's own (url_verification);
             // slash commands are form-encoded and carry neither.

@@ -9,8 +9,8 @@ use http::{HeaderMap, HeaderValue};
 use super::check::{self, malformed};
 use super::crypto::{Encoding, decode_base64, encode_base64};
 use super::{
-    Algorithm, Field, Provider, ProviderInfo, RetryPolicy, SecretError, SignInput, SignedTemplate, Verified,
-    VerifyError, VerifyInput,
+    Algorithm, Field, Provider, ProviderInfo, RetryMarks, RetryPolicy, SecretError, SignInput, SignedTemplate,
+    Verified, VerifyError, VerifyInput,
 };
 use crate::secret::Secret;
 
@@ -47,6 +47,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 schedule: "immediately, then after 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h (Svix)".into(),
                 delays: [5, 300, 1800, 7200, 18_000, 36_000, 36_000].map(Duration::from_secs).to_vec(),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             event: Field::Json("type".into()),
             delivery_id: Field::Header(WEBHOOK.id.into()),

@@ -8,8 +8,8 @@ use http::{HeaderMap, HeaderValue};
 use super::check::{self, malformed};
 use super::crypto::Encoding;
 use super::{
-    Algorithm, Field, Provider, ProviderInfo, RetryPolicy, SecretError, SignInput, SignedTemplate, Verified,
-    VerifyError, VerifyInput,
+    Algorithm, Field, Provider, ProviderInfo, RetryMarks, RetryPolicy, SecretError, SignInput, SignedTemplate,
+    Verified, VerifyError, VerifyInput,
 };
 use crate::secret::Secret;
 
@@ -41,6 +41,7 @@ pub fn provider() -> Arc<dyn Provider> {
                 // Representative: doubling from an hour stays within the 3 days.
                 delays: RetryPolicy::doubling(Duration::from_secs(3600), 6),
                 final_on_4xx: false,
+                marks: RetryMarks::default(),
             },
             event: Field::Json("type".into()),
             delivery_id: Field::Json("id".into()),

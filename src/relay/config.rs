@@ -81,6 +81,8 @@ pub struct RelayConfig {
     pub retain_days: Option<u32>,
     /// Keep at most this many deliveries.
     pub retain_count: Option<u64>,
+    /// Receive through a tunnel server too.
+    pub tunnel: Option<crate::tunnel::client::TunnelConfig>,
 }
 
 impl RelayConfig {
@@ -109,6 +111,7 @@ impl RelayConfig {
             output: Output::Quiet,
             retain_days: None,
             retain_count: None,
+            tunnel: None,
         }
     }
 

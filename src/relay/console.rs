@@ -59,6 +59,43 @@ pub struct Received<'a> {
     pub filtered: bool,
 }
 
+/// What the tunnel client tells the person watching.
+#[derive(Debug)]
+pub enum TunnelEvent<'a> {
+    /// A connection was welcomed; `backlog` deliveries wait on the server.
+    Connected {
+        /// The server.
+        url: &'a str,
+        /// The channel.
+        channel: &'a str,
+        /// Deliveries the server holds for this client.
+        backlog: u64,
+        /// The client asked for passthrough and the server answers providers itself.
+        passthrough_ignored: bool,
+    },
+    /// The connection is lost or could not be made; another attempt follows.
+    Reconnecting {
+        /// Attempts since the last working connection.
+        attempt: u32,
+        /// When the next one starts.
+        next_in: Duration,
+        /// Why the last one failed.
+        why: &'a str,
+    },
+    /// Every delivery the server held at connection time has arrived.
+    Backlog {
+        /// How many.
+        received: u64,
+    },
+    /// A delivery the server sent again was stored before: acknowledged, not forwarded again.
+    Duplicate {
+        /// The server's id for it.
+        tunnel_id: &'a str,
+        /// The stored delivery.
+        stored_as: &'a str,
+    },
+}
+
 impl Console {
     /// A printer for `output`.
     pub fn new(output: Output) -> Console {
@@ -130,6 +167,16 @@ impl Console {
                 dev.file.display(),
                 dev.provider
             ));
+        }
+        if let Some(t) = &config.tunnel {
+            out.push_str(&format!(
+                "  tunnel: {}, channel {} (give the provider the URL on the left):\n",
+                t.url, t.channel
+            ));
+            let public = t.endpoint.public.trim_end_matches('/');
+            for r in routes.iter() {
+                out.push_str(&format!("    {public}{}\n", r.path));
+            }
         }
         if config.forward_invalid {
             out.push_str(
@@ -214,6 +261,54 @@ impl Console {
                     r.answered, r.reason
                 ));
             }
+        }
+    }
+
+    /// The tunnel's state: a notice on stderr, or an NDJSON record (`"kind": "tunnel"`).
+    pub fn tunnel(&self, event: &TunnelEvent<'_>) {
+        let (state, record, text) = match event {
+            TunnelEvent::Connected { url, channel, backlog, passthrough_ignored } => {
+                let mut text = format!("tunnel connected to {url}, channel {channel}");
+                if *backlog > 0 {
+                    text.push_str(&format!("; {backlog} held {} on the way", deliveries(*backlog as usize)));
+                }
+                if *passthrough_ignored {
+                    text.push_str(
+                        " (the server answers this channel's providers itself: the local answers are not passed back)",
+                    );
+                }
+                let record = serde_json::json!({"url": url, "channel": channel, "backlog": backlog});
+                ("connected", record, text)
+            }
+            TunnelEvent::Reconnecting { attempt, next_in, why } => (
+                "reconnecting",
+                serde_json::json!({"attempt": attempt, "next_in_ms": next_in.as_millis() as u64, "reason": why}),
+                format!("tunnel reconnecting (attempt {attempt}, next in {}): {why}", human_duration(*next_in)),
+            ),
+            TunnelEvent::Backlog { received } => (
+                "backlog_received",
+                serde_json::json!({"received": received}),
+                format!("tunnel backlog received ({received} {})", deliveries(*received as usize)),
+            ),
+            TunnelEvent::Duplicate { tunnel_id, stored_as } => (
+                "duplicate",
+                serde_json::json!({"tunnel_id": tunnel_id, "stored_as": stored_as}),
+                format!(
+                    "tunnel delivery {tunnel_id} came again (its acknowledgement was lost): stored as {stored_as}, \
+                     not forwarded again"
+                ),
+            ),
+        };
+        match self.output {
+            Output::Quiet => {}
+            Output::Json => {
+                let mut value = serde_json::json!({"time": now_rfc3339(), "kind": "tunnel", "state": state});
+                if let (Some(v), serde_json::Value::Object(extra)) = (value.as_object_mut(), record) {
+                    v.extend(extra);
+                }
+                self.json(value);
+            }
+            Output::Human => self.notice(&text),
         }
     }
 

@@ -52,6 +52,8 @@ pub struct Incoming {
     pub body: Bytes,
     /// Who sent it, as far as the carrier knows.
     pub remote: Option<String>,
+    /// The tunnel server's id for it, when the tunnel carried it (a copy sent again is found by it).
+    pub tunnel_id: Option<String>,
 }
 
 impl Incoming {
@@ -70,13 +72,29 @@ impl Incoming {
             method: parts.method,
             body,
             remote: remote.map(|a| a.to_string()),
+            tunnel_id: None,
         }
     }
 }
 
+/// What [`ingest_stored`] did with a request.
+#[derive(Debug)]
+pub struct Ingested {
+    /// The answer for whoever sent it.
+    pub response: Response<Full<Bytes>>,
+    /// The stored delivery's id; `None` when it could not be stored (the answer is a 503).
+    pub stored: Option<String>,
+}
+
 /// Stores the request and answers it.
 pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
-    let Incoming { source, method, path, query, headers, body, remote } = incoming;
+    ingest_stored(app, incoming).await.response
+}
+
+/// [`ingest`], also saying whether the delivery was stored: the tunnel acknowledges
+/// only what is committed.
+pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
+    let Incoming { source, method, path, query, headers, body, remote, tunnel_id } = incoming;
     let route = app.routes.find(&path).cloned();
     let checked = match &route {
         Some(r) => verify(r, &headers, &body, &path),
@@ -99,6 +117,7 @@ pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
     let mut d = NewDelivery::request(source, method.as_str(), &path, headers, body);
     d.query = query;
     d.remote_addr = remote;
+    d.tunnel_id = tunnel_id;
     d.route = route.as_ref().map(|r| r.path.clone());
     d.provider = checked.provider.clone();
     d.profile = checked.profile;
@@ -135,7 +154,9 @@ pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
         Err(e) => {
             app.stats.storage_error();
             app.console.storage_error(method.as_str(), &path, &e.to_string());
-            return text(StatusCode::SERVICE_UNAVAILABLE, "hooktap could not store this delivery; retry later\n");
+            let response =
+                text(StatusCode::SERVICE_UNAVAILABLE, "hooktap could not store this delivery; retry later\n");
+            return Ingested { response, stored: None };
         }
     };
     app.stats.received(state == State::Rejected);
@@ -184,7 +205,7 @@ pub async fn ingest(app: &App, incoming: Incoming) -> Response<Full<Bytes>> {
             filtered,
         });
     }
-    response
+    Ingested { response, stored: Some(id) }
 }
 
 /// An HTTP/2 request names its host in the `:authority` pseudo-header, which is not

@@ -16,6 +16,8 @@ mod printer;
 pub mod routes;
 mod worker;
 
+// The tunnel client (`crate::tunnel::client`) runs inside the relay and feeds `ingest`.
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -106,6 +108,7 @@ pub struct Running {
     pub stats: Arc<health::Stats>,
     trigger: ShutdownTrigger,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    tunnel_ended: Option<tokio::sync::oneshot::Receiver<anyhow::Error>>,
 }
 
 impl Running {
@@ -114,6 +117,18 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.trigger.fire();
         self.task.await.context("relay task failed")?
+    }
+
+    /// Resolves when the tunnel client stops for good (a refused token, a newer client
+    /// on the channel) with why; never for a relay without a tunnel.
+    pub async fn tunnel_ended(&mut self) -> anyhow::Error {
+        match self.tunnel_ended.as_mut() {
+            Some(ended) => match ended.await {
+                Ok(e) => e,
+                Err(_) => std::future::pending().await,
+            },
+            None => std::future::pending().await,
+        }
     }
 }
 
@@ -175,8 +190,26 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
     let pruner = (config.retain_days.is_some() || config.retain_count.is_some()).then(|| {
         tokio::spawn(prune_loop(config.db.clone(), config.retain_days, config.retain_count, shutdown.clone()))
     });
+    // The tunnel's deliveries take the same path as the port's, beside them.
+    let (tunnel, tunnel_ended) = match config.tunnel.clone() {
+        Some(t) => {
+            let (ended_tx, ended_rx) = tokio::sync::oneshot::channel();
+            let (app, shutdown) = (app.clone(), shutdown.clone());
+            let task = tokio::spawn(async move {
+                if let Err(e) = crate::tunnel::client::run(app, t, shutdown).await {
+                    let _ = ended_tx.send(e);
+                }
+            });
+            (Some(task), Some(ended_rx))
+        }
+        None => (None, None),
+    };
     let task = tokio::spawn(async move {
         let served = server::serve(listener, acceptor, app.clone(), limits, shutdown.clone()).await;
+        // The tunnel acknowledges what it stored before the forwarder stops.
+        if let Some(t) = tunnel {
+            let _ = t.await;
+        }
         let forwarder = app.forwarder.clone();
         drop(app);
         forwarder.stop().await;
@@ -189,20 +222,26 @@ pub async fn start(config: RelayConfig) -> anyhow::Result<Running> {
         drop(owner);
         served
     });
-    Ok(Running { addr, url, fingerprint, stats, trigger, task })
+    Ok(Running { addr, url, fingerprint, stats, trigger, task, tunnel_ended })
 }
 
 /// Runs the relay until `shutdown` resolves, then stops it gracefully; returns what `shutdown` gave.
 pub async fn run<T>(config: RelayConfig, shutdown: impl Future<Output = T>) -> anyhow::Result<T> {
     let console = console::Console::new(config.output);
-    let running = start(config).await?;
-    let value = shutdown.await;
+    let mut running = start(config).await?;
+    let ended = tokio::select! {
+        value = shutdown => Ok(value),
+        why = running.tunnel_ended() => Err(why),
+    };
     let begun = Instant::now();
-    console.notice("stopping: finishing in-flight requests and commits (Ctrl-C again stops at once)");
+    match &ended {
+        Ok(_) => console.notice("stopping: finishing in-flight requests and commits (Ctrl-C again stops at once)"),
+        Err(why) => console.notice(&format!("stopping: {}", crate::error::render(why))),
+    }
     running.stop().await?;
     console.flush();
     console.notice(&format!("stopped in {} ms; everything received is stored", begun.elapsed().as_millis()));
-    Ok(value)
+    ended
 }
 
 async fn prune_loop(db: PathBuf, days: Option<u32>, count: Option<u64>, shutdown: Shutdown) {

@@ -342,6 +342,7 @@ async fn an_incoming_that_never_met_hyper_is_verified_and_stored_like_any_other(
         headers,
         body: body.clone(),
         remote: Some("203.0.113.9:4711".into()),
+        tunnel_id: Some("origin:1".into()),
     };
     let resp = ingest::ingest(&f.app, incoming).await;
     assert_eq!(resp.status(), StatusCode::OK);

@@ -12,7 +12,8 @@ mod rows;
 mod schema;
 mod seen;
 mod summary;
-mod wal_sync;
+mod tunnel;
+pub(crate) mod wal_sync;
 mod writer;
 
 use std::path::{Path, PathBuf};

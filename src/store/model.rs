@@ -162,6 +162,8 @@ pub struct NewDelivery {
     pub next_attempt_at: Option<i64>,
     /// The delivery this one replays.
     pub replay_of: Option<String>,
+    /// The tunnel server's id for it, when the tunnel carried it.
+    pub tunnel_id: Option<String>,
 }
 
 impl NewDelivery {
@@ -189,6 +191,7 @@ impl NewDelivery {
             target: None,
             next_attempt_at: None,
             replay_of: None,
+            tunnel_id: None,
         }
     }
 }

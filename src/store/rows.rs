@@ -47,9 +47,9 @@ fn insert_row(
         "INSERT INTO deliveries (id, received_at, source, method, path, query, headers, body, body_size,
             remote_addr, provider, profile, route, event, provider_delivery_id, signature, signature_reason,
             duplicate_of, state, target, next_attempt_at, replay_of, attempts, last_status, last_duration_us,
-            last_error)
+            last_error, tunnel_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-            ?23, ?24, ?25, ?26)",
+            ?23, ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         d.id,
@@ -78,6 +78,7 @@ fn insert_row(
         last.and_then(|(a, _)| a.status),
         last.map(|(a, _)| a.duration_us),
         last.and_then(|(a, _)| a.error.as_deref()),
+        d.tunnel_id,
     ])?;
     Ok(())
 }

@@ -72,6 +72,10 @@ pub const MIGRATIONS: &[&str] = &[
     "DROP INDEX deliveries_received_id;
     CREATE INDEX deliveries_received_recent ON deliveries(seq, provider, provider_delivery_id, source)
         WHERE provider_delivery_id IS NOT NULL AND source IN ('listen', 'tunnel');",
+    // 4: what the tunnel server calls a delivery it carried, so a copy it sends again
+    // (its acknowledgement was lost) is recognised instead of forwarded twice.
+    "ALTER TABLE deliveries ADD COLUMN tunnel_id TEXT;
+    CREATE UNIQUE INDEX deliveries_tunnel_id ON deliveries(tunnel_id) WHERE tunnel_id IS NOT NULL;",
 ];
 
 /// The schema version this build writes.

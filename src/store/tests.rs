@@ -465,7 +465,7 @@ fn a_version_1_database_moves_to_the_leaner_indexes_keeping_its_rows() {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL ORDER BY name")
         .unwrap();
     let names: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-    assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_recent"]);
+    assert_eq!(names, ["deliveries_kind", "deliveries_pending", "deliveries_received_recent", "deliveries_tunnel_id"]);
     assert_eq!(store.pending_refs(0, 10).unwrap().len(), 1, "the pending row is still queued");
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The `-wal` file of one database, opened lazily and reopened if it is replaced.
 #[derive(Debug)]
-pub(super) struct WalFile {
+pub(crate) struct WalFile {
     path: PathBuf,
     open: Option<(File, u64)>,
 }
@@ -23,7 +23,7 @@ pub(super) struct WalFile {
 impl WalFile {
     /// The log that belongs to the database at `db`: SQLite names it after the file a
     /// symlink leads to, not after the link.
-    pub(super) fn of(db: &Path) -> WalFile {
+    pub(crate) fn of(db: &Path) -> WalFile {
         let db = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
         let mut path = db.into_os_string();
         path.push("-wal");
@@ -35,7 +35,7 @@ impl WalFile {
     /// SQLite keeps the same file while any connection is open, but checks the
     /// inode anyway: a log deleted and recreated behind our back would make a
     /// sync of the old one meaningless.
-    pub(super) fn sync(&mut self) -> io::Result<()> {
+    pub(crate) fn sync(&mut self) -> io::Result<()> {
         let inode = inode(&std::fs::metadata(&self.path)?);
         if self.open.as_ref().is_none_or(|(_, open)| *open != inode) {
             // Write access: some systems (Windows) refuse to flush a read-only handle.

@@ -14,25 +14,31 @@ fn every_subcommand_has_help_with_examples() {
     env.cmd().arg("--help").assert().success().stdout(predicate::str::contains("Exit codes"));
 }
 
+/// Commands whose flags exist before their work does.
+const UNBUILT: &[&str] = &[];
+
 #[test]
 fn help_never_offers_an_unimplemented_command_as_if_it_worked() {
     let env = Env::new();
-    let sub = "serve";
-    env.cmd().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Not implemented yet"));
-    // The promise in the help matches what running it does.
-    env.cmd().arg(sub).assert().code(2).stderr(predicate::str::contains("not implemented yet"));
+    for sub in UNBUILT {
+        env.cmd().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Not implemented yet"));
+        // The promise in the help matches what running it does.
+        env.cmd().arg(sub).assert().code(2).stderr(predicate::str::contains("not implemented yet"));
+    }
     let top = env.cmd().arg("--help").output().unwrap();
     let top = String::from_utf8(top.stdout).unwrap();
     let examples = top.split("Examples:").nth(1).unwrap().split("Exit codes").next().unwrap();
-    assert!(!examples.contains(&format!("hooktap {sub}")), "top-level example uses {sub}:\n{examples}");
-    let listed = top.lines().find(|l| l.trim_start().starts_with(sub)).unwrap();
-    assert!(listed.ends_with("(not implemented yet)"), "{listed}");
+    for sub in UNBUILT {
+        assert!(!examples.contains(&format!("hooktap {sub}")), "top-level example uses {sub}:\n{examples}");
+        let listed = top.lines().find(|l| l.trim_start().starts_with(sub)).unwrap();
+        assert!(listed.ends_with("(not implemented yet)"), "{listed}");
+    }
 }
 
 #[test]
 fn help_keeps_examples_within_80_columns_and_global_options_apart() {
     let env = Env::new();
-    for sub in ["", "send", "verify", "listen", "replay", "config", "check", "completions", "tail"] {
+    for sub in ["", "send", "verify", "listen", "replay", "serve", "config", "check", "completions", "tail"] {
         let out = env.cmd().args([sub, "--help"].iter().filter(|a| !a.is_empty())).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
         let examples = help.split("Examples:").nth(1).unwrap_or_else(|| panic!("{sub}: no examples"));

@@ -15,4 +15,5 @@ mod replay;
 mod send;
 mod tail;
 mod tail_tui;
+mod tunnel;
 mod verify;

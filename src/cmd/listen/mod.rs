@@ -25,7 +25,9 @@ pub use settings::relay_config;
       --forward-to http://localhost:3000/webhooks/nexadesk
   hooktap listen --provider github --secret-env GH_SECRET \\
       --forward-to http://localhost:3000 --ack passthrough
-  hooktap listen --tls self-signed --port 8443")]
+  hooktap listen --tls self-signed --port 8443
+  HOOKTAP_TUNNEL_TOKEN=htk_... hooktap listen --tunnel wss://hooks.example.com \\
+      --channel dev --forward-to http://localhost:3000/webhooks")]
 pub struct ListenArgs {
     /// Port to listen on
     #[arg(long, value_name = "PORT")]
@@ -54,7 +56,7 @@ pub struct ListenArgs {
     /// Forward deliveries whose signature is invalid or missing too
     #[arg(long)]
     pub forward_invalid: bool,
-    /// Accept any TLS certificate from forward targets (a local app's self-signed one)
+    /// Accept any TLS certificate from forward targets (a local app's self-signed one) and the tunnel server
     #[arg(short = 'k', long)]
     pub insecure: bool,
     /// Re-sign forwarded deliveries with this profile's secret
@@ -69,12 +71,15 @@ pub struct ListenArgs {
     /// Serve a self-signed certificate for localhost (made once, kept beside the database) and print its fingerprint
     #[arg(long, value_enum, value_name = "MODE")]
     pub tls: Option<TlsMode>,
-    /// Receive through a hooktap tunnel server (wss://host; not implemented yet)
-    #[arg(long, value_name = "URL", requires = "channel")]
+    /// Also receive through a `hooktap serve` tunnel server (wss://host) [default: the tunnel.url setting]
+    #[arg(long, value_name = "URL")]
     pub tunnel: Option<String>,
-    /// Tunnel channel name (not implemented yet)
+    /// The tunnel channel to receive [default: the tunnel.channel setting]
     #[arg(long, value_name = "NAME")]
     pub channel: Option<String>,
+    /// Read the tunnel token from this environment variable [default: the tunnel.token setting, or HOOKTAP_TUNNEL_TOKEN]
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
 }
 
 /// How the relay came to stop.

@@ -12,17 +12,15 @@ use crate::relay::config::{MAX_CONNECTIONS, check_events, config_route, route_si
 use crate::relay::console::Output;
 use crate::relay::routes::{Route, Target, repeated_path, shared_path};
 use crate::relay::{AckMode, RelayConfig};
+use crate::secret::Secret;
+use crate::tunnel::client::TunnelConfig;
+use crate::tunnel::endpoint::Endpoint;
+use crate::tunnel::protocol::Mode;
 
 use super::ListenArgs;
 
 /// Resolves `hooktap listen` flags and the configuration into a relay config.
 pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyhow::Result<RelayConfig> {
-    if args.tunnel.is_some() || args.channel.is_some() {
-        return Err(usage_hint(
-            "`listen --tunnel` is not implemented yet",
-            "run the relay on a reachable host, or expose it with another tunnel for now",
-        ));
-    }
     let duration = |key: &str| -> anyhow::Result<Duration> {
         let raw = config.get_str(key).ok_or_else(|| usage(format!("setting {key} has no value")))?;
         crate::util::parse_duration(raw).map_err(|e| usage(format!("setting {key}: {e}")))
@@ -170,5 +168,63 @@ pub fn relay_config(args: &ListenArgs, output: Output, config: &Config) -> anyho
         output,
         retain_days: config.get_int("retain_days").and_then(|d| u32::try_from(d).ok()),
         retain_count: config.get_int("retain_count").and_then(|c| u64::try_from(c).ok()),
+        tunnel: tunnel_config(args, config, default_ack)?,
     })
+}
+
+/// The tunnel to receive through: `--tunnel` or the `tunnel.url` setting, with the
+/// channel and token from flags, then settings (`HOOKTAP_TUNNEL_TOKEN` among them).
+fn tunnel_config(args: &ListenArgs, config: &Config, ack: AckMode) -> anyhow::Result<Option<TunnelConfig>> {
+    let url = args.tunnel.clone().or_else(|| config.get_str("tunnel.url").map(str::to_owned));
+    let Some(url) = url else {
+        if args.channel.is_some() || args.token_env.is_some() {
+            return Err(usage_hint(
+                "--channel and --token-env are for a tunnel, and no tunnel server is given",
+                "pass --tunnel wss://host, or set it once: `hooktap config set tunnel.url wss://host`",
+            ));
+        }
+        return Ok(None);
+    };
+    let channel =
+        args.channel.clone().or_else(|| config.get_str("tunnel.channel").map(str::to_owned)).ok_or_else(|| {
+            usage_hint(
+                format!("the tunnel {url} needs a channel"),
+                "pass --channel NAME, or set it once: `hooktap config set tunnel.channel NAME`",
+            )
+        })?;
+    let endpoint = Endpoint::parse(&url, &channel)
+        .map_err(|e| usage_hint(format!("--tunnel: {e}"), "e.g. --tunnel wss://hooks.example.com"))?;
+    let token = match &args.token_env {
+        Some(var) => match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => v.trim().to_owned(),
+            _ => {
+                return Err(usage_hint(
+                    format!("--token-env {var}: the variable is not set"),
+                    format!("export {var}=<the token `hooktap serve token add {channel}` printed>"),
+                ));
+            }
+        },
+        None => config.get_str("tunnel.token").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or_else(|| {
+            usage_hint(
+                format!("no token for tunnel channel {channel}"),
+                format!(
+                    "set HOOKTAP_TUNNEL_TOKEN (or pass --token-env VAR) to the token `hooktap serve token add {channel}` \
+                     printed on the server"
+                ),
+            )
+        })?,
+    };
+    let mode = match ack {
+        AckMode::Immediate => Mode::Immediate,
+        AckMode::Passthrough => Mode::Passthrough,
+    };
+    let loopback =
+        endpoint.host == "localhost" || endpoint.host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !endpoint.tls && !loopback {
+        tracing::warn!(
+            "--tunnel {url} is not encrypted: the channel's token and every delivery cross the network in clear; use wss://"
+        );
+    }
+    let trust = if args.insecure { crate::net::Trust::AnyCertificate } else { crate::net::Trust::WebRoots };
+    Ok(Some(TunnelConfig { url, endpoint, channel, token: Secret::new(token), mode, trust }))
 }
