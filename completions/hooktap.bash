@@ -1544,12 +1544,40 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__replay)
-            opts="-q -v -h -V --last --since --until --event --status --provider --route --source --to --resign --concurrency --dry-run --config --db --color --json --quiet --verbose --help --version"
+            opts="-H -k -y -q -v -h -V --to --resign --no-resign --set --edit --header --timeout --insecure --concurrency --rate --dry-run --show-secrets --yes --last --since --until --event --status --provider --route --source --profile --secret-env --secret-file --secret --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --last)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1582,11 +1610,19 @@ _hooktap() {
                     COMPREPLY=($(compgen -W "listen tunnel send replay" -- "${cur}"))
                     return 0
                     ;;
-                --to)
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -38,7 +38,7 @@ complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "config" -d 'Manage 
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
-complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "serve" -d 'Run the public end of the tunnel, and manage its channel tokens'
 complete -c hooktap -n "__fish_hooktap_needs_command" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'
@@ -267,6 +267,12 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s q -l quiet -d
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hooktap -n "__fish_hooktap_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l to -d 'Where to send: a URL with a path is the exact destination; one without gets the original path [default: where each delivery went before]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l set -d 'Edit the JSON or form body, then re-sign: `a.b=value` (as `send --set`; repeatable)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s H -l header -d 'Add or replace a request header, `Name: value` (repeatable)' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l timeout -d 'Each replay\'s timeout [default: the provider\'s documented timeout, else 10s]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l concurrency -d 'How many replays in flight at once' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l rate -d 'Cap the rate (replays per second, e.g. 50, 50/s or 600/m)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l last -d 'Only the newest N deliveries (of those the other options select)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l since -d 'Only deliveries received since then: a length of time back (10m, 2h, 1d) or a time (2026-11-01T10:00)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l until -d 'Only deliveries received before then (same forms as --since)' -r
@@ -286,15 +292,22 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l source -d 'On
 tunnel\t''
 send\t''
 replay\t''"
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l to -d 'Target URL (default: the original route\'s target)' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l concurrency -d 'How many replays in flight at once' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l profile -d 'Re-sign every delivery with this profile [default: the profile each delivery was verified or sent with]' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l secret-env -d 'Read the secret from this environment variable' -r
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l config -d 'Use this config file instead of the user and project files' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l db -d 'SQLite database to record to and read from' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l color -d 'When to use colour (NO_COLOR is honoured with `auto`)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l resign -d 'Fresh timestamp and signature with the profile\'s secret'
-complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l dry-run -d 'Print what would be sent without sending'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l resign -d 'A fresh timestamp (and delivery id, where the provider has one) and signature'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l no-resign -d 'Keep the recorded signature even with --set or --edit (to test that the receiver rejects it)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l edit -d 'Open $VISUAL or $EDITOR on the body of one delivery, then re-sign'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s k -l insecure -d 'Accept any TLS certificate, e.g. a self-signed one'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l dry-run -d 'Print each request as a curl command (with --json, as JSON) instead of sending it; records nothing'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l show-secrets -d 'Show credentials in --dry-run output'
+complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s y -l yes -d 'Replay more than 100 deliveries without asking'
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -l json -d 'Print results as JSON where a command prints results'
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s q -l quiet -d 'Only print errors'
 complete -c hooktap -n "__fish_hooktap_using_subcommand replay" -s v -l verbose -d 'More logging (-v info, -vv debug, -vvv trace)'
@@ -426,7 +439,7 @@ complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_see
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "send" -d 'Fire realistic, correctly signed test events at an endpoint'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "verify" -d 'Check a webhook signature offline and explain why it fails'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "listen" -d 'Run the local relay: receive, verify, record, forward with retries'
-complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "replay" -d 'Re-deliver recorded deliveries (not implemented yet)'
+complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "replay" -d 'Re-deliver recorded deliveries: as recorded, re-signed, or edited'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "tail" -d 'Show the delivery log live: the viewer on a terminal, records on a pipe'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "serve" -d 'Run the public end of the tunnel, and manage its channel tokens'
 complete -c hooktap -n "__fish_hooktap_using_subcommand help; and not __fish_seen_subcommand_from config send verify listen replay tail serve check completions help" -f -a "check" -d 'Test a webhook receiver the way its provider will treat it'

@@ -80,7 +80,7 @@ pub enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Run the local relay: receive, verify, record, forward with retries
     Listen(Box<cmd::listen::ListenArgs>),
-    /// Re-deliver recorded deliveries (not implemented yet)
+    /// Re-deliver recorded deliveries: as recorded, re-signed, or edited
     Replay(cmd::replay::ReplayArgs),
     /// Show the delivery log live: the viewer on a terminal, records on a pipe
     Tail(cmd::tail::TailArgs),

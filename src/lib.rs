@@ -11,6 +11,7 @@ pub mod logging;
 pub mod net;
 pub mod provider;
 pub mod relay;
+pub mod replay;
 pub mod secret;
 pub mod send;
 pub mod signal;

@@ -29,11 +29,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// The error for a command whose contract exists but whose work is not built yet.
-pub(crate) fn not_implemented(what: &str) -> anyhow::Error {
-    crate::error::usage_hint(format!("`hooktap {what}` is not implemented yet"), "see README.md for what works today")
-}
-
 /// A duration flag that must be more than zero: a timeout of 0 would fail every request.
 pub fn parse_positive_duration(s: &str) -> Result<std::time::Duration, String> {
     match crate::util::parse_duration(s)? {

@@ -114,14 +114,7 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let edits =
         args.set.iter().map(|s| Edit::parse(s)).collect::<Result<Vec<_>, _>>().map_err(|e| usage(e.to_string()))?;
     let extra = util::parse_header_args(&args.headers)?;
-    if let Some(name) = FRAMING.iter().find(|name| extra.contains_key(**name)) {
-        return Err(usage_hint(
-            format!(
-                "-H {name} cannot be set: hooktap frames the body itself, and a different value would send a malformed request"
-            ),
-            "drop that -H; change the body with --data or --set",
-        ));
-    }
+    refuse_framing(&extra, "drop that -H; change the body with --data or --set")?;
     let signature = if extra.contains_key(info.signature_header.as_str()) {
         SignatureState::Unchecked
     } else {
@@ -340,6 +333,20 @@ fn form_like(content_type: &str, body: &[u8]) -> bool {
 /// Headers that frame the body on the wire; `-H` may not set them.
 pub(crate) const FRAMING: [&str; 2] = ["content-length", "transfer-encoding"];
 
+/// Refuses `-H` headers that frame the body (`send` and `replay`): hooktap frames it
+/// itself, and another value would send a malformed request. `hint` says what to do instead.
+pub(crate) fn refuse_framing(extra: &http::HeaderMap, hint: &str) -> anyhow::Result<()> {
+    match FRAMING.iter().find(|name| extra.contains_key(**name)) {
+        Some(name) => Err(usage_hint(
+            format!(
+                "-H {name} cannot be set: hooktap frames the body itself, and a different value would send a malformed request"
+            ),
+            hint,
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Sends under load and prints the summary.
 async fn load(
     global: &GlobalArgs,
@@ -389,7 +396,8 @@ async fn load(
     })
 }
 
-fn progress_bar(count: Option<u64>) -> ProgressBar {
+/// The load bar `send` and `replay` draw on a terminal: a bar with a known count, else a spinner.
+pub(crate) fn progress_bar(count: Option<u64>) -> ProgressBar {
     let (bar, template) = match count {
         Some(n) => (ProgressBar::new(n), "{bar:30} {pos}/{len}  {rate}  {elapsed}"),
         None => (ProgressBar::no_length(), "{spinner} {pos} sent  {rate}  {elapsed}"),

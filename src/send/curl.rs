@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use http::HeaderName;
+use http::{HeaderMap, HeaderName};
 
 use super::request::Prepared;
 
@@ -32,16 +32,29 @@ pub struct Curl {
 
 /// Renders `prepared` as a curl command POSTing to `url`; `insecure` adds `-k`.
 pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool) -> Curl {
+    render_request("POST", url, &prepared.headers, &prepared.body, show_secrets, insecure)
+}
+
+/// Renders any request as a curl command (`replay` sends other methods than POST).
+/// An empty body is left out unless the method carries one.
+pub fn render_request(
+    method: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    show_secrets: bool,
+    insecure: bool,
+) -> Curl {
     let flags = if insecure { "-sSk" } else { "-sS" };
-    let mut out = format!("curl {flags} -X POST {}", quote(url));
-    let (headers, redacted) = shown_headers(prepared, show_secrets);
+    let mut out = format!("curl {flags} -X {} {}", quote(method), quote(url));
+    let (headers, redacted) = shown_headers(headers, show_secrets);
     for (name, shown) in &headers {
         // `-H 'name:'` tells curl to drop the header; `-H 'name;'` sends it empty.
         let header = if shown.is_empty() { format!("{name};") } else { format!("{name}: {shown}") };
         let _ = write!(out, " \\\n  -H {}", quote(&header));
     }
-    let body = &prepared.body;
     match std::str::from_utf8(body) {
+        Ok("") if !matches!(method, "POST" | "PUT" | "PATCH") => {}
         // A leading `@` would make curl read a file, and NUL cannot be in an argument.
         Ok(text) if text.len() <= ARGUMENT_MAX && !text.starts_with('@') && !text.contains('\0') => {
             let _ = write!(out, " \\\n  --data-binary {}", quote(text));
@@ -62,12 +75,23 @@ pub fn render(url: &str, prepared: &Prepared, show_secrets: bool, insecure: bool
 /// `[name, value]` pairs, `body` as text or `body_base64` when it is not UTF-8), with
 /// credentials redacted unless `show_secrets`; and whether anything was.
 pub fn json(url: &str, prepared: &Prepared, show_secrets: bool) -> (serde_json::Value, bool) {
+    json_request("POST", url, &prepared.headers, &prepared.body, show_secrets)
+}
+
+/// [`json`] for any request.
+pub fn json_request(
+    method: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    show_secrets: bool,
+) -> (serde_json::Value, bool) {
     use base64::Engine as _;
-    let (headers, redacted) = shown_headers(prepared, show_secrets);
-    let text = std::str::from_utf8(&prepared.body).ok();
-    let base64 = text.is_none().then(|| base64::engine::general_purpose::STANDARD.encode(&prepared.body));
+    let (headers, redacted) = shown_headers(headers, show_secrets);
+    let text = std::str::from_utf8(body).ok();
+    let base64 = text.is_none().then(|| base64::engine::general_purpose::STANDARD.encode(body));
     let request = serde_json::json!({
-        "method": "POST",
+        "method": method,
         "url": url,
         "headers": headers,
         "body": text,
@@ -77,10 +101,9 @@ pub fn json(url: &str, prepared: &Prepared, show_secrets: bool) -> (serde_json::
 }
 
 /// The headers to show, in order, credentials redacted unless `show_secrets`; and whether any was.
-fn shown_headers(prepared: &Prepared, show_secrets: bool) -> (Vec<(String, String)>, bool) {
+fn shown_headers(headers: &HeaderMap, show_secrets: bool) -> (Vec<(String, String)>, bool) {
     let mut redacted = false;
-    let headers = prepared
-        .headers
+    let headers = headers
         .iter()
         .map(|(name, value)| {
             let shown = if !show_secrets && is_credential(name, value.is_sensitive()) {

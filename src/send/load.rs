@@ -169,19 +169,22 @@ impl Worker {
 }
 
 /// Hands out start times `1/rate` apart. After a stall it does not bank the
-/// missed slots, so the rate is never exceeded by a catch-up burst.
+/// missed slots, so the rate is never exceeded by a catch-up burst. `replay --rate`
+/// paces with it too.
 #[derive(Debug)]
-struct Limiter {
+pub struct Limiter {
     period: Duration,
     next: std::sync::Mutex<Option<Instant>>,
 }
 
 impl Limiter {
-    fn new(rate: f64) -> Limiter {
+    /// A limiter for `rate` starts per second.
+    pub fn new(rate: f64) -> Limiter {
         Limiter { period: Duration::from_secs_f64(1.0 / rate), next: std::sync::Mutex::new(None) }
     }
 
-    fn slot(&self) -> Instant {
+    /// When the next start may be; each call takes one slot.
+    pub fn slot(&self) -> Instant {
         let now = Instant::now();
         let mut next = self.next.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let slot = match *next {

@@ -54,11 +54,18 @@ impl Sink {
 impl Recorder {
     /// Opens the database and starts recording. Must run inside a tokio runtime.
     pub fn open(path: &Path) -> Result<Recorder, StoreError> {
+        Recorder::open_with(path, QUEUE, BATCH)
+    }
+
+    /// [`Recorder::open`] holding at most `queue` records waiting and `batch` per write:
+    /// less memory (and fewer rows per commit) for a caller whose records are larger or
+    /// many more (`replay` keeps its memory flat however many deliveries it replays).
+    pub fn open_with(path: &Path, queue: usize, batch: usize) -> Result<Recorder, StoreError> {
         // Nothing was acknowledged on the strength of these rows, so a commit need not
         // wait for the disk: a crash of hooktap still loses nothing committed.
         let (writer, handle) = Writer::spawn_with(path, 4, Durability::ProcessCrash)?;
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let task = tokio::spawn(drain(writer, rx));
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        let task = tokio::spawn(drain(writer, rx, batch.max(1)));
         Ok(Recorder { tx, task, writer: handle })
     }
 
@@ -78,11 +85,11 @@ impl Recorder {
     }
 }
 
-async fn drain(writer: Writer, mut rx: mpsc::Receiver<SentDelivery>) -> Recorded {
+async fn drain(writer: Writer, mut rx: mpsc::Receiver<SentDelivery>, most: usize) -> Recorded {
     let mut recorded = Recorded::default();
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Vec::with_capacity(most);
     let mut warned = false;
-    while rx.recv_many(&mut batch, BATCH).await > 0 {
+    while rx.recv_many(&mut batch, most).await > 0 {
         let n = batch.len() as u64;
         match writer.record_sent(std::mem::take(&mut batch)).await {
             Ok(_) => recorded.stored += n,
@@ -94,7 +101,7 @@ async fn drain(writer: Writer, mut rx: mpsc::Receiver<SentDelivery>) -> Recorded
                 }
             }
         }
-        batch.reserve(BATCH);
+        batch.reserve(most);
     }
     recorded
 }

@@ -27,7 +27,7 @@ pub use model::{
     id_floor, new_id,
 };
 pub use owner::{RelayLock, running_relay};
-pub use query::Column;
+pub use query::{Column, Span};
 pub use reader::Reader;
 use rows::{attempt_in, insert_in, sent_in};
 pub use summary::Summary;

@@ -1,7 +1,7 @@
 //! Reading deliveries and attempts back: by id, by filter a page at a time, and
 //! what is due for forwarding.
 
-use rusqlite::{Row, params_from_iter};
+use rusqlite::{OptionalExtension, Row, params_from_iter};
 
 use super::{Attempt, Delivery, Filter, Page, Store, Summary, decode_headers};
 
@@ -275,4 +275,51 @@ impl Store {
 /// The lenient form of an event name: lowercase, without spaces, dashes, underscores and dots.
 pub fn normalize(event: &str) -> String {
     event.chars().filter(|c| !matches!(c, ' ' | '-' | '_' | '.')).flat_map(char::to_lowercase).collect()
+}
+
+/// The deliveries a filter matches at one moment, as a `seq` range a reader can page
+/// through later: rows stored afterwards (a replay's own, a relay's) fall outside it,
+/// and `last` is fixed to the rows that were newest then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Matches have a `seq` greater than this.
+    pub after: i64,
+    /// ... and at most this.
+    pub upto: i64,
+    /// How many deliveries match in the range.
+    pub count: i64,
+}
+
+impl Store {
+    /// The range of `seq` holding the deliveries `filter` matches now (its `last` included);
+    /// page through them with `filter` without its `last` and [`Page::after`] from
+    /// `after`, stopping past `upto`.
+    pub fn span(&self, filter: &Filter) -> rusqlite::Result<Span> {
+        let upto = self.max_seq()?;
+        let unbounded = Filter { last: None, ..filter.clone() };
+        // The filter's conditions, with `after < seq <= upto`.
+        let bounded = |after: i64| {
+            let clause = unbounded.clause(Some(&Page::after(after, 0)));
+            let mut args = clause.args;
+            args.push(upto.into());
+            (format!("{} AND seq <= ?", clause.sql), args)
+        };
+        let after = match filter.last {
+            // Every match's seq is at least the N-th newest's; with fewer matches, all of them.
+            Some(n) if n > 0 => {
+                let (conditions, mut args) = bounded(0);
+                let sql = format!("SELECT seq FROM deliveries WHERE {conditions} ORDER BY seq DESC LIMIT 1 OFFSET ?");
+                args.push(i64::try_from(n - 1).unwrap_or(i64::MAX).into());
+                let nth: Option<i64> =
+                    self.conn().prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0)).optional()?;
+                nth.map_or(0, |seq| seq - 1)
+            }
+            Some(_) => upto,
+            None => 0,
+        };
+        let (conditions, args) = bounded(after);
+        let sql = format!("SELECT count(*) FROM deliveries WHERE {conditions}");
+        let count = self.conn().prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+        Ok(Span { after, upto, count })
+    }
 }

@@ -89,6 +89,51 @@ fn every_filter_field_narrows_as_named() {
 }
 
 #[test]
+fn a_span_holds_what_matched_when_it_was_taken_and_fixes_last_to_those_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    store.insert_batch(&(0..300).map(row).collect::<Vec<_>>()).unwrap();
+    let github = Filter { provider: Some("github".into()), ..Filter::default() };
+    assert_eq!(store.span(&github).unwrap(), Span { after: 0, upto: 300, count: 100 });
+    let last = Filter { last: Some(10), ..github.clone() };
+    let span = store.span(&last).unwrap();
+    // The 10 newest github rows are seq 271, 274 … 298.
+    assert_eq!(span, Span { after: 270, upto: 300, count: 10 });
+    // Rows stored later are outside it, even when they would now be the newest.
+    store.insert_batch(&(300..330).map(row).collect::<Vec<_>>()).unwrap();
+    let unbounded = Filter { last: None, ..last };
+    let page = store.summaries(&unbounded, &Page::after(span.after, 100)).unwrap();
+    let inside: Vec<i64> = page.iter().map(|s| s.seq).filter(|seq| *seq <= span.upto).collect();
+    assert_eq!(inside.len(), 10);
+    assert_eq!((inside[0], inside[9]), (271, 298));
+    // More asked than there are: all of them; none asked: nothing.
+    assert_eq!(store.span(&Filter { last: Some(5000), ..github.clone() }).unwrap().count, 110);
+    assert_eq!(store.span(&Filter { last: Some(0), ..github }).unwrap().count, 0);
+}
+
+#[test]
+fn a_page_walks_the_table_by_seq_instead_of_sorting_every_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let plan = |filter: &Filter| {
+        let (sql, args) = super::filter::select("seq", filter, &Page::after(0, 64));
+        let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    };
+    for filter in [
+        Filter { provider: Some("github".into()), event: Some("push".into()), ..Filter::default() },
+        Filter { since: Some(0), ..Filter::default() },
+        Filter { state: Some(State::Pending), ..Filter::default() },
+    ] {
+        let plan = plan(&filter);
+        assert!(plan.contains("USING INTEGER PRIMARY KEY") && !plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
+    }
+    let by_id = plan(&Filter { ids: vec!["01ABC".into()], ..Filter::default() });
+    assert!(by_id.contains("INDEX"), "ids are looked up: {by_id}");
+}
+
+#[test]
 fn a_page_between_two_seqs_holds_only_what_lies_between_either_way() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();

@@ -11,6 +11,7 @@ mod listen_crash;
 mod listen_e2e;
 mod listen_errors;
 mod provider_props;
+mod replay;
 mod send;
 mod tail;
 mod tail_tui;
