@@ -194,3 +194,38 @@ async fn replay_one(shared: &Shared, d: Delivery) -> Event {
     }
     Event::Replayed(Box::new(replayed))
 }
+
+/// Replays the one delivery `id` of the database at `db` as `plan` says, and records
+/// it as a run records each: the viewer's `r`.
+pub async fn one(db: &Path, id: &str, plan: &Plan) -> anyhow::Result<Replayed> {
+    let (path, wanted) = (db.to_path_buf(), id.to_owned());
+    let d = tokio::task::spawn_blocking(move || -> anyhow::Result<Delivery> {
+        Ok(Store::open(&path).map_err(StoreError::into_user_error)?.get(&wanted)?)
+    })
+    .await??;
+    let row = NewDelivery::request(Source::Replay, &d.method, &d.path, HeaderMap::new(), Bytes::new());
+    let ready = plan.prepare(&d, &row.id).map_err(|skip| match skip.hint {
+        Some(hint) => crate::error::usage_hint(skip.reason, hint),
+        None => crate::error::usage(skip.reason),
+    })?;
+    let limits = Limits { timeout: ready.timeout.unwrap_or(DEFAULT_TIMEOUT), max_body: KEEP_BODY, stale_resends: 1 };
+    let url = ready.url.clone();
+    let exchange = attempt(&net::client(1), &url, || Ok(ready.request()), limits, None).await;
+    let replayed = Replayed {
+        original: d.id.clone(),
+        id: row.id.clone(),
+        method: ready.method.clone(),
+        provider: d.provider.clone(),
+        event: d.event.clone(),
+        provider_delivery_id: ready.provider_delivery_id.clone(),
+        resigned: ready.resigned,
+        exchange,
+    };
+    let sent = ready.record(&d, row, &replayed.exchange);
+    let path = db.to_path_buf();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        Ok(Store::open(&path).map_err(StoreError::into_user_error)?.insert_sent(&[sent])?)
+    })
+    .await??;
+    Ok(replayed)
+}

@@ -70,11 +70,12 @@ pub fn run(store: Store, options: Options) -> anyhow::Result<Exit> {
     let sink: worker::Sink = Arc::new(move |reply| {
         let _ = replies.send(Event::Reply(reply));
     });
+    let plan = replay::plan(&options.config);
     let workers = worker::Workers::start(store, options.config, options.color, sink)?;
     let size = guard.terminal.size()?;
     let mut app = App::new(options.filter, db.clone(), options.color, Rect::new(0, 0, size.width, size.height));
     let mut trace = trace::Trace::open(options.trace.as_deref());
-    let mut outside = Outside { db, tx, runtime: None, workers };
+    let mut outside = Outside { db, tx, runtime: None, workers, plan };
     outside.carry_out(app.start(), &mut app, &mut guard);
     loop {
         guard.terminal.draw(|frame| ui::render(frame, &app))?;
@@ -124,6 +125,8 @@ struct Outside {
     tx: SyncSender<Event>,
     runtime: Option<tokio::runtime::Runtime>,
     workers: worker::Workers,
+    /// What `r` sends: the recorded request, where it went before.
+    plan: Arc<crate::replay::Plan>,
 }
 
 impl Outside {
@@ -164,10 +167,10 @@ impl Outside {
                 Err(e) => return app.notice(format!("replay: cannot start: {e}"), true),
             }
         }
-        let (db, tx) = (self.db.clone(), self.tx.clone());
+        let (db, tx, plan) = (self.db.clone(), self.tx.clone(), self.plan.clone());
         if let Some(rt) = &self.runtime {
             rt.spawn(async move {
-                let (text, error) = replay::replay(&db, &id).await;
+                let (text, error) = replay::replay(&db, &id, &plan).await;
                 let _ = tx.send(Event::Done(text, error));
             });
         }
