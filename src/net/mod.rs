@@ -1,6 +1,7 @@
 //! HTTP plumbing: the client `send`, the relay's forwarder and `replay` share, and
 //! the server (with its TLS) the relay and the tunnel serve through.
 
+pub mod body;
 pub mod client;
 mod preface;
 pub mod server;

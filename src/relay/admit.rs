@@ -12,6 +12,7 @@ use hyper::body::Body;
 use super::App;
 use super::health::HEALTH_PATH;
 use super::ingest::{Incoming, ingest, text};
+use crate::net::body::{BodyError, read_limited};
 use crate::net::server::{Handler, Refused};
 use crate::store::Source;
 
@@ -127,43 +128,6 @@ where
         () = app.forwarder.stop_grace_over() => false,
     };
     (!drained).then_some(body)
-}
-
-/// Why a body could not be read.
-enum BodyError {
-    /// It is longer than the limit.
-    TooLarge,
-    /// The connection or its framing failed.
-    Read(Box<dyn std::error::Error + Send + Sync>),
-}
-
-/// Reads a body of at most `limit` bytes, leaving `body` with its caller (a refused one
-/// must stay open until the answer is sent). A body in one frame is not copied.
-async fn read_limited<B>(body: &mut B, limit: usize) -> Result<Bytes, BodyError>
-where
-    B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let mut first: Option<Bytes> = None;
-    let mut more = bytes::BytesMut::new();
-    let mut len = 0usize;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame.map_err(|e| BodyError::Read(e.into()))?.into_data() else { continue };
-        len += data.len();
-        if len > limit {
-            return Err(BodyError::TooLarge);
-        }
-        match &first {
-            None => first = Some(data),
-            Some(head) => {
-                if more.is_empty() {
-                    more.extend_from_slice(head);
-                }
-                more.extend_from_slice(&data);
-            }
-        }
-    }
-    Ok(if more.is_empty() { first.unwrap_or_default() } else { more.freeze() })
 }
 
 fn too_large(app: &App, method: &Method, path: &str, remote: Option<SocketAddr>) -> Response<Full<Bytes>> {

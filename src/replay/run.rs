@@ -179,16 +179,7 @@ async fn replay_one(shared: &Shared, d: Delivery) -> Event {
     let limits = Limits { timeout, max_body: KEEP_BODY, stale_resends: 1 };
     let url = ready.url.clone();
     let exchange = attempt(&shared.client, &url, || Ok(ready.request()), limits, Some(&shared.shutdown)).await;
-    let replayed = Replayed {
-        original: d.id.clone(),
-        id: row.id.clone(),
-        method: ready.method.clone(),
-        provider: d.provider.clone(),
-        event: d.event.clone(),
-        provider_delivery_id: ready.provider_delivery_id.clone(),
-        resigned: ready.resigned,
-        exchange,
-    };
+    let replayed = replayed(&d, &row.id, &ready, exchange);
     if let Some(sink) = &shared.sink {
         sink.record(ready.record(&d, row, &replayed.exchange)).await;
     }
@@ -211,16 +202,7 @@ pub async fn one(db: &Path, id: &str, plan: &Plan) -> anyhow::Result<Replayed> {
     let limits = Limits { timeout: ready.timeout.unwrap_or(DEFAULT_TIMEOUT), max_body: KEEP_BODY, stale_resends: 1 };
     let url = ready.url.clone();
     let exchange = attempt(&net::client(1), &url, || Ok(ready.request()), limits, None).await;
-    let replayed = Replayed {
-        original: d.id.clone(),
-        id: row.id.clone(),
-        method: ready.method.clone(),
-        provider: d.provider.clone(),
-        event: d.event.clone(),
-        provider_delivery_id: ready.provider_delivery_id.clone(),
-        resigned: ready.resigned,
-        exchange,
-    };
+    let replayed = replayed(&d, &row.id, &ready, exchange);
     let sent = ready.record(&d, row, &replayed.exchange);
     let path = db.to_path_buf();
     tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
@@ -228,4 +210,18 @@ pub async fn one(db: &Path, id: &str, plan: &Plan) -> anyhow::Result<Replayed> {
     })
     .await??;
     Ok(replayed)
+}
+
+/// What a replay of `d` as `ready`, stored as `id`, came to.
+fn replayed(d: &Delivery, id: &str, ready: &super::Ready, exchange: crate::exchange::Exchange) -> Replayed {
+    Replayed {
+        original: d.id.clone(),
+        id: id.to_owned(),
+        method: ready.method.clone(),
+        provider: d.provider.clone(),
+        event: d.event.clone(),
+        provider_delivery_id: ready.provider_delivery_id.clone(),
+        resigned: ready.resigned,
+        exchange,
+    }
 }

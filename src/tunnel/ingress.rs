@@ -8,11 +8,12 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 
 use super::channel::Refusal;
 use super::protocol::{Answer, Delivery};
 use super::server::{Hub, text};
+use crate::net::body::{BodyError, read_limited};
 
 /// The channel a path names and the rest of the path (`/` at least), for
 /// `/c/<channel>` and `/c/<channel>/<rest>`.
@@ -52,11 +53,14 @@ pub async fn receive(
     if declared.is_some_and(|n| n > limits.max_body) {
         return (too_large(), Some(body));
     }
-    let read = tokio::time::timeout(hub.body_timeout, read_limited(&mut body, limits.max_body));
+    let limit = usize::try_from(limits.max_body).unwrap_or(usize::MAX);
+    let read = tokio::time::timeout(hub.body_timeout, read_limited(&mut body, limit));
     let bytes = match read.await {
-        Ok(Ok(Some(bytes))) => bytes,
-        Ok(Ok(None)) => return (too_large(), Some(body)),
-        Ok(Err(e)) => return (text(StatusCode::BAD_REQUEST, &format!("could not read the body: {e}\n")), Some(body)),
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(BodyError::TooLarge)) => return (too_large(), Some(body)),
+        Ok(Err(BodyError::Read(e))) => {
+            return (text(StatusCode::BAD_REQUEST, &format!("could not read the body: {e}\n")), Some(body));
+        }
         Err(_) => {
             let why = format!("the body did not arrive within {} s\n", hub.body_timeout.as_secs_f64());
             return (text(StatusCode::REQUEST_TIMEOUT, &why), Some(body));
@@ -117,30 +121,6 @@ fn headers_of(parts: &http::request::Parts) -> Vec<(Bytes, Bytes)> {
         out.push((Bytes::copy_from_slice(name.as_str().as_bytes()), Bytes::copy_from_slice(value.as_bytes())));
     }
     out
-}
-
-/// The body, or `None` when it is longer than `limit`.
-async fn read_limited(body: &mut hyper::body::Incoming, limit: u64) -> Result<Option<Bytes>, hyper::Error> {
-    let mut first: Option<Bytes> = None;
-    let mut more = bytes::BytesMut::new();
-    let mut len = 0u64;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else { continue };
-        len += data.len() as u64;
-        if len > limit {
-            return Ok(None);
-        }
-        match &first {
-            None => first = Some(data),
-            Some(head) => {
-                if more.is_empty() {
-                    more.extend_from_slice(head);
-                }
-                more.extend_from_slice(&data);
-            }
-        }
-    }
-    Ok(Some(if more.is_empty() { first.unwrap_or_default() } else { more.freeze() }))
 }
 
 fn refused(name: &str, refusal: &Refusal) -> Response<Full<Bytes>> {
