@@ -1,219 +1,25 @@
-//! Running the selected checks against the endpoint, one after another (the
-//! burst alone sends in parallel), each delivery bounded by the timeout.
-//!
-//! `valid` is the baseline the others rest on: when a correctly signed delivery
-//! cannot get through, the checks that need one acknowledged are not run, and a
-//! refusal that valid deliveries get too proves nothing, so it is not a pass.
+//! Each check's deliveries: what is sent for it, in what order, and the judgement
+//! of what came back.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::burst::{self, BurstStats};
-use super::forge::{Forge, OVERSIZED_BYTES, PrettySet, STALE_BY_SECS};
-use super::judge::{self, Ctx, Judgement, Refuse, Reserialized, Seen, seen};
-use super::{CheckName, CheckResult, Exchange, Payload, Report, Setup, Verdict, retries, say, tls};
-use crate::exchange::{Exchange as Outcome, Failure};
-use crate::net::{self, HttpClient, Trust};
-use crate::provider::{Field, extract};
-use crate::send::{BuildError, Prepared, deliver};
-use crate::signal::Shutdown;
+use crate::check::burst::{self, BurstStats};
+use crate::check::forge::{OVERSIZED_BYTES, PrettySet, STALE_BY_SECS};
+use crate::check::judge::{self, Judgement, Refuse, Reserialized, Seen, seen};
+use crate::check::{self, CheckName, CheckResult, Exchange, Payload, Verdict, retries, say, tls};
+use crate::exchange::Exchange as Outcome;
+use crate::net::Trust;
+use crate::send::{BuildError, Prepared};
 
-/// What the runner reports while it works, for a progress display.
-#[derive(Debug)]
-pub enum Progress<'a> {
-    /// A check is starting.
-    Started(CheckName),
-    /// A check is done.
-    Finished(&'a CheckResult),
-}
+use super::baseline::Baseline;
+use super::provider_facts::is_form;
+use super::{Runner, result, single};
 
 /// The least time the oversized body is given: sending 10 MiB takes a while on a
 /// slow uplink, and the check is about refusing it, not about answering fast.
 const OVERSIZED_MIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Runs `setup.checks` in order; `stop` turning true (Ctrl-C) skips what is left.
-/// Fails only when no delivery can be built (a broken fixture, an unusable secret).
-pub async fn run(setup: &Setup, stop: Shutdown, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Report, BuildError> {
-    let start = Instant::now();
-    let forge = Forge::new(setup)?;
-    let client = net::client_with(setup.burst.concurrency.max(1), setup.trust);
-    let runner = Runner { setup, forge, client, stop };
-    let mut report = Report::start(setup);
-    let mut base = Baseline::Unknown;
-    let mut interrupted = false;
-    for &name in &setup.checks {
-        interrupted |= runner.stop.is_set();
-        // `https` only reads the URL: it costs nothing, so it runs even then.
-        let result = if interrupted && name != CheckName::Https {
-            CheckResult::interrupted(name)
-        } else if let Some(skip) = runner.inapplicable(name) {
-            // Said even when valid failed: "nexadesk signs no timestamp" tells more than "not run".
-            skip
-        } else if let Some(reason) = base.keeps_from_running(name) {
-            CheckResult::bare(name, Verdict::Skip, reason)
-        } else {
-            progress(Progress::Started(name));
-            let began = Instant::now();
-            let mut result = runner.check(name, &base).await;
-            result.took = began.elapsed();
-            result.interrupted |= result.verdict == Verdict::Skip
-                && (result.exchanges.iter().any(|e| matches!(e.outcome.result, Err(Failure::Interrupted)))
-                    || result.burst.as_ref().is_some_and(|b| b.interrupted));
-            result
-        };
-        if name == CheckName::Valid {
-            base = Baseline::of(&result);
-        }
-        progress(Progress::Finished(&result));
-        report.results.push(result);
-    }
-    report.interrupted = interrupted || runner.stop.is_set();
-    report.elapsed = start.elapsed();
-    Ok(report)
-}
-
-/// What `valid` showed of the endpoint, which the later checks rest on.
-#[derive(Debug, Clone)]
-enum Baseline {
-    /// `valid` was not run (or was interrupted): every check judges on its own.
-    Unknown,
-    /// A correctly signed delivery got its 2xx.
-    Accepted,
-    /// It got another answer, or the connection closed on it.
-    Refused(Outcome),
-    /// No answer within the wait.
-    Silent(Duration),
-    /// No connection.
-    Unreachable,
-}
-
-impl Baseline {
-    fn of(valid: &CheckResult) -> Baseline {
-        let Some(outcome) = valid.exchanges.first().map(|e| &e.outcome) else { return Baseline::Unknown };
-        match seen(outcome) {
-            Seen::Answer(s) if s.is_success() => Baseline::Accepted,
-            Seen::Answer(_) | Seen::Dropped(_) => Baseline::Refused(outcome.clone()),
-            Seen::Timeout(t) => Baseline::Silent(t),
-            Seen::Unreachable(_) => Baseline::Unreachable,
-            Seen::Interrupted => Baseline::Unknown,
-        }
-    }
-
-    /// Why `name` is not worth running after what `valid` showed, if it is not: nothing
-    /// that delivers can run without a connection, nor be judged in reasonable time
-    /// without answers, and the checks that need a delivery acknowledged (a repeat, a
-    /// burst, redeliveries) cannot run when none is.
-    fn keeps_from_running(&self, name: CheckName) -> Option<String> {
-        if !name.delivers() || name == CheckName::Valid {
-            return None;
-        }
-        match self {
-            Baseline::Unreachable => Some("not run: the endpoint could not be reached (see valid)".into()),
-            Baseline::Silent(t) => Some(format!(
-                "not run: valid got no answer within {}, and every delivery would wait as long (see valid)",
-                say(*t)
-            )),
-            Baseline::Refused(o) if matches!(name, CheckName::Duplicate | CheckName::Burst | CheckName::Retries) => {
-                Some(format!(
-                    "not run: it needs correctly signed deliveries acknowledged, and valid got {} (see valid)",
-                    judge::brief(o)
-                ))
-            }
-            _ => None,
-        }
-    }
-
-    /// `j`, or a skip when the refusal it rests on proves nothing because correctly
-    /// signed deliveries are refused the same way.
-    fn weigh(&self, j: Judgement, outcomes: &[&Outcome]) -> Judgement {
-        match self {
-            Baseline::Refused(valid)
-                if !outcomes.is_empty() && outcomes.iter().all(|o| judge::proves_nothing(valid, o)) =>
-            {
-                judge::inconclusive(valid, outcomes[0])
-            }
-            _ => j,
-        }
-    }
-}
-
-struct Runner<'a> {
-    setup: &'a Setup,
-    forge: Forge,
-    client: HttpClient,
-    stop: Shutdown,
-}
-
 impl Runner<'_> {
-    fn ctx(&self) -> Ctx<'_> {
-        let info = self.setup.provider.info();
-        Ctx {
-            provider: &self.setup.label,
-            limit: info.timeout,
-            wait: self.setup.timeout,
-            retries: !info.retry.delays.is_empty(),
-            final_on_4xx: info.retry.final_on_4xx,
-        }
-    }
-
-    /// The skip for a check that does not apply to this provider or payload, if it does not.
-    fn inapplicable(&self, name: CheckName) -> Option<CheckResult> {
-        let info = self.setup.provider.info();
-        let label = &self.setup.label;
-        let reason = match name {
-            CheckName::Reserialized if !self.forge.is_json() => {
-                format!("{label} sends {}, not JSON: nothing to re-serialise", self.forge.content_type())
-            }
-            CheckName::StaleTimestamp => match self.forge.tolerance() {
-                None => self.no_timestamp(),
-                Some(0) => "the profile's tolerance is 0, which turns the timestamp check off: nothing to test".into(),
-                Some(_) => return None,
-            },
-            CheckName::Setup if self.setup.handshake.is_none() => {
-                match super::handshake(&info.name, self.forge.is_json()) {
-                    Some(hs) => format!("the catalog has no {} event to send as {label}'s setup request", hs.event),
-                    None if is_form(self.forge.content_type()) => {
-                        format!("{label} sends form-encoded requests no setup request")
-                    }
-                    None => format!("{label} sends no setup request"),
-                }
-            }
-            CheckName::SignatureRotation if self.forge.rotated().is_none() => {
-                format!("{label} sends one signature per delivery: no rotation to test")
-            }
-            // Nexus sends an Authorization (seed 000) that hooktap can only send if it knows it.
-            CheckName::Authorization if !self.forge.has_authorization() && info.name == "nexus" => format!(
-                "{label} sends an Authorization (Bearer or Basic) its receivers must check: add auth_env to the \
-                 profile to test that"
-            ),
-            CheckName::Authorization if !self.forge.has_authorization() => {
-                "no Authorization to test (a profile's auth_env, URL credentials or -H Authorization add one)".into()
-            }
-            CheckName::Retries if info.retry.delays.is_empty() => {
-                format!("{label} does not retry by itself ({})", info.retry.schedule)
-            }
-            // Slack retries Events API requests; a slash command that gets no answer shows the user an error.
-            CheckName::Retries if info.retry.marks.count_header.is_some() && is_form(self.forge.content_type()) => {
-                format!(
-                    "{label} does not retry form-encoded requests such as slash commands (the user sees an error \
-                     instead)"
-                )
-            }
-            _ => return None,
-        };
-        Some(CheckResult::bare(name, Verdict::Skip, reason))
-    }
-
-    async fn send(&self, prepared: &Prepared, timeout: Duration) -> Outcome {
-        deliver(&self.client, &self.setup.uri, prepared, timeout, &self.stop).await
-    }
-
-    async fn check(&self, name: CheckName, base: &Baseline) -> CheckResult {
-        match self.deliveries(name, base).await {
-            Ok(result) => result,
-            Err(e) => CheckResult::bare(name, Verdict::Fail, format!("could not build the delivery: {e}")),
-        }
-    }
-
     /// A check that sends one delivery the receiver must refuse.
     async fn refused(
         &self,
@@ -227,8 +33,7 @@ impl Runner<'_> {
         let j = base.weigh(judge::refusal(&o, Refuse { what, accepted_means }, self.ctx()), &[&o]);
         single(name, j, what, o)
     }
-
-    async fn deliveries(&self, name: CheckName, base: &Baseline) -> Result<CheckResult, BuildError> {
+    pub(super) async fn deliveries(&self, name: CheckName, base: &Baseline) -> Result<CheckResult, BuildError> {
         let info = self.setup.provider.info();
         let timeout = self.setup.timeout;
         Ok(match name {
@@ -264,7 +69,7 @@ impl Runner<'_> {
                 }
                 _ => CheckResult::bare(name, Verdict::Skip, self.no_timestamp()),
             },
-            CheckName::Setup => match (&self.setup.handshake, super::handshake(&info.name, self.forge.is_json())) {
+            CheckName::Setup => match (&self.setup.handshake, check::handshake(&info.name, self.forge.is_json())) {
                 (Some(spec), Some(hs)) => {
                     let prepared = self.forge.with_payload(Payload::Event(spec.clone())).valid()?;
                     let challenge = serde_json::from_slice::<serde_json::Value>(&prepared.body)
@@ -350,7 +155,6 @@ impl Runner<'_> {
             }
         })
     }
-
     /// `stale-timestamp`: a delivery signed an hour past the tolerance, and one signed as
     /// far ahead; both must be refused.
     async fn stale(&self, base: &Baseline, past: Prepared, ahead: Prepared, tolerance: u64) -> CheckResult {
@@ -454,78 +258,4 @@ impl Runner<'_> {
         r.exchanges = attempts;
         r
     }
-
-    /// Why `stale-timestamp` does not apply, and what can tell a replay instead.
-    fn no_timestamp(&self) -> String {
-        let label = &self.setup.label;
-        match self.id_field() {
-            Some(field) => format!(
-                "{label} signs no timestamp, so a replay cannot be told by its age; {field} tells a repeat, so \
-                 remember the ids you have processed"
-            ),
-            None => format!(
-                "{label} signs no timestamp and sends no delivery id, so nothing tells a captured delivery replayed \
-                 later from a new one; dedupe on the body's content"
-            ),
-        }
-    }
-
-    /// Where this event's deliveries carry the provider's delivery id, if they do.
-    fn id_field(&self) -> Option<String> {
-        let sample = self.forge.valid().ok()?;
-        present(&self.setup.provider.info().delivery_id, &sample)
-    }
-
-    /// What a receiver can dedupe this event's deliveries on.
-    fn dedupe_on(&self) -> String {
-        if let Some(field) = self.id_field() {
-            return field;
-        }
-        let info = self.setup.provider.info();
-        let label = &self.setup.label;
-        let sample = self.forge.valid().ok();
-        let form = is_form(self.forge.content_type());
-        if form && sample.as_ref().is_some_and(|s| s.body.windows(11).any(|w| w == b"trigger_id=")) {
-            return "the form's trigger_id field (a form-encoded request carries no event id)".into();
-        }
-        match (&info.delivery_id, info.name.as_str()) {
-            // The seed says "use the event ID", but NexaDesk's envelope has none.
-            (Field::Absent, "nexadesk") => format!(
-                "a hash of the body: {label} sends no delivery id (its docs say to use the event ID, but the envelope \
-                 has none, and data.id names the lead or contact, which every event about it shares)"
-            ),
-            (Field::Absent, _) => format!("a hash of the body: {label} sends no delivery id"),
-            _ => format!("a hash of the body: this {} delivery carries no delivery id", self.setup.payload.name()),
-        }
-    }
-}
-
-/// Where `field` is in `sample`, said for a receiver's author; `None` when it is not there.
-fn present(field: &Field, sample: &Prepared) -> Option<String> {
-    match field {
-        Field::Any(fields) => fields.iter().find_map(|f| present(f, sample)),
-        Field::Header(name) => extract(field, &sample.headers, &sample.body).map(|_| format!("the {name} header")),
-        Field::Json(path) => {
-            extract(field, &sample.headers, &sample.body).map(|_| format!("the body's {path:?} field"))
-        }
-        Field::Absent => None,
-    }
-}
-
-/// Whether a content type is a form (`application/x-www-form-urlencoded`).
-fn is_form(content_type: &str) -> bool {
-    content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
-}
-
-/// A result from a judgement, without exchanges yet.
-fn result(name: CheckName, j: Judgement) -> CheckResult {
-    CheckResult::bare(name, j.verdict, j.reason)
-}
-
-/// A result resting on one exchange.
-fn single(name: CheckName, j: Judgement, sent: &str, outcome: Outcome) -> CheckResult {
-    let mut r = result(name, j);
-    r.exchanges = vec![Exchange { sent: sent.to_owned(), outcome }];
-    r.evidence = Some(0);
-    r
 }
