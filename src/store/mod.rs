@@ -367,8 +367,6 @@ fn create_private(path: &Path) {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_paging;
 
 #[cfg(test)]
 mod open_errors {

@@ -7,6 +7,7 @@ mod open;
 mod prune;
 mod queries;
 mod writer;
+mod paging;
 
 use bytes::Bytes;
 use http::HeaderMap;
