@@ -49,6 +49,8 @@ pub struct Received<'a> {
     pub signature: SignatureState,
     /// Why it failed.
     pub reason: Option<&'a str>,
+    /// Its most likely cause, in one clause.
+    pub diagnosis: Option<&'a str>,
     /// Stored state.
     pub state: &'a str,
     /// What the sender was answered.
@@ -326,6 +328,7 @@ impl Console {
                 "event": r.event,
                 "signature": r.signature.as_str(),
                 "signature_reason": r.reason,
+                "signature_diagnosis": r.diagnosis,
                 "state": r.state,
                 "answered": r.answered,
                 "duplicate_of": r.duplicate_of,
@@ -334,7 +337,7 @@ impl Console {
             Output::Human => {
                 let mut note = format!("{} {} answered {}", r.method, r.path, r.answered);
                 if let Some(reason) = r.reason {
-                    note = format!("{note}: {reason}");
+                    note = format!("{note}: {reason}{}", super::ingest::next_step(r.diagnosis, r.id));
                 }
                 if let Some(d) = r.duplicate_of {
                     note.push_str(&format!(" (duplicate of {d})"));
