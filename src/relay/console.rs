@@ -59,6 +59,9 @@ pub struct Received<'a> {
     pub duplicate_of: Option<&'a str>,
     /// The route forwards, but not this event (its `events` filter).
     pub filtered: bool,
+    /// Its forward lines will show it, so the human console prints no line for it
+    /// (`--json` prints a `received` record for every delivery).
+    pub forwards_show_it: bool,
 }
 
 /// What the tunnel client tells the person watching.
@@ -334,6 +337,7 @@ impl Console {
                 "duplicate_of": r.duplicate_of,
                 "filtered": r.filtered,
             })),
+            Output::Human if r.forwards_show_it => {}
             Output::Human => {
                 let mut note = format!("{} {} answered {}", r.method, r.path, r.answered);
                 if let Some(reason) = r.reason {

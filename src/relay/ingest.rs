@@ -162,8 +162,26 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
         }
     };
     app.stats.received(state == State::Rejected);
+    let received = |shown: State, answered: StatusCode| Received {
+        id: &id,
+        method: method.as_str(),
+        path: &path,
+        provider: checked.provider.as_deref(),
+        event: checked.event.as_deref(),
+        signature,
+        reason: checked.reason.as_deref(),
+        diagnosis: checked.diagnosis.as_deref(),
+        state: shown.as_str(),
+        answered: answered.as_u16(),
+        duplicate_of: inserted.duplicate_of.as_deref(),
+        filtered,
+        // A pending delivery's forward lines show it; one at a paused target may wait long
+        // for its first, and a duplicate's line says what it repeats, so those show now too.
+        forwards_show_it: state == State::Pending && inserted.duplicate_of.is_none() && !waits,
+    };
     // The state the console shows: a passthrough has already forwarded when its line is printed.
     let mut shown = state;
+    let mut printed = false;
     let response = match (state, job, &route) {
         (State::Rejected, _, _) => {
             let reason = checked.reason.as_deref().unwrap_or("signature check failed");
@@ -182,6 +200,9 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
             ),
         },
         (State::Pending, Some(job), _) => {
+            // Printed before it is queued, so its `received` record comes before its `forward` ones.
+            app.console.received(&received(shown, StatusCode::OK));
+            printed = true;
             app.forwarder.enqueue(job).await;
             empty(StatusCode::OK)
         }
@@ -193,21 +214,8 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
         // Lets whoever sent it find the stored delivery (`hooktap replay ID`).
         response.headers_mut().insert(super::attempt::DELIVERY_HEADER, value);
     }
-    if state != State::Pending || inserted.duplicate_of.is_some() || waits {
-        app.console.received(&Received {
-            id: &id,
-            method: method.as_str(),
-            path: &path,
-            provider: checked.provider.as_deref(),
-            event: checked.event.as_deref(),
-            signature,
-            reason: checked.reason.as_deref(),
-            diagnosis: checked.diagnosis.as_deref(),
-            state: shown.as_str(),
-            answered: response.status().as_u16(),
-            duplicate_of: inserted.duplicate_of.as_deref(),
-            filtered,
-        });
+    if !printed {
+        app.console.received(&received(shown, response.status()));
     }
     Ingested { response, stored: Some(id) }
 }

@@ -1002,7 +1002,8 @@ fn a_wrongly_signed_delivery_says_its_likely_cause_and_the_command_that_explains
         relay.stdout.lock().unwrap().iter().find(|l| l.contains(&id)).cloned()
     });
     assert!(
-        line.contains("✗ rejected") && line.ends_with(&format!("answered 401: no signature matched (1 tried){next}")),
+        line.contains("sig ✗ rejected")
+            && line.ends_with(&format!("answered 401: no signature matched (1 tried){next}")),
         "{line}"
     );
     // The command named explains it at length, from the same diagnosis.
@@ -1024,4 +1025,29 @@ fn a_wrongly_signed_delivery_says_its_likely_cause_and_the_command_that_explains
         )),
         "{text}"
     );
+}
+
+#[test]
+fn json_prints_a_received_record_for_a_queued_delivery_before_its_forward_records() {
+    // Regression: a delivery queued for forwarding got only `forward` records, so a script
+    // counting `received` records missed every forwarded delivery.
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let relay = RelayProcess::start(&env, &["--json", "--forward-to", &app.url("/hook")], &[]);
+    let id = id_of(&request("POST", &format!("{}/one", relay.url), &HeaderMap::new(), b"{}"));
+    let lines = wait_for("the received and forward records", Duration::from_secs(10), || {
+        let lines: Vec<serde_json::Value> = relay
+            .stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(&id))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines.len() == 2).then_some(lines)
+    });
+    let kinds: Vec<&str> = lines.iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["received", "forward"], "{lines:?}");
+    assert_eq!((lines[0]["state"].as_str(), lines[0]["answered"].as_u64()), (Some("pending"), Some(200)));
+    assert_eq!(lines[1]["state"], "forwarded");
 }
