@@ -1112,3 +1112,21 @@ fn profile_list_sizes_its_columns_and_add_force_says_replaced() {
     assert!(columns.iter().all(|c| c.len() == 1 && c[0] == columns[0][0]), "provider column not aligned:\n{text}");
     assert!(text.lines().nth(1).unwrap().starts_with(&format!("{long}  ")), "{text}");
 }
+
+/// Regression: a table written twice was reported as a bare "duplicate key", naming
+/// neither the table nor where it was first defined.
+#[test]
+fn a_table_or_key_defined_twice_is_named_with_its_first_line() {
+    let env = Env::new();
+    env.write_user_config("[profiles.a]\nprovider = \"github\"\n\n[ profiles . a ]\nprovider = \"stripe\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("line 4: table [profiles.a] is defined twice (first at line 1)")
+            .and(predicate::str::contains("hint: merge the two [profiles.a] tables into one")),
+    );
+    env.write_user_config("[listen]\nport = 1\nbind = \"127.0.0.1\"\nport = 2\n");
+    env.cmd()
+        .args(["config", "validate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 4: key `port` is set twice in [listen] (first at line 2)"));
+}
