@@ -39,9 +39,31 @@ case "$shell_name" in
     fish) install_file completions/hooktap.fish "$config/fish/completions/hooktap.fish" ;;
     *) echo "completions for bash, zsh, fish, powershell and elvish are in completions/ (shell '$shell_name' not set up)" ;;
 esac
+man_dir="$data/man"
 for page in completions/*.1; do
-    install_file "$page" "$data/man/man1/$(basename "$page")"
+    install_file "$page" "$man_dir/man1/$(basename "$page")"
 done
+
+# Whether `man hooktap` finds the page just installed: man-db lists its search path
+# with `manpath`; other man implementations are asked for the page itself.
+man_searched() {
+    if command -v manpath >/dev/null 2>&1; then
+        case ":$(manpath 2>/dev/null):" in
+            *":$man_dir:"* | *":$man_dir/:"*) return 0 ;;
+        esac
+    fi
+    case "$(man -w hooktap 2>/dev/null)" in
+        "$man_dir"/*) return 0 ;;
+    esac
+    return 1
+}
+if ! command -v man >/dev/null 2>&1; then
+    echo "note: man is not installed; the man pages are in $man_dir/man1"
+elif ! man_searched; then
+    # A trailing ':' keeps man's own search path after this one, so the system pages stay.
+    echo "note: man does not search $man_dir, so 'man hooktap' finds nothing; add this to your shell's rc file:"
+    echo "  export MANPATH=\"$man_dir:\${MANPATH:-}\""
+fi
 
 case ":$PATH:" in
     *":$(dirname "$bin"):"*) ;;

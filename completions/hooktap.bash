@@ -2134,7 +2134,7 @@ _hooktap() {
             return 0
             ;;
         hooktap__subcmd__verify)
-            opts="-H -q -v -h -V --profile --provider --secret-env --secret-file --secret --body --header --tolerance --now --delivery --config --db --color --json --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --profile --provider --secret-env --secret-file --secret --data --body --header --tolerance --now --delivery --config --db --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2161,6 +2161,10 @@ _hooktap() {
                     return 0
                     ;;
                 --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

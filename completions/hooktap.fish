@@ -212,7 +212,7 @@ slack\t''"
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-env -d 'Read the secret from this environment variable' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret-file -d 'Read the secret from this file (trailing newline ignored)' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l secret -d 'The secret itself (visible in `ps`; prefer --secret-env) [default: HOOKTAP_SECRET]' -r
-complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l body -d 'File holding the raw body (default: stdin)' -r -F
+complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l body -l data -d 'File holding the raw body (default: stdin); `@FILE`, as `send --data` takes it, works too' -r -F
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -s H -l header -d 'A request header, `Name: value` (repeatable)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l tolerance -d 'Allowed clock skew in seconds (default: the provider\'s)' -r
 complete -c hooktap -n "__fish_hooktap_using_subcommand verify" -l now -d 'Check as if the time were this unix timestamp' -r

@@ -156,6 +156,15 @@ pub fn run(args: SendArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
         ),
         other => usage(other.to_string()),
     })?;
+    // The edit is applied as given, but a key set beside where the payload has it is the
+    // usual slip, and the receiver would see the old value and ignore the new one.
+    let within = event.as_deref().unwrap_or("the body");
+    for new in plan.new_paths().unwrap_or_default() {
+        match &new.suggestion {
+            Some(s) => tracing::warn!("{} is not in {within}; did you mean {s}? setting it as given", new.path),
+            None => tracing::warn!("{} is not in {within}; adding it", new.path),
+        }
+    }
     if let Some(file) = args.data.as_deref().filter(|d| *d != "-" && !d.starts_with('@') && Path::new(d).is_file()) {
         // curl's rule: without `@` the value is the body itself, which is rarely what a file name meant.
         tracing::warn!("--data {file} sends the text {file:?}, not the file; to send the file, write --data @{file}");

@@ -24,8 +24,8 @@ pub struct VerifyArgs {
     /// Provider, profile and secret
     #[command(flatten)]
     pub provider: ProviderArgs,
-    /// File holding the raw body (default: stdin)
-    #[arg(long, value_name = "FILE")]
+    /// File holding the raw body (default: stdin); `@FILE`, as `send --data` takes it, works too
+    #[arg(long, value_name = "FILE", visible_alias = "data")]
     pub body: Option<PathBuf>,
     /// A request header, `Name: value` (repeatable)
     #[arg(short = 'H', long = "header", value_name = "K: V")]
@@ -192,7 +192,12 @@ fn judged_at(received_at_ms: i64, id: &str, now: Option<i64>) -> (i64, Option<St
 
 fn from_args(args: &VerifyArgs) -> anyhow::Result<Request> {
     let headers = crate::util::parse_header_args(&args.headers)?;
-    let body = match args.body.as_deref() {
+    // `send --data @file` names a file with `@`; the same words work here.
+    let at_stripped = args.body.as_deref().map(|p| match p.to_str().and_then(|s| s.strip_prefix('@')) {
+        Some(rest) if !p.exists() => Path::new(rest),
+        _ => p,
+    });
+    let body = match at_stripped {
         Some(path) if path != Path::new("-") => std::fs::read(path)
             .map_err(|e| usage_hint(format!("cannot read the body file {}: {e}", path.display()), "check the path"))?,
         _ => read_stdin()?,

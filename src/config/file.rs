@@ -68,7 +68,11 @@ pub fn parse(path: &Path, text: &str) -> Result<FileLayer, UsageError> {
     };
     let doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        at(span, e.message().trim().to_string(), Some("fix the TOML syntax".into()))
+        let message = e.message().trim();
+        match (message == "duplicate key").then(|| duplicate(text, span.start)).flatten() {
+            Some((message, hint)) => at(span, message, Some(hint)),
+            None => at(span, message.to_string(), Some("fix the TOML syntax".into())),
+        }
     })?;
     let entries = entries(doc.get_ref());
     let mut settings = Vec::new();
@@ -242,6 +246,40 @@ fn to_plain(value: &DeValue<'_>) -> Option<toml::Value> {
         DeValue::Float(f) => toml::Value::Float(f.as_str().parse().ok()?),
         _ => return None,
     })
+}
+
+/// Names what the parser's bare "duplicate key" at byte `offset` repeats: a table
+/// header (`[profiles.a]`) or a key within one, with the line of its first definition.
+fn duplicate(text: &str, offset: usize) -> Option<(String, String)> {
+    let at_line = line_of(text, offset);
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(at_line - 1)?.trim();
+    if here.starts_with('[') {
+        let name = header(here)?;
+        let first = lines[..at_line - 1].iter().position(|l| header(l.trim()).as_deref() == Some(name.as_str()));
+        let message = match first {
+            Some(i) => format!("table [{name}] is defined twice (first at line {})", i + 1),
+            // `[profiles]` with `a = {...}`, then `[profiles.a]`: the first definition is a key.
+            None => format!("table [{name}] is defined twice (also by a key above it)"),
+        };
+        return Some((message, format!("merge the two [{name}] tables into one, or rename one of them")));
+    }
+    let key = here.split('=').next()?.trim().trim_matches('"');
+    // The earlier definition is in the same table: after the last header above this line.
+    let start = lines[..at_line - 1].iter().rposition(|l| l.trim_start().starts_with('[')).map_or(0, |i| i + 1);
+    let table = start.checked_sub(1).and_then(|i| header(lines[i].trim()));
+    let first =
+        (start..at_line - 1).find(|&i| lines[i].split('=').next().map(|k| k.trim().trim_matches('"')) == Some(key));
+    let within = table.map(|t| format!(" in [{t}]")).unwrap_or_default();
+    let first = first.map(|i| format!(" (first at line {})", i + 1)).unwrap_or_default();
+    Some((format!("key `{key}` is set twice{within}{first}"), "keep one of them".into()))
+}
+
+/// The table a header line names, spaces around dots removed: `[ profiles . a ]` is `profiles.a`.
+fn header(line: &str) -> Option<String> {
+    let inner = line.strip_prefix("[[").or_else(|| line.strip_prefix('['))?;
+    let inner = inner.split(']').next()?;
+    Some(inner.split('.').map(str::trim).collect::<Vec<_>>().join("."))
 }
 
 /// 1-based line number of a byte offset.

@@ -61,6 +61,16 @@ impl Profile {
         }
     }
 
+    /// What an unset field of [`Profile::FIELDS`] means, for `config get`.
+    pub fn field_when_unset(field: &str) -> &'static str {
+        match field {
+            "tolerance" => "the provider's tolerance",
+            "auth_env" => "no Authorization value is expected",
+            "secret_env" | "secret_file" | "secret" => "the secret comes from one of the other secret fields",
+            _ => "unset",
+        }
+    }
+
     /// Checks what can be checked without the environment: provider known, one secret
     /// source, custom scheme valid. An error comes with the field at fault.
     pub fn check(&self) -> Result<(), (&'static str, UsageError)> {

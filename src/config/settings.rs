@@ -196,6 +196,22 @@ pub const SETTINGS: &[Setting] = &[
     Setting { key: "tunnel.token", kind: Kind::Str, default: None, doc: "tunnel token (prefer HOOKTAP_TUNNEL_TOKEN)" },
 ];
 
+/// What hooktap does when `key`, a setting with no default value, is not set:
+/// `config get` says so rather than answering nothing.
+pub fn when_unset(key: &str) -> &'static str {
+    match key {
+        "profile" => "no profile: commands use --profile or --provider",
+        "db" => "$XDG_DATA_HOME/hooktap/hooktap.db",
+        "retain_days" => "deliveries are kept whatever their age",
+        "retain_count" => "deliveries are kept however many there are",
+        "fixtures_dir" => "only the built-in fixtures",
+        "send.timeout" => "the provider's timeout",
+        "send.to" => "the relay running on this database",
+        "tunnel.url" | "tunnel.channel" | "tunnel.token" => "listen and serve run without a tunnel",
+        _ => "unset",
+    }
+}
+
 /// Section names that hold settings.
 pub const SECTIONS: &[&str] = &["listen", "send", "tunnel"];
 

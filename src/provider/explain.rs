@@ -51,7 +51,7 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
             }
             // A variant of the body or the secret that matches is the cause; nothing else to say.
             match body_cause(provider, input).or_else(|| secret_cause(provider, input)) {
-                Some(cause) => out.push(cause),
+                Some((_, cause)) => out.push(cause),
                 None => {
                     out.extend(secret_hints(provider, input));
                     out.push(differs(signed_with));
@@ -71,6 +71,46 @@ pub fn hints(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError
     out
 }
 
+/// The most likely cause of a failure in one short clause, for places with room for no
+/// more (the relay's console line and its 401 answer). It comes from the same tests as
+/// [`hints`], which `hooktap verify` prints, so the two never disagree.
+pub fn diagnosis(provider: &dyn Provider, input: &VerifyInput<'_>, err: &VerifyError) -> String {
+    match err {
+        VerifyError::MissingHeader { header } if *header == provider.info().signature_header => {
+            match others_present(provider, input).first() {
+                Some(other) => format!("it carries another provider's signature header ({})", other.info().name),
+                None => "it is not signed, or signed for another scheme".into(),
+            }
+        }
+        VerifyError::LegacyOnly { legacy, .. } => format!("it carries only the legacy {legacy} signature"),
+        VerifyError::MissingHeader { header } => format!("the signed header {header} was not sent"),
+        VerifyError::MalformedHeader { .. } => "its signature header is not in the scheme's format".into(),
+        VerifyError::OutsideTolerance { timestamp, .. } if *timestamp > 100_000_000_000 => {
+            "the timestamp is in milliseconds, not seconds".into()
+        }
+        VerifyError::OutsideTolerance { timestamp, now, .. } if timestamp > now => {
+            "the timestamp is ahead of the clock".into()
+        }
+        VerifyError::OutsideTolerance { .. } => "the timestamp is stale".into(),
+        VerifyError::NoMatch { stale, .. } => {
+            let cause = if input.body.is_empty() {
+                "the body is empty"
+            } else {
+                match body_cause(provider, input).or_else(|| secret_cause(provider, input)) {
+                    Some((clause, _)) => clause,
+                    None => "the secret differs from the sender's (or the body was changed)",
+                }
+            };
+            match stale {
+                Some(_) => format!("{cause}, and the timestamp is stale"),
+                None => cause.into(),
+            }
+        }
+        VerifyError::BadSecret { .. } => "the secret is not usable for this scheme".into(),
+        VerifyError::Unauthorized { .. } => "the Authorization header carries other credentials".into(),
+    }
+}
+
 /// Whether the request verifies with another body or secret, timestamps aside.
 fn matches_with(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8], secret: &Secret) -> bool {
     let attempt = VerifyInput { body, secret, ..*input };
@@ -83,23 +123,30 @@ fn matches(provider: &dyn Provider, input: &VerifyInput<'_>, body: &[u8]) -> boo
 }
 
 /// Tests the body-side causes of a mismatch: a newline added or lost at the end, or JSON that was re-serialised.
-fn body_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
+/// The cause comes as a short clause (for [`diagnosis`]) and as the full hint.
+fn body_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<(&'static str, String)> {
     let body = input.body;
     for (cut, name) in [(&b"\r\n"[..], "CRLF"), (b"\n", "newline")] {
         if let Some(trimmed) = body.strip_suffix(cut)
             && matches(provider, input, trimmed)
         {
-            return Some(format!(
-                "the body matches without its trailing {name}: the sender did not sign it (an editor or `echo` may \
-                 have added it); pass the exact bytes"
+            return Some((
+                "a trailing newline was added to the body",
+                format!(
+                    "the body matches without its trailing {name}: the sender did not sign it (an editor or `echo` \
+                     may have added it); pass the exact bytes"
+                ),
             ));
         }
     }
     for (end, name) in [(&b"\n"[..], "newline"), (b"\r\n", "CRLF")] {
         if matches(provider, input, &[body, end].concat()) {
-            return Some(format!(
-                "the body matches with a trailing {name} added: the sender signed one, and it was lost on the way \
-                 (a shell's $(...) or a copy and paste drops it); pass the exact bytes"
+            return Some((
+                "the body lost its trailing newline",
+                format!(
+                    "the body matches with a trailing {name} added: the sender signed one, and it was lost on the \
+                     way (a shell's $(...) or a copy and paste drops it); pass the exact bytes"
+                ),
             ));
         }
     }
@@ -111,11 +158,12 @@ fn body_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String
     });
     forms.into_iter().find(|(_, _, bytes)| bytes != body && matches(provider, input, bytes)).map(
         |(form, newline, _)| {
-            format!(
+            let hint = format!(
                 "the body was re-serialised after it was signed: it matches once written as {form}{newline}. \
                  Signatures cover the raw bytes as received; verify those, not a parsed and re-printed \
                  body (e.g. JSON.stringify(req.body))"
-            )
+            );
+            ("the body was re-serialised after it was signed", hint)
         },
     )
 }
@@ -131,7 +179,8 @@ fn json_advice(body: &[u8]) -> Option<String> {
 }
 
 /// Tests the secret-side causes of a mismatch: whitespace around it, a `whsec_` prefix too many or too few.
-fn secret_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<String> {
+/// The cause comes as a short clause (for [`diagnosis`]) and as the full hint.
+fn secret_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<(&'static str, String)> {
     let s = input.secret.expose();
     let variants = [
         (s.trim() != s).then(|| {
@@ -151,7 +200,7 @@ fn secret_cause(provider: &dyn Provider, input: &VerifyInput<'_>) -> Option<Stri
         .into_iter()
         .flatten()
         .find(|(variant, _)| matches_with(provider, input, input.body, &Secret::new(variant.as_str())))
-        .map(|(_, why)| format!("the signature matches {why}"))
+        .map(|(_, why)| ("the secret is written differently from the sender's", format!("the signature matches {why}")))
 }
 
 /// What else must hold for a mismatch to mean the secret is wrong.
@@ -217,16 +266,22 @@ fn sort_keys(value: Value) -> Value {
 
 /// Other built-in providers whose signature header the request carries.
 fn other_providers(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<String> {
-    let me = &provider.info().name;
-    let found: Vec<String> = builtins()
+    let found: Vec<String> = others_present(provider, input)
         .iter()
-        .filter(|p| p.info().name != *me && input.headers.contains_key(p.info().signature_header.as_str()))
         .map(|p| format!("{} (header {})", p.info().name, p.info().signature_header))
         .collect();
     if found.is_empty() {
         return Vec::new();
     }
     vec![format!("the request carries the signature header of {}; is that the provider?", found.join(", "))]
+}
+
+/// The other built-in providers whose signature header the request carries.
+fn others_present(provider: &dyn Provider, input: &VerifyInput<'_>) -> Vec<std::sync::Arc<dyn Provider>> {
+    let me = &provider.info().name;
+    let mut all = builtins();
+    all.retain(|p| p.info().name != *me && input.headers.contains_key(p.info().signature_header.as_str()));
+    all
 }
 
 /// Advice when the secret does not look like the provider's kind, or carries whitespace.
@@ -265,6 +320,42 @@ mod tests {
         let input = VerifyInput { headers: &headers, body: given.1, secret: &checker, now, tolerance: None };
         let err = p.verify(&input).unwrap_err();
         hints(p.as_ref(), &input, &err)
+    }
+
+    /// [`diagnosis`] for the same setup as [`explain_at`].
+    fn diagnose_at(provider: &str, signed: (&str, &[u8]), given: (&str, &[u8]), now: i64) -> String {
+        let p = lookup(provider).unwrap();
+        let (signer, checker) = (Secret::new(signed.0), Secret::new(given.0));
+        let headers = p
+            .sign(&SignInput { body: signed.1, secret: &signer, timestamp: 1700000000, id: "m1", event: None })
+            .unwrap();
+        let input = VerifyInput { headers: &headers, body: given.1, secret: &checker, now, tolerance: None };
+        diagnosis(p.as_ref(), &input, &p.verify(&input).unwrap_err())
+    }
+
+    #[test]
+    fn the_short_diagnosis_names_the_cause_the_hints_find() {
+        let t = 1700000000;
+        let compact = br#"{"a":1,"b":[2]}"#;
+        let pretty = serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(compact).unwrap()).unwrap();
+        let cases = [
+            (
+                diagnose_at("github", (SECRET, compact), (SECRET, &pretty), t),
+                "the body was re-serialised after it was signed",
+            ),
+            (
+                diagnose_at("github", (SECRET, b"x"), ("other", b"x"), t),
+                "the secret differs from the sender's (or the body was changed)",
+            ),
+            (diagnose_at("stripe", (SECRET, b"x"), (SECRET, b"x"), t + 1000), "the timestamp is stale"),
+            (
+                diagnose_at("stripe", (SECRET, b"x"), ("whsec_AAAAMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", b"x"), t + 1000),
+                "the secret differs from the sender's (or the body was changed), and the timestamp is stale",
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -15,6 +15,18 @@ pub const HEALTH_PATH: &str = "/_hooktap/health";
 /// How many recent forward attempts the error rate looks at.
 const RATE_WINDOW: usize = 100;
 
+/// How many of the latest forward attempts decide whether forwarding is failing: few
+/// enough that a recovered target reads `ok` again soon, enough that one failed
+/// attempt among successes does not.
+pub const FAILING_WINDOW: usize = 20;
+
+/// The share of [`FAILING_WINDOW`] attempts without a 2xx at or above which the relay
+/// is `degraded`, while the latest attempt failed too: half, so a target failing most
+/// deliveries is not called healthy. A success after them reads `ok` again at once, so a
+/// quiet relay whose app has come back does not stay `degraded` until enough new
+/// deliveries dilute the old failures (`error_rate` still shows them).
+pub const FAILING_SHARE: f64 = 0.5;
+
 /// How long a storage error keeps the relay `degraded`: long enough for a poll to
 /// see it, short enough that one transient failure does not mark the rest of the run.
 pub const STORAGE_ERROR_WINDOW: Duration = Duration::from_secs(60);
@@ -126,6 +138,18 @@ impl Stats {
         self.forwarded.load(Ordering::Relaxed)
     }
 
+    /// How many of the last `window` attempts (or fewer, early on) got no 2xx, of how
+    /// many, and whether the latest one did.
+    pub fn recent_failures(&self, window: usize) -> Recent {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let last = recent.iter().rev().take(window);
+        Recent {
+            of: last.len(),
+            failed: last.filter(|ok| !**ok).count(),
+            latest_failed: recent.back().is_some_and(|ok| !ok),
+        }
+    }
+
     /// Share of the last attempts that did not get a 2xx.
     pub fn error_rate(&self) -> f64 {
         let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
@@ -134,6 +158,17 @@ impl Stats {
         }
         recent.iter().filter(|ok| !**ok).count() as f64 / recent.len() as f64
     }
+}
+
+/// The outcome of the latest forward attempts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recent {
+    /// Attempts without a 2xx.
+    pub failed: usize,
+    /// Attempts looked at.
+    pub of: usize,
+    /// The latest attempt got no 2xx.
+    pub latest_failed: bool,
 }
 
 /// The health document.
@@ -146,10 +181,13 @@ pub fn report(app: &App) -> serde_json::Value {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
     let targets = app.forwarder.snapshot();
     let storage_failing = s.storage_failing(Instant::now(), STORAGE_ERROR_WINDOW);
-    let status = if targets.iter().any(|t| t.paused) || storage_failing { "degraded" } else { "ok" };
+    let paused: Vec<&str> = targets.iter().filter(|t| t.paused).map(|t| t.url.as_str()).collect();
+    let reasons = degraded_because(&paused, storage_failing, s.recent_failures(FAILING_WINDOW));
+    let status = if reasons.is_empty() { "ok" } else { "degraded" };
     let error_rate = (s.error_rate() * 1000.0).round() / 1000.0;
     serde_json::json!({
         "status": status,
+        "degraded_because": reasons,
         "received": s.received.load(Ordering::Relaxed),
         "forwarded": s.forwarded.load(Ordering::Relaxed),
         "failed": s.failed.load(Ordering::Relaxed),
@@ -165,9 +203,70 @@ pub fn report(app: &App) -> serde_json::Value {
     })
 }
 
+/// Why the relay is not `ok`, one reason a string; empty when it is. `recent` is
+/// [`Stats::recent_failures`] over [`FAILING_WINDOW`].
+fn degraded_because(paused: &[&str], storage_failing: bool, recent: Recent) -> Vec<String> {
+    let mut out: Vec<String> = paused.iter().map(|url| format!("target {url} is paused")).collect();
+    let Recent { failed, of, latest_failed } = recent;
+    if latest_failed && failed as f64 >= FAILING_SHARE * of as f64 {
+        out.push(format!("{failed} of the last {of} forward attempts failed"));
+    }
+    if storage_failing {
+        out.push("a delivery could not be stored in the last minute".into());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn attempts(stats: &Stats, oks: &[bool]) {
+        let answer = |ok| Answer {
+            status: if ok { http::StatusCode::OK } else { http::StatusCode::INTERNAL_SERVER_ERROR },
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::new(),
+            size: 0,
+        };
+        for &ok in oks {
+            stats.attempt(&Ok(answer(ok)), if ok { Verdict::Forwarded } else { Verdict::Failed });
+        }
+    }
+
+    #[test]
+    fn half_the_recent_forwards_failing_degrades_and_recovering_reads_ok_again() {
+        let stats = Stats::new();
+        let status = |s: &Stats| degraded_because(&[], false, s.recent_failures(FAILING_WINDOW));
+        assert!(status(&stats).is_empty(), "no attempts yet is not a failure");
+        attempts(&stats, &[true, true, true, false]);
+        assert!(status(&stats).is_empty(), "one in four failing is below the threshold");
+        attempts(&stats, &[false, false, false]);
+        assert_eq!(status(&stats), ["4 of the last 7 forward attempts failed"]);
+        attempts(&stats, &[false; FAILING_WINDOW]);
+        assert_eq!(status(&stats), ["20 of the last 20 forward attempts failed"]);
+        // The app is back: one success reads ok, however many failures came before it.
+        attempts(&stats, &[true]);
+        assert!(status(&stats).is_empty());
+        assert!(stats.error_rate() > 0.5, "the error rate still shows them");
+        // One failure among recent successes is not a failing relay.
+        attempts(&stats, &[true; FAILING_WINDOW]);
+        attempts(&stats, &[false]);
+        assert!(status(&stats).is_empty());
+    }
+
+    #[test]
+    fn every_paused_target_and_a_recent_storage_error_is_named() {
+        let got =
+            degraded_because(&["http://a/", "http://b/"], true, Recent { failed: 0, of: 5, latest_failed: false });
+        assert_eq!(
+            got,
+            [
+                "target http://a/ is paused",
+                "target http://b/ is paused",
+                "a delivery could not be stored in the last minute"
+            ]
+        );
+    }
 
     #[test]
     fn one_storage_error_degrades_only_while_it_is_recent() {

@@ -32,6 +32,8 @@ pub struct Checked {
     pub signature: Option<SignatureState>,
     /// Why it failed.
     pub reason: Option<String>,
+    /// The most likely cause of the failure, in one clause (`hooktap verify --delivery` explains it in full).
+    pub diagnosis: Option<String>,
 }
 
 /// A request read in full, however it arrived: over the relay's own HTTP port,
@@ -160,12 +162,31 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
         }
     };
     app.stats.received(state == State::Rejected);
+    let received = |shown: State, answered: StatusCode| Received {
+        id: &id,
+        method: method.as_str(),
+        path: &path,
+        provider: checked.provider.as_deref(),
+        event: checked.event.as_deref(),
+        signature,
+        reason: checked.reason.as_deref(),
+        diagnosis: checked.diagnosis.as_deref(),
+        state: shown.as_str(),
+        answered: answered.as_u16(),
+        duplicate_of: inserted.duplicate_of.as_deref(),
+        filtered,
+        // A pending delivery's forward lines show it; one at a paused target may wait long
+        // for its first, and a duplicate's line says what it repeats, so those show now too.
+        forwards_show_it: state == State::Pending && inserted.duplicate_of.is_none() && !waits,
+    };
     // The state the console shows: a passthrough has already forwarded when its line is printed.
     let mut shown = state;
+    let mut printed = false;
     let response = match (state, job, &route) {
         (State::Rejected, _, _) => {
             let reason = checked.reason.as_deref().unwrap_or("signature check failed");
-            text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}\n"))
+            let next = next_step(checked.diagnosis.as_deref(), &id);
+            text(StatusCode::UNAUTHORIZED, &format!("signature check failed: {reason}{next}\n"))
         }
         (State::Pending, Some(job), Some(r)) if r.ack == AckMode::Passthrough => tokio::select! {
             (result, now) = app.forwarder.passthrough(job, r.passthrough_timeout) => {
@@ -179,6 +200,9 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
             ),
         },
         (State::Pending, Some(job), _) => {
+            // Printed before it is queued, so its `received` record comes before its `forward` ones.
+            app.console.received(&received(shown, StatusCode::OK));
+            printed = true;
             app.forwarder.enqueue(job).await;
             empty(StatusCode::OK)
         }
@@ -190,22 +214,20 @@ pub async fn ingest_stored(app: &App, incoming: Incoming) -> Ingested {
         // Lets whoever sent it find the stored delivery (`hooktap replay ID`).
         response.headers_mut().insert(super::attempt::DELIVERY_HEADER, value);
     }
-    if state != State::Pending || inserted.duplicate_of.is_some() || waits {
-        app.console.received(&Received {
-            id: &id,
-            method: method.as_str(),
-            path: &path,
-            provider: checked.provider.as_deref(),
-            event: checked.event.as_deref(),
-            signature,
-            reason: checked.reason.as_deref(),
-            state: shown.as_str(),
-            answered: response.status().as_u16(),
-            duplicate_of: inserted.duplicate_of.as_deref(),
-            filtered,
-        });
+    if !printed {
+        app.console.received(&received(shown, response.status()));
     }
     Ingested { response, stored: Some(id) }
+}
+
+/// What a failed signature most likely means and where the whole explanation is:
+/// `; the timestamp is stale; hooktap verify --delivery ID explains`. Shared by the
+/// 401 answer and the console line, so the sender and the person watching read the same.
+pub fn next_step(diagnosis: Option<&str>, id: &str) -> String {
+    match diagnosis {
+        Some(d) => format!("; {d}; `hooktap verify --delivery {id}` explains"),
+        None => String::new(),
+    }
 }
 
 /// An HTTP/2 request names its host in the `:authority` pseudo-header, which is not
@@ -233,8 +255,8 @@ pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Ch
         return checked;
     };
     let provider = &signer.provider;
-    let (signature, reason) = match &signer.secret {
-        None => (SignatureState::Unchecked, None),
+    let (signature, reason, diagnosis) = match &signer.secret {
+        None => (SignatureState::Unchecked, None, None),
         Some(secret) => {
             let input =
                 VerifyInput { headers, body, secret, now: crate::util::unix_now(), tolerance: signer.tolerance };
@@ -244,8 +266,14 @@ pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Ch
                 None => Ok(verified),
             });
             match outcome {
-                Ok(_) => (SignatureState::Valid, None),
-                Err(e) => (e.signature_state(&provider.info().signature_header), Some(e.to_string())),
+                Ok(_) => (SignatureState::Valid, None, None),
+                // Tried only on a failure, so a valid delivery costs nothing more; the causes
+                // are the ones `hooktap verify` tests, so the console and verify agree.
+                Err(e) => (
+                    e.signature_state(&provider.info().signature_header),
+                    Some(e.to_string()),
+                    Some(crate::provider::explain::diagnosis(provider.as_ref(), &input, &e)),
+                ),
             }
         }
     };
@@ -264,6 +292,7 @@ pub fn verify(route: &Route, headers: &HeaderMap, body: &[u8], path: &str) -> Ch
         delivery_id: provider.delivery_id(headers, body),
         signature: Some(signature),
         reason,
+        diagnosis,
     }
 }
 

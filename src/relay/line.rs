@@ -12,7 +12,7 @@ pub struct HumanLine<'a> {
     pub provider: Option<&'a str>,
     /// Event type.
     pub event: Option<&'a str>,
-    /// Signature result, shown as ✓, ✗ or ·.
+    /// Signature result, shown as `sig ✓`, `sig ✗` or `sig ·`.
     pub signature: SignatureState,
     /// Stored state.
     pub state: &'a str,
@@ -48,6 +48,9 @@ impl HumanLine<'_> {
         let at = chrono::DateTime::from_timestamp_millis(self.at_ms).unwrap_or_default().with_timezone(&chrono::Local);
         let (h, m, s, ms) = (at.hour(), at.minute(), at.second(), at.timestamp_subsec_millis().min(999));
         let _ = write!(line, "{h:02}:{m:02}:{s:02}.{ms:03}  {provider:<9} {event:<24} ");
+        // Labelled, so a ✓ beside `pending` or `dead` reads as the signature's verdict,
+        // not as the forward's.
+        line.push_str("sig ");
         painted(&mut line, mark_color.filter(|_| color), format_args!("{mark}"));
         line.push(' ');
         let state = self.state;
@@ -97,11 +100,11 @@ mod tests {
         assert_eq!(shape, "99:99:99.999", "local time with milliseconds: {time}");
         assert_eq!(
             fields,
-            format!("{:<9} {:<24} ✓ forwarded 200    1.5ms  01ABC  POST /hook answered 200\n", "github", "-")
+            format!("{:<9} {:<24} sig ✓ forwarded 200    1.5ms  01ABC  POST /hook answered 200\n", "github", "-")
         );
         assert!(!plain.contains('\x1b'));
         let colored = line(SignatureState::Invalid, "rejected").render(true);
-        assert!(colored.contains("\x1b[31m✗\x1b[0m \x1b[31mrejected \x1b[0m"), "{colored:?}");
+        assert!(colored.contains("sig \x1b[31m✗\x1b[0m \x1b[31mrejected \x1b[0m"), "{colored:?}");
     }
 
     #[test]

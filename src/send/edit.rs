@@ -121,6 +121,76 @@ pub fn apply_all(body: &[u8], content_type: &str, edits: &[Edit]) -> Result<Vec<
     Ok(out)
 }
 
+/// An edit whose path the body does not have: `--set` adds it, but a misplaced key
+/// (top level instead of under `data`) is the likelier intent, so the caller warns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPath {
+    /// The path as given, dotted.
+    pub path: String,
+    /// A path the body does have that ends in the same key, or one spelt much alike.
+    pub suggestion: Option<String>,
+}
+
+/// The edits whose path is not in `body` (a JSON body; other kinds have no paths to miss).
+pub fn new_paths(body: &[u8], edits: &[Edit]) -> Vec<NewPath> {
+    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let mut known = Vec::new();
+    object_paths(&doc, &mut Vec::new(), &mut known);
+    edits
+        .iter()
+        .filter(|e| !has_path(&doc, &e.path))
+        .map(|e| {
+            let path = e.path.join(".");
+            let last = e.path.last().map(String::as_str).unwrap_or_default();
+            // The same key elsewhere first (the usual slip: a field of `data` set at the top),
+            // then the closest spelling; the shortest path wins a tie.
+            let same_key = known.iter().filter(|k| k.rsplit('.').next() == Some(last)).min_by_key(|k| k.len());
+            let alike = || {
+                known
+                    .iter()
+                    .map(|k| (strsim::jaro_winkler(k, &path), k))
+                    .filter(|(score, _)| *score >= 0.85)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, k)| k)
+            };
+            NewPath { suggestion: same_key.or_else(alike).cloned(), path }
+        })
+        .collect()
+}
+
+/// Whether `doc` has a value at `path` (an array segment must index an element).
+fn has_path(doc: &Value, path: &[String]) -> bool {
+    let mut at = doc;
+    for key in path {
+        at = match at {
+            Value::Object(map) => match map.get(key) {
+                Some(v) => v,
+                None => return false,
+            },
+            Value::Array(items) => match key.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    true
+}
+
+/// Every object key's dotted path in `doc`; arrays are not entered (their paths hold indices).
+fn object_paths(doc: &Value, prefix: &mut Vec<String>, out: &mut Vec<String>) {
+    if let Value::Object(map) = doc {
+        for (key, value) in map {
+            prefix.push(key.clone());
+            out.push(prefix.join("."));
+            object_paths(value, prefix, out);
+            prefix.pop();
+        }
+    }
+}
+
 /// What a form-encoded value may hold unescaped; a space becomes `+`.
 const FORM: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_').remove(b' ');
@@ -207,6 +277,25 @@ mod tests {
 
     fn set(doc: &mut Value, arg: &str) -> Result<(), EditError> {
         Edit::parse(arg)?.apply(doc)
+    }
+
+    #[test]
+    fn a_path_the_body_lacks_is_reported_with_the_path_it_likely_meant() {
+        let body = br#"{"event":"lead.created","data":{"pipeline_stage":"new","owner":{"name":"a"}},"items":[1]}"#;
+        let edits: Vec<Edit> =
+            ["pipeline_stage=won", "data.pipeline_stage=won", "data.pipline_stage=x", "items.0=2", "brand_new=1"]
+                .iter()
+                .map(|s| Edit::parse(s).unwrap())
+                .collect();
+        let got = new_paths(body, &edits);
+        let want = [
+            ("pipeline_stage", Some("data.pipeline_stage")),
+            ("data.pipline_stage", Some("data.pipeline_stage")),
+            ("brand_new", None),
+        ];
+        let got: Vec<(&str, Option<&str>)> = got.iter().map(|n| (n.path.as_str(), n.suggestion.as_deref())).collect();
+        assert_eq!(got, want);
+        assert!(new_paths(b"a=1&b=2", &edits).is_empty(), "a form body has no paths to miss");
     }
 
     #[test]

@@ -61,8 +61,32 @@ pub fn human(sent: &Sent<'_>, outcome: &Outcome) -> String {
 pub fn hint(sent: &Sent<'_>, outcome: &Outcome) -> Option<String> {
     match &outcome.result {
         Ok(a) if a.status.is_redirection() => Some(redirect_hint(sent.url, location(&a.headers))),
+        Ok(a) if a.status == http::StatusCode::UNAUTHORIZED => Some(unauthorized_hint(sent, &a.headers)),
         Ok(_) => None,
         Err(e) => e.hint().map(str::to_owned),
+    }
+}
+
+/// Explains a 401: the receiver most likely checks with another secret. A hooktap
+/// relay names the delivery it stored, so the hint points at its full explanation.
+pub fn unauthorized_hint(sent: &Sent<'_>, headers: &http::HeaderMap) -> String {
+    let relay_id = headers.get(crate::exchange::DELIVERY_HEADER).and_then(|v| v.to_str().ok());
+    match relay_id {
+        Some(id) => format!(
+            "the receiver refused the signature; `hooktap verify --delivery {id}` explains why (the cause is also \
+             in the answer above)"
+        ),
+        None => {
+            let sent_as = sent
+                .delivery_id
+                .map(|id| format!(" (`hooktap verify --delivery {id}` re-checks what was sent)"))
+                .unwrap_or_default();
+            format!(
+                "the receiver refused the request as unauthorized: check that it verifies with the secret this \
+                 request was signed with ({} scheme), over the raw body as received{sent_as}",
+                sent.provider
+            )
+        }
     }
 }
 
@@ -281,6 +305,30 @@ mod tests {
         assert_eq!(preview("\u{9b}".as_bytes(), 2, 500), r"\u{9b}");
         // The cut never splits a character; what is left out counts from the whole body.
         assert_eq!(preview("aé".as_bytes(), 1_000_000, 2), "a…(+999999 bytes)");
+    }
+
+    fn answered(status: StatusCode, headers: HeaderMap, body: &'static [u8]) -> Outcome {
+        Outcome {
+            started_at: 0,
+            url: String::new(),
+            duration: Duration::from_millis(1),
+            result: Ok(Answer { status, headers, body: Bytes::from_static(body), size: body.len() }),
+        }
+    }
+
+    #[test]
+    fn a_401_says_what_to_check_and_names_a_relays_delivery() {
+        let plain = human(&sent(), &answered(StatusCode::UNAUTHORIZED, HeaderMap::new(), b"nope"));
+        assert!(plain.contains("  hint: the receiver refused the request as unauthorized"), "{plain}");
+        assert!(plain.contains("the secret this request was signed with (nexadesk scheme)"), "{plain}");
+        let mut headers = HeaderMap::new();
+        headers.insert(crate::exchange::DELIVERY_HEADER, "01RELAY".parse().unwrap());
+        let relay = json(&sent(), &answered(StatusCode::UNAUTHORIZED, headers, b"signature check failed"));
+        assert!(
+            relay["hint"].as_str().unwrap().contains("`hooktap verify --delivery 01RELAY` explains why"),
+            "{relay}"
+        );
+        assert_eq!(hint(&sent(), &answered(StatusCode::OK, HeaderMap::new(), b"")), None);
     }
 
     #[test]

@@ -83,6 +83,18 @@ pub enum BuildError {
 }
 
 impl RequestPlan {
+    /// The `--set` paths the body does not have yet (see [`edit::new_paths`]); a form body has none.
+    pub fn new_paths(&self) -> Result<Vec<edit::NewPath>, BuildError> {
+        if self.edits.is_empty() || self.content_type().to_ascii_lowercase().contains("x-www-form-urlencoded") {
+            return Ok(Vec::new());
+        }
+        let body = match &self.body {
+            BodySource::Event(spec) => Bytes::from(spec.render(&fresh_id(&self.provider.info().name))?),
+            BodySource::Fixed(bytes) => bytes.clone(),
+        };
+        Ok(edit::new_paths(&body, &self.edits))
+    }
+
     /// Builds a request signed now, with a fresh delivery id.
     pub fn build(&self) -> Result<Prepared, BuildError> {
         self.build_at(crate::util::unix_now())

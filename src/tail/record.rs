@@ -199,7 +199,9 @@ mod tests {
         let text = line(&summary(), false);
         assert!(text.contains("github    push"), "{text}");
         assert!(
-            text.contains("✓ dead      503    1.5ms  01JAAAAAAAAAAAAAAAAAAAAAAA  POST /hook: HTTP 503 (3 attempts)")
+            text.contains(
+                "sig ✓ dead      503    1.5ms  01JAAAAAAAAAAAAAAAAAAAAAAA  POST /hook: HTTP 503 (3 attempts)"
+            )
         );
         let v = json(&summary());
         assert_eq!(v["time"], "2026-11-01T10:00:00.123Z");

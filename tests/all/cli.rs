@@ -161,3 +161,42 @@ fn warnings_read_like_errors_unless_asked_for_detail() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(" WARN ") && stderr.contains("the body is not valid JSON"), "{stderr}");
 }
+
+/// install.sh's man-page check, run with stand-in `man` and `manpath` commands (the whole
+/// script runs `cargo install`, too slow for a test): it says how to set MANPATH only when
+/// the directory it installed into is not searched.
+#[cfg(unix)]
+#[test]
+fn install_sh_says_how_to_make_man_work_only_when_its_man_dir_is_not_searched() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/install.sh")).unwrap();
+    let start = script.find("man_searched() {").expect("the check is a function");
+    let end = start + script[start..].find("\nfi\n").expect("followed by the if that uses it") + 4;
+    let check = &script[start..end];
+    let dir = tempfile::tempdir().unwrap();
+    let runs = std::cell::Cell::new(0);
+    // Each run gets its own directory of stand-ins, so one run's `man` is not left for the next.
+    let run = |stubs: &[(&str, &str)]| {
+        runs.set(runs.get() + 1);
+        let bin = dir.path().join(format!("bin{}", runs.get()));
+        std::fs::create_dir_all(&bin).unwrap();
+        for (name, body) in stubs {
+            let path = bin.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let out = std::process::Command::new("/bin/sh")
+            .args(["-c", &format!("man_dir=/h/share/man\n{check}")])
+            .env("PATH", &bin)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let unsearched = run(&[("manpath", "echo /usr/share/man"), ("man", "exit 1")]);
+    assert!(unsearched.contains("man does not search /h/share/man"), "{unsearched}");
+    assert!(unsearched.contains(r#"export MANPATH="/h/share/man:${MANPATH:-}""#), "{unsearched}");
+    assert_eq!(run(&[("manpath", "echo /usr/share/man:/h/share/man"), ("man", "exit 1")]), "");
+    assert_eq!(run(&[("man", "echo /h/share/man/man1/hooktap.1.gz")]), "", "man -w without manpath");
+    assert!(run(&[]).contains("man is not installed; the man pages are in /h/share/man/man1"));
+}

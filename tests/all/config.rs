@@ -29,8 +29,24 @@ fn set_get_unset_round_trip_through_the_user_file() {
     assert!(std::fs::read_to_string(env.user_config()).unwrap().contains("port = 8080"));
     env.cmd().args(["config", "unset", "listen.port"]).assert().success();
     env.cmd().args(["config", "get", "listen.port"]).assert().success().stdout("5757\n");
-    // An unset key without a default is a negative answer.
-    env.cmd().args(["config", "get", "retain_days"]).assert().code(1).stdout("");
+    // An unset key without a default value says what applies instead, and succeeds: it is an
+    // answer, not a failure (it used to print nothing and exit 1, which left users guessing).
+    env.cmd()
+        .args(["config", "get", "retain_days"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("hooktap: retain_days is not set; by default: deliveries are kept whatever their age\n");
+    let out = env.cmd().args(["--json", "config", "get", "send.timeout"]).output().unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"key": "send.timeout", "value": null, "origin": "default", "default": "the provider's timeout"})
+    );
+    // The database's default is a path, so it is printed as the value.
+    let db = env.db().display().to_string();
+    env.cmd().args(["config", "get", "db"]).assert().success().stdout(format!("{db}\n"));
 }
 
 #[test]
@@ -447,8 +463,13 @@ fn get_reads_every_profile_field_that_set_writes() {
     let out = env.cmd().args(["--json", "config", "get", "profiles.a.secret"]).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json, serde_json::json!({"key": "profiles.a.secret", "value": "(redacted)", "origin": file}));
-    // A field the profile does not set is a negative answer, like an unset setting.
-    env.cmd().args(["config", "get", "profiles.desk.tolerance"]).assert().code(1).stdout("");
+    // A field the profile does not set says what applies instead, like an unset setting.
+    env.cmd()
+        .args(["config", "get", "profiles.desk.tolerance"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("profiles.desk.tolerance is not set; by default: the provider's tolerance"));
     env.cmd().args(["config", "get", "profiles.nope.provider"]).assert().code(2).stderr(
         predicate::str::contains("profiles.nope.provider: no profile named \"nope\"")
             .and(predicate::str::contains("known profiles: a, b, c, desk")),
@@ -1090,4 +1111,22 @@ fn profile_list_sizes_its_columns_and_add_force_says_replaced() {
     assert_eq!(columns.len(), 3, "{text}");
     assert!(columns.iter().all(|c| c.len() == 1 && c[0] == columns[0][0]), "provider column not aligned:\n{text}");
     assert!(text.lines().nth(1).unwrap().starts_with(&format!("{long}  ")), "{text}");
+}
+
+/// Regression: a table written twice was reported as a bare "duplicate key", naming
+/// neither the table nor where it was first defined.
+#[test]
+fn a_table_or_key_defined_twice_is_named_with_its_first_line() {
+    let env = Env::new();
+    env.write_user_config("[profiles.a]\nprovider = \"github\"\n\n[ profiles . a ]\nprovider = \"stripe\"\n");
+    env.cmd().args(["config", "validate"]).assert().code(2).stderr(
+        predicate::str::contains("line 4: table [profiles.a] is defined twice (first at line 1)")
+            .and(predicate::str::contains("hint: merge the two [profiles.a] tables into one")),
+    );
+    env.write_user_config("[listen]\nport = 1\nbind = \"127.0.0.1\"\nport = 2\n");
+    env.cmd()
+        .args(["config", "validate"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 4: key `port` is set twice in [listen] (first at line 2)"));
 }

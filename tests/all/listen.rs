@@ -265,6 +265,8 @@ async fn a_failing_target_is_paused_and_its_queue_delivered_when_it_recovers() {
         let h = health().await;
         if h["targets"][0]["paused"] == true {
             assert_eq!(h["status"], "degraded");
+            let paused = format!("target {} is paused", h["targets"][0]["url"].as_str().unwrap());
+            assert_eq!(h["degraded_because"][0], paused.as_str(), "{h}");
             // While paused, a probe may hold one delivery at a time, so the queue depth
             // can dip; what matters is that every delivery is still waiting, none lost.
             assert!(h["queue_depth"].as_u64().is_some_and(|d| (5..=6).contains(&d)), "{h}");
@@ -285,6 +287,7 @@ async fn a_failing_target_is_paused_and_its_queue_delivered_when_it_recovers() {
         (h["status"].as_str(), h["queue_depth"].as_u64(), h["forwarded"].as_u64()),
         (Some("ok"), Some(0), Some(6))
     );
+    assert_eq!(h["degraded_because"], serde_json::json!([]));
     relay.stop().await.unwrap();
 }
 

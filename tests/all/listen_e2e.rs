@@ -975,3 +975,79 @@ fn listen_with_no_secret_prints_one_and_send_with_no_to_or_secret_reaches_the_ap
         .code(2)
         .stderr(predicate::str::contains("no relay is running on").and(predicate::str::contains("hooktap listen")));
 }
+
+#[test]
+fn a_wrongly_signed_delivery_says_its_likely_cause_and_the_command_that_explains_it() {
+    let env = Env::new();
+    let relay = RelayProcess::start(&env, &["--provider", "nexadesk"], &[]);
+    let url = format!("{}/hook", relay.url);
+    // Signed with a secret other than the relay's: the sender's console, the relay's line and
+    // its 401 answer all name the same cause and the same command.
+    let sent = env
+        .cmd()
+        .args(["send", "lead.created", "--provider", "nexadesk", "--secret", "not-the-relays", "--to", &url])
+        .assert()
+        .code(1);
+    let out = String::from_utf8_lossy(&sent.get_output().stdout).into_owned();
+    let id = out
+        .split("hooktap verify --delivery ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("send's hint names the relay's delivery: {out}"))
+        .to_string();
+    let clause = "the secret differs from the sender's (or the body was changed)";
+    let next = format!("; {clause}; `hooktap verify --delivery {id}` explains");
+    assert!(out.contains(&format!("signature check failed: no signature matched (1 tried){next}")), "{out}");
+    let line = wait_for("the rejected delivery's line", Duration::from_secs(10), || {
+        relay.stdout.lock().unwrap().iter().find(|l| l.contains(&id)).cloned()
+    });
+    assert!(
+        line.contains("sig ✗ rejected")
+            && line.ends_with(&format!("answered 401: no signature matched (1 tried){next}")),
+        "{line}"
+    );
+    // The command named explains it at length, from the same diagnosis.
+    env.cmd()
+        .args(["verify", "--delivery", &id])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("hint: if the body is the exact bytes received, the secret differs"));
+
+    // Another provider's header: the clause names the provider.
+    let body = br#"{"a":1}"#;
+    let wrong = request("POST", &url, &github_headers("x", body, "g1", "push"), body);
+    assert_eq!(wrong.status, 401);
+    let text = String::from_utf8_lossy(&wrong.body).into_owned();
+    let id = id_of(&wrong);
+    assert!(
+        text.ends_with(&format!(
+            "; it carries another provider's signature header (github); `hooktap verify --delivery {id}` explains\n"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_prints_a_received_record_for_a_queued_delivery_before_its_forward_records() {
+    // Regression: a delivery queued for forwarding got only `forward` records, so a script
+    // counting `received` records missed every forwarded delivery.
+    let env = Env::new();
+    let app = Receiver::start(Answer::Status(200, "ok"));
+    let relay = RelayProcess::start(&env, &["--json", "--forward-to", &app.url("/hook")], &[]);
+    let id = id_of(&request("POST", &format!("{}/one", relay.url), &HeaderMap::new(), b"{}"));
+    let lines = wait_for("the received and forward records", Duration::from_secs(10), || {
+        let lines: Vec<serde_json::Value> = relay
+            .stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(&id))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines.len() == 2).then_some(lines)
+    });
+    let kinds: Vec<&str> = lines.iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["received", "forward"], "{lines:?}");
+    assert_eq!((lines[0]["state"].as_str(), lines[0]["answered"].as_u64()), (Some("pending"), Some(200)));
+    assert_eq!(lines[1]["state"], "forwarded");
+}

@@ -1092,3 +1092,27 @@ fn a_json_dry_run_prints_the_request_as_one_object_with_credentials_redacted() {
     assert_eq!((shown["body"].clone(), shown["body_base64"].clone()), (Value::Null, Value::from("/wA=")));
     assert!(shown.to_string().contains("Basic b3BzOnBhNTU="), "{shown}");
 }
+
+/// Regression: `--set pipeline_stage=won` on an event that has it under `data` added a
+/// top-level key in silence, and the receiver kept reading the old stage.
+#[test]
+fn a_set_path_the_event_lacks_is_warned_of_with_the_likely_path_and_still_applied() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["send", "lead.created", "--provider", "nexadesk", "--secret", SECRET, "--set", "pipeline_stage=won"])
+        .args(["--set", "data.pipeline_stage=won", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: pipeline_stage is not in lead.created; did you mean data.pipeline_stage?"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("is not in lead.created").count(), 1, "a path that exists is not warned of: {stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // Both applied: the new top-level key and the one under data.
+    assert_eq!(stdout.matches(r#""pipeline_stage": "won""#).count(), 2, "{stdout}");
+    assert!(!stdout.contains(r#""pipeline_stage": "new""#), "{stdout}");
+}

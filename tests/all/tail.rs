@@ -73,8 +73,13 @@ fn no_follow_prints_the_relays_line_for_each_match_and_exits() {
     let out = stdout(&env, &["--no-follow"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines[0].contains("github") && lines[0].contains("✓ forwarded 200   12.5ms") && lines[0].contains(&ids[0]));
-    assert!(lines[1].contains("✗ rejected") && lines[1].contains("signature invalid: no signature matched"), "{out}");
+    assert!(
+        lines[0].contains("github") && lines[0].contains("sig ✓ forwarded 200   12.5ms") && lines[0].contains(&ids[0])
+    );
+    assert!(
+        lines[1].contains("sig ✗ rejected") && lines[1].contains("signature invalid: no signature matched"),
+        "{out}"
+    );
     assert!(lines[2].contains("dead") && lines[2].contains("POST /hook?x=1&y=two+words: HTTP 503"), "{out}");
     assert!(!out.contains('\x1b'), "no colour on a pipe");
     let github = stdout(&env, &["--no-follow", "--provider", "github", "--status", "dead"]);

@@ -582,3 +582,18 @@ fn secret_and_profile_flags_override_their_environment_variables() {
     // Two secret flags typed together still conflict.
     verify(&["--provider", "github", "--secret", "a", "--secret-env", "GH"], &[]).code(2);
 }
+
+/// Regression: `--data`, the flag `send` takes for the body, was an unknown flag to `verify`.
+#[test]
+fn data_is_an_alias_of_body_with_or_without_sends_at() {
+    let env = Env::new();
+    let file = body_file(&env, "body.bin", b"Hello, World!");
+    for given in [file.clone(), format!("@{file}")] {
+        env.cmd()
+            .args(["verify", "--provider", "github", "--secret", GH_SECRET, "-H", GH_SIG, "--data", &given])
+            .assert()
+            .code(0)
+            .stdout("valid (github, 1 signature checked)\n");
+    }
+    env.cmd().args(["verify", "--help"]).assert().success().stdout(predicate::str::contains("[alias: --data]"));
+}

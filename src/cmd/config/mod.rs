@@ -224,6 +224,10 @@ fn parse_key(key: &str) -> anyhow::Result<Key<'_>> {
 fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
     let wanted = parse_key(key)?;
     let cfg = config::load(&global.paths())?;
+    let unset_means = match &wanted {
+        Key::Setting(setting) => config::settings::when_unset(setting.key),
+        Key::Profile { field, .. } => Profile::field_when_unset(field),
+    };
     let found = match wanted {
         Key::Setting(setting) => {
             cfg.settings.get(setting.key).map(|(value, origin)| (shown_json(setting, value), origin.to_string()))
@@ -237,6 +241,15 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
             profile.shown_field(field).map(|value| (serde_json::Value::from(value), file))
         }
     };
+    // An unset key answers with what applies instead and says where that comes from:
+    // nothing at all (as `git config` does) left a new user guessing. The database's
+    // default is a real path, so it is the value; the others are descriptions, on stderr.
+    let found = found.or_else(|| match wanted {
+        Key::Setting(s) if s.key == "db" => {
+            cfg.db_path().ok().map(|p| (serde_json::Value::from(p.display().to_string()), "default".to_string()))
+        }
+        _ => None,
+    });
     match found {
         Some((value, origin)) => {
             if global.json {
@@ -248,8 +261,14 @@ fn get(global: &GlobalArgs, key: &str) -> anyhow::Result<Exit> {
             }
             Ok(Exit::Success)
         }
-        // Like `git config`: an unset key is a negative answer, not an error.
-        None => Ok(Exit::Negative),
+        None => {
+            if global.json {
+                println!("{}", json!({"key": key, "value": null, "origin": "default", "default": unset_means}));
+            } else if !global.quiet {
+                eprintln!("hooktap: {key} is not set; by default: {unset_means}");
+            }
+            Ok(Exit::Success)
+        }
     }
 }
 

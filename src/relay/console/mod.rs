@@ -50,6 +50,8 @@ pub struct Received<'a> {
     pub signature: SignatureState,
     /// Why it failed.
     pub reason: Option<&'a str>,
+    /// Its most likely cause, in one clause.
+    pub diagnosis: Option<&'a str>,
     /// Stored state.
     pub state: &'a str,
     /// What the sender was answered.
@@ -58,6 +60,9 @@ pub struct Received<'a> {
     pub duplicate_of: Option<&'a str>,
     /// The route forwards, but not this event (its `events` filter).
     pub filtered: bool,
+    /// Its forward lines will show it, so the human console prints no line for it
+    /// (`--json` prints a `received` record for every delivery).
+    pub forwards_show_it: bool,
 }
 
 /// What the tunnel client tells the person watching.
@@ -237,15 +242,17 @@ impl Console {
                 "event": r.event,
                 "signature": r.signature.as_str(),
                 "signature_reason": r.reason,
+                "signature_diagnosis": r.diagnosis,
                 "state": r.state,
                 "answered": r.answered,
                 "duplicate_of": r.duplicate_of,
                 "filtered": r.filtered,
             })),
+            Output::Human if r.forwards_show_it => {}
             Output::Human => {
                 let mut note = format!("{} {} answered {}", r.method, r.path, r.answered);
                 if let Some(reason) = r.reason {
-                    note = format!("{note}: {reason}");
+                    note = format!("{note}: {reason}{}", super::ingest::next_step(r.diagnosis, r.id));
                 }
                 if let Some(d) = r.duplicate_of {
                     note.push_str(&format!(" (duplicate of {d})"));
