@@ -4,10 +4,10 @@
 
 mod inserts;
 mod open;
+mod paging;
 mod prune;
 mod queries;
 mod writer;
-mod paging;
 
 use bytes::Bytes;
 use http::HeaderMap;
