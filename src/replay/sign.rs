@@ -61,6 +61,16 @@ impl Signing {
         } else if let Some(provider) = provider {
             let request = SignerRequest { provider: Some(provider.to_owned()), ..self.flags.clone() };
             let signer = given(&request)?.ok_or_else(|| no_secret(provider))?;
+            let f = &self.flags;
+            if f.secret_env.is_none() && f.secret_file.is_none() && f.secret.is_none() && f.env_secret.is_none() {
+                // The development secret: right for a relay started with no secret, wrong for a
+                // receiver that knows the provider's real one, so the choice is said aloud.
+                tracing::warn!(
+                    "--resign: re-signing {provider} deliveries with hooktap's development secret for {provider} \
+                     (`hooktap config path` shows where it is kept); pass --secret-env VAR or --profile NAME if \
+                     your receiver checks another"
+                );
+            }
             match signer.secret {
                 Some(_) => signer,
                 None => self.default_profile_for(provider).ok_or_else(|| no_secret(provider))?,
