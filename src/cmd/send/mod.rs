@@ -11,6 +11,9 @@ use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use crate::catalog::{self, Catalog, EventSpec, UserDirProblem};
 use crate::cli::{GlobalArgs, ProviderArgs};
+
+mod fixtures;
+
 use crate::config::{self, Config};
 use crate::error::{Exit, usage, usage_hint};
 use crate::exchange::Failure;
@@ -23,6 +26,8 @@ use crate::send::stats::Summary;
 use crate::send::{self, BuildError, Edit, EditError, Prepared, RequestPlan, curl, report, request, verbose};
 use crate::store::StoreError;
 use crate::util;
+use fixtures::list;
+pub(crate) use fixtures::{load_catalog, warn_about};
 
 /// Arguments of `hooktap send`.
 #[derive(Debug, Args)]
@@ -419,69 +424,6 @@ pub(crate) fn progress_bar(count: Option<u64>) -> ProgressBar {
         bar.set_style(style.with_key("rate", rate));
     }
     bar
-}
-
-/// The built-in catalog plus the user's `fixtures_dir`, and what of that directory was left out.
-pub(crate) fn load_catalog(config: &Config) -> (Catalog, Vec<UserDirProblem>) {
-    let mut catalog = Catalog::builtin();
-    let problems = match config.get_str("fixtures_dir") {
-        Some(dir) => catalog.add_user_dir_for(&config::expand_home(dir), &config.custom_profile_names()),
-        None => Vec::new(),
-    };
-    (catalog, problems)
-}
-
-/// Warns of the problems in `fixtures_dir` that concern the catalog of `key` (all of
-/// them for `None`), and of those with the directory itself. `sending` leaves out a
-/// broken catalog of `key`'s own: its event lookup fails with that as the error.
-pub(crate) fn warn_about(problems: &[UserDirProblem], key: Option<&str>, sending: bool) {
-    let key = key.map(catalog::provider_key);
-    for problem in problems {
-        let concerns = match (&key, &problem.folder) {
-            (None, _) | (_, None) => true,
-            (Some(key), Some(folder)) => key == folder && !(sending && problem.provider.as_ref() == Some(key)),
-        };
-        if concerns {
-            tracing::warn!("{problem}");
-        }
-    }
-}
-
-fn list(
-    args: &SendArgs,
-    global: &GlobalArgs,
-    config: &Config,
-    catalog: &Catalog,
-    problems: &[UserDirProblem],
-) -> anyhow::Result<Exit> {
-    let owner = match (&args.provider.provider, &args.provider.profile, &args.event) {
-        (Some(p), _, _) => Some(CatalogOwner::new(p, None)),
-        (None, Some(name), _) => Some(CatalogOwner::new(&config.profile(name)?.provider, Some(name))),
-        // `send --list nexudus`: a provider where an event would go.
-        (None, None, Some(name)) => Some(CatalogOwner::new(name, None)),
-        (None, None, None) => None,
-    };
-    warn_about(problems, owner.as_ref().map(CatalogOwner::key), false);
-    if let (Some(event), Some(owner)) = (&args.event, &owner)
-        && (args.provider.provider.is_some() || args.provider.profile.is_some())
-    {
-        let flag = if args.provider.profile.is_some() { "--profile" } else { "--provider" };
-        return Err(usage_hint(
-            format!("--list lists a provider's whole catalog; it takes no event ({event:?})"),
-            format!("hooktap send --list {flag} {}", owner.key()),
-        ));
-    }
-    let events: Vec<&EventSpec> = catalog.events(owner.as_ref().map(CatalogOwner::key)).collect();
-    if let (Some(owner), true) = (&owner, events.is_empty()) {
-        return Err(owner.no_catalog(catalog, config.get_str("fixtures_dir")));
-    }
-    let mut stdout = std::io::stdout().lock();
-    if global.json {
-        writeln!(stdout, "{}", report::list_json(events))?;
-    } else {
-        write!(stdout, "{}", report::list_table(events))?;
-    }
-    Ok(Exit::Success)
 }
 
 fn check_numbers(args: &SendArgs) -> anyhow::Result<()> {
