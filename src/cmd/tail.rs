@@ -46,6 +46,9 @@ pub fn run(args: TailArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let no_color = std::env::var_os("NO_COLOR").is_some();
     let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     if args.format.is_none() && !global.json && !args.no_follow && terminal {
+        if !db.exists() {
+            return Err(no_database(&db));
+        }
         let store = crate::store::Store::open(&db).map_err(crate::store::StoreError::into_user_error)?;
         let options = crate::tui::Options {
             filter,
@@ -58,20 +61,37 @@ pub fn run(args: TailArgs, global: &GlobalArgs) -> anyhow::Result<Exit> {
     let format = args.format.unwrap_or(if global.json { Format::Json } else { Format::Line });
     let follow = !args.no_follow && format != Format::Har;
     if !follow && !db.exists() {
-        return Err(usage_hint(
-            format!("no database at {}: nothing has been recorded yet", db.display()),
-            "record deliveries with `hooktap listen`, or pass --db PATH",
-        ));
+        return Err(no_database(&db));
     }
-    let store = crate::store::Store::open(&db).map_err(crate::store::StoreError::into_user_error)?;
     let options = crate::tail::Options {
         filter,
         format,
         follow,
         color: crate::logging::decide_color(global.color, no_color, std::io::stdout().is_terminal()),
         poll: Duration::from_millis(200),
+        reader_gone: crate::tail::stdout_reader_gone,
     };
     let stop = crate::tail::stop_signals()?;
+    if !db.exists() {
+        // Following a database nobody has made yet: wait for the relay to make it rather
+        // than make an empty one where a mistyped --db points.
+        eprintln!(
+            "hooktap: no database at {} yet; waiting for `hooktap listen` to create it (check --db if that is not the path you meant)",
+            db.display()
+        );
+        if let Some(exit) = crate::tail::await_database(&db, &options, &stop) {
+            return exit;
+        }
+    }
+    let store = crate::store::Store::open(&db).map_err(crate::store::StoreError::into_user_error)?;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     crate::tail::print(&store, &options, &mut out, &stop)
+}
+
+/// The usage error for a database that is not there.
+fn no_database(db: &std::path::Path) -> anyhow::Error {
+    usage_hint(
+        format!("no database at {}: nothing has been recorded yet", db.display()),
+        "record deliveries with `hooktap listen`, or pass --db PATH",
+    )
 }

@@ -242,7 +242,13 @@ impl Store {
         }
         for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
             let version = index as u32 + 1;
-            let tx = self.conn.transaction().map_err(sql)?;
+            // Another process may be opening the same new database (a relay and a tail
+            // started together): take the write lock first, then look again.
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+            let now: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+            if now >= version {
+                continue;
+            }
             tx.execute_batch(step).map_err(sql)?;
             tx.pragma_update(None, "user_version", version).map_err(sql)?;
             tx.commit().map_err(sql)?;

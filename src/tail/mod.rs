@@ -41,6 +41,9 @@ pub struct Options {
     pub color: bool,
     /// How often to look for new deliveries while following.
     pub poll: Duration,
+    /// Whether the reader of the output has gone (a pipe whose other end closed),
+    /// asked while waiting for news so a closed pipe ends an idle follow too.
+    pub reader_gone: fn() -> bool,
 }
 
 /// Rows read per query while catching up.
@@ -94,14 +97,54 @@ pub fn print(store: &Store, options: &Options, out: &mut dyn Write, stop: &Recei
         } else {
             return Ok(Exit::Success);
         };
-        match stop.recv_timeout(wait) {
-            Ok(Signal::Interrupt) => return Ok(Exit::Interrupted),
-            Ok(Signal::Terminate) => return Ok(Exit::Success),
-            Err(RecvTimeoutError::Timeout) => {}
-            // Nobody can signal any more: keep the pace without a timer to wait on.
-            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(wait),
+        if let Some(exit) = pause(stop, wait) {
+            return Ok(exit);
+        }
+        if !wait.is_zero() && (options.reader_gone)() {
+            return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
         }
     }
+}
+
+/// Waits `wait` for a stop signal: the exit it asks for, or `None` to go on.
+fn pause(stop: &Receiver<Signal>, wait: Duration) -> Option<Exit> {
+    match stop.recv_timeout(wait) {
+        Ok(Signal::Interrupt) => Some(Exit::Interrupted),
+        Ok(Signal::Terminate) => Some(Exit::Success),
+        Err(RecvTimeoutError::Timeout) => None,
+        // Nobody can signal any more: keep the pace without a timer to wait on.
+        Err(RecvTimeoutError::Disconnected) => {
+            std::thread::sleep(wait);
+            None
+        }
+    }
+}
+
+/// Waits, without creating it, until the database at `db` exists: `None` once it
+/// does, or the exit a stop signal or a gone reader asks for first.
+pub fn await_database(
+    db: &std::path::Path,
+    options: &Options,
+    stop: &Receiver<Signal>,
+) -> Option<anyhow::Result<Exit>> {
+    while !db.exists() {
+        if let Some(exit) = pause(stop, options.poll) {
+            return Some(Ok(exit));
+        }
+        if (options.reader_gone)() {
+            return Some(Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into()));
+        }
+    }
+    None
+}
+
+/// Whether standard output is a pipe or socket whose reader has gone: polling it
+/// reports an error or hang-up while nothing is being written.
+pub fn stdout_reader_gone() -> bool {
+    let mut fd = libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 };
+    // SAFETY: one valid pollfd, a zero timeout; poll only reads and writes `fd`.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
 }
 
 /// A channel that receives the process's stop signals from now on.

@@ -255,3 +255,74 @@ fn no_follow_without_a_database_is_a_usage_error() {
     assert!(err.contains("no database at") && err.contains("hooktap listen"), "{err}");
     assert!(!env.db().exists(), "nothing created");
 }
+
+/// Waits up to 20 s for `child` to exit.
+fn exit_of(child: &mut std::process::Child, what: &str) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_idle_follow_ends_when_its_reader_goes_away() {
+    let env = Env::new();
+    seed(&env);
+    // `hooktap tail | head -1`: the reader leaves while nothing new arrives, so no write
+    // will ever find out; tail has to notice on its own.
+    let mut child = env
+        .std_cmd()
+        .args(["tail", "--format", "json", "--last", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.starts_with('{'), "{line}");
+    drop(out);
+    let status = exit_of(&mut child, "an idle tail kept running after its reader left");
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn following_a_database_not_there_yet_waits_for_it_without_creating_it() {
+    let env = Env::new();
+    let mut child =
+        env.std_cmd().args(["tail", "--format", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut note = String::new();
+    err.read_line(&mut note).unwrap();
+    assert!(note.contains("no database at") && note.contains("waiting") && note.contains("--db"), "{note}");
+    assert!(!env.db().exists(), "tail made a database where it was only asked to read one");
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // The relay makes it and stores a delivery: tail picks both up.
+    let mut store = Store::open(&env.db()).unwrap();
+    let first = delivery("github", "ping", "{}");
+    store.insert(&first).unwrap();
+    let Ok(line) = rx.recv_timeout(Duration::from_secs(20)) else {
+        let _ = child.kill();
+        let mut rest = String::new();
+        err.read_to_string(&mut rest).unwrap();
+        panic!("no record for the first delivery; tail said: {rest}");
+    };
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["id"], first.id.as_str());
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert_eq!(exit_of(&mut child, "tail did not stop on SIGINT").code(), Some(130));
+}

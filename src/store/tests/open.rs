@@ -120,3 +120,25 @@ fn a_new_database_and_its_wal_are_readable_by_their_owner_only() {
         assert_eq!(mode, 0o600, "{name} has mode {mode:o}");
     }
 }
+
+#[test]
+fn processes_opening_one_new_database_at_once_all_get_it_migrated() {
+    // A relay and a tail started together both find an empty file and migrate it.
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hooktap.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path).map(|s| s.schema_version().unwrap()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for opener in openers {
+            assert_eq!(opener.join().unwrap(), Ok(crate::store::schema::CURRENT));
+        }
+    }
+}
